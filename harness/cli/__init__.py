@@ -1,0 +1,15 @@
+"""The `ticketbench` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from harness.cli import world_cmd
+
+app = typer.Typer(
+    name="ticketbench",
+    help="Benchmark AI ticketing agents: navigation vs agency.",
+    no_args_is_help=False,
+    add_completion=False,
+)
+app.add_typer(world_cmd.app, name="world")

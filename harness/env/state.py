@@ -1,0 +1,183 @@
+"""Per-episode state of the ticketing world: the store, the clock and typed accessors.
+
+`TicketEnv` is what every tool and app action receives as its first argument. It is
+bound to one logged-in user; tools can only read or change that user's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from harness.env.models import Order, User
+from harness.env.store import Change, Store
+from harness.env.world import World
+
+HOLD_MINUTES = 15
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class PaymentRequest(BaseModel):
+    """A payment sheet the agent put in front of the user (see `request_payment`)."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    order_id: str
+    payment_method_id: str
+    amount_fen: int
+    requested_at: datetime
+    status: str = "pending"  # pending / approved / declined
+
+
+# Tables whose entries are records of what was said or offered, not world state.
+LOG_TABLES = frozenset({"payment_requests", "links", "transfers", "counters"})
+
+
+class Clock:
+    """The simulated local clock of one episode. Only actions move it."""
+
+    def __init__(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the simulated clock needs a timezone-aware time")
+        self.now = now
+
+    def advance(self, seconds: float) -> None:
+        self.now = self.now + timedelta(seconds=seconds)
+
+
+class TicketEnv:
+    """The sandboxed world as seen by one episode."""
+
+    def __init__(self, world: World, user_id: str, now: datetime) -> None:
+        if user_id not in world.users:
+            raise ValueError(f"unknown user {user_id!r}")
+        self.world = world
+        self.user_id = user_id
+        self.clock = Clock(now)
+        self.store = Store(
+            {
+                "orders": world.orders,
+                "users": world.users,
+                "seats": _EMPTY_TABLE,  # showtime id -> {seat id: order id} taken in-episode
+                "zones": _EMPTY_TABLE,  # "session|zone" -> tickets taken in-episode
+                "event_seats": _EMPTY_TABLE,  # "session|zone" -> {seat id: order id}
+                "ids": _EMPTY_TABLE,  # "session|id number" -> tuple of order ids
+                "payment_requests": _EMPTY_TABLE,
+                "links": _EMPTY_TABLE,
+                "transfers": _EMPTY_TABLE,
+                "counters": _EMPTY_TABLE,
+            }
+        )
+        self._pending: set[str] = set()  # ids of orders holding seats, for expiry sweeps
+
+    # --- time -------------------------------------------------------------------
+    @property
+    def now(self) -> datetime:
+        return self.clock.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated clock forward and expire holds that ran out."""
+        self.clock.advance(seconds)
+        self.expire_holds()
+
+    # --- typed accessors --------------------------------------------------------
+    def user(self) -> User:
+        u = self.store.table("users").get(self.user_id)
+        assert u is not None
+        return u  # type: ignore[no-any-return]
+
+    def put_user(self, user: User) -> None:
+        self.store.table("users").set(user.id, user)
+
+    def order(self, order_id: str) -> Order | None:
+        return self.store.table("orders").get(order_id)  # type: ignore[no-any-return]
+
+    def put_order(self, order: Order) -> None:
+        self.store.table("orders").set(order.id, order)
+        if order.status == "pending_payment":
+            self._pending.add(order.id)
+        else:
+            self._pending.discard(order.id)
+
+    def user_orders(self) -> list[Order]:
+        """All orders of the logged-in user, base, seeded and new, oldest first."""
+        t = self.store.table("orders")
+        ids = [o.id for o in self.world.orders_by_user.get(self.user_id, ())]
+        seen = set(ids)
+        for key, _ in list(t.seed_items()) + list(t.overlay_items()):
+            if key not in seen:
+                seen.add(key)
+                ids.append(key)
+        out = [t.get(i) for i in ids]
+        return sorted(
+            (o for o in out if o is not None and o.user_id == self.user_id),
+            key=lambda o: (o.created_at, o.id),
+        )
+
+    def taken_seats(self, showtime_id: str) -> Mapping[str, str]:
+        """Seats held or bought during the seed or episode: seat id -> order id."""
+        return self.store.table("seats").get(showtime_id) or _EMPTY  # type: ignore[no-any-return]
+
+    def set_taken_seats(self, showtime_id: str, taken: Mapping[str, str]) -> None:
+        self.store.table("seats").set(showtime_id, MappingProxyType(dict(taken)))
+
+    def zone_taken(self, session_id: str, zone_id: str) -> int:
+        return self.store.table("zones").get(f"{session_id}|{zone_id}") or 0  # type: ignore[no-any-return]
+
+    def set_zone_taken(self, session_id: str, zone_id: str, n: int) -> None:
+        self.store.table("zones").set(f"{session_id}|{zone_id}", n)
+
+    def event_seats_taken(self, session_id: str, zone_id: str) -> Mapping[str, str]:
+        return self.store.table("event_seats").get(f"{session_id}|{zone_id}") or _EMPTY  # type: ignore[no-any-return]
+
+    def set_event_seats_taken(self, session_id: str, zone_id: str, taken: Mapping[str, str]) -> None:
+        self.store.table("event_seats").set(f"{session_id}|{zone_id}", MappingProxyType(dict(taken)))
+
+    def id_orders(self, session_id: str, id_number: str) -> tuple[str, ...]:
+        return self.store.table("ids").get(f"{session_id}|{id_number}") or ()  # type: ignore[no-any-return]
+
+    def set_id_orders(self, session_id: str, id_number: str, orders: tuple[str, ...]) -> None:
+        self.store.table("ids").set(f"{session_id}|{id_number}", orders)
+
+    def next_id(self, prefix: str) -> str:
+        """A fresh, deterministic id such as N0001 (per episode, per prefix)."""
+        t = self.store.table("counters")
+        n = (t.get(prefix) or 0) + 1
+        t.set(prefix, n)
+        return f"{prefix}{n:04d}"
+
+    def log(self, table: str, key: str, value: Any) -> None:
+        self.store.table(table).set(key, value)
+
+    # --- lifecycle --------------------------------------------------------------
+    def expire_holds(self) -> None:
+        """Expire every pending order whose hold ran out (frees its seats)."""
+        if not self._pending:
+            return
+        from harness.env.orders import expire_order  # local: orders imports state
+
+        for oid in sorted(self._pending):
+            o = self.order(oid)
+            if o is not None and o.hold_expires_at is not None and o.hold_expires_at <= self.now:
+                expire_order(self, o)
+
+    def freeze_seed(self) -> None:
+        """Mark the current state as the episode's start (after a task's setup)."""
+        self.store.freeze_seed()
+
+    def diff(self, include_logs: bool = False) -> list[Change]:
+        """What the episode changed; log tables (payment requests, links) left out by default."""
+        changes = self.store.diff()
+        if include_logs:
+            return changes
+        return [c for c in changes if c.table not in LOG_TABLES]
+
+    def digest(self) -> str:
+        return self.store.digest()
+
+
+_EMPTY_TABLE: Mapping[str, Any] = MappingProxyType({})
