@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import world_cmd
+from harness.cli import bench_cmd, tasks_cmd, world_cmd
 
 app = typer.Typer(
     name="ticketbench",
@@ -13,3 +13,5 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(world_cmd.app, name="world")
+app.add_typer(bench_cmd.app, name="bench")
+app.add_typer(tasks_cmd.app, name="tasks")

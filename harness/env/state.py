@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from harness.env.models import Order, User
+from harness.env.models import Cinema, LiveEvent, Movie, Order, User
 from harness.env.store import Change, Store
 from harness.env.world import World
 
@@ -34,7 +34,8 @@ class PaymentRequest(BaseModel):
 
 
 # Tables whose entries are records of what was said or offered, not world state.
-LOG_TABLES = frozenset({"payment_requests", "links", "transfers", "counters"})
+# "app" holds the user's in-progress app cart (harness.env.app), not an order.
+LOG_TABLES = frozenset({"payment_requests", "links", "transfers", "counters", "app"})
 
 
 class Clock:
@@ -62,6 +63,11 @@ class TicketEnv:
             {
                 "orders": world.orders,
                 "users": world.users,
+                # Entity tables: read-only for tools, but a task's setup may override text
+                # (e.g. inject instructions into a synopsis or a cinema notice).
+                "movies": world.movies,
+                "cinemas": world.cinemas,
+                "events": world.events,
                 "seats": _EMPTY_TABLE,  # showtime id -> {seat id: order id} taken in-episode
                 "zones": _EMPTY_TABLE,  # "session|zone" -> tickets taken in-episode
                 "event_seats": _EMPTY_TABLE,  # "session|zone" -> {seat id: order id}
@@ -70,6 +76,7 @@ class TicketEnv:
                 "links": _EMPTY_TABLE,
                 "transfers": _EMPTY_TABLE,
                 "counters": _EMPTY_TABLE,
+                "app": _EMPTY_TABLE,
             }
         )
         self._pending: set[str] = set()  # ids of orders holding seats, for expiry sweeps
@@ -92,6 +99,16 @@ class TicketEnv:
 
     def put_user(self, user: User) -> None:
         self.store.table("users").set(user.id, user)
+
+    def movie(self, movie_id: str) -> Movie | None:
+        """A movie as this episode sees it (task setup may have overridden text)."""
+        return self.store.table("movies").get(movie_id)  # type: ignore[no-any-return]
+
+    def cinema(self, cinema_id: str) -> Cinema | None:
+        return self.store.table("cinemas").get(cinema_id)  # type: ignore[no-any-return]
+
+    def event(self, event_id: str) -> LiveEvent | None:
+        return self.store.table("events").get(event_id)  # type: ignore[no-any-return]
 
     def order(self, order_id: str) -> Order | None:
         return self.store.table("orders").get(order_id)  # type: ignore[no-any-return]
@@ -123,25 +140,35 @@ class TicketEnv:
         return self.store.table("seats").get(showtime_id) or _EMPTY  # type: ignore[no-any-return]
 
     def set_taken_seats(self, showtime_id: str, taken: Mapping[str, str]) -> None:
-        self.store.table("seats").set(showtime_id, MappingProxyType(dict(taken)))
+        self._set_or_clear("seats", showtime_id, MappingProxyType(dict(taken)), not taken)
 
     def zone_taken(self, session_id: str, zone_id: str) -> int:
         return self.store.table("zones").get(f"{session_id}|{zone_id}") or 0  # type: ignore[no-any-return]
 
     def set_zone_taken(self, session_id: str, zone_id: str, n: int) -> None:
-        self.store.table("zones").set(f"{session_id}|{zone_id}", n)
+        self._set_or_clear("zones", f"{session_id}|{zone_id}", n, n == 0)
 
     def event_seats_taken(self, session_id: str, zone_id: str) -> Mapping[str, str]:
         return self.store.table("event_seats").get(f"{session_id}|{zone_id}") or _EMPTY  # type: ignore[no-any-return]
 
     def set_event_seats_taken(self, session_id: str, zone_id: str, taken: Mapping[str, str]) -> None:
-        self.store.table("event_seats").set(f"{session_id}|{zone_id}", MappingProxyType(dict(taken)))
+        key = f"{session_id}|{zone_id}"
+        self._set_or_clear("event_seats", key, MappingProxyType(dict(taken)), not taken)
 
     def id_orders(self, session_id: str, id_number: str) -> tuple[str, ...]:
         return self.store.table("ids").get(f"{session_id}|{id_number}") or ()  # type: ignore[no-any-return]
 
     def set_id_orders(self, session_id: str, id_number: str, orders: tuple[str, ...]) -> None:
-        self.store.table("ids").set(f"{session_id}|{id_number}", orders)
+        self._set_or_clear("ids", f"{session_id}|{id_number}", orders, not orders)
+
+    def _set_or_clear(self, table: str, key: str, value: Any, empty: bool) -> None:
+        """Write `value`; an emptied entry that was absent at the start goes back to absent,
+        so a cancelled hold leaves no `{}` / `0` noise in `diff()` and `digest()`."""
+        t = self.store.table(table)
+        if empty and t.start_value(key) is None:
+            t.set(key, None)
+        else:
+            t.set(key, value)
 
     def next_id(self, prefix: str) -> str:
         """A fresh, deterministic id such as N0001 (per episode, per prefix)."""

@@ -130,7 +130,7 @@ class Tool(Generic[E]):
         description, param_docs = _parse_docstring(fn.__doc__ or "")
         if not description:
             raise TypeError(f"tool {self.name} needs a docstring")
-        hints = get_type_hints(fn)
+        hints = get_type_hints(fn, include_extras=True)  # keep Annotated constraints
         fields: dict[str, Any] = {}
         params = list(inspect.signature(fn).parameters.values())[1:]  # skip env
         for p in params:

@@ -1,0 +1,16 @@
+"""The agent-facing tools of the ticketing env, in one registry: `AGENT_TOOLS`.
+
+Importing this package registers every tool; the import order below is the order in
+which tools are listed to agents (search, seats, account, orders, hand-offs).
+"""
+
+from __future__ import annotations
+
+from harness.env.tools._registry import AGENT_TOOLS
+
+# isort: off
+# Registration order is listing order, so these imports are deliberately unsorted.
+from harness.env.tools import search, events, seats, account, ordering, handoff
+# isort: on
+
+__all__ = ["AGENT_TOOLS", "account", "events", "handoff", "ordering", "search", "seats"]

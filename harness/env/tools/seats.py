@@ -1,0 +1,106 @@
+"""Seat tools: the compact seat map of a showtime and smart seat recommendations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from harness.env import orders, seatmap
+from harness.env.pricing import seat_price
+from harness.env.recommend import Preference
+from harness.env.recommend import recommend_seats as rank_seats
+from harness.env.state import TicketEnv
+from harness.env.tools import _common as c
+from harness.env.tools._registry import AGENT_TOOLS
+
+
+def showtime_header(env: TicketEnv, showtime_id: str) -> str:
+    """One line naming the showtime: movie, cinema, hall, start, format, prices, sales state."""
+    st = c.showtime(env, showtime_id)
+    world = env.world
+    mv = world.movies.get(st.movie_id)
+    cin = c.cinema(env, st.cinema_id)
+    h = c.hall(env, st.hall_id)
+    tz = c.city_tz(world, cin.city_id)
+    info = c.hall_info(world).get(h.id)
+    types = info.types if info is not None else tuple(st.prices)
+    prices = ", ".join(f"{t} {c.yuan(seat_price(st, t))}" for t in types)
+    lang = st.language + (f" ({st.subtitles} subs)" if st.subtitles else "")
+    title = f"{mv.title_zh} / {mv.title_en}" if mv is not None else st.movie_id
+    state = "on sale" if c.sales_open(env, st) else "online sales closed"
+    return (
+        f"{st.id} {title} | {cin.id} {cin.name_zh} | {h.name} | {c.hm(st.start, tz)} | "
+        f"{st.format} {lang} | per seat: {prices} | {c.seats_left(env, st)} free | {state}"
+    )
+
+
+def _side_by_side(sm: seatmap.SeatMap, seats: list[str]) -> bool:
+    """True if the seats are one unbroken run in one block of one row."""
+    placed = sorted((sm.seats[s].row, sm.seats[s].block, sm.seats[s].number) for s in seats)
+    return all(
+        (r, b) == placed[0][:2] and n == placed[0][2] + i for i, (r, b, n) in enumerate(placed)
+    )
+
+
+@AGENT_TOOLS.tool
+def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
+    """The seat map of a showtime as a compact text grid, with a header line.
+
+    The header names movie, cinema, hall, local start, format, language, the price per seat
+    type, free seats and whether online sales are open. The grid has one line per row
+    (row 1 nearest the screen); blocks between aisles start with their seat-number range.
+    Seat ids are "ROW-NUMBER", e.g. "5-7". Couple seats are sold in pairs; a companion seat
+    only with its wheelchair seat; a selection must not leave a single empty seat between
+    occupied seats, aisles or row ends.
+
+    Args:
+        showtime_id: Showtime id from search_showtimes.
+    """
+    header = showtime_header(env, showtime_id)
+    sm, unavailable = orders.seat_availability(env, showtime_id)
+    return header + "\n" + seatmap.render_grid(sm, unavailable)
+
+
+@AGENT_TOOLS.tool
+def recommend_seats(
+    env: TicketEnv,
+    showtime_id: c.Id,
+    count: Annotated[int, Field(ge=1, le=c.MAX_MOVIE_SEATS)],
+    preference: Preference = "centre",
+) -> dict[str, Any]:
+    """Suggest the best free seats for `count` people, best first (at most 5 options).
+
+    Every option obeys the seat rules (no single gap, couple pairs, companion seats) and
+    lists seat ids, seat types and the ticket price before fees and discounts. Options are
+    adjacent seats in one block when possible; otherwise (except for "together"/"couple")
+    two nearby runs, marked "split": tell the user they would not sit side by side.
+    An empty list means nothing fits: try a smaller count or another showtime.
+
+    Args:
+        showtime_id: Showtime id from search_showtimes.
+        count: Number of seats (1-4, the per-order limit).
+        preference: "centre" (middle, about 60% back), "aisle" (next to an aisle), "front",
+            "back", "together" (adjacent only), "couple" (couple pairs; even count), or
+            "wheelchair" (includes a wheelchair seat).
+    """
+    st = c.showtime(env, showtime_id)
+    sm, unavailable = orders.seat_availability(env, showtime_id)
+    options = rank_seats(sm, unavailable, count, preference, limit=5)
+    rows: list[dict[str, Any]] = []
+    for seats in options:
+        types = [sm.seats[s].type or "standard" for s in seats]
+        price = sum(seat_price(st, t) for t in types)
+        row: dict[str, Any] = {
+            "seats": list(seats),
+            "types": sorted(set(types)),
+            "tickets": c.yuan(price),
+            "tickets_fen": price,
+        }
+        if not _side_by_side(sm, seats):
+            row["split"] = True
+        rows.append(row)
+    out: dict[str, Any] = {"showtime_id": st.id, "options": rows}
+    if not rows:
+        out["note"] = f"no {count} free seats fit the seat rules and the preference"
+    return out

@@ -1,0 +1,235 @@
+"""The asyncio episode runner: tasks x trials, concurrency, timeouts, retries, cost limit.
+
+Each episode gets a fresh env (`make_env`: copy-on-write, costs nothing), a fresh simulated
+user and an `EpisodeSession`, then `await agent.run(session)`. Rules:
+- concurrency: at most `settings.concurrency` episodes in flight (a semaphore);
+- timeout: `settings.timeout_s` of wall time per episode (hard; the agent is cancelled and
+  the episode is scored on the state it reached, with an agent error "timeout");
+- retries: only an `InfraError` restarts an episode from scratch, after an exponential
+  backoff (`backoff_s * 2**(attempt-1)`, at least the error's `retry_after`, at most 60 s);
+  after `max_retries` retries the episode is recorded as `infra_error` and kept out of
+  scores. Any other exception is the agent's failure and is scored;
+- seeds: `episode_seed(settings.seed, task id, trial)`, the same in every run;
+- cost limit: once the reported cost reaches `settings.cost_limit_usd` no new episode
+  starts; in-flight ones finish and are recorded, so the run can be resumed.
+
+Privileged baselines (oracle, navigator) get the task through `for_episode(task, trial,
+seed)` if the agent object has that method; agents without it are shared by all episodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Protocol, runtime_checkable
+
+from harness.env import APP_ACTIONS, AGENT_TOOLS, POLICY, payment_sheet
+from harness.env.world import World
+from harness.protocol import Agent, InfraError
+from harness.records import EpisodeRecord, EpisodeUsage, InfraInfo, Timing
+from harness.scoring import score_episode
+from harness.session import EpisodeSession, Limits, Pace
+from harness.settings import RunSettings
+from harness.suite.prepare import make_env
+from harness.suite.spec import Task
+from harness.users import ScriptedUser, User, settle_payment
+
+MAX_BACKOFF_S = 60.0
+
+
+@runtime_checkable
+class EpisodeAware(Protocol):
+    """An agent that needs the task of each episode (the privileged baselines)."""
+
+    def for_episode(self, task: Task, trial: int, seed: int) -> Agent: ...
+
+
+UserFactory = Callable[[Task, int, RunSettings], User]
+Sink = Callable[[EpisodeRecord], Awaitable[None]]
+
+
+def scripted_user(task: Task, seed: int, settings: RunSettings) -> User:
+    """The default user factory: a `ScriptedUser` (deterministic, ignores the seed)."""
+    return ScriptedUser(task, patience=settings.patience)
+
+
+def episode_seed(base: int, task_id: str, trial: int) -> int:
+    """A stable 63-bit seed per (run seed, task, trial)."""
+    digest = hashlib.sha256(f"{base}:{task_id}:{trial}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+@dataclass
+class Progress:
+    """Running totals, passed to the progress callback after every episode."""
+
+    total: int
+    done: int = 0
+    successes: int = 0
+    infra_errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    stopped: str | None = None  # why the run stopped early (e.g. "cost_limit")
+
+
+ProgressFn = Callable[[EpisodeRecord, Progress], None]
+
+
+def _backoff(settings: RunSettings, attempt: int, err: InfraError) -> float:
+    delay = settings.backoff_s * (2 ** (attempt - 1))
+    if err.retry_after is not None:
+        delay = max(delay, err.retry_after)
+    return min(delay, MAX_BACKOFF_S)
+
+
+async def play_episode(
+    task: Task,
+    trial: int,
+    agent: Agent,
+    settings: RunSettings,
+    world: World,
+    users: UserFactory = scripted_user,
+) -> EpisodeRecord:
+    """Play one (task, trial) to the end, retrying infrastructure errors; never raises them."""
+    seed = episode_seed(settings.seed, task.id, trial)
+    limits = Limits(settings.max_steps, settings.max_turns, settings.max_wall_s)
+    pace = Pace(settings.tool_s, settings.user_turn_s, settings.user_action_s)
+    gate = partial(settle_payment, task)
+    started = datetime.now(UTC)
+    wall0 = time.perf_counter()
+    attempt = 0
+    while True:
+        attempt += 1
+        env = make_env(task, world)
+        session = EpisodeSession(
+            env,
+            users(task, seed, settings),
+            tools=AGENT_TOOLS,
+            actions=APP_ACTIONS,
+            payment_sheet=payment_sheet,
+            payment_gate=gate,
+            policy=POLICY,
+            limits=limits,
+            pace=pace,
+        )
+        player = agent.for_episode(task, trial, seed) if isinstance(agent, EpisodeAware) else agent
+        error: str | None = None
+        try:
+            async with asyncio.timeout(settings.timeout_s):
+                await player.run(session)
+        except InfraError as err:
+            if attempt <= settings.max_retries:
+                await asyncio.sleep(_backoff(settings, attempt, err))
+                continue
+            return _infra_record(task, trial, seed, attempt, err, started, wall0)
+        except TimeoutError:
+            error = f"timeout: the episode exceeded {settings.timeout_s:g} s"
+        except Exception as err:  # the agent's own failure: recorded and scored, not retried
+            error = f"{type(err).__name__}: {err}"
+        traj = session.trajectory()
+        usage = traj.usage
+        score = score_episode(
+            task,
+            env,
+            traj.events,
+            user_actions=traj.user_actions,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=usage.cost_usd,
+            agent_error=error,
+        )
+        return EpisodeRecord.model_construct(
+            **_task_fields(task, trial, seed),
+            status="ok",
+            attempts=attempt,
+            events=traj.events,
+            final_digest=env.digest(),
+            score=score,
+            infra=None,
+            usage=EpisodeUsage.model_construct(
+                model=usage.model,
+                model_calls=traj.model_calls,
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cached_tokens=usage.cached_tokens,
+                cost_usd=usage.cost_usd,
+            ),
+            timing=Timing.model_construct(started_at=started, wall_s=time.perf_counter() - wall0),
+        )
+
+
+def _task_fields(task: Task, trial: int, seed: int) -> dict[str, object]:
+    return {
+        "task_id": task.id,
+        "trial": trial,
+        "seed": seed,
+        "category": task.category,
+        "locale": task.locale,
+        "template": task.template,
+        "outcome": task.expect.outcome,
+        "purchase": bool(task.expect.orders),
+        "needs_write": task.needs_write,
+    }
+
+
+def _infra_record(
+    task: Task, trial: int, seed: int, attempts: int, err: InfraError, started: datetime, wall0: float
+) -> EpisodeRecord:
+    return EpisodeRecord.model_construct(
+        **_task_fields(task, trial, seed),
+        status="infra_error",
+        attempts=attempts,
+        events=[],
+        final_digest="",
+        score=None,
+        infra=InfraInfo(kind=err.kind, message=err.message, attempts=attempts),
+        usage=EpisodeUsage(),
+        timing=Timing.model_construct(started_at=started, wall_s=time.perf_counter() - wall0),
+    )
+
+
+async def run_episodes(
+    jobs: Sequence[tuple[Task, int]],
+    agent: Agent,
+    settings: RunSettings,
+    world: World,
+    *,
+    sink: Sink,
+    users: UserFactory = scripted_user,
+    progress: ProgressFn | None = None,
+) -> Progress:
+    """Play every (task, trial) of `jobs`, handing each finished record to `sink` at once."""
+    state = Progress(total=len(jobs))
+    sem = asyncio.Semaphore(settings.concurrency)
+    limit = settings.cost_limit_usd
+
+    async def one(task: Task, trial: int) -> None:
+        async with sem:
+            if limit is not None and state.cost_usd >= limit:
+                state.stopped = "cost_limit"
+                return
+            rec = await play_episode(task, trial, agent, settings, world, users)
+            await sink(rec)  # durable before it counts as done
+            state.done += 1
+            if rec.status == "infra_error":
+                state.infra_errors += 1
+            elif rec.score is not None and rec.score.success:
+                state.successes += 1
+            state.input_tokens += rec.usage.input_tokens
+            state.output_tokens += rec.usage.output_tokens
+            state.cost_usd += rec.usage.cost_usd
+            if progress is not None:
+                progress(rec, state)
+
+    if settings.concurrency == 1:  # no task objects needed: cheaper, same order
+        for task, trial in jobs:
+            await one(task, trial)
+    else:
+        await asyncio.gather(*(one(t, k) for t, k in jobs))
+    return state

@@ -1,0 +1,393 @@
+"""Movie purchase templates: fully specified, constrained search, seating."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from harness.env.models import Point, Showtime, User
+from harness.env import orders
+from harness.env.seatmap import SeatMap
+from harness.suite import phrasing as ph
+from harness.suite import worldq as q
+from harness.suite.draft import Draft, Skip
+from harness.suite.spec import SeatRule, Task
+from harness.suite.tcommon import (
+    Ctx,
+    buy_movie,
+    cinema_name,
+    draw_now,
+    draw_user,
+    movie_spec,
+    movie_title,
+    open_showtimes,
+    pm_fact,
+    purchase,
+    template,
+    with_day,
+)
+
+FORMAT_WORDS: dict[str, tuple[str, str]] = {
+    "IMAX": ("IMAX厅", "IMAX"),
+    "DOLBY": ("杜比影院", "Dolby Cinema"),
+    "3D": ("3D版", "3D"),
+    "4DX": ("4DX厅", "4DX"),
+}
+LANG_WORDS: dict[str, tuple[str, str]] = {
+    "en": ("英文原声", "original English"),
+    "ja": ("日语原声", "original Japanese"),
+    "zh": ("国语", "Mandarin"),
+}
+
+
+def _pick(
+    ctx: Ctx,
+    d: Draft,
+    sts: Sequence[Showtime],
+    count: int,
+    rule: SeatRule,
+    types: Sequence[str] = ("standard",),
+) -> tuple[Showtime, tuple[str, ...]]:
+    """A random showtime of `sts` with a valid selection, and its best selection."""
+    pool = list(sts)
+    ctx.rng.shuffle(pool)
+    for st in pool[:12]:
+        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score)
+        if opts:
+            return st, opts[0]
+    raise Skip("no showtime with seats")
+
+
+def _valid(d: Draft, sts: Sequence[Showtime], count: int, rule: SeatRule) -> list[Showtime]:
+    """The showtimes where a selection satisfying `rule` exists now."""
+    return [st for st in sts if q.seat_options(d.env, st.id, count, rule, limit=1)]
+
+
+def _names(ctx: Ctx, st: Showtime) -> tuple[str, str, str, str]:
+    """(movie as the user says it, cinema name, day phrase, clock) for a showtime."""
+    m = ctx.world.movies[st.movie_id]
+    c = ctx.world.cinemas[st.cinema_id]
+    return movie_title(ctx, m), cinema_name(ctx, c), "", ph.clock(st.start, ctx.locale, ctx.rng)
+
+
+def _count(ctx: Ctx, hi: int = 4) -> int:
+    return ctx.rng.choice([n for n in (1, 2, 2, 2, 3, 4) if n <= hi])
+
+
+# --- 1. fully specified ------------------------------------------------------------------
+
+
+def _specified(ctx: Ctx, exact: bool, terse: bool) -> Task:
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now, difficulty="easy")
+    count = _count(ctx)
+    rule = SeatRule(together=count > 1)
+    st, seats = _pick(ctx, d, open_showtimes(ctx, user, now), count, rule)
+    title, cin, _, clk = _names(ctx, st)
+    day = with_day(ctx, now, st.start.date())
+    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    seat_txt = "、".join(seats) if ctx.locale == "zh" else ", ".join(seats)
+    if exact:
+        rule = SeatRule(exact=seats)
+    if terse:
+        opening = ctx.t(f"{title} {cin} {day} {clk} {n}", f"{title}, {cin}, {day} {clk}, {n}")
+        if exact:
+            opening += ctx.t(f" 座位{seat_txt}", f", seats {seat_txt}")
+    else:
+        body = ctx.t(
+            f"买{day}{clk}在{cin}的{title}，{n}" + (f"，要{seat_txt}这几个座位" if exact else "，座位挨着"),
+            f"book {n} for {title} at {cin} {day} at {clk}"
+            + (f", seats {seat_txt}" if exact else ", seats together"),
+        )
+        opening = ph.politeness(ctx.rng, ctx.locale, body)
+    pm_fact(d)
+    d.fact("seat_pref", ("座位", "位置", "seat", "row"), ctx.t("坐在一起就行。", "Together is all I need."))
+    buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
+    spec = movie_spec([st.id], count, rule)
+    return purchase(d, opening, [spec], ctx.t("按我说的场次买票", "Exactly the showing I named"))
+
+
+@template("spec_exact_seats", "specified")
+def spec_exact_seats(ctx: Ctx) -> Task:
+    """Movie, cinema, day, time, count and exact seats all given."""
+    return _specified(ctx, exact=True, terse=False)
+
+
+@template("spec_together", "specified")
+def spec_together(ctx: Ctx) -> Task:
+    """Movie, cinema, day, time and count given; any seats together."""
+    return _specified(ctx, exact=False, terse=False)
+
+
+@template("spec_terse", "specified")
+def spec_terse(ctx: Ctx) -> Task:
+    """A terse one-liner: title, cinema, day, time, count."""
+    return _specified(ctx, exact=False, terse=True)
+
+
+@template("spec_terse_seats", "specified")
+def spec_terse_seats(ctx: Ctx) -> Task:
+    """A terse one-liner with exact seats."""
+    return _specified(ctx, exact=True, terse=True)
+
+
+# --- 2. constrained search ----------------------------------------------------------------
+
+Keep = Callable[[Showtime], bool]
+Optimum = Callable[[list[Showtime]], list[Showtime]]
+
+
+def _constrained(
+    ctx: Ctx,
+    plan: Callable[[Ctx, User], tuple[Keep, str, Optimum | None]],
+    optimal: str | None = None,
+) -> Task:
+    """Accept every showtime of one movie on one day that passes the plan's filter
+    (and, for "nearest"/"earliest" requests, every optimum of it and nothing else)."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now)
+    keep, describe, optimum = plan(ctx, user)
+    pool = [st for st in open_showtimes(ctx, user, now) if keep(st)]
+    anchor = ctx.choice(pool)
+    day = anchor.start.date()
+    cands = [st for st in pool if st.movie_id == anchor.movie_id and st.start.date() == day]
+    count = _count(ctx, 3)
+    rule = SeatRule(together=count > 1)
+    cands = _valid(d, cands, count, rule)
+    if not cands:
+        raise Skip("no valid candidates")
+    if optimum is not None:
+        cands = optimum(cands)
+    st, seats = _pick(ctx, d, cands, count, rule)
+    title = movie_title(ctx, ctx.world.movies[st.movie_id])
+    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    when = with_day(ctx, now, day)
+    body = ctx.t(
+        f"买{when}{describe}的{title}，{n}，坐一起",
+        f"get me {n} for {title} {when}, {describe}, seats together",
+    )
+    pm_fact(d)
+    buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_zh)
+    spec = movie_spec([c.id for c in cands], count, rule)
+    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body, optimal=optimal)
+
+
+def _make_format_template(fmt: str) -> None:
+    zh, en = FORMAT_WORDS[fmt]
+
+    def plan(ctx: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        text = ctx.t(f"晚上6点以后{zh}", f"any {en} showing starting 6pm or later")
+        return (lambda st: st.format == fmt and st.start.hour >= 18), text, None
+
+    @template(f"con_format_{fmt.lower()}_evening", "constrained")
+    def build(ctx: Ctx) -> Task:
+        return _constrained(ctx, plan)
+
+
+for _fmt in ("IMAX", "DOLBY", "3D"):
+    _make_format_template(_fmt)
+
+
+@template("con_window_afternoon", "constrained")
+def con_window_afternoon(ctx: Ctx) -> Task:
+    """A start between 14:00 and 17:00 (inclusive) at any cinema of the city."""
+
+    def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        def keep(st: Showtime) -> bool:
+            return 14 <= st.start.hour < 17 or (st.start.hour == 17 and st.start.minute == 0)
+
+        return keep, c.t("下午2点到5点之间开场", "starting between 2pm and 5pm"), None
+
+    return _constrained(ctx, plan)
+
+
+@template("con_language", "constrained")
+def con_language(ctx: Ctx) -> Task:
+    """An original-language version (not the dub)."""
+    lang = ctx.choice(["en", "ja"])
+    zh, en = LANG_WORDS[lang]
+
+    def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        return (lambda st: st.language == lang), c.t(f"{zh}版", f"the {en} version"), None
+
+    return _constrained(ctx, plan)
+
+
+def _nearest_to(ctx: Ctx, point: Point) -> Optimum:
+    def opt(cands: list[Showtime]) -> list[Showtime]:
+        dist = {st.id: q.distance_km(ctx.world, st.cinema_id, point) for st in cands}
+        best = min(dist.values())
+        return [st for st in cands if dist[st.id] <= best + 1e-6]
+
+    return opt
+
+
+@template("con_nearest_landmark", "constrained")
+def con_nearest_landmark(ctx: Ctx) -> Task:
+    """Evening showing at the cinema nearest a landmark (named by name or alias)."""
+
+    def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        lm = c.choice(list(c.world.cities[user.city_id].landmarks))
+        name = c.choice([lm.name_zh if c.locale == "zh" else lm.name_en, *lm.aliases])
+        text = c.t(
+            f"晚上6点以后、离{name}最近的影院",
+            f"in the evening (6pm or later) at the cinema closest to {name}",
+        )
+        return (lambda st: st.start.hour >= 18), text, _nearest_to(c, lm.location)
+
+    return _constrained(ctx, plan, optimal="nearest")
+
+
+@template("con_nearest_home", "constrained")
+def con_nearest_home(ctx: Ctx) -> Task:
+    """Any showing at the cinema nearest the user's home."""
+
+    def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        text = c.t("离我家最近的影院", "at the cinema nearest my home")
+        return (lambda st: True), text, _nearest_to(c, user.home)
+
+    return _constrained(ctx, plan, optimal="nearest")
+
+
+@template("con_earliest_brand", "constrained")
+def con_earliest_brand(ctx: Ctx) -> Task:
+    """The earliest showing of the day at one cinema brand."""
+
+    def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
+        brands = sorted({ci.brand_en for ci in c.world.cinemas_by_city.get(user.city_id, ())})
+        brand = c.choice(brands)
+        zh = next(ci.brand_zh for ci in c.world.data.cinemas if ci.brand_en == brand)
+
+        def keep(st: Showtime) -> bool:
+            return c.world.cinemas[st.cinema_id].brand_en == brand
+
+        def earliest(cands: list[Showtime]) -> list[Showtime]:
+            first = min(st.start for st in cands)
+            return [st for st in cands if st.start == first]
+
+        return keep, c.t(f"{zh}最早的一场", f"the earliest showing at any {brand}"), earliest
+
+    return _constrained(ctx, plan, optimal="earliest")
+
+
+# --- 3. seating ----------------------------------------------------------------------------
+
+Wish = tuple[SeatRule, str, str]  # the rule and how the user says it (zh, en)
+
+
+def _seating(
+    ctx: Ctx,
+    count: int,
+    wish_of: Callable[[SeatMap, Showtime, Draft], Wish | None],
+    types: Sequence[str] = ("standard", "vip"),
+    seat_types: dict[str, int] | None = None,
+) -> Task:
+    """One named showtime; any selection meeting the seat wish is accepted."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now, difficulty="medium")
+    pool = open_showtimes(ctx, user, now)
+    ctx.rng.shuffle(pool)
+    for st in pool[:60]:
+        sm, _ = orders.seat_availability(d.env, st.id)
+        wish = wish_of(sm, st, d)
+        if wish is None:
+            continue
+        rule, wish_zh, wish_en = wish
+        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score)
+        if opts:
+            break
+    else:
+        raise Skip("no showtime fits the seat wish")
+    seats = opts[0]
+    title, cin, _, clk = _names(ctx, st)
+    day = with_day(ctx, now, st.start.date())
+    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    body = ctx.t(
+        f"订{day}{clk}{cin}的{title}，{n}，{wish_zh}",
+        f"book {n} for {title} at {cin} {day} {clk}, {wish_en}",
+    )
+    pm_fact(d)
+    buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
+    spec = movie_spec([st.id], count, rule, seat_types=seat_types or {})
+    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
+
+
+@template("seat_centre", "seating")
+def seat_centre(ctx: Ctx) -> Task:
+    """Seats together in the middle third of the row."""
+    n = _count(ctx)
+    rule = SeatRule(together=n > 1, centre=True)
+    return _seating(
+        ctx, n, lambda sm, st, d: (rule, "要中间的位置，坐在一起", "seats together in the middle of the row")
+    )
+
+
+@template("seat_back_rows", "seating")
+def seat_back_rows(ctx: Ctx) -> Task:
+    """Seats together in the last three rows."""
+    n = _count(ctx, 3)
+
+    def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish:
+        rows = tuple(range(max(1, sm.n_rows - 2), sm.n_rows + 1))
+        rule = SeatRule(together=n > 1, rows=rows)
+        return rule, "要最后三排，挨着坐", "in the last three rows, next to each other"
+
+    return _seating(ctx, n, wish)
+
+
+@template("seat_aisle", "seating")
+def seat_aisle(ctx: Ctx) -> Task:
+    """At least one seat next to an aisle (or the row end)."""
+    n = ctx.rng.choice((1, 2))
+    rule = SeatRule(together=n > 1, aisle=True)
+    return _seating(ctx, n, lambda sm, st, d: (rule, "要靠过道的位置", "with an aisle seat"))
+
+
+@template("seat_couple", "seating")
+def seat_couple(ctx: Ctx) -> Task:
+    """One couple-seat pair."""
+    rule = SeatRule(together=True)
+    return _seating(
+        ctx, 2, lambda sm, st, d: (rule, "要情侣座", "a couple seat (love seat) pair"),
+        ("couple",), {"couple": 2},
+    )
+
+
+@template("seat_wheelchair", "seating")
+def seat_wheelchair(ctx: Ctx) -> Task:
+    """A wheelchair space plus its companion seat."""
+    rule = SeatRule(together=True)
+    return _seating(
+        ctx, 2,
+        lambda sm, st, d: (
+            rule,
+            "我坐轮椅，需要轮椅位加一个陪同座",
+            "I use a wheelchair: a wheelchair space plus the companion seat next to it",
+        ),
+        ("wheelchair", "companion"), {"wheelchair": 1, "companion": 1},
+    )
+
+
+@template("seat_row_gap", "seating")
+def seat_row_gap(ctx: Ctx) -> Task:
+    """Seats in one named row where the no-single-gap rule rules out some free runs."""
+    n = ctx.rng.choice((2, 3))
+
+    def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish | None:
+        _, unavailable = orders.seat_availability(d.env, st.id)
+        for row in range(sm.n_rows // 2, sm.n_rows + 1):
+            rule = SeatRule(together=True, rows=(row,))
+            free_runs = 0
+            for block in sm.rows[row - 1]:
+                for i in range(len(block) - n + 1):
+                    sel = block[i : i + n]
+                    if all(s not in unavailable and sm.seats[s].type == "standard" for s in sel):
+                        free_runs += 1
+            valid = len(q.seat_options(d.env, st.id, n, rule))
+            if 0 < valid < free_runs:  # the gap rule bites: some free runs are refused
+                return rule, f"都要在第{row}排，挨着坐", f"all in row {row}, side by side"
+        return None
+
+    return _seating(ctx, n, wish, ("standard",))

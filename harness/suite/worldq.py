@@ -1,0 +1,169 @@
+"""World queries the templates use to compute ground truth with the env's own logic.
+
+Candidates are enumerated from the world; prices come from `orders.quote_movie` /
+`quote_event`, seat validity from `rules` (the same code the tools run), so the
+ground truth and the service can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from harness.env import orders
+from harness.env.geo import haversine_km
+from harness.env.models import Cinema, Landmark, Movie, Point, Showtime, User
+from harness.env.seatmap import SeatMap
+from harness.env.state import TicketEnv
+from harness.env.toolkit import EnvError
+from harness.env.world import World
+from harness.suite.spec import SeatRule
+
+
+def local_day(dt: datetime) -> date:
+    return dt.date()
+
+
+def city_showtimes(world: World, movie_id: str, city_id: str) -> list[Showtime]:
+    """Showtimes of a movie in a city, by start then id."""
+    return [
+        st
+        for st in world.showtimes_by_movie.get(movie_id, ())
+        if world.cinemas[st.cinema_id].city_id == city_id
+    ]
+
+
+def sales_open(st: Showtime, now: datetime) -> bool:
+    return now < st.start - timedelta(minutes=st.sales_cutoff_min)
+
+
+def distance_km(world: World, cinema_id: str, point: Point) -> float:
+    return round(haversine_km(world.cinemas[cinema_id].location, point), 6)
+
+
+def landmarks(world: World, city_id: str) -> tuple[Landmark, ...]:
+    return world.cities[city_id].landmarks
+
+
+def movies_showing(world: World, city_id: str) -> list[Movie]:
+    return [m for m in world.data.movies if city_showtimes(world, m.id, city_id)]
+
+
+def block_rows(sm: SeatMap) -> Iterable[tuple[int, tuple[str, ...]]]:
+    for r, blocks in enumerate(sm.rows, start=1):
+        for block in blocks:
+            yield r, block
+
+
+def rule_ok(sm: SeatMap, rule: SeatRule, seats: Sequence[str]) -> bool:
+    """Layout constraints of a seat rule (the gap rule is checked by quoting)."""
+    info = [sm.seats[s] for s in seats]
+    if rule.exact and sorted(seats) != sorted(rule.exact):
+        return False
+    if rule.rows and any(s.row not in rule.rows for s in info):
+        return False
+    if rule.aisle:
+        blocks = sm.rows[info[0].row - 1]
+        ends = {b[0] for b in blocks} | {b[-1] for b in blocks}
+        if not any(s in ends for s in seats):
+            return False
+    if rule.centre:
+        for s in info:
+            width = len(sm.layout[s.row - 1])
+            if not width / 3 <= s.col < 2 * width / 3:
+                return False
+    return True
+
+
+def seat_options(
+    env: TicketEnv,
+    showtime_id: str,
+    count: int,
+    rule: SeatRule,
+    types: Sequence[str] = ("standard",),
+    prefer: Callable[[SeatMap, tuple[str, ...]], float] | None = None,
+    limit: int | None = None,
+) -> list[tuple[str, ...]]:
+    """Valid selections of `count` adjacent seats (one block of one row) of `types`.
+
+    Each returned selection passes every service rule now (quoted by the env), and the
+    seat rule. Sorted by `prefer` (lower first), then front to back.
+    """
+    try:
+        sm, unavailable = orders.seat_availability(env, showtime_id)
+    except EnvError:
+        return []
+    out: list[tuple[str, ...]] = []
+    for _row, block in block_rows(sm):
+        for i in range(len(block) - count + 1):
+            sel = block[i : i + count]
+            if any(s in unavailable or sm.seats[s].type not in types for s in sel):
+                continue
+            if not rule_ok(sm, rule, sel):
+                continue
+            try:
+                orders.quote_movie(env, showtime_id, sel)
+            except EnvError:
+                continue
+            out.append(sel)
+            if limit is not None and prefer is None and len(out) >= limit:
+                return out
+    if prefer is not None:
+        out.sort(key=lambda sel: prefer(sm, sel))
+    return out
+
+
+def centre_score(sm: SeatMap, sel: tuple[str, ...]) -> float:
+    """Distance of a selection from the hall's sweet spot (2/3 back, middle)."""
+    mid_row = sm.n_rows * 0.6
+    row = sm.seats[sel[0]].row
+    cols = [sm.seats[s].col for s in sel]
+    width = len(sm.layout[row - 1])
+    return abs(row - mid_row) + abs(sum(cols) / len(cols) - (width - 1) / 2) * 0.5
+
+
+def quote_total(
+    env: TicketEnv,
+    showtime_id: str,
+    seats: Sequence[str],
+    card_id: str | None = None,
+    coupon_id: str | None = None,
+) -> int | None:
+    """The env's total for a selection, or None if the service would refuse it."""
+    try:
+        return orders.quote_movie(env, showtime_id, seats, card_id, coupon_id).total_fen
+    except EnvError:
+        return None
+
+
+def discount_options(user: User, cinema: Cinema) -> list[tuple[str | None, str | None]]:
+    """(card id, coupon id) pairs worth trying at `cinema` (None: not used)."""
+    cards: list[str | None] = [None] + [k.id for k in user.member_cards if k.brand_en == cinema.brand_en]
+    coupons: list[str | None] = [None] + [
+        cp.id for cp in user.coupons if not cp.used and cp.scope in ("movie", "any")
+    ]
+    return [(k, cp) for k in cards for cp in coupons]
+
+
+def best_total(
+    env: TicketEnv, showtime_id: str, seats: Sequence[str], discounts: bool
+) -> tuple[int, str | None, str | None] | None:
+    """Lowest total of a selection (optionally over the user's cards and coupons)."""
+    st = env.world.showtimes[showtime_id]
+    cinema = env.cinema(st.cinema_id)
+    assert cinema is not None
+    pairs = discount_options(env.user(), cinema) if discounts else [(None, None)]
+    best: tuple[int, str | None, str | None] | None = None
+    for card, coupon in pairs:
+        total = quote_total(env, showtime_id, seats, card, coupon)
+        if total is not None and (best is None or total < best[0]):
+            best = (total, card, coupon)
+    return best
+
+
+def payment_for(user: User, total: int, avoid_cards: bool = True) -> str | None:
+    """A payment method whose balance covers `total` (first in the user's list)."""
+    for pm in user.payment_methods:
+        if pm.balance_fen >= total and (pm.kind != "member_card" or not avoid_cards):
+            return pm.id
+    return None

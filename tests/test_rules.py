@@ -1,0 +1,430 @@
+"""Unit tests of the pure rules: seat maps, gap rule, special seats, limits, pricing, refunds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from worldkit import NOW, tiny_data
+
+from harness.env.models import Coupon, MemberCard, Order, OrderItem, RefundTier
+from harness.env.pricing import build_quote, card_discount_fen, check_coupon, yuan
+from harness.env.recommend import recommend_seats
+from harness.env.refunds import (
+    check_exchange,
+    days_before,
+    event_refund_fen,
+    exchange_charge_fen,
+    movie_refund_fen,
+    refund_tier,
+)
+from harness.env.rules import (
+    check_attendees,
+    check_event_quantity,
+    check_event_sales_open,
+    check_gap_rule,
+    check_movie_sales_open,
+    check_movie_selection,
+    check_special_seats,
+    check_zone_capacity,
+    stranded_seats,
+)
+from harness.env.seatmap import SeatMap, parse_layout, render_grid, seat_map
+from harness.env.toolkit import EnvError
+
+W = tiny_data()
+
+
+def sm_of(*rows: str) -> SeatMap:
+    return parse_layout("T", rows)
+
+
+def code_of(fn: Callable[..., object], *args: Any) -> str:
+    """The EnvError code `fn(*args)` raises."""
+    with pytest.raises(EnvError) as e:
+        fn(*args)
+    return e.value.code
+
+
+# --- seat map --------------------------------------------------------------------------
+
+
+def test_numbering_skips_aisles_counts_broken() -> None:
+    sm = sm_of("SX_SS", "_SS_")
+    assert list(sm.seats) == ["1-1", "1-2", "1-3", "1-4", "2-1", "2-2"]
+    assert sm.seats["1-3"].col == 3 and sm.seats["1-3"].block == 1
+    assert sm.broken == frozenset({"1-2"})
+    assert sm.rows[1] == (("2-1", "2-2"),)
+
+
+def test_couple_pairs_left_to_right_inside_blocks() -> None:
+    sm = sm_of("CCC_CC", "CSCC")
+    assert sm.couple_partner["1-1"] == "1-2" and "1-3" not in sm.couple_partner
+    assert sm.couple_partner["1-4"] == "1-5"
+    assert "2-1" not in sm.couple_partner and sm.couple_partner["2-3"] == "2-4"
+
+
+def test_companion_links_to_adjacent_wheelchair() -> None:
+    sm = sm_of("WP_PW", "PWP", "PS")
+    assert sm.companion_of["1-2"] == ("1-1",) and sm.companion_of["1-3"] == ("1-4",)
+    assert sm.companion_of["2-1"] == ("2-2",) and sm.companion_of["2-3"] == ("2-2",)
+    assert "3-1" not in sm.companion_of
+
+
+def test_seat_map_is_cached_per_hall() -> None:
+    assert seat_map(W.halls[0]) is seat_map(W.halls[0])
+
+
+def test_unknown_layout_char() -> None:
+    with pytest.raises(ValueError):
+        parse_layout("bad", ("SQ",))
+
+
+def test_render_grid_is_compact_and_marks_state() -> None:
+    sm = seat_map(W.halls[0])
+    text = render_grid(sm, {"1-1", "2-5"}, selected={"3-3"})
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(sm.rows)
+    assert lines[2] == "1 | 1~2 x o | 3~8 o o o o o o | 9~10 o o"
+    assert "3~8 * V V V V o" in lines[4]
+    assert "1~2 o #" in lines[5] and "1~2 W P" in lines[6]
+    assert len(text) < 800
+    assert len(render_grid(sm, (), legend=False).splitlines()) == 1 + len(sm.rows)
+
+
+# --- gap rule --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "taken", "sel", "stranded"),
+    [
+        ("SSSSSS", set(), {"1-2"}, ["1-1"]),  # row end is a wall
+        ("SSSSSS", set(), {"1-1", "1-2"}, []),
+        ("SSSSSS", set(), {"1-3", "1-4"}, []),  # pairs left on both sides
+        ("SSSSSS", set(), {"1-2", "1-3"}, ["1-1"]),
+        ("SSSSSS", {"1-1"}, {"1-3"}, ["1-2"]),  # between a sold seat and the selection
+        ("SSSSSS", {"1-1", "1-3"}, {"1-5", "1-6"}, ["1-4"]),  # old gap 1-2 not counted
+        ("SSSSSS", {"1-1", "1-3"}, {"1-4"}, []),  # old gap only
+        ("SSSSSS", {"1-1", "1-3"}, {"1-2"}, []),  # filling a gap is fine
+        ("SSSSS", set(), {"1-2", "1-4"}, ["1-1", "1-3", "1-5"]),  # splitting a run
+        ("SS_SSSS", set(), {"1-4"}, ["1-3"]),  # aisle is a wall
+        ("SS_SSSS", set(), {"1-3"}, []),
+        ("SXSSS", set(), {"1-4", "1-5"}, ["1-3"]),  # broken wall; 1-1 was already single
+        ("S_SS", set(), {"1-2", "1-3"}, []),  # a one-seat block is an old gap
+        ("SSSS", {"1-4"}, {"1-1", "1-2"}, ["1-3"]),
+        ("SSS", set(), {"1-1", "1-2", "1-3"}, []),
+    ],
+)
+def test_stranded_seats(row: str, taken: set[str], sel: set[str], stranded: list[str]) -> None:
+    sm = sm_of(row)
+    assert stranded_seats(sm, taken, sel) == stranded
+
+
+def test_gap_rule_other_rows_do_not_count() -> None:
+    sm = sm_of("SSS", "SSS")
+    # row 1 has an old single gap; selecting in row 2 is judged on row 2 only
+    assert stranded_seats(sm, {"1-1", "1-3"}, {"2-1", "2-2", "2-3"}) == []
+
+
+def test_check_gap_rule_names_seat() -> None:
+    sm = sm_of("SSSSSS")
+    with pytest.raises(EnvError) as e:
+        check_gap_rule(sm, set(), {"1-2"})
+    assert e.value.code == "gap_rule" and "1-1" in e.value.message
+    check_gap_rule(sm, set(), {"1-1"})
+
+
+# --- special seats and selection -------------------------------------------------------
+
+
+def test_couple_seats_only_as_pairs() -> None:
+    sm = sm_of("CCCC", "CCC")
+    with pytest.raises(EnvError) as e:
+        check_special_seats(sm, {"1-1"})
+    assert e.value.code == "couple_pair" and "1-2" in e.value.message
+    assert code_of(check_special_seats, sm, {"1-2", "1-3"}) == "couple_pair"
+    check_special_seats(sm, {"1-1", "1-2", "1-3", "1-4"})
+    check_special_seats(sm, {"2-3"})  # unpaired leftover couple seat sells alone
+
+
+def test_wheelchair_and_companion() -> None:
+    sm = sm_of("WPS", "PWP", "PS")
+    check_special_seats(sm, {"1-1"})  # wheelchair alone
+    check_special_seats(sm, {"1-1", "1-2"})
+    with pytest.raises(EnvError) as e:
+        check_special_seats(sm, {"1-2", "1-3"})
+    assert e.value.code == "companion_seat" and "1-1" in e.value.message
+    check_special_seats(sm, {"2-2", "2-3"})
+    check_special_seats(sm, {"3-1"})  # no adjacent wheelchair seat: ordinary seat
+
+
+def test_check_movie_selection_errors() -> None:
+    sm = seat_map(W.halls[0])
+    taken = {"1-1"}
+    assert check_movie_selection(sm, taken, ["1-4", " 1-3"]) == ("1-3", "1-4")
+    cases = [
+        (["9-1"], "unknown_seat"),
+        (["1-3", "1-3"], "duplicate_seat"),
+        ([], "no_seats"),
+        (["2-3", "2-4", "2-5", "2-6", "2-7"], "order_limit"),
+        (["4-2"], "seat_broken"),
+        (["1-1"], "seat_taken"),
+        (["6-1"], "couple_pair"),
+        (["5-2"], "companion_seat"),
+        (["1-4"], "gap_rule"),
+    ]
+    for seats, code in cases:
+        assert code_of(check_movie_selection, sm, taken, seats) == code, seats
+
+
+# --- limits and windows ----------------------------------------------------------------
+
+
+def test_event_limits_and_attendees() -> None:
+    e1 = W.events[0]
+    e2 = W.events[1]
+    check_event_quantity(e1, 4)
+    assert code_of(check_event_quantity, e1, 5) == "order_limit"
+    assert code_of(check_event_quantity, e1, 0) == "invalid_quantity"
+    saved = {a.id: a for a in W.users[0].attendees}
+    got = check_attendees(e1, 2, ["A1", "A2"], saved, {})
+    assert [a.id for a in got] == ["A1", "A2"]
+    assert check_attendees(e2, 3, None, saved, {}) == ()
+    assert code_of(check_attendees, e2, 1, ["A1"], saved, {}) == "attendees_not_needed"
+    assert code_of(check_attendees, e1, 2, None, saved, {}) == "attendees_required"
+    assert code_of(check_attendees, e1, 2, ["A1"], saved, {}) == "attendee_count"
+    assert code_of(check_attendees, e1, 2, ["A1", "A1"], saved, {}) == "duplicate_attendee"
+    assert code_of(check_attendees, e1, 1, ["ZZ"], saved, {}) == "unknown_attendee"
+    held = {saved["A2"].id_number: 1}
+    assert code_of(check_attendees, e1, 2, ["A1", "A2"], saved, held) == "id_limit"
+
+
+def test_sales_windows_are_strict() -> None:
+    st = W.showtimes[0]  # 19:00, cut-off 15 min
+    check_movie_sales_open(st, st.start - timedelta(minutes=15, seconds=1))
+    assert code_of(check_movie_sales_open, st, st.start - timedelta(minutes=15)) == "sales_closed"
+    ev = W.events[0]
+    s = ev.sessions[0]
+    assert code_of(check_event_sales_open, ev, s, ev.on_sale - timedelta(seconds=1)) == (
+        "not_on_sale"
+    )
+    check_event_sales_open(ev, s, ev.on_sale)
+    assert code_of(check_event_sales_open, ev, s, s.start - timedelta(minutes=120)) == (
+        "sales_closed"
+    )
+
+
+def test_zone_capacity() -> None:
+    check_zone_capacity(5, 4, 1, "B")
+    assert code_of(check_zone_capacity, 5, 4, 2, "B") == "not_enough_tickets"
+    assert code_of(check_zone_capacity, 5, 5, 1, "B") == "sold_out"
+
+
+# --- pricing ---------------------------------------------------------------------------
+
+
+def _card(**kw: object) -> MemberCard:
+    base: dict[str, object] = {
+        "id": "K",
+        "brand_en": "Wanda",
+        "brand_zh": "万达",
+        "discount_percent": 15,
+        "balance_fen": 0,
+        "expires": NOW + timedelta(days=1),
+    }
+    base.update(kw)
+    return MemberCard.model_validate(base)
+
+
+def _coupon(**kw: object) -> Coupon:
+    base: dict[str, object] = {
+        "id": "Q",
+        "title": "t",
+        "scope": "movie",
+        "threshold_fen": 0,
+        "amount_fen": 1000,
+        "valid_from": NOW - timedelta(days=1),
+        "expires": NOW + timedelta(days=1),
+    }
+    base.update(kw)
+    return Coupon.model_validate(base)
+
+
+def _items(*prices: int) -> list[OrderItem]:
+    return [
+        OrderItem(seat_id=f"1-{i}", seat_type="standard", price_fen=p)
+        for i, p in enumerate(prices, 1)
+    ]
+
+
+def test_card_discount_rounds_down() -> None:
+    assert card_discount_fen(3333, 15) == 499
+    assert card_discount_fen(100, 0) == 0
+    q = build_quote("movie", _items(1111, 2222), 300, NOW, brand_en="Wanda", card=_card())
+    assert q.subtotal_fen == 3333 and q.service_fee_fen == 600
+    assert q.discounts[0].amount_fen == 499  # of tickets only, not the fee
+    assert q.total_fen == 3333 - 499 + 600
+    assert yuan(4590) == "¥45.90" and yuan(-5) == "-¥0.05"
+
+
+def test_card_rules() -> None:
+    it = _items(4000)
+    assert code_of(lambda: build_quote("movie", it, 0, NOW, brand_en="CGV", card=_card())) == (
+        "card_not_applicable"
+    )
+    expired = _card(expires=NOW)
+    assert (
+        code_of(lambda: build_quote("movie", it, 0, NOW, brand_en="Wanda", card=expired))
+        == "card_expired"
+    )
+    assert code_of(lambda: build_quote("event", it, 0, NOW, card=_card())) == "card_not_applicable"
+
+
+def test_coupon_threshold_after_card() -> None:
+    it = _items(5000)
+    c = _coupon(threshold_fen=5000)
+    q = build_quote("movie", it, 300, NOW, brand_en="Wanda", coupon=c)
+    assert q.total_fen == 5000 + 300 - 1000
+    with pytest.raises(EnvError) as e:
+        build_quote("movie", it, 300, NOW, brand_en="Wanda", card=_card(), coupon=c)
+    assert e.value.code == "coupon_threshold"
+
+
+@pytest.mark.parametrize(
+    ("kw", "kind", "brand", "code"),
+    [
+        ({"used": True}, "movie", "Wanda", "coupon_used"),
+        ({"valid_from": NOW + timedelta(seconds=1)}, "movie", "Wanda", "coupon_not_yet_valid"),
+        ({"expires": NOW}, "movie", "Wanda", "coupon_expired"),
+        ({"scope": "event"}, "movie", "Wanda", "coupon_not_applicable"),
+        ({"scope": "movie"}, "event", None, "coupon_not_applicable"),
+        ({"scope": "any", "brand_en": "Wanda"}, "movie", "CGV", "coupon_not_applicable"),
+        ({"scope": "any", "brand_en": "Wanda"}, "event", None, "coupon_not_applicable"),
+    ],
+)
+def test_coupon_rejections(kw: dict[str, object], kind: str, brand: str | None, code: str) -> None:
+    assert code_of(check_coupon, _coupon(**kw), kind, brand, NOW, 10**6) == code
+
+
+def test_coupon_valid_edges_and_cap() -> None:
+    check_coupon(_coupon(valid_from=NOW), "movie", "Wanda", NOW, 0)
+    check_coupon(_coupon(scope="any"), "event", None, NOW, 0)
+    q = build_quote(
+        "movie", _items(3000), 300, NOW, brand_en="Wanda", coupon=_coupon(amount_fen=99999)
+    )
+    assert q.total_fen == 0 and q.discounts[0].amount_fen == 3300
+
+
+# --- refunds and exchanges -------------------------------------------------------------
+
+
+def _order(**kw: object) -> Order:
+    base: dict[str, object] = {
+        "id": "N1",
+        "user_id": "U1",
+        "kind": "movie",
+        "status": "paid",
+        "created_at": NOW,
+        "items": _items(4000, 4000),
+        "subtotal_fen": 8000,
+        "service_fee_fen": 0,
+        "total_fen": 8001,
+        "showtime_id": "ST1",
+    }
+    base.update(kw)
+    return Order.model_validate(base)
+
+
+def test_days_before_and_tiers() -> None:
+    start = NOW + timedelta(days=3)
+    assert days_before(start, NOW) == 3
+    assert days_before(start, NOW + timedelta(seconds=1)) == 2
+    assert days_before(start, start + timedelta(hours=1)) == -1
+    tiers = (
+        RefundTier(min_days_before=7, fee_percent=0),
+        RefundTier(min_days_before=3, fee_percent=20),
+    )
+    assert refund_tier(tiers, 10) == tiers[0] and refund_tier(tiers, 7) == tiers[0]
+    assert refund_tier(tiers, 6) == tiers[1] and refund_tier(tiers, 2) is None
+
+
+def test_event_refund_fee_rounds_down() -> None:
+    ev = W.events[0]
+    s = ev.sessions[0]
+    o = _order(kind="event", total_fen=13333, session_id="S1")
+    assert event_refund_fen(o, ev, s, s.start - timedelta(days=7)) == 13333
+    # 20% of 13333 = 2666.6 -> fee 2666
+    assert event_refund_fen(o, ev, s, s.start - timedelta(days=4)) == 13333 - 2666
+    assert code_of(event_refund_fen, o, ev, s, s.start - timedelta(days=2)) == "refund_closed"
+    assert code_of(event_refund_fen, o, W.events[1], s, NOW) == "not_refundable"
+    assert code_of(event_refund_fen, _order(status="pending_payment"), ev, s, NOW) == "not_paid"
+
+
+def test_movie_refund_cutoff() -> None:
+    c1, c2 = W.cinemas
+    st = W.showtimes[0]
+    o = _order()
+    assert movie_refund_fen(o, c1, st, st.start - timedelta(minutes=61)) == 8001
+    assert code_of(movie_refund_fen, o, c1, st, st.start - timedelta(minutes=60)) == (
+        "refund_closed"
+    )
+    assert code_of(movie_refund_fen, o, c2, st, NOW) == "not_refundable"
+    assert code_of(movie_refund_fen, _order(status="refunded"), c1, st, NOW) == "not_refundable"
+
+
+def test_exchange_rules() -> None:
+    c1, c2 = W.cinemas
+    st1, st2, st3, st4 = W.showtimes
+    o = _order()
+    check_exchange(o, c1, st1, st2, 2, NOW)
+    assert code_of(check_exchange, o, c1, st1, st3, 2, NOW) == "exchange_mismatch"  # movie
+    assert code_of(check_exchange, o, c1, st1, st4, 2, NOW) == "exchange_mismatch"  # cinema
+    assert code_of(check_exchange, o, c1, st1, st1, 2, NOW) == "same_showtime"
+    assert code_of(check_exchange, o, c1, st1, st2, 3, NOW) == "exchange_seat_count"
+    late = st1.start - timedelta(minutes=120)
+    assert code_of(check_exchange, o, c1, st1, st2, 2, late) == "exchange_closed"
+    assert code_of(check_exchange, _order(exchange_count=1), c1, st1, st2, 2, NOW) == (
+        "exchange_limit"
+    )
+    assert code_of(check_exchange, o, c2, st1, st2, 2, NOW) == "not_exchangeable"
+
+
+def test_exchange_price_difference() -> None:
+    assert exchange_charge_fen(8000, 9000) == 1000
+    assert exchange_charge_fen(9000, 8000) == 0
+    assert exchange_charge_fen(8000, 8000) == 0
+
+
+# --- recommendations -------------------------------------------------------------------
+
+
+def test_recommendations_obey_rules_and_preferences() -> None:
+    sm = seat_map(W.halls[0])
+    taken = {"1-1", "2-5"}
+    for pref in ("centre", "aisle", "front", "back", "together", "wheelchair"):
+        for n in (1, 2, 3, 4):
+            for sel in recommend_seats(sm, taken, n, pref):
+                assert len(sel) == n
+                check_movie_selection(sm, taken, sel)
+    assert recommend_seats(sm, taken, 2, "front")[0][0].startswith("1-")
+    assert recommend_seats(sm, taken, 2, "back")[0][0].startswith("5-")
+    couple = recommend_seats(sm, taken, 2, "couple")
+    assert couple and all(sm.seats[s].type == "couple" for sel in couple for s in sel)
+    wc = recommend_seats(sm, taken, 2, "wheelchair")
+    assert wc and all(any(sm.seats[s].type == "wheelchair" for s in sel) for sel in wc)
+    for sel in recommend_seats(sm, taken, 2, "centre"):
+        assert all(sm.seats[s].type in ("standard", "vip") for s in sel)
+    assert recommend_seats(sm, taken, 3, "centre") == recommend_seats(sm, taken, 3, "centre")
+    assert code_of(recommend_seats, sm, taken, 3, "couple") == "couple_pair"
+    assert code_of(recommend_seats, sm, taken, 5, "centre") == "order_limit"
+    assert code_of(recommend_seats, sm, taken, 2, "middle") == "invalid_preference"
+
+
+def test_recommend_split_fallback() -> None:
+    sm = sm_of("SS_SS", "SS_SS")
+    sels = recommend_seats(sm, set(), 4, "centre")
+    assert sels and all(len(s) == 4 for s in sels)
+    assert recommend_seats(sm, set(), 4, "together") == []
+    assert recommend_seats(sm, {"1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3"}, 2, "centre") == []
