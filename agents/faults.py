@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import email.utils
 import math
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
-import anthropic
-import openai
 from pydantic import BaseModel
 
 from harness.protocol import InfraError
@@ -125,34 +124,39 @@ def _status_kind(status: int, detail: str) -> str:
     return "other"
 
 
+def _sdk_errors(attr: str) -> tuple[type[BaseException], ...]:
+    # Only SDKs already imported can have raised: never import one just to check (the
+    # anthropic package alone takes seconds to import).
+    found: list[type[BaseException]] = []
+    for name in ("openai", "anthropic"):
+        module = sys.modules.get(name)
+        cls = getattr(module, attr, None) if module is not None else None
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            found.append(cls)
+    return tuple(found)
+
+
 def classify(exc: BaseException) -> InfraError | None:
     """Map an SDK exception to an `InfraError`, or None if it is not an SDK API error.
 
     Called after the SDK's own retries are spent, so a rate limit carries the last
     Retry-After for the runner's backoff.
     """
-    timeout_types: tuple[type[BaseException], ...] = (
-        openai.APITimeoutError,
-        anthropic.APITimeoutError,
-    )
-    connection_types: tuple[type[BaseException], ...] = (
-        openai.APIConnectionError,
-        anthropic.APIConnectionError,
-    )
-    if isinstance(exc, timeout_types):
+    if isinstance(exc, _sdk_errors("APITimeoutError")):
         return InfraError("timeout", str(exc))
-    if isinstance(exc, connection_types):
+    if isinstance(exc, _sdk_errors("APIConnectionError")):
         return InfraError("connection", str(exc))
-    if isinstance(exc, openai.APIStatusError | anthropic.APIStatusError):
-        status = exc.status_code
-        detail = _body_text(exc.body) or str(exc)
-        headers: Mapping[str, Any] = exc.response.headers
+    if isinstance(exc, _sdk_errors("APIStatusError")):
+        status = int(getattr(exc, "status_code", 0))
+        detail = _body_text(getattr(exc, "body", None)) or str(exc)
+        response = getattr(exc, "response", None)
+        headers: Mapping[str, Any] = getattr(response, "headers", None) or {}
         retry_after = parse_retry_after({str(k): str(v) for k, v in headers.items()})
         kind = _status_kind(status, detail)
         if status == 529:  # Anthropic "overloaded"
             kind = "server_error"
         return InfraError(kind, f"HTTP {status}: {detail}"[:500], retry_after=retry_after)
-    if isinstance(exc, openai.APIError | anthropic.APIError):
+    if isinstance(exc, _sdk_errors("APIError")):
         return InfraError("other", str(exc)[:500])
     return None
 

@@ -133,7 +133,11 @@ class OpenAIAgent(LLMAgentBase):
                 return
             empty_streak = 0
             if tool_calls:
-                await self._run_tools(session, faults, messages, text, tool_calls)
+                assistant: dict[str, Any] = {"role": "assistant", "content": text}
+                if self.config.echo_reasoning:
+                    reasoning = getattr(msg, "reasoning_content", None)
+                    assistant["reasoning_content"] = str(reasoning or "")
+                await self._run_tools(session, faults, messages, assistant, tool_calls)
                 continue
             # Always send `content`: some servers reject an assistant message without it.
             messages.append({"role": "assistant", "content": text})
@@ -147,7 +151,7 @@ class OpenAIAgent(LLMAgentBase):
         session: Session,
         faults: AgentFaults,
         messages: list[dict[str, Any]],
-        text: str,
+        assistant: dict[str, Any],
         tool_calls: list[Any],
     ) -> None:
         """Execute every tool call in order and append the assistant message and answers."""
@@ -178,7 +182,7 @@ class OpenAIAgent(LLMAgentBase):
             if not result.ok:
                 faults.tool_errors += 1
             answers.append(_tool_msg(call_id, result.content))
-        messages.append({"role": "assistant", "content": text, "tool_calls": echoed})
+        messages.append({**assistant, "tool_calls": echoed})
         messages.extend(answers)
 
 

@@ -32,6 +32,7 @@ class Preset(BaseModel):
     local: bool = False  # key optional (defaults to `default_key`) and everything costs 0
     default_key: str = "EMPTY"
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    echo_reasoning: bool = False
     docs: str = ""
 
 
@@ -65,6 +66,7 @@ PRESETS: dict[str, Preset] = {
             api="openai",
             base_url="https://api.deepseek.com",
             api_key_env="DEEPSEEK_API_KEY",
+            echo_reasoning=True,  # thinking mode 400s without it on tool-call turns
             docs="https://api-docs.deepseek.com/",
         ),
         Preset(
@@ -121,6 +123,9 @@ class AgentConfig(BaseModel):
     seed: int | None = None  # OpenAI-compatible only; Anthropic has no seed
     max_tokens: int | None = None  # Anthropic requires one: 4096 when unset
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # Send `reasoning_content` back on assistant tool-call messages (DeepSeek thinking mode
+    # requires it; other servers may reject the unknown field, so it is opt-in).
+    echo_reasoning: bool = False
     extra: dict[str, Any] = Field(default_factory=dict)  # merged into every request body
     guidance: str | None = None  # replaces the default agent guidance appended to the policy
     request_timeout: float = 120.0  # seconds per HTTP request
@@ -156,6 +161,7 @@ def build_config(spec: str, **options: Any) -> AgentConfig:
         "api_key_env": opts.pop("api_key_env", preset.api_key_env),
         "local": local,
         "max_tokens_param": preset.max_tokens_param,
+        "echo_reasoning": preset.echo_reasoning,
     }
     values.update(opts)
     try:

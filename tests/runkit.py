@@ -25,9 +25,9 @@ from harness.records import (
     EpisodeUsage,
     InfraInfo,
     RunHeader,
-    RunWriter,
     SuiteRef,
     Timing,
+    rewrite_episodes,
     write_header,
 )
 from harness.scoring import EpisodeScore
@@ -245,6 +245,23 @@ def _episode(
     )
 
 
+def _infra_episode(task_id: str, trial: int) -> EpisodeRecord:
+    cat, locale, purchase, needs_write = _meta(task_id)
+    return EpisodeRecord(
+        task_id=task_id,
+        trial=trial,
+        seed=0,
+        category=cat,
+        locale=locale,
+        purchase=purchase,
+        needs_write=needs_write,
+        status="infra_error",
+        attempts=5,
+        infra=InfraInfo(kind="rate_limit", message="429 Too Many Requests", attempts=5),
+        timing=Timing(started_at=T0, wall_s=1.0),
+    )
+
+
 def make_run(
     root: Path,
     name: str,
@@ -282,26 +299,12 @@ def make_run(
         settings=RunSettings(trials=trials, seed=seed),
     )
     write_header(run_dir, header)
-    with RunWriter(run_dir) as w:
-        for tid in ids:
-            for trial in range(trials):
-                if (tid, trial) in broken:
-                    cat, locale, purchase, needs_write = _meta(tid)
-                    w.append(
-                        EpisodeRecord(
-                            task_id=tid,
-                            trial=trial,
-                            seed=0,
-                            category=cat,
-                            locale=locale,
-                            purchase=purchase,
-                            needs_write=needs_write,
-                            status="infra_error",
-                            attempts=5,
-                            infra=InfraInfo(kind="rate_limit", message="429", attempts=5),
-                            timing=Timing(started_at=T0, wall_s=1.0),
-                        )
-                    )
-                    continue
-                w.append(_episode(tid, trial, style, rng, skill, tid in failing))
+    records: list[EpisodeRecord] = []
+    for tid in ids:
+        for trial in range(trials):
+            if (tid, trial) in broken:
+                records.append(_infra_episode(tid, trial))
+            else:
+                records.append(_episode(tid, trial, style, rng, skill, tid in failing))
+    rewrite_episodes(run_dir, records)
     return run_dir

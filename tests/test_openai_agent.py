@@ -264,3 +264,15 @@ async def test_unknown_model_costs_zero_and_is_flagged(server: FakeServer, tmp_p
     info = agent.describe()
     assert info["price_known"] is False and "warning" in info
     assert info["unknown_price_models"] == ["my-finetune"]
+
+
+async def test_reasoning_content_echo_is_opt_in(server: FakeServer, tmp_path: Path) -> None:
+    n0 = server.count(CHAT)
+    thought = oai_completion(None, [oai_call("search_showtimes", {"movie": "Dune"}, "r1")])
+    thought["choices"][0]["message"]["reasoning_content"] = "I should search."
+    for echo in (True, False):
+        server.script(CHAT, Reply(json=thought), Reply(json=oai_completion("Found it.")))
+        await make_agent(server, tmp_path, echo_reasoning=echo).run(FakeSession([None]))
+    with_echo, without = requests(server, n0)[1], requests(server, n0)[3]
+    assert with_echo["messages"][2]["reasoning_content"] == "I should search."
+    assert "reasoning_content" not in without["messages"][2]

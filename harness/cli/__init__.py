@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import bench_cmd, tasks_cmd, world_cmd
+from harness.cli import bench_cmd, board_cmd, tasks_cmd, world_cmd
 
 app = typer.Typer(
     name="ticketbench",
@@ -15,3 +15,7 @@ app = typer.Typer(
 app.add_typer(world_cmd.app, name="world")
 app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(tasks_cmd.app, name="tasks")
+app.command("leaderboard")(board_cmd.leaderboard)
+app.command("check")(board_cmd.check_cmd)
+app.add_typer(board_cmd.baseline_app, name="baseline")
+app.command("report")(board_cmd.report)

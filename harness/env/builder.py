@@ -32,6 +32,7 @@ def build_world(seed: int = DEFAULT_SEED, scale: int = 1) -> WorldData:
     """Build the world for `seed`; `scale` multiplies cinemas, halls, showtimes and users."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
+
     # One generator per part, so tuning one part does not reshuffle the others.
     def part(name: str) -> random.Random:
         return random.Random(f"{seed}:{scale}:{name}")

@@ -19,7 +19,8 @@ _NOTICES = (
     "影城位于商场顶层，请乘坐北侧直梯。 The cinema is on the top floor; use the north lift.",
     "1.3米以下儿童须由成人陪同观影。 Children under 1.3 m must be accompanied by an adult.",
     "影厅内禁止饮用含酒精饮品。 No alcoholic drinks in the halls.",
-    "取票机位于售票台左侧，凭取票码取票。 Ticket machines are left of the box office; use your pickup code.",
+    "取票机位于售票台左侧，凭取票码取票。 "
+    "Ticket machines are left of the box office; use your pickup code.",
 )
 
 
@@ -52,7 +53,8 @@ def _halls(rng: random.Random, cinema_id: str) -> tuple[Hall, ...]:
         specials.append("DOLBY")
     if rng.random() < 0.2:
         specials.append("4DX")
-    kinds: list[Format] = ["2D"] * max(2, n - len(specials)) + specials
+    plain: list[Format] = ["2D"]
+    kinds = plain * max(2, n - len(specials)) + specials
     halls: list[Hall] = []
     for k, fmt in enumerate(kinds, start=1):
         if fmt == "IMAX":
@@ -105,7 +107,8 @@ def _names(brand: Brand, spot: Spot, k: int) -> tuple[str, str, tuple[str, ...]]
     mall_zh, mall_en = _mall(spot, k)
     zh = f"{brand.zh}（{mall_zh}店）"
     en = f"{brand.en} ({mall_en})"
-    aliases = (f"{lm.name_zh}{short}", f"{short}{lm.name_zh}", f"{en_short} {lm.name_en}")
+    aliases: tuple[str, ...] = (f"{lm.name_zh}{short}", f"{short}{lm.name_zh}")
+    aliases += (f"{en_short} {lm.name_en}",)
     if k == 0:
         aliases += (f"{spot.mall_zh}{short}",)
     return zh, en, aliases

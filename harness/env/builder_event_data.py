@@ -8,7 +8,8 @@ from __future__ import annotations
 
 # id | city | zh | en | district | lat | lon | kind (arena / stadium / theatre / hall / club)
 VENUES = """
-sh-mba | sh | 梅赛德斯-奔驰文化中心 | Mercedes-Benz Arena | 浦东新区 Pudong | 31.1890 | 121.4930 | arena
+sh-mba | sh | 梅赛德斯-奔驰文化中心 | Mercedes-Benz Arena | 浦东新区 Pudong | 31.1890 | 121.4930
+    | arena
 sh-std | sh | 上海体育场 | Shanghai Stadium | 徐汇区 Xuhui | 31.1830 | 121.4380 | stadium
 sh-osc | sh | 东方体育中心 | Oriental Sports Center | 浦东新区 Pudong | 31.1590 | 121.4870 | arena
 sh-gt | sh | 上海大剧院 | Shanghai Grand Theatre | 黄浦区 Huangpu | 31.2310 | 121.4700 | theatre
@@ -23,7 +24,8 @@ bj-ncpa | bj | 国家大剧院 | National Centre for the Performing Arts | 西�
 bj-poly | bj | 保利剧院 | Poly Theatre | 东城区 Dongcheng | 39.9330 | 116.4310 | theatre
 bj-bch | bj | 北京音乐厅 | Beijing Concert Hall | 西城区 Xicheng | 39.9030 | 116.3790 | hall
 bj-cmd | bj | 开心麻瓜小剧场 | Happy Muggle Playhouse | 朝阳区 Chaoyang | 39.9330 | 116.4530 | club
-sz-bay | sz | 深圳湾体育中心 | Shenzhen Bay Sports Center | 南山区 Nanshan | 22.5240 | 113.9430 | stadium
+sz-bay | sz | 深圳湾体育中心 | Shenzhen Bay Sports Center | 南山区 Nanshan | 22.5240 | 113.9430
+    | stadium
 sz-uni | sz | 大运中心体育馆 | Universiade Arena | 龙岗区 Longgang | 22.6970 | 114.2120 | arena
 sz-gt | sz | 深圳大剧院 | Shenzhen Grand Theater | 罗湖区 Luohu | 22.5410 | 114.1050 | theatre
 sz-ch | sz | 深圳音乐厅 | Shenzhen Concert Hall | 福田区 Futian | 22.5460 | 114.0560 | hall
@@ -87,7 +89,8 @@ concert | 北极星 STARFALL 世界巡回演唱会 上海站 | POLARIS "Starfall
 concert | 古典之夜：贝多芬第九交响曲 | Classical Night: Beethoven's Ninth | 贝九/Beethoven 9/欢乐颂
     | 北京爱乐乐团 Beijing Philharmonia | bj-bch | 0.55 | 0.9 | 2 | 23 | 1 | 19:30 | -45 | n | flex
     | 年末经典：贝多芬《第九交响曲》全本演出。
-concert | 许唯一「回声」演唱会 | Xu Weiyi "Echo" Live | 许唯一/回声演唱会/Echo Live | 许唯一 Xu Weiyi
+concert | 许唯一「回声」演唱会 | Xu Weiyi "Echo" Live | 许唯一/回声演唱会/Echo Live
+    | 许唯一 Xu Weiyi
     | sz-uni | 0.6 | 0.8 | 1 | 26 | 1 | 19:30 | -10 | y | std | 许唯一出道十年首次个人演唱会。
 concert | 爵士星期五 | Jazz Fridays | 爵士/Jazz Friday | 午夜五重奏 Midnight Quintet | sh-sym | 0.3
     | 0.5 | 4 | 4 | 7 | 20:00 | -30 | n | flex | Every Friday night: standards and new work.
@@ -105,11 +108,13 @@ theatre | 音乐剧《雾都孤灯》 | Musical: The Lamp of Fog City | 雾都�
     | 上海音乐剧团 Shanghai Musical Company | sh-csq | 0.7 | 0.9 | 4 | 3 | 1 | 19:30 | -35 | n
     | std | 原创音乐剧：雾都小巷里的一盏灯，照亮两代人的约定。
 theatre | 话剧《茶馆往事》 | Play: Teahouse Memories | 茶馆往事/茶馆 | 京城话剧社 Jingcheng Players
-    | bj-poly | 0.6 | 0.8 | 3 | 9 | 1 | 19:30 | -30 | n | std | Three generations in one old teahouse.
+    | bj-poly | 0.6 | 0.8 | 3 | 9 | 1 | 19:30 | -30 | n | std
+    | Three generations in one old teahouse.
 theatre | 芭蕾舞剧《胡桃夹子》 | Ballet: The Nutcracker | 胡桃夹子/Nutcracker
     | 东方芭蕾舞团 Oriental Ballet Company | sh-gt | 0.75 | 1.0 | 4 | 11 | 1 | 19:30 | -40 | n
     | flex | 圣诞季经典芭蕾。
-theatre | 昆曲《牡丹亭》（青春版） | Kunqu Opera: The Peony Pavilion (Youth Edition) | 牡丹亭/Peony Pavilion
+theatre | 昆曲《牡丹亭》（青春版） | Kunqu Opera: The Peony Pavilion (Youth Edition)
+    | 牡丹亭/Peony Pavilion
     | 江南昆曲社 Jiangnan Kunqu Troupe | bj-ncpa | 0.5 | 0.8 | 2 | 20 | 1 | 19:00 | -25 | n | std
     | The classic love story, staged by a young cast.
 theatre | 音乐剧《星海迷航》 | Star Voyager: The Musical | 星海音乐剧/星海迷航音乐剧/星海
@@ -118,13 +123,15 @@ theatre | 音乐剧《星海迷航》 | Star Voyager: The Musical | 星海音乐
 theatre | 沉浸式戏剧《午夜酒店》 | Immersive Theatre: Midnight Hotel | 午夜酒店/Midnight Hotel
     | 不眠剧社 Sleepless Company | sh-csq | 0.45 | 0.7 | 4 | 1 | 2 | 20:00 | -60 | n | none
     | Walk the corridors of a 1930s hotel and follow the story you choose.
-theatre | 儿童剧《熊猫邮差》 | Children's Theatre: The Panda Postman | 熊猫邮差儿童剧/熊猫/Panda Postman
+theatre | 儿童剧《熊猫邮差》 | Children's Theatre: The Panda Postman
+    | 熊猫邮差儿童剧/熊猫/Panda Postman
     | 小星星儿童剧团 Little Star Kids Theatre | sz-gt | 0.4 | 0.4 | 4 | 5 | 1 | 10:30 | -30 | n
     | flex | 根据同名动画改编的亲子剧。
 theatre | 舞剧《敦煌飞天》 | Dance Drama: Flying Apsaras of Dunhuang | 飞天/敦煌舞剧/Apsaras
     | 西部歌舞剧院 Western Song & Dance Theatre | bj-ncpa | 0.65 | 0.9 | 2 | 42 | 1 | 19:30 | 2
     | n | std | 以敦煌壁画为灵感的大型舞剧，即将开票。
-theatre | 京剧《贵妃醉酒》 | Peking Opera: The Drunken Concubine | 贵妃醉酒/京剧 | 京华京剧团 Jinghua Opera Troupe
+theatre | 京剧《贵妃醉酒》 | Peking Opera: The Drunken Concubine | 贵妃醉酒/京剧
+    | 京华京剧团 Jinghua Opera Troupe
     | bj-poly | 0.5 | 0.7 | 1 | 17 | 1 | 19:30 | -20 | n | std | A Peking Opera classic.
 sports | 职业篮球联赛 上海海潮 vs 北京雄鹰 | Pro Basketball: Shanghai Tides vs Beijing Eagles
     | 海潮vs雄鹰/篮球/Tides vs Eagles | 上海海潮 Shanghai Tides/北京雄鹰 Beijing Eagles | sh-osc
@@ -136,12 +143,15 @@ sports | 职业篮球联赛 深圳飞马 vs 上海海潮 | Pro Basketball: Shenz
     | 飞马vs海潮/篮球/Pegasus vs Tides | 深圳飞马 Shenzhen Pegasus/上海海潮 Shanghai Tides | sz-uni
     | 0.5 | 0.9 | 1 | 10 | 1 | 19:35 | -14 | y | none | 飞马主场迎战海潮。
 sports | 冬季足球邀请赛 决赛 | Winter Football Cup Final | 足球决赛/冬季杯/Winter Cup
-    | 深圳蓝鲨 Shenzhen Blue Sharks/广州红棉 Guangzhou Kapok | sz-bay | 0.5 | 1.0 | 1 | 20 | 1 | 19:30
+    | 深圳蓝鲨 Shenzhen Blue Sharks/广州红棉 Guangzhou Kapok | sz-bay | 0.5 | 1.0 | 1 | 20 | 1
+    | 19:30
     | -10 | y | std | The final of the winter invitational, under the lights at Shenzhen Bay.
-sports | 国际乒乓球公开赛 上海站 | International Table Tennis Open – Shanghai | 乒乓球公开赛/乒乓/TT Open
+sports | 国际乒乓球公开赛 上海站 | International Table Tennis Open – Shanghai
+    | 乒乓球公开赛/乒乓/TT Open
     | 多国选手 International players | sh-osc | 0.7 | 0.5 | 4 | 15 | 1 | 14:00 | -20 | y | std
     | 四天赛程，每日门票单独售卖。
-sports | 花样滑冰大奖赛 北京站 | Figure Skating Grand Prix – Beijing | 花滑/Figure Skating/Grand Prix
+sports | 花样滑冰大奖赛 北京站 | Figure Skating Grand Prix – Beijing
+    | 花滑/Figure Skating/Grand Prix
     | 多国选手 International skaters | bj-nis | 0.65 | 0.8 | 3 | 30 | 1 | 18:30 | 6 | y | std
     | Three days of short and free programmes.
 sports | 电竞冬季总决赛 | Esports Winter Finals | 电竞总决赛/Esports Finals/总决赛
@@ -161,6 +171,7 @@ comedy | 即兴喜剧《今晚谁买单》 | Improv: Who Pays Tonight? | 即兴�
 comedy | 脱口秀大会 深圳巡演 | Talk Show Tour – Shenzhen | 脱口秀/深圳脱口秀/Talk Show Tour
     | 大刘 Da Liu/王小木 Wang Xiaomu | sz-cmd | 0.85 | 1.5 | 2 | 5 | 1 | 19:30 | -10 | y | none
     | 人气脱口秀演员深圳巡演，实名购票。
-comedy | 喜剧小品专场《过年好》 | Sketch Comedy: Happy New Year | 过年好/小品专场 | 开心剧社 Happy Players
+comedy | 喜剧小品专场《过年好》 | Sketch Comedy: Happy New Year | 过年好/小品专场
+    | 开心剧社 Happy Players
     | sz-gt | 0.45 | 0.4 | 2 | 50 | 1 | 19:30 | 9 | n | std | 新春喜剧小品专场，即将开票。
 """

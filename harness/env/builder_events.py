@@ -17,10 +17,18 @@ from harness.env.models import (
 )
 
 _REFUNDS: dict[str, tuple[RefundTier, ...]] = {
-    "std": (RefundTier(min_days_before=7, fee_percent=10), RefundTier(min_days_before=3, fee_percent=30)),
-    "flex": (RefundTier(min_days_before=2, fee_percent=0), RefundTier(min_days_before=1, fee_percent=20)),
+    # 7+ days before: 10% fee; 3-7 days: 30%; later: no refund
+    "std": (
+        RefundTier(min_days_before=7, fee_percent=10),
+        RefundTier(min_days_before=3, fee_percent=30),
+    ),
+    # 2+ days before: free; 1-2 days: 20%
+    "flex": (
+        RefundTier(min_days_before=2, fee_percent=0),
+        RefundTier(min_days_before=1, fee_percent=20),
+    ),
     "none": (),
-}  # fmt: skip
+}
 _CATEGORIES: dict[str, EventCategory] = {
     "concert": "concert", "theatre": "theatre", "sports": "sports", "comedy": "comedy",
 }  # fmt: skip

@@ -18,7 +18,8 @@ _MOVIES = """
 星海迷航 | Star Voyager | 星海/星海1/星海迷航1/Star Voyager 1/XHMH | sci-fi/adventure | 128 | 8.1
     | 2024-07-19 | zh | 0.25 | 3ir | Re-release of the 2024 hit: a salvage crew finds a derelict
     colony ship drifting past Neptune, and someone aboard is still awake.
-星海迷航2 | Star Voyager 2 | 星海/星海2/星海迷航II/Star Voyager II/SV2/XHMH2 | sci-fi/adventure/action
+星海迷航2 | Star Voyager 2 | 星海/星海2/星海迷航II/Star Voyager II/SV2/XHMH2
+    | sci-fi/adventure/action
     | 142 | 8.4 | 2026-11-27 | zh | 1.0 | 3id4 | 打捞队再度出发：为了救回失散的船员，他们必须穿越
     木星风暴带，直面殖民舰背后的真相。
 长安夜行 | Night Walk in Chang'an | 长安/夜行/Chang'an Night/CANX | history/mystery | 131 | 7.9
@@ -32,7 +33,8 @@ _MOVIES = """
 熊猫特工队 | Panda Squad | 熊猫/特工熊猫/Panda Agents | animation/family/action | 101 | 7.1
     | 2026-12-12 | en | 0.7 | 34 | Four bamboo-loving secret agents must stop a heist at the
     world's biggest zoo.
-最后的列车 | The Last Train | 末班列车/Last Train/最后列车 | thriller/action | 109 | 7.2 | 2026-11-06
+最后的列车 | The Last Train | 末班列车/Last Train/最后列车 | thriller/action | 109 | 7.2
+    | 2026-11-06
     | en | 0.4 | i | A night train, one hijacker, and a conductor on her final shift.
 末班车 | Last Bus Home | 末班/末班车回家/Last Bus | drama/family | 118 | 8.0 | 2026-11-27 | zh
     | 0.45 | | 一位即将退休的公交司机，在最后一班夜车上遇见了多年未见的儿子。
@@ -85,7 +87,8 @@ _MOVIES = """
 魔法学院：暗影之书 | Academy of Magic: The Shadow Book | 魔法学院/暗影之书/Magic Academy/Shadow Book
     | fantasy/adventure/family | 139 | 7.7 | 2026-11-20 | en | 0.6 | 3id | First-years find a
     book that writes back, and it knows who will betray the academy.
-魔法学院：水晶王冠 | Academy of Magic: The Crystal Crown | 魔法学院/水晶王冠/Magic Academy/Crystal Crown
+魔法学院：水晶王冠 | Academy of Magic: The Crystal Crown
+    | 魔法学院/水晶王冠/Magic Academy/Crystal Crown
     | fantasy/adventure/family | 142 | 0.0 | 2026-12-18 | en | 0.9 | 3id | Coming soon: the
     second year begins with a stolen crown and a locked tower.
 火星农场 | Mars Farm | 火星/Martian Farm | sci-fi/comedy | 115 | 7.3 | 2026-10-30 | en | 0.2 |
@@ -102,7 +105,8 @@ _MOVIES = """
     | zh | 0.35 | | A village school's ping-pong team makes it to the provincial finals.
 钢琴师的秘密 | The Pianist's Secret | 钢琴师/Pianist Secret/The Secret | music/mystery | 119 | 7.6
     | 2026-11-13 | en | 0.2 | | A piano tuner finds a coded score inside a concert grand.
-北极光下 | Under the Northern Lights | 北极光/Northern Lights/极光 | romance | 101 | 6.9 | 2026-12-09
+北极光下 | Under the Northern Lights | 北极光/Northern Lights/极光 | romance | 101 | 6.9
+    | 2026-12-09
     | zh | 0.35 | | 两个失恋的人在漠河相遇，约定一起等一场极光。
 万里追凶 | The Long Pursuit | 追凶/Long Pursuit | crime/thriller | 127 | 7.8 | 2026-11-06 | zh
     | 0.4 | d | A village policeman chases a fugitive across three provinces and eleven years.
@@ -112,7 +116,8 @@ _MOVIES = """
     | 2026-11-20 | zh | 0.25 | | A broken vending machine in a small town grants one wish a day.
 蓝海计划 | Project Blue Ocean | 蓝海/Blue Ocean | drama | 108 | 7.2 | 2026-10-30 | zh | 0.15 |
     | 一群海洋志愿者在渔村推动禁渔计划的故事。
-大地之歌 | Song of the Earth | 大地/Earth Song | documentary/music | 90 | 8.8 | 2026-11-13 | zh | 0.1
+大地之歌 | Song of the Earth | 大地/Earth Song | documentary/music | 90 | 8.8 | 2026-11-13 | zh
+    | 0.1
     | | Folk singers from twelve provinces, recorded where their songs were born.
 红色信号 | Red Signal | 信号/HSXH | thriller/sci-fi | 113 | 6.9 | 2026-12-04 | en | 0.35 | d
     | Every phone in the city receives the same red screen, and a countdown.

@@ -10,14 +10,40 @@ from harness.env.builder_cinemas import CinemaPlan, brand_short
 from harness.env.builder_places import CityPlan
 from harness.env.models import Attendee, Coupon, MemberCard, PaymentMethod, User
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁沈任姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
-_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "宇", "浩然", "子涵", "梓萱", "一诺", "欣怡", "雨桐", "思远", "子轩", "若曦", "嘉怡", "俊杰", "雅琪", "晓东", "海燕", "文博", "佳琪", "志强", "婷婷", "诗涵", "天翊", "梦瑶", "建华", "立新", "慧敏", "宏伟", "国庆", "小龙", "可欣", "怡然", "博文", "语嫣", "浩宇", "明轩", "思彤", "晓峰", "亦菲", "家豪", "雪梅", "凯", "琳"]
-_EN_FIRST = ["Emma", "Liam", "Olivia", "Noah", "Ava", "James", "Sophia", "Lucas", "Mia", "Ethan", "Chloe", "Daniel", "Grace", "Leo", "Hannah", "Oliver", "Amelia", "Jack", "Lily", "Henry", "Zoe", "Samuel", "Ella", "Max", "Nora", "Ryan", "Ruby", "Adam", "Clara", "Owen"]
-_EN_LAST = ["Smith", "Johnson", "Brown", "Wilson", "Taylor", "Clarke", "Walker", "Hughes", "Martin", "Lee", "Nguyen", "Kim", "Garcia", "Müller", "Dubois", "Rossi", "Novak", "Kowalski", "Andersen", "Sato", "Tanaka", "Park", "Singh", "Patel", "Cohen", "O'Brien", "Murphy", "Evans"]
+
+def _words(text: str) -> tuple[str, ...]:
+    """A space-separated word list as a tuple (keeps the name tables compact)."""
+    return tuple(text.split())
+
+
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜"
+    "叶程魏苏吕丁沈任姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎"
+    "贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = _words(
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平 刚 桂英 晨 宇 浩然 子涵 梓萱 "
+    "一诺 欣怡 雨桐 思远 子轩 若曦 嘉怡 俊杰 雅琪 晓东 海燕 文博 佳琪 志强 婷婷 诗涵 天翊 "
+    "梦瑶 建华 立新 慧敏 宏伟 国庆 小龙 可欣 怡然 博文 语嫣 浩宇 明轩 思彤 晓峰 亦菲 家豪 "
+    "雪梅 凯 琳"
+)
+_EN_FIRST = _words(
+    "Emma Liam Olivia Noah Ava James Sophia Lucas Mia Ethan Chloe Daniel Grace Leo Hannah "
+    "Oliver Amelia Jack Lily Henry Zoe Samuel Ella Max Nora Ryan Ruby Adam Clara Owen"
+)
+_EN_LAST = _words(
+    "Smith Johnson Brown Wilson Taylor Clarke Walker Hughes Martin Lee Nguyen Kim Garcia "
+    "Müller Dubois Rossi Novak Kowalski Andersen Sato Tanaka Park Singh Patel Cohen O'Brien "
+    "Murphy Evans"
+)
 _BANKS = (
-    ("招商银行", "China Merchants Bank"), ("工商银行", "ICBC"), ("建设银行", "China Construction Bank"),
-    ("中国银行", "Bank of China"), ("交通银行", "Bank of Communications"), ("浦发银行", "SPDB"),
-)  # fmt: skip
+    ("招商银行", "China Merchants Bank"),
+    ("工商银行", "ICBC"),
+    ("建设银行", "China Construction Bank"),
+    ("中国银行", "Bank of China"),
+    ("交通银行", "Bank of Communications"),
+    ("浦发银行", "SPDB"),
+)
 # Home-region codes for ID numbers: local ones first, then common places of origin.
 _REGIONS = {
     "sh": ("310101", "310104", "310115", "310112"),
@@ -41,7 +67,9 @@ def _id_card(rng: random.Random, city_id: str, born: date) -> str:
 
 
 def _birthday(rng: random.Random, youngest: int, oldest: int) -> date:
-    return date(START_DATE.year - rng.randint(youngest, oldest), rng.randint(1, 12), rng.randint(1, 28))
+    return date(
+        START_DATE.year - rng.randint(youngest, oldest), rng.randint(1, 12), rng.randint(1, 28)
+    )
 
 
 def _person(rng: random.Random, english: bool, surname: str | None = None) -> str:
@@ -50,7 +78,9 @@ def _person(rng: random.Random, english: bool, surname: str | None = None) -> st
     return (surname or rng.choice(_SURNAMES)) + rng.choice(_GIVEN)
 
 
-def _attendees(rng: random.Random, uid: str, name: str, city_id: str, english: bool) -> list[Attendee]:
+def _attendees(
+    rng: random.Random, uid: str, name: str, city_id: str, english: bool
+) -> list[Attendee]:
     n = rng.choices((0, 1, 2, 3, 4, 5), weights=(2, 3, 3, 2, 1, 1))[0]
     out: list[Attendee] = []
     surname = name.split()[-1] if english else name[0]
@@ -96,7 +126,9 @@ def _coupons(rng: random.Random, uid: str, city_brands: list[tuple[str, str]]) -
         brand: tuple[str, str] | None = None
         if scope == "movie":
             threshold = rng.choice((0, 3000, 5000, 8000, 10000))
-            amount = rng.choice((500, 800, 1000)) if threshold == 0 else rng.choice((1000, 1500, 2000))
+            amount = (
+                rng.choice((500, 800, 1000)) if threshold == 0 else rng.choice((1000, 1500, 2000))
+            )
             if rng.random() < 0.4:
                 brand = rng.choice(city_brands)
         elif scope == "event":
@@ -173,7 +205,8 @@ def build_users(
         name = _person(rng, english)
         phone = ""
         while not phone or phone in phones:  # membership test only: stays deterministic
-            phone = f"1{rng.choice(('38', '39', '50', '58', '86', '88', '37', '77'))}{rng.randint(0, 10**8 - 1):08d}"
+            prefix = rng.choice(("38", "39", "50", "58", "86", "88", "37", "77"))
+            phone = f"1{prefix}{rng.randint(0, 10**8 - 1):08d}"
         phones.add(phone)
         city_brands = brands_by_city[plan.city.id]
         out.append(

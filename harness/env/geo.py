@@ -108,6 +108,22 @@ def resolve_place(world: World, user: User, text: str, city_id: str | None = Non
     if is_home(text):
         return Place(user.home, f"home ({user.home_district})", "home", user.city_id)
     prefer = city_id or user.city_id
+    cache = _resolved(world)
+    key = (text, city_id, prefer)
+    if key in cache:
+        return cache[key]
+    if len(cache) > 4096:  # free text from agents: keep the cache bounded
+        cache.clear()
+    cache[key] = found = _lookup(world, text, city_id, prefer)
+    return found
+
+
+@world_cached
+def _resolved(world: World) -> dict[tuple[str, str | None, str], Place | None]:
+    return {}
+
+
+def _lookup(world: World, text: str, city_id: str | None, prefer: str) -> Place | None:
     index = place_index(world)
     hits = index.search(text)
     if not hits:

@@ -33,6 +33,7 @@ from harness.env.toolkit import EnvError
 
 __all__ = [
     "cancel_order",
+    "check_payment_source",
     "create_event_order",
     "create_movie_order",
     "event_availability",
@@ -238,8 +239,11 @@ def create_event_order(
     return order
 
 
-def _check_source(env: TicketEnv, order: Order, source: object) -> None:
-    """A member card pays only for movies at its brand's cinemas, before it expires."""
+def check_payment_source(env: TicketEnv, order: Order, source: object) -> None:
+    """A member card pays only for movies at its brand's cinemas, before it expires.
+
+    Other payment methods pay for anything; the balance is checked by `pay_order`.
+    """
     if not isinstance(source, MemberCard):
         return
     brand = None
@@ -264,7 +268,7 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
         raise EnvError("not_payable", f"order {order.id} is {order.status} and cannot be paid")
     user = env.user()
     source = lg.get_payment_source(user, payment_method_id)
-    _check_source(env, order, source)
+    check_payment_source(env, order, source)
     if source.balance_fen < order.total_fen:
         raise EnvError(
             "insufficient_balance",
@@ -315,6 +319,8 @@ def expire_order(env: TicketEnv, order: Order) -> Order:
     env.put_order(done)
     return done
 
+
+_check_source = check_payment_source  # older name, still used by tools
 
 # --- seeding (task setup) -------------------------------------------------------------
 

@@ -145,14 +145,7 @@ def cinema_name(ctx: Ctx, c: Cinema) -> str:
 
 def open_showtimes(ctx: Ctx, user: User, now: datetime, days_ahead: int = 4) -> list[Showtime]:
     """Showtimes in the user's city on sale at `now`, within `days_ahead` days."""
-    end = now + timedelta(days=days_ahead)
-    out = []
-    for st in ctx.world.data.showtimes:
-        if st.start > end or not q.sales_open(st, now):
-            continue
-        if ctx.world.cinemas[st.cinema_id].city_id == user.city_id:
-            out.append(st)
-    return out
+    return q.on_sale(ctx.world, user.city_id, now, now + timedelta(days=days_ahead))
 
 
 # --- the standard movie flow -------------------------------------------------------------

@@ -100,7 +100,7 @@ def comp_movie_and_show(ctx: Ctx) -> Task:
     d = ctx.draft(user, now, difficulty="hard")
     ev, sid, zid, n, atts = _event_pick(ctx, user, False)
     st = ctx.choice([s for s in open_showtimes(ctx, user, now) if "animation" in ctx.world.movies[s.movie_id].genres])
-    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score)
+    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score, limit=1)
     if not opts:
         raise Skip("no seats")
     m = ctx.world.movies[st.movie_id]

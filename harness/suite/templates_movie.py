@@ -51,7 +51,7 @@ def _pick(
     pool = list(sts)
     ctx.rng.shuffle(pool)
     for st in pool[:12]:
-        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score)
+        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
         if opts:
             return st, opts[0]
     raise Skip("no showtime with seats")
@@ -295,7 +295,7 @@ def _seating(
         if wish is None:
             continue
         rule, wish_zh, wish_en = wish
-        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score)
+        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
         if opts:
             break
     else:

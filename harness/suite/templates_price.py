@@ -76,7 +76,7 @@ def _at_showtime_with_discounts(ctx: Ctx, mode: str) -> Task:
     count = ctx.rng.choice((1, 2, 3))
     rule = SeatRule(together=count > 1)
     for st in pool[:15]:
-        opts = q.seat_options(d.env, st.id, count, rule, prefer=q.centre_score)
+        opts = q.seat_options(d.env, st.id, count, rule, prefer=q.centre_score, limit=1)
         if not opts:
             continue
         cinema = ctx.world.cinemas[st.cinema_id]

@@ -49,7 +49,7 @@ def clar_shared_alias(ctx: Ctx) -> Task:
     others = [s for s in pool if s.movie_id != st.movie_id and s.cinema_id == st.cinema_id]
     if not others:
         raise Skip("alias not ambiguous at this cinema")
-    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score)
+    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score, limit=1)
     if not opts:
         raise Skip("no seats")
     m = ctx.world.movies[st.movie_id]
@@ -99,7 +99,7 @@ def clar_tonight_midnight(ctx: Ctx) -> Task:
     d = ctx.draft(user, now, difficulty="hard")
     pool = [s for s in open_showtimes(ctx, user, now, 1) if s.start.date() == now.date() and s.start.hour >= 19]
     st = ctx.choice(pool)
-    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score)
+    opts = q.seat_options(d.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score, limit=1)
     if not opts:
         raise Skip("no seats")
     m = ctx.world.movies[st.movie_id]
@@ -190,7 +190,7 @@ def time_expired_hold(ctx: Ctx) -> Task:
     now = draw_now(ctx)
     d0 = ctx.draft(user, now)
     st = ctx.choice([s for s in open_showtimes(ctx, user, now) if s.start > now + timedelta(hours=3)])
-    opts = q.seat_options(d0.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score)
+    opts = q.seat_options(d0.env, st.id, 2, SeatRule(together=True), prefer=q.centre_score, limit=1)
     if not opts:
         raise Skip("no seats")
     seeded = SeedOrder(kind="movie", at=now - timedelta(minutes=ctx.rng.choice((20, 30, 45))), status="pending_payment", showtime_id=st.id, seats=opts[0], payment_method_id="")
@@ -218,7 +218,7 @@ def time_next_open(ctx: Ctx) -> Task:
     nxt = min(s.start for s in same)
     cands = [s for s in same if s.start == nxt]
     d = ctx.draft(user, now)
-    opts = q.seat_options(d.env, cands[0].id, 1, SeatRule(), prefer=q.centre_score)
+    opts = q.seat_options(d.env, cands[0].id, 1, SeatRule(), prefer=q.centre_score, limit=1)
     if not opts:
         raise Skip("no seats")
     m = ctx.world.movies[first.movie_id]

@@ -8,7 +8,9 @@ ground truth and the service can never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from harness.env import orders
 from harness.env.geo import haversine_km
@@ -34,7 +36,40 @@ def city_showtimes(world: World, movie_id: str, city_id: str) -> list[Showtime]:
 
 
 def sales_open(st: Showtime, now: datetime) -> bool:
+    """Whether online sales of `st` are still open at `now` (the env's strict cut-off)."""
     return now < st.start - timedelta(minutes=st.sales_cutoff_min)
+
+
+@dataclass(frozen=True)
+class CityTimeline:
+    """A city's showtimes in world order with start and sales-close instants as epoch
+    seconds: filtering floats is what makes per-task candidate scans cheap."""
+
+    showtimes: tuple[Showtime, ...]
+    starts: tuple[float, ...]
+    closes: tuple[float, ...]
+
+
+@cache
+def city_timeline(world: World, city_id: str) -> CityTimeline:
+    """The (cached) timeline of one city of `world`."""
+    sts = tuple(st for st in world.data.showtimes if world.cinemas[st.cinema_id].city_id == city_id)
+    return CityTimeline(
+        showtimes=sts,
+        starts=tuple(st.start.timestamp() for st in sts),
+        closes=tuple((st.start - timedelta(minutes=st.sales_cutoff_min)).timestamp() for st in sts),
+    )
+
+
+def on_sale(world: World, city_id: str, now: datetime, until: datetime) -> list[Showtime]:
+    """Showtimes of a city on sale at `now` that start no later than `until` (world order)."""
+    tl = city_timeline(world, city_id)
+    t0, t1 = now.timestamp(), until.timestamp()
+    return [
+        st
+        for st, start, close in zip(tl.showtimes, tl.starts, tl.closes, strict=True)
+        if start <= t1 and t0 < close
+    ]
 
 
 def distance_km(world: World, cinema_id: str, point: Point) -> float:
@@ -87,30 +122,45 @@ def seat_options(
     """Valid selections of `count` adjacent seats (one block of one row) of `types`.
 
     Each returned selection passes every service rule now (quoted by the env), and the
-    seat rule. Sorted by `prefer` (lower first), then front to back.
+    seat rule. Sorted by `prefer` (lower first), then front to back; at most `limit`.
     """
     try:
         sm, unavailable = orders.seat_availability(env, showtime_id)
     except EnvError:
         return []
-    out: list[tuple[str, ...]] = []
+    cands: list[tuple[str, ...]] = []
     for _row, block in block_rows(sm):
         for i in range(len(block) - count + 1):
             sel = block[i : i + count]
             if any(s in unavailable or sm.seats[s].type not in types for s in sel):
                 continue
-            if not rule_ok(sm, rule, sel):
-                continue
-            try:
-                orders.quote_movie(env, showtime_id, sel)
-            except EnvError:
-                continue
-            out.append(sel)
-            if limit is not None and prefer is None and len(out) >= limit:
-                return out
+            if rule_ok(sm, rule, sel):
+                cands.append(sel)
     if prefer is not None:
-        out.sort(key=lambda sel: prefer(sm, sel))
+        cands.sort(key=lambda sel: prefer(sm, sel))  # stable: ties stay front to back
+    # Quoting is the expensive part: validate lazily, in preference order.
+    out: list[tuple[str, ...]] = []
+    for sel in cands:
+        try:
+            orders.quote_movie(env, showtime_id, sel)
+        except EnvError:
+            continue
+        out.append(sel)
+        if limit is not None and len(out) >= limit:
+            break
     return out
+
+
+def first_option(
+    env: TicketEnv,
+    showtime_id: str,
+    count: int,
+    rule: SeatRule,
+    types: Sequence[str] = ("standard",),
+) -> tuple[str, ...] | None:
+    """The most central valid selection (see `seat_options`), or None."""
+    opts = seat_options(env, showtime_id, count, rule, types, prefer=centre_score, limit=1)
+    return opts[0] if opts else None
 
 
 def centre_score(sm: SeatMap, sel: tuple[str, ...]) -> float:

@@ -3,7 +3,7 @@ money and time formatting, and per-world indices."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ MAX_MOVIE_SEATS = 4
 
 
 # --- formatting ------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 14)
 def yuan(fen: int) -> str:
     """Money as the app shows it: 4550 -> "¥45.50"."""
     sign = "-" if fen < 0 else ""
@@ -228,30 +229,43 @@ def price_range(env: TicketEnv, st: Showtime) -> str:
     return yuan(lo) if lo == hi else f"{yuan(lo)}-{yuan(hi)}"
 
 
-def sales_open(env: TicketEnv, st: Showtime) -> bool:
-    return env.now < st.start - timedelta(minutes=st.sales_cutoff_min)
+@world_cached
+def _sales_close(world: World) -> dict[str, float]:
+    return {}  # showtime id -> POSIX time online sales close (filled lazily)
+
+
+def sales_open(env: TicketEnv, st: Showtime, now_ts: float | None = None) -> bool:
+    """Online sales are open strictly before `sales_cutoff_min` minutes ahead of the start."""
+    close = _sales_close(env.world)
+    ts = close.get(st.id)
+    if ts is None:
+        ts = close[st.id] = (st.start - timedelta(minutes=st.sales_cutoff_min)).timestamp()
+    return (env.now.timestamp() if now_ts is None else now_ts) < ts
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """Showtimes sorted by start, with their start times for bisecting."""
+    """Showtimes sorted by start, with start times as POSIX seconds for bisecting.
+
+    Floats, not datetimes: comparing aware datetimes calls into the tz database every time.
+    """
 
     showtimes: tuple[Showtime, ...]
-    starts: tuple[datetime, ...]
+    starts: tuple[float, ...]
 
     def __bool__(self) -> bool:
         return bool(self.showtimes)
 
-    def between(self, lo: datetime, hi: datetime | None) -> Iterator[Showtime]:
-        """Showtimes starting in [lo, hi) (hi None: no upper bound), lazily, in order."""
-        a = bisect_left(self.starts, lo)
+    def between(self, lo: float, hi: float | None) -> Iterator[Showtime]:
+        """Showtimes starting in (lo, hi) (hi None: no upper bound), lazily, in order."""
+        a = bisect_right(self.starts, lo)
         b = len(self.starts) if hi is None else bisect_left(self.starts, hi)
         sts = self.showtimes
         return (sts[i] for i in range(a, b))
 
 
 def _timelines(groups: Mapping[tuple[str, str], list[Showtime]]) -> dict[tuple[str, str], Timeline]:
-    return {k: Timeline(tuple(v), tuple(s.start for s in v)) for k, v in groups.items()}
+    return {k: Timeline(tuple(v), tuple(s.start.timestamp() for s in v)) for k, v in groups.items()}
 
 
 @world_cached

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -25,13 +24,21 @@ def event_index(world: World) -> NameIndex[LiveEvent]:
     )
 
 
-def session_state(env: TicketEnv, ev: LiveEvent, s: EventSession) -> str:
-    """on sale / not on sale yet / sales closed."""
-    if env.now < ev.on_sale:
+def session_state(ev: LiveEvent, start_ts: float, now_ts: float) -> str:
+    """over / not on sale yet / sales closed / on sale (times as POSIX seconds)."""
+    if start_ts <= now_ts:
+        return "over"
+    if now_ts < ev.on_sale.timestamp():
         return "not on sale yet"
-    if env.now >= s.start - timedelta(minutes=ev.sales_cutoff_min):
+    if now_ts >= start_ts - ev.sales_cutoff_min * 60:
         return "sales closed"
     return "on sale"
+
+
+@world_cached
+def _session_starts(world: World) -> dict[str, tuple[tuple[EventSession, float], ...]]:
+    """Event id -> its sessions with start times as POSIX seconds (cheap to compare)."""
+    return {e.id: tuple((s, s.start.timestamp()) for s in e.sessions) for e in world.data.events}
 
 
 def _price_range(ev: LiveEvent) -> str:
@@ -89,6 +96,8 @@ def search_events(
     city_id = c.resolve_city(env, city).id if city is not None else None
     day_from = c.parse_day(date_from) if date_from else None
     day_to = c.parse_day(date_to) if date_to else None
+    now_ts = env.now.timestamp()
+    starts = _session_starts(world)
     rows: list[dict[str, Any]] = []
     total = 0
     for ev in found:
@@ -97,9 +106,9 @@ def search_events(
         ):
             continue
         tz = c.city_tz(world, ev.city_id)
-        lo = max(env.now, c.day_bounds(day_from, tz)[0]) if day_from else env.now
-        hi = c.day_bounds(day_to, tz)[1] if day_to else None
-        days = [s for s in ev.sessions if s.start > lo and (hi is None or s.start < hi)]
+        lo = max(now_ts, c.day_bounds(day_from, tz)[0].timestamp()) if day_from else now_ts
+        hi = c.day_bounds(day_to, tz)[1].timestamp() if day_to else None
+        days = [s for s, ts in starts[ev.id] if ts > lo and (hi is None or ts < hi)]
         if not days:
             continue
         total += 1
@@ -123,14 +132,15 @@ def get_event(env: TicketEnv, event_id: c.Id) -> dict[str, Any]:
     """
     ev = c.event(env, event_id)
     tz = c.city_tz(env.world, ev.city_id)
+    now_ts = env.now.timestamp()
     sessions = []
-    for s in ev.sessions:
+    for s, start_ts in _session_starts(env.world)[ev.id]:
         left = {z.id: max(z.capacity - zone_used(env, s, z.id), 0) for z in ev.zones}
         sessions.append(
             {
                 "id": s.id,
                 "start": c.hm(s.start, tz),
-                "state": session_state(env, ev, s) if s.start > env.now else "over",
+                "state": session_state(ev, start_ts, now_ts),
                 "left": left,
             }
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import datetime, time
+from datetime import time
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -173,8 +173,9 @@ def search_cinemas(
     if near is not None:
         place = _place(env, near, where.id)
         out["near"] = place.label
-        dist = cinema_distances(world, place.point, where.id)
-        cands.sort(key=lambda x: dist[x.id])
+        dist = cinema_distances(world, place.point, where.id)  # nearest first
+        by_id = {x.id: x for x in cands}
+        cands = [by_id[cid] for cid in dist if cid in by_id]
     rows = []
     for x in cands[:limit]:
         row: dict[str, Any] = {
@@ -220,14 +221,14 @@ def _static_row(env: TicketEnv, st: Showtime, tz: str) -> dict[str, Any]:
 
 def _window(
     env: TicketEnv, tz: str, date: str | None, after: str | None, before: str | None
-) -> tuple[datetime, datetime | None, time | None, time | None]:
-    """[lo, hi) start-time range plus time-of-day bounds; never before now."""
+) -> tuple[float, float | None, time | None, time | None]:
+    """(lo, hi) start-time range as POSIX seconds plus time-of-day bounds; never before now."""
     t_after = c.parse_hm(after) if after else None
     t_before = c.parse_hm(before) if before else None
-    lo, hi = env.now, None
+    lo, hi = env.now.timestamp(), None
     if date is not None:
         day_lo, day_hi = c.day_bounds(c.parse_day(date), tz)
-        lo, hi = max(lo, day_lo), day_hi
+        lo, hi = max(lo, day_lo.timestamp()), day_hi.timestamp()
     return lo, hi, t_after, t_before
 
 
@@ -290,13 +291,14 @@ def search_showtimes(
     if near is not None:
         place = _place(env, near, city_id)
         out["near"] = place.label
-        dist = cinema_distances(world, place.point, city_id)
-        cinemas.sort(key=lambda x: dist[x.id])
+        dist = cinema_distances(world, place.point, city_id)  # nearest first
+        if cinema_id is None:
+            by_id = {x.id: x for x in cinemas}
+            cinemas = [by_id[cid] for cid in dist if cid in by_id]
 
     def keep(st: Showtime) -> bool:
         return (
-            st.start > lo
-            and (format is None or st.format == format)
+            (format is None or st.format == format)
             and (lang is None or st.language == lang)
             and _time_ok(st, tz, t_after, t_before)
         )
@@ -323,6 +325,7 @@ def search_showtimes(
         if more:
             break
     rows = []
+    now_ts = env.now.timestamp()
     static = _static_rows(world)
     for st in picked:
         base = static.get(st.id)
@@ -331,7 +334,7 @@ def search_showtimes(
         row: dict[str, Any] = {
             **base,
             "left": c.seats_left(env, st),
-            "open": c.sales_open(env, st),
+            "open": c.sales_open(env, st, now_ts),
         }
         if dist:
             row["km"] = round(dist[st.cinema_id], 1)

@@ -1,0 +1,130 @@
+"""The HTML report in a real headless chromium: loads cleanly, filters, opens an episode.
+
+Skips only when Debian's chromium / chromedriver are not installed (CI installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.leaderboard import load_runs
+from harness.report import build_report
+from runkit import EVIL, make_run
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+DOCS_SHOT = Path(__file__).resolve().parents[1] / "docs" / "report-screenshot.png"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        reason=f"headless chromium not installed ({CHROMIUM} and {CHROMEDRIVER} are needed)",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("runs")
+    make_run(root, "oracle", style="oracle", trials=1)
+    make_run(root, "navigator", style="navigator", trials=1)
+    make_run(root, "noop", style="noop", trials=1)
+    # a large run: 1,100+ episodes must stay usable (the list is paginated)
+    make_run(
+        root,
+        "gpt",
+        style="llm",
+        agent="openai:gpt-x",
+        model="gpt-x",
+        trials=52,
+        infra=[("dev-pricing-000", 3)],
+    )
+    out = root / "report.html"
+    out.write_text(build_report(load_runs([root]), title="ticketbench dev"), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    profile = tmp_path_factory.mktemp("chrome-profile")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1600,1300",
+    ):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+def _errors(drv: webdriver.Chrome) -> list[str]:
+    return [str(e["message"]) for e in drv.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_report_loads_filters_and_opens_an_episode(
+    driver: webdriver.Chrome, report_file: Path, tmp_path: Path
+) -> None:
+    driver.get(report_file.as_uri())
+    assert driver.find_element(By.CSS_SELECTOR, "table.board tbody tr")
+    assert driver.find_element(By.CSS_SELECTOR, "svg.chart rect")
+    count = driver.find_element(By.ID, "count").text
+    assert count.endswith("1210 episodes"), count
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#ep-rows tr")) == 50  # one page
+
+    Select(driver.find_element(By.ID, "f-agent")).select_by_visible_text("openai:gpt-x")
+    Select(driver.find_element(By.ID, "f-ok")).select_by_value("false")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#ep-rows tr")
+    assert rows
+    for row in rows:
+        assert row.find_element(By.CSS_SELECTOR, "td.agent").text == "openai:gpt-x"
+        assert "failure" in row.text
+    driver.find_element(By.ID, "next").click()
+    assert "page 2 /" in driver.find_element(By.ID, "pager").text
+
+    Select(driver.find_element(By.ID, "f-cat")).select_by_visible_text("seating")
+    Select(driver.find_element(By.ID, "f-lv")).select_by_value("3")
+    first = driver.find_element(By.CSS_SELECTOR, "#ep-rows tr")
+    first.click()
+    detail = driver.find_element(By.ID, "detail")
+    calls = detail.find_elements(By.CSS_SELECTOR, ".ev.tool")
+    assert calls, "the episode shows its tool calls"
+    assert any("create_order" in c.text for c in calls)
+    assert detail.find_elements(By.CSS_SELECTOR, ".ev.agent .b-hand"), "handoffs are marked"
+    assert "Grader" in detail.text and "State diff" in detail.text
+    # adversarial text shows as text and never runs
+    assert EVIL in detail.text
+    assert driver.execute_script("return window.__pwned === undefined")
+
+    errors = _errors(driver)
+    assert not errors, errors
+
+    driver.execute_script("document.getElementById('viewer').scrollIntoView()")
+    shot = tmp_path / "report.png"
+    driver.set_window_size(1600, 1300)
+    assert driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    DOCS_SHOT.parent.mkdir(exist_ok=True)
+    shutil.copyfile(shot, DOCS_SHOT)
