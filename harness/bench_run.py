@@ -50,17 +50,16 @@ async def _oracle_pass(tasks: Sequence[Task], concurrency: int) -> tuple[float, 
     world = load_world()
     kept: list[EpisodeRecord] = []
     settings = RunSettings(concurrency=concurrency, timeout_s=None)
-    with tempfile.TemporaryDirectory() as tmp:
-        with RunWriter(Path(tmp)) as writer:
+    with tempfile.TemporaryDirectory() as tmp, RunWriter(Path(tmp)) as writer:
 
-            async def sink(rec: EpisodeRecord) -> None:
-                kept.append(rec)
-                await writer.append(rec)
+        async def sink(rec: EpisodeRecord) -> None:
+            kept.append(rec)
+            await writer.append(rec)
 
-            jobs = [(t, 0) for t in tasks]
-            t0 = time.perf_counter()
-            await run_episodes(jobs, OracleAgent(), settings, world, sink=sink)
-            return time.perf_counter() - t0, kept
+        jobs = [(t, 0) for t in tasks]
+        t0 = time.perf_counter()
+        await run_episodes(jobs, OracleAgent(), settings, world, sink=sink)
+        return time.perf_counter() - t0, kept
 
 
 def oracle_bench(split: Split = "test", concurrency: int = 8) -> dict[str, Any]:

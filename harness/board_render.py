@@ -118,7 +118,27 @@ def display_tables(df: pd.DataFrame) -> tuple[Table, Table]:
     groups = [str(c) for c in df.columns if str(c).startswith(("cat:", "loc:"))]
     bhead = ["Agent", "Model", *(g.split(":", 1)[1] for g in groups)]
     brows = [[str(r["agent"]), str(r["model"]) or "–", *(_pct(r[g]) for g in groups)] for r in recs]
-    return (head, rows), (bhead, brows)
+    return _squeeze((head, rows), 1, 4), _squeeze((bhead, brows), 1, 2)
+
+
+def _squeeze(table: Table, start: int, stop: int) -> Table:
+    """Drop the columns in [start, stop) whose value is the same on every row (the scope
+    line says it once): tables stay narrow enough to read."""
+    head, rows = table
+    keep = [
+        i for i in range(len(head)) if not (start <= i < stop and len({r[i] for r in rows}) == 1)
+    ]
+    return [head[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
+def scope(df: pd.DataFrame) -> str:
+    """What every row shares: suite, user mode, model (said once above the tables)."""
+    parts: list[str] = []
+    for col, name in (("suite", "suite"), ("user", "user"), ("model", "model")):
+        vals = {str(v) for v in df[col]}
+        if len(vals) == 1 and (only := vals.pop()):
+            parts.append(f"{name} {only}")
+    return " · ".join(parts)
 
 
 def _footer(df: pd.DataFrame) -> str:
@@ -137,6 +157,8 @@ def to_markdown(df: pd.DataFrame) -> str:
     (head, rows), (bhead, brows) = display_tables(df)
     parts = [
         "# ticketbench leaderboard",
+        "",
+        f"_{scope(df)}_" if scope(df) else "",
         "",
         tabulate(rows, headers=head, tablefmt="github", disable_numparse=True),
         "",
@@ -172,8 +194,10 @@ def to_html(df: pd.DataFrame) -> str:
     if df.empty:
         return "<p>No runs.</p>"
     (head, rows), (bhead, brows) = display_tables(df)
+    top = f'<p class="note">{html.escape(scope(df))}</p>' if scope(df) else ""
     return (
-        _html_table(head, rows, "board")
+        top
+        + _html_table(head, rows, "board")
         + f'<p class="note">{html.escape(_footer(df))}</p>'
         + _html_table(bhead, brows, "board breakdown")
     )

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Protocol, runtime_checkable
 
-from harness.env import APP_ACTIONS, AGENT_TOOLS, POLICY, payment_sheet
+from harness.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
 from harness.env.world import World
 from harness.protocol import Agent, InfraError
 from harness.records import EpisodeRecord, EpisodeUsage, InfraInfo, Timing

@@ -100,11 +100,7 @@ def _demand(rng: random.Random, s: _Slot) -> float:
     fresh = 1.0 if m.rerelease else (1.25 if age < 10 else 1.0 if age < 24 else 0.8)
     fmt = {"IMAX": 1.2, "IMAX 3D": 1.2, "DOLBY": 1.15, "3D": 0.95}.get(s.fmt, 1.0)
     d = 1.15 * m.popularity * fresh * hour * _DOW[dow] * fmt * rng.lognormvariate(0, 0.4)
-    if d >= 1.0:
-        return 1.0
-    if d >= 0.88:
-        return 0.96 + (d - 0.88) / 3  # nearly sold out: a handful of scattered seats left
-    return max(0.0, d)
+    return 1.0 if d >= 0.97 else max(0.0, d)
 
 
 def _prices(s: _Slot, plan: CinemaPlan, chars: frozenset[str]) -> dict[SeatType, int]:

@@ -47,7 +47,7 @@ def _plain(value: Any) -> Any:
 class Table(Generic[V]):
     """One keyed collection: base mapping, optional seed layer, episode overlay."""
 
-    __slots__ = ("name", "_base", "_seed", "_over")
+    __slots__ = ("_base", "_over", "_seed", "name")
 
     def __init__(self, name: str, base: Mapping[str, V]) -> None:
         self.name = name

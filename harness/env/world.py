@@ -10,7 +10,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -52,7 +51,7 @@ class WorldData(BaseModel):
 def _index(items: tuple[T, ...]) -> Mapping[str, T]:
     out: dict[str, T] = {}
     for item in items:
-        key = getattr(item, "id")
+        key = item.id
         if key in out:
             raise ValueError(f"duplicate id {key!r} in world data")
         out[key] = item

@@ -51,7 +51,7 @@ def _num(v: object) -> float:
 def ladder_svg(df: pd.DataFrame) -> str:
     """Stacked horizontal bars: the share of purchase episodes at each level, per row."""
     labels = _labels(df)
-    height = ROW_H * len(labels) + 56
+    height = ROW_H * len(labels) + 60
     width = LABEL_W + BAR_W + 20
     out = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
@@ -83,11 +83,12 @@ def ladder_svg(df: pd.DataFrame) -> str:
     ly = 8 + len(labels) * ROW_H + 14
     lx = float(LABEL_W)
     for name, colour in zip(LEVEL_NAMES, LEVEL_COLOURS, strict=True):
+        need = 14 + 6.4 * len(name) + 12
+        if lx + need > width and lx > LABEL_W:  # wrap before the item would be cut off
+            lx, ly = float(LABEL_W), ly + 16
         out.append(f'<rect x="{lx:.0f}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{lx + 14:.0f}" y="{ly}" class="legend">{escape(name)}</text>')
-        lx += 14 + 7.2 * len(name) + 10
-        if lx > width - 90:
-            lx, ly = float(LABEL_W), ly + 16
+        lx += need
     out.append("</svg>")
     return "".join(out)
 

@@ -170,10 +170,10 @@
         return node;
       }
       case "limit":
-        return el("div", { class: "ev sys" }, "⛔ " + ev.t + " limit reached: " + ev.limit +
+        return el("div", { class: "ev sys" }, ev.t + " — limit reached: " + ev.limit +
           (ev.detail ? " (" + ev.detail + ")" : ""));
       case "user_left":
-        return el("div", { class: "ev sys" }, "👋 " + ev.t + " the user left: " + ev.reason);
+        return el("div", { class: "ev sys" }, ev.t + " — the user left: " + ev.reason);
       default:
         return el("div", { class: "ev sys" }, ev.t + " " + ev.k);
     }

@@ -16,6 +16,7 @@ from harness.env.models import User
 from harness.env.state import TicketEnv
 from harness.env.tools import AGENT_TOOLS
 from harness.env.world import World
+from harness.suite.prepare import make_env
 from harness.suite.spec import (
     Category,
     Difficulty,
@@ -28,7 +29,6 @@ from harness.suite.spec import (
     Step,
     Task,
 )
-from harness.suite.prepare import make_env
 
 
 class Skip(Exception):
@@ -41,7 +41,6 @@ def run_payment(env: TicketEnv, args: dict[str, Any]) -> str:
     Returns the payment request id. Used by drafts and by reference replays alike.
     """
     from harness.env.app import APP_ACTIONS
-
     from harness.env.tools.handoff import payment_requests
 
     res = AGENT_TOOLS.call(env, "request_payment", args)

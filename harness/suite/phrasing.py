@@ -92,19 +92,55 @@ def title_quote(title: str, locale: Locale) -> str:
 
 
 def politeness(rng: random.Random, locale: Locale, text: str) -> str:
-    """Wrap `text` in a polite, neutral or terse register."""
-    style = rng.randrange(3)
+    """Wrap `text` in a polite, neutral, terse or colloquial register."""
+    style = rng.randrange(4)
     if locale == "zh":
         if style == 0:
             return f"你好，麻烦帮我{text}，谢谢！"
         if style == 1:
             return f"帮我{text}。"
-        return text.replace("，", " ").rstrip("。")
+        if style == 2:
+            return text.replace("，", " ").rstrip("。")
+        return pick(rng, ["在吗？", "哈喽，", "诶，"]) + f"帮我{text}呗～"
     if style == 0:
         return f"Hi! Could you please {text}? Thanks a lot."
     if style == 1:
         return f"Please {text}."
-    return text[0].upper() + text[1:]
+    if style == 2:
+        return text[0].upper() + text[1:]
+    return pick(rng, ["hey, ", "yo, ", "ok so "]) + f"can you {text}? cheers"
+
+
+def short_clock(dt: datetime, locale: Locale) -> str:
+    """A clock without the part of day, for fused phrases: "7点半" / "7:30"."""
+    h = dt.hour if dt.hour <= 12 else dt.hour - 12
+    if locale == "zh":
+        return f"{h}点" + ("" if dt.minute == 0 else "半" if dt.minute == 30 else f"{dt.minute:02d}")
+    return f"{h}" if dt.minute == 0 else f"{h}:{dt.minute:02d}"
+
+
+def when_phrase(rng: random.Random, now: datetime, start: datetime, locale: Locale) -> str:
+    """Day and time of a showing as users say it: "明晚7点半", "tomorrow night at 7:30",
+    "这周六晚上8点", "12月9日 19:30", "on Friday at 3:15pm"."""
+    delta = (start.date() - now.date()).days
+    evening = start.hour >= 18
+    if evening and rng.random() < 0.6:
+        wd = start.weekday()
+        if locale == "zh":
+            fused = {0: ["今晚"], 1: ["明晚", "明天晚上"]}.get(delta, [])
+            if 1 < delta < 7 and now.weekday() < wd:
+                fused = [f"这周{ZH_WEEKDAY[wd]}晚上", f"周{ZH_WEEKDAY[wd]}晚上"]
+            if fused:
+                return pick(rng, fused) + short_clock(start, locale)
+        else:
+            fused = {0: ["tonight"], 1: ["tomorrow night", "tomorrow evening"]}.get(delta, [])
+            if 1 < delta < 7 and now.weekday() < wd:
+                fused = [f"this {EN_WEEKDAY[wd]} evening", f"{EN_WEEKDAY[wd]} night"]
+            if fused:
+                return f"{pick(rng, fused)} at {short_clock(start, locale)}"
+    day = day_phrase(rng, now.date(), start.date(), locale)
+    clk = clock(start, locale, rng)
+    return f"{day}{clk}" if locale == "zh" else f"{day} at {clk}"
 
 
 def join_opening(parts: Sequence[str], locale: Locale) -> str:

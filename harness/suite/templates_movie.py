@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from harness.env.models import Point, Showtime, User
 from harness.env import orders
+from harness.env.models import Point, Showtime, User
 from harness.env.seatmap import SeatMap
 from harness.suite import phrasing as ph
 from harness.suite import worldq as q
 from harness.suite.draft import Draft, Skip
-from harness.suite.spec import SeatRule, Task
+from harness.suite.spec import SeatRule, Slot, Task
 from harness.suite.tcommon import (
     Ctx,
     buy_movie,
@@ -76,35 +76,59 @@ def _count(ctx: Ctx, hi: int = 4) -> int:
 # --- 1. fully specified ------------------------------------------------------------------
 
 
-def _specified(ctx: Ctx, exact: bool, terse: bool) -> Task:
+def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) -> Task:
+    """A named showing; `missing` leaves the count or the day out of the request, so the
+    agent must ask about it before writing anything (a clarification task)."""
     user = draw_user(ctx)
     now = draw_now(ctx)
-    d = ctx.draft(user, now, difficulty="easy")
+    d = ctx.draft(user, now, difficulty="easy" if missing is None else "medium")
     count = _count(ctx)
     rule = SeatRule(together=count > 1)
     st, seats = _pick(ctx, d, open_showtimes(ctx, user, now), count, rule)
-    title, cin, _, clk = _names(ctx, st)
-    day = with_day(ctx, now, st.start.date())
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    title, cin, _, _ = _names(ctx, st)
+    if missing == "date":  # only the clock: the day must be asked
+        when = ph.clock(st.start, ctx.locale, ctx.rng)
+        when = ctx.t(f"{when}那场", f"the {when} showing")
+    else:
+        when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    n = "" if missing == "count" else ph.count_phrase(count, ctx.locale, ctx.rng)
     seat_txt = "、".join(seats) if ctx.locale == "zh" else ", ".join(seats)
     if exact:
         rule = SeatRule(exact=seats)
     if terse:
-        opening = ctx.t(f"{title} {cin} {day} {clk} {n}", f"{title}, {cin}, {day} {clk}, {n}")
+        opening = ctx.t(" ", ", ").join(p for p in (title, cin, when, n) if p)
         if exact:
             opening += ctx.t(f" 座位{seat_txt}", f", seats {seat_txt}")
     else:
+        what = ctx.t(f"{n}" if n else "票", f"{n} " if n else "tickets ")
+        seats_zh = f"要{seat_txt}这几个座位" if exact else "座位挨着"
+        seats_en = f"seats {seat_txt}" if exact else "seats together"
         body = ctx.t(
-            f"买{day}{clk}在{cin}的{title}，{n}" + (f"，要{seat_txt}这几个座位" if exact else "，座位挨着"),
-            f"book {n} for {title} at {cin} {day} at {clk}"
-            + (f", seats {seat_txt}" if exact else ", seats together"),
+            f"买{when}在{cin}的{title}，{what}，{seats_zh}",
+            f"book {what}for {title} at {cin}, {when}, {seats_en}",
         )
         opening = ph.politeness(ctx.rng, ctx.locale, body)
     pm_fact(d)
     d.fact("seat_pref", ("座位", "位置", "seat", "row"), ctx.t("坐在一起就行。", "Together is all I need."))
+    if missing == "count":
+        d.fact(
+            "count",
+            ("几张", "几个人", "几位", "多少张", "how many", "tickets", "people"),
+            ctx.t(f"{count}张。", f"{count} tickets."),
+        )
+        d.ask("count", ctx.t("请问要买几张？", "How many tickets do you need?"))
+    elif missing == "date":
+        d.fact(
+            "date",
+            ("哪天", "日期", "几号", "星期", "周几", "date", "which day", "what day"),
+            ph.day_answer(st.start.date(), ctx.locale),
+        )
+        d.ask("date", ctx.t("请问是哪一天的场次？", "Which day would you like to go?"))
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
     spec = movie_spec([st.id], count, rule)
-    return purchase(d, opening, [spec], ctx.t("按我说的场次买票", "Exactly the showing I named"))
+    summary = ctx.t("按我说的场次买票", "Exactly the showing I named")
+    clarify: list[Slot] = [missing] if missing is not None else []
+    return purchase(d, opening, [spec], summary, clarify=clarify)
 
 
 @template("spec_exact_seats", "specified")
@@ -129,6 +153,18 @@ def spec_terse(ctx: Ctx) -> Task:
 def spec_terse_seats(ctx: Ctx) -> Task:
     """A terse one-liner with exact seats."""
     return _specified(ctx, exact=True, terse=True)
+
+
+@template("clar_missing_count", "clarify")
+def clar_missing_count(ctx: Ctx) -> Task:
+    """Everything but the number of tickets: ask how many before writing."""
+    return _specified(ctx, exact=False, terse=ctx.rng.random() < 0.3, missing="count")
+
+
+@template("clar_missing_date", "clarify")
+def clar_missing_date(ctx: Ctx) -> Task:
+    """Only a clock time, no day: ask which day before writing."""
+    return _specified(ctx, exact=False, terse=ctx.rng.random() < 0.3, missing="date")
 
 
 # --- 2. constrained search ----------------------------------------------------------------

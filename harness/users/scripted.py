@@ -19,7 +19,13 @@ from __future__ import annotations
 from harness.suite.spec import Fact, Task
 from harness.users.base import App, Reply
 from harness.users.gate import finish_in_app
-from harness.users.understand import asked_facts, find_links, is_confirm, is_question, says_infeasible
+from harness.users.understand import (
+    asked_facts,
+    find_links,
+    is_confirm,
+    is_question,
+    says_infeasible,
+)
 
 DEFAULT_PATIENCE = 8
 
