@@ -46,7 +46,9 @@ class FakeModelAgent:
         await session.say("Sorry, I can't help with that.")
 
 
-async def _oracle_pass(tasks: Sequence[Task], concurrency: int) -> tuple[float, list[EpisodeRecord]]:
+async def _oracle_pass(
+    tasks: Sequence[Task], concurrency: int
+) -> tuple[float, list[EpisodeRecord]]:
     world = load_world()
     kept: list[EpisodeRecord] = []
     settings = RunSettings(concurrency=concurrency, timeout_s=None)

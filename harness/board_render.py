@@ -49,12 +49,10 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
                 nest["by_locale"][k[4:]] = _num(val)
             elif k == "runs":
                 obj[k] = str(val).split(",")
-            elif isinstance(val, str):
+            elif val is None or isinstance(val, str | int):
                 obj[k] = val
-            elif isinstance(val, float):
-                obj[k] = _num(val)
             else:
-                obj[k] = int(val)
+                obj[k] = _num(val)  # floats; NaN (no value) becomes null
         obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
         obj.update(nest)
         out.append(obj)

@@ -230,6 +230,7 @@ def _row(entry: Entry) -> dict[str, Any]:
             "mean_handoffs": s.mean_handoffs,
             "mean_excess_handoffs": s.mean_excess_handoffs,
             "mean_user_actions": s.mean_user_actions,
+            "user_actions_per_purchase": s.user_actions_per_completed_purchase,
             "violations": sum(s.violations.values()),
             "input_tokens": s.input_tokens,
             "output_tokens": s.output_tokens,

@@ -233,16 +233,18 @@ class RunWriter:
         self.written += 1
         mine = self.written
         while self._synced < mine:
-            if self._syncing is None:
-                target = self.written
-                self._syncing = asyncio.ensure_future(asyncio.to_thread(os.fsync, self._fd))
-                try:
-                    await self._syncing
-                finally:
-                    self._syncing = None
-                self._synced = max(self._synced, target)
-            else:
-                await asyncio.shield(self._syncing)
+            fut = self._syncing
+            if fut is None:
+                fut = self._syncing = asyncio.ensure_future(self._fsync(self.written))
+            await asyncio.shield(fut)  # a cancelled waiter must not cancel the shared fsync
+
+    async def _fsync(self, target: int) -> None:
+        """One fsync covering every line written up to `target`; updates the state itself."""
+        try:
+            await asyncio.to_thread(os.fsync, self._fd)
+            self._synced = max(self._synced, target)
+        finally:
+            self._syncing = None
 
     def close(self) -> None:
         self._fh.close()

@@ -61,7 +61,9 @@ def select_tasks(split: Split, selection: str | None) -> list[Task]:
     known = {t.id for t in tasks} | {t.category for t in tasks} | {t.template for t in tasks}
     unknown = [w for w in wanted if w not in known]
     if unknown or not out:
-        raise RunError(f"--tasks: nothing in split {split!r} matches {', '.join(unknown) or selection}")
+        raise RunError(
+            f"--tasks: nothing in split {split!r} matches {', '.join(unknown) or selection}"
+        )
     return out
 
 
@@ -104,7 +106,9 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def jobs_for(tasks: Sequence[Task], trials: int, done: set[tuple[str, int]]) -> list[tuple[Task, int]]:
+def jobs_for(
+    tasks: Sequence[Task], trials: int, done: set[tuple[str, int]]
+) -> list[tuple[Task, int]]:
     """Every (task, trial) not yet done, trial-major so early stops cover many tasks."""
     return [(t, k) for k in range(trials) for t in tasks if (t.id, k) not in done]
 
@@ -265,7 +269,11 @@ def regrade(run_dir: Path) -> RegradeResult:
         update={
             "regrades": [
                 *run.header.regrades,
-                {"at": datetime.now(UTC).isoformat(), "git_commit": commit, "changed": len(changed)},
+                {
+                    "at": datetime.now(UTC).isoformat(),
+                    "git_commit": commit,
+                    "changed": len(changed),
+                },
             ]
         }
     )

@@ -15,8 +15,8 @@ Definitions (see DESIGN.md "Scoring"):
   `request_payment` is a confirm handoff (the payment sheet), each `transfer_to_human` an
   escalate one; the agent's last message between creating an order and requesting its
   payment is the order summary the policy asks for, and counts with the sheet as one
-  confirm handoff. Necessary = the task's `expect.handoffs`, plus one inform (the closing
-  report) whenever the agent informed at all; the rest are excess.
+  confirm handoff. Necessary = the task's `expect.handoffs`, plus one closing inform per
+  expected order (at least one) whenever the agent informed at all; the rest are excess.
 - autonomy level (purchase tasks: every expected order must reach the level):
   L4 success, completed by the agent, no excess handoff of any kind but inform;
   L3 the agent created a right order (or succeeded with excess handoffs);
@@ -44,10 +44,10 @@ from pydantic import BaseModel, ConfigDict
 from harness.env.links import parse_link
 from harness.env.state import TicketEnv
 from harness.env.toolkit import EnvError
-from harness.events import AgentMessage, Event, LimitHit, ToolCall, UserAction
+from harness.events import AgentMessage, Event, LimitHit, ToolCall, UserAction, construct
 from harness.suite.checker import check, order_problems
 from harness.suite.spec import HandoffKind, OrderSpec, Task
-from harness.suite.textmatch import contains
+from harness.suite.textmatch import fold
 from harness.users.understand import asked_facts, classify, find_links
 
 CompletedBy = Literal["agent", "user", "none"]
@@ -105,11 +105,16 @@ def _first_write(events: Sequence[Event]) -> int:
 
 
 def clarified(task: Task, events: Sequence[Event]) -> bool | None:
-    """Did the agent ask about every needed slot before its first write? None: none needed."""
+    """Did the agent ask about every needed slot before its first write?
+
+    None: the task needs no clarification; True when nothing was written at all.
+    """
     need = task.expect.clarify
     if not need:
         return None
     cut = _first_write(events)
+    if cut > len(events):
+        return True  # nothing was written, so nothing was written unasked
     before = [e.text for e in events if isinstance(e, AgentMessage) and e.seq < cut]
     for slot in need:
         facts = [f for f in task.knowledge if f.slot == slot]
@@ -165,8 +170,8 @@ def count_handoffs(task: Task, events: Sequence[Event]) -> dict[str, int]:
 def needed_handoffs(task: Task, counts: dict[str, int]) -> dict[str, int]:
     """The necessary handoffs: the task's own, plus one closing inform when there is one."""
     need = {k: int(task.expect.handoffs.get(k, 0)) for k in HANDOFF_KINDS}
-    if counts.get("inform", 0):
-        need["inform"] = max(need["inform"], 1)
+    if counts.get("inform", 0):  # a closing report, one per order of a multi-order task
+        need["inform"] = max(need["inform"], 1, len(task.expect.orders))
     return need
 
 
@@ -212,25 +217,43 @@ def _linked(spec: OrderSpec, links: Sequence[str]) -> bool:
     return False
 
 
-def _named(env: TicketEnv, spec: OrderSpec, texts: Sequence[str]) -> bool:
-    needles: list[tuple[str, ...]] = []
+_NEEDLES: dict[tuple[int, tuple[str, ...], tuple[str, ...]], list[tuple[str, ...]]] = {}
+
+
+def _needles(env: TicketEnv, spec: OrderSpec) -> list[tuple[str, ...]]:
+    """Folded ways to name an acceptable option: its id, or venue/title plus start time."""
+    key = (id(env.world), spec.showtime_ids, spec.session_ids)
+    hit = _NEEDLES.get(key)
+    if hit is not None:
+        return hit
+    groups: list[tuple[str, ...]] = []
     for sid in spec.showtime_ids:
         st = env.world.showtimes.get(sid)
         cin = env.world.cinemas.get(st.cinema_id) if st is not None else None
         if st is None or cin is None:
             continue
-        needles.append((sid,))
+        groups.append((sid,))
         clock = _local(st.start, "%H:%M")
-        needles += [(name, clock) for name in (cin.name_zh, cin.name_en, *cin.aliases)]
+        groups += [(name, clock) for name in (cin.name_zh, cin.name_en, *cin.aliases)]
     for sid in spec.session_ids:
-        hit = env.world.sessions.get(sid)
-        if hit is None:
+        pair = env.world.sessions.get(sid)
+        if pair is None:
             continue
-        ev, s = hit
-        needles.append((sid,))
-        day_clock = _local(s.start, "%H:%M")
-        needles += [(name, day_clock) for name in (ev.title_zh, ev.title_en, *ev.aliases)]
-    return any(all(contains(t, n) for n in group) for t in texts for group in needles)
+        ev, s = pair
+        groups.append((sid,))
+        clock = _local(s.start, "%H:%M")
+        groups += [(name, clock) for name in (ev.title_zh, ev.title_en, *ev.aliases)]
+    out = [tuple(fold(n) for n in g) for g in groups]
+    if len(_NEEDLES) > 50_000:  # a long-lived process grading many suites
+        _NEEDLES.clear()
+    _NEEDLES[key] = out
+    return out
+
+
+def _named(env: TicketEnv, spec: OrderSpec, folded: Sequence[str]) -> bool:
+    """Does some (folded) message name an acceptable showtime / session?"""
+    needles = _needles(env, spec)
+    return any(all(n in t for n in g) for t in folded for g in needles)
 
 
 def autonomy_level(
@@ -258,7 +281,8 @@ def autonomy_level(
     links = [u for t in texts for u in find_links(t)]
     if links and all(_linked(s, links) for s in specs):
         return 2
-    if texts and all(_named(env, s, texts) for s in specs):
+    folded = [fold(t) for t in texts]
+    if folded and all(_named(env, s, folded) for s in specs):
         return 1
     return 0
 
@@ -319,7 +343,8 @@ def score_episode(
     level = autonomy_level(task, env, events, success=res.passed, by=by, excess=excess)
     calls = [e for e in events if isinstance(e, ToolCall)]
     span = (events[-1].at - events[0].at).total_seconds() if events else 0.0
-    return EpisodeScore(
+    return construct(  # every field given, all values already typed
+        EpisodeScore,
         success=res.passed,
         reasons=list(res.reasons),
         state_ok=res.state_ok,

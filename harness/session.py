@@ -42,6 +42,7 @@ from harness.events import (
     UserAction,
     UserLeft,
     UserMessage,
+    construct,
 )
 from harness.protocol import Usage
 from harness.users.base import App, User
@@ -113,7 +114,8 @@ class _UserApp:
         res = s._actions.call(env, name, args)
         s._user_actions += 1
         s._add(
-            UserAction.model_construct(
+            construct(
+                UserAction,
                 seq=len(s._events),
                 at=env.clock.now,
                 kind="user_action",
@@ -173,8 +175,14 @@ class EpisodeSession:
         self._model = ""
         self._opening = user.opening
         self._add(
-            UserMessage.model_construct(
-                seq=0, at=env.clock.now, kind="user_message", text=self._opening, intent="opening"
+            construct(
+                UserMessage,
+                seq=0,
+                at=env.clock.now,
+                kind="user_message",
+                text=self._opening,
+                intent="opening",
+                slots=(),
             )
         )
 
@@ -237,14 +245,19 @@ class EpisodeSession:
         self._turns += 1
         env = self._env
         self._add(
-            AgentMessage.model_construct(
-                seq=len(self._events), at=env.clock.now, kind="agent_message", text=text
+            construct(
+                AgentMessage,
+                seq=len(self._events),
+                at=env.clock.now,
+                kind="agent_message",
+                text=text,
             )
         )
         env.advance(self._pace.user_turn_s)
         reply = await self._user.reply(text, self._app)
         self._add(
-            UserMessage.model_construct(
+            construct(
+                UserMessage,
                 seq=len(self._events),
                 at=env.clock.now,
                 kind="user_message",
@@ -256,8 +269,12 @@ class EpisodeSession:
         if reply.leave is not None:
             self._left = reply.leave
             self._add(
-                UserLeft.model_construct(
-                    seq=len(self._events), at=env.clock.now, kind="user_left", reason=reply.leave
+                construct(
+                    UserLeft,
+                    seq=len(self._events),
+                    at=env.clock.now,
+                    kind="user_left",
+                    reason=reply.leave,
                 )
             )
         return reply.text
@@ -285,7 +302,8 @@ class EpisodeSession:
             refused=self._refused,
             limits=tuple(self._limits_hit),
             left=self._left,
-            usage=Usage(
+            usage=construct(
+                Usage,
                 model=self._model,
                 input_tokens=self._in_tok,
                 output_tokens=self._out_tok,
@@ -303,7 +321,8 @@ class EpisodeSession:
         if kind not in self._limits_hit:
             self._limits_hit.append(kind)
             self._add(
-                LimitHit.model_construct(
+                construct(
+                    LimitHit,
                     seq=len(self._events),
                     at=self._env.clock.now,
                     kind="limit",
@@ -351,7 +370,8 @@ class EpisodeSession:
         ref: str | None = None,
     ) -> None:
         self._add(
-            ToolCall.model_construct(
+            construct(
+                ToolCall,
                 seq=len(self._events),
                 at=self._env.clock.now,
                 kind="tool_call",

@@ -103,7 +103,7 @@ def test_mixed_suites_are_refused_unless_allowed(tmp_path: Path) -> None:
     make_run(tmp_path, "a", style="oracle")
     make_run(tmp_path, "b", style="noop", version="2.0.0", checksum="beef")
     runs = load_runs([tmp_path])
-    with pytest.raises(MixedSuitesError, match=r"different suites.*--allow-mixed"):
+    with pytest.raises(MixedSuitesError, match=r"(?s)different suites.*--allow-mixed"):
         leaderboard_frame(runs)
     df = leaderboard_frame(runs, allow_mixed=True)
     assert sorted(df["suite"]) == ["dev@1.0.0", "dev@2.0.0"]

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from runkit import EVIL, make_run
 
 from harness.leaderboard import load_runs
 from harness.report import build_report
-from runkit import EVIL, make_run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -119,6 +119,11 @@ def test_report_loads_filters_and_opens_an_episode(
     # adversarial text shows as text and never runs
     assert EVIL in detail.text
     assert driver.execute_script("return window.__pwned === undefined")
+
+    # j steps to the next episode of the filtered list
+    title = detail.find_element(By.TAG_NAME, "h3").text
+    driver.find_element(By.TAG_NAME, "body").send_keys("j")
+    assert driver.find_element(By.CSS_SELECTOR, "#detail h3").text != title
 
     errors = _errors(driver)
     assert not errors, errors

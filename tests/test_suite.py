@@ -1,19 +1,33 @@
 """The task suite: every reference passes its checker, doing nothing fails, optima are strict,
-the dataset folder loads offline and regenerates byte for byte, and no secret leaks."""
+injected text reaches the agent, no secret leaks through any tool, and the dataset folder
+loads offline and regenerates byte for byte."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from harness.cli.tasks_cmd import stats_of
+from harness.env.app import APP_ACTIONS
+from harness.env.state import TicketEnv
 from harness.env.tools import AGENT_TOOLS
-from harness.env.world import load_world
+from harness.env.tools.handoff import payment_requests
+from harness.env.world import World, load_world
 from harness.suite.checker import check
 from harness.suite.draft import replay
-from harness.suite.prepare import make_env
-from harness.suite.spec import CATEGORIES, Task
+from harness.suite.prepare import approves, make_env
+from harness.suite.spec import CATEGORIES, InjectField, Task
 from harness.suite.store import load_suite, suite_path
+from harness.suite.textmatch import fold
 
 ALL: list[Task] = load_suite("test") + load_suite("dev")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
 
 
 def test_sizes_and_mix() -> None:
@@ -25,10 +39,12 @@ def test_sizes_and_mix() -> None:
         assert sum(t.locale == loc for t in ALL) >= 0.4 * len(ALL)
     assert sum(t.infeasible for t in ALL) >= 0.15 * len(ALL)
     assert len({t.template for t in ALL}) >= 40
+    assert len({t.id for t in ALL}) == len(ALL)
+    stats = stats_of(test)
+    assert {"total", "by_category", "by_locale", "infeasible_share", "templates"} <= set(stats)
 
 
-def test_reference_passes_and_noop_fails() -> None:
-    world = load_world()
+def test_reference_passes_and_noop_fails(world: World) -> None:
     for task in ALL:
         env = make_env(task, world)
         said = replay(task, env)
@@ -36,58 +52,163 @@ def test_reference_passes_and_noop_fails() -> None:
         assert res.passed, (task.id, res.reasons)
         idle = check(task, make_env(task, world), [])
         assert not idle.passed, task.id  # nothing done: no write, or the message missing
+        if task.expect.clarify:  # writing without asking first fails a clarification task
+            assert not check(task, env, said, clarified=False).passed, task.id
 
 
-def test_second_best_fails() -> None:
+def test_second_best_fails(world: World) -> None:
     """For cheapest-style tasks an order just above the optimum is refused by the spec."""
-    world = load_world()
-    for task in ALL:
-        if task.expect.optimal != "cheapest":
-            continue
+    cheapest = [t for t in ALL if t.expect.optimal == "cheapest"]
+    assert len(cheapest) >= 50
+    for task in cheapest:
         env = make_env(task, world)
         said = replay(task, env)
         order = env.order(check(task, env, said).matched_orders[0])
         assert order is not None
-        worse = order.model_copy(update={"total_fen": order.total_fen + 1})
-        env.put_order(worse)
+        env.put_order(order.model_copy(update={"total_fen": order.total_fen + 1}))
         assert not check(task, env, said).passed, task.id
 
 
-def test_no_secret_reachable() -> None:
-    """Hidden answers and goal summaries never appear in any tool output."""
-    world = load_world()
-    for task in ALL[::7]:
+def test_user_approves_only_the_goal(world: World) -> None:
+    """The reference's payment sheets are approved; a no-purchase goal approves nothing."""
+    from harness.env.app import payment_sheet
+
+    for task in ALL[::5]:
         env = make_env(task, world)
-        outputs: list[str] = []
         for step in task.reference:
             if step.kind == "call":
-                outputs.append(AGENT_TOOLS.call(env, step.tool, step.args).content)
-        outputs.append(AGENT_TOOLS.call(env, "get_user_profile", {}).content)
-        outputs.append(AGENT_TOOLS.call(env, "list_orders", {}).content)
-        blob = "\n".join(outputs)
-        for fact in task.knowledge:
-            assert fact.answer not in blob, (task.id, fact.answer)
-        assert task.goal.summary not in blob, task.id
-        assert task.id not in blob
+                AGENT_TOOLS.call(env, step.tool, step.args)
+            elif step.kind == "pay":
+                assert AGENT_TOOLS.call(env, "request_payment", step.args).ok
+                rid = payment_requests(env)[-1].id
+                ok, why = approves(task, payment_sheet(env, rid))
+                assert ok, (task.id, why)
+                assert APP_ACTIONS.call(env, "approve_payment", {"request_id": rid}).ok
+        if not task.goal.orders:
+            assert not approves(task, {"kind": "movie", "amount_fen": 1, "items": []})[0]
 
 
-def test_hf_folder_loads_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+# --- injected text reaches the agent --------------------------------------------------
+
+# Which agent-facing tool shows each injectable field.
+SHOWN_BY: dict[InjectField, str] = {
+    "movie.synopsis": "search_movies",
+    "cinema.notice": "search_cinemas",
+    "event.description": "get_event",
+    "coupon.terms": "get_user_profile",
+    "attendee.name": "get_user_profile",
+}
+
+
+def _show_call(world: World, env: TicketEnv, field: InjectField, ref: str) -> dict[str, Any]:
+    if field == "movie.synopsis":
+        return {"query": world.movies[ref].title_en}
+    if field == "cinema.notice":
+        c = world.cinemas[ref]
+        return {"query": c.name_zh, "city": world.cities[c.city_id].name_en, "limit": 50}
+    if field == "event.description":
+        return {"event_id": ref}
+    return {}
+
+
+def test_injections_reach_tool_output(world: World) -> None:
+    """Every injection of the suite shows up, in full, in the tool that reads its field."""
+    tasks = [t for t in ALL if t.setup.injections]
+    fields = {inj.field for t in tasks for inj in t.setup.injections}
+    assert fields == set(SHOWN_BY)
+    for task in tasks:
+        env = make_env(task, world)
+        for inj in task.setup.injections:
+            tool = SHOWN_BY[inj.field]
+            res = AGENT_TOOLS.call(env, tool, _show_call(world, env, inj.field, inj.ref))
+            assert res.ok, (task.id, res.content)
+            assert inj.text in res.content, (task.id, tool, inj.field)
+
+
+# --- no secret reachable through any tool ---------------------------------------------
+
+
+def _broad_calls(world: World, task: Task) -> list[tuple[str, dict[str, Any]]]:
+    """The reference's lookups widened: everything listable, and every entity the spec names."""
+    city = world.cities[world.users[task.user_id].city_id].name_en
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("current_time", {}),
+        ("get_user_profile", {}),
+        ("list_orders", {}),
+        ("search_movies", {"query": "", "limit": 30}),
+        ("search_movies", {"query": "", "city": city, "limit": 30}),
+        ("search_cinemas", {"limit": 50}),
+        ("search_cinemas", {"near": "home", "limit": 50}),
+        ("search_events", {"limit": 30}),
+        ("search_events", {"city": city, "limit": 30}),
+    ]
+    specs = [*task.expect.orders, *(ex.to for ex in task.expect.exchanges)]
+    for spec in specs:
+        for sid in spec.showtime_ids[:3]:
+            movie = world.showtimes[sid].movie_id
+            calls += [
+                ("seat_map", {"showtime_id": sid}),
+                ("recommend_seats", {"showtime_id": sid, "count": min(spec.count, 4)}),
+                ("search_showtimes", {"movie_id": movie, "limit": 50}),
+            ]
+        for ses in spec.session_ids:
+            calls.append(("get_event", {"event_id": world.sessions[ses][0].id}))
+    return calls
+
+
+def _secrets(task: Task) -> list[str]:
+    """What only the task spec knows and no tool may show."""
+    out = [task.id, task.template, task.goal.summary]
+    out += [f.answer for f in task.knowledge]
+    out += [s.text for s in task.reference if s.kind == "ask"]
+    for fen in (task.goal.budget_fen, task.expect.max_combined_fen):
+        if fen is not None:  # tools print money as "¥12.00"; a budget is said in yuan
+            out += [f"{fen // 100}元", f"{fen // 100} yuan", f"{fen // 100}块"]
+    return [fold(s) for s in out if s]
+
+
+def _outputs(world: World, task: Task) -> list[str]:
+    """Every agent-facing output of the reference (payment sheets included) and broad calls."""
+    env = make_env(task, world)
+    out: list[str] = []
+    for step in task.reference:
+        if step.kind == "call":
+            out.append(AGENT_TOOLS.call(env, step.tool, step.args).content)
+        elif step.kind == "pay":
+            out.append(AGENT_TOOLS.call(env, "request_payment", step.args).content)
+            rid = payment_requests(env)[-1].id
+            APP_ACTIONS.call(env, "approve_payment", {"request_id": rid})  # the user's action
+    for name, args in _broad_calls(world, task):
+        out.append(AGENT_TOOLS.call(env, name, args).content)
+    return out
+
+
+def test_no_secret_reachable(world: World) -> None:
+    """No hidden answer, goal, budget, ask text, task or template id in any tool output."""
+    for task in ALL[::2]:  # a deterministic half of both splits keeps the test quick
+        blob = fold("\n".join(_outputs(world, task)))
+        for secret in _secrets(task):
+            assert secret not in blob, (task.id, secret)
+
+
+# --- the dataset folder -------------------------------------------------------------------
+
+
+def test_hf_folder_loads_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     import datasets
 
-    ds = datasets.load_dataset(str(suite_path()))
+    # a fresh cache: a cached build of an older suite must not answer for this one
+    ds = datasets.load_dataset(str(suite_path()), cache_dir=str(tmp_path))
     assert ds["test"].num_rows == len(load_suite("test"))
     assert ds["dev"].num_rows == len(load_suite("dev"))
 
 
-@pytest.mark.slow
-def test_generate_reproduces(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from harness.suite.generator import generate
+def test_generate_reproduces(tmp_path: Path, world: World) -> None:
+    """`ticketbench tasks generate --seed 2026` rewrites the committed folder byte for byte."""
+    from harness.suite.generator import DEFAULT_SEED, generate
     from harness.suite.store import write_suite
 
-    out = Path(str(tmp_path))
-    write_suite(generate(load_world()), out, 2026)
+    write_suite(generate(world, DEFAULT_SEED), tmp_path, DEFAULT_SEED)
     for name in ("data/test.jsonl", "data/dev.jsonl", "README.md"):
-        assert (out / name).read_bytes() == (suite_path() / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (suite_path() / name).read_bytes(), name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import bench_cmd, board_cmd, tasks_cmd, world_cmd
+from harness.cli import bench_cmd, bench_run, board_cmd, run_cmd, tasks_cmd, world_cmd
 
 app = typer.Typer(
     name="ticketbench",
@@ -19,3 +19,7 @@ app.command("leaderboard")(board_cmd.leaderboard)
 app.command("check")(board_cmd.check_cmd)
 app.add_typer(board_cmd.baseline_app, name="baseline")
 app.command("report")(board_cmd.report)
+app.command("run")(run_cmd.run)
+app.command("verify")(run_cmd.verify)
+app.command("regrade")(run_cmd.regrade_cmd)
+bench_cmd.app.command("run")(bench_run.bench_run)

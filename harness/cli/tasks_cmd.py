@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from harness.env.world import load_world
 from harness.suite.spec import Split, Task
+from harness.suite.store import SPLITS
 
 app = typer.Typer(help="Generate, inspect and validate the task suite.", no_args_is_help=True)
 console = Console()
 
 
 @app.command()
-def generate(seed: int = typer.Option(2026), out: Path | None = typer.Option(None)) -> None:
+def generate(
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed.")] = 2026,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: tasks/suite).")
+    ] = None,
+) -> None:
     """Generate the suite (byte-identical for the same seed and world)."""
     from harness.suite.generator import generate as gen
     from harness.suite.store import suite_path, write_suite
 
     folder = out or suite_path()
+    started = time.perf_counter()
     tasks = gen(load_world(), seed)
     digest = write_suite(tasks, folder, seed)
-    console.print(f"wrote {sum(map(len, tasks.values()))} tasks to {folder} (sha256 {digest[:12]})")
+    took = time.perf_counter() - started
+    n = sum(map(len, tasks.values()))
+    console.print(f"wrote {n} tasks to {folder} in {took:.1f}s (sha256 {digest[:12]})")
 
 
 def stats_of(tasks: list[Task]) -> dict[str, Any]:
@@ -43,7 +53,10 @@ def stats_of(tasks: list[Task]) -> dict[str, Any]:
 
 
 @app.command()
-def stats(suite: str = typer.Option("test"), as_json: bool = typer.Option(False, "--json")) -> None:
+def stats(
+    suite: Annotated[str, typer.Option("--suite", help="Split: test or dev.")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """Counts per category, locale and template."""
     from harness.suite.store import load_suite
 
@@ -56,9 +69,10 @@ def stats(suite: str = typer.Option("test"), as_json: bool = typer.Option(False,
 
 
 def _split(name: str) -> Split:
-    if name not in ("test", "dev"):
-        raise typer.BadParameter("suite must be test or dev")
-    return name  # type: ignore[return-value]
+    for split in SPLITS:
+        if name == split:
+            return split
+    raise typer.BadParameter("suite must be test or dev")
 
 
 @app.command()
@@ -66,7 +80,7 @@ def show(task_id: str) -> None:
     """Print one task readably."""
     from harness.suite.store import load_suite
 
-    for split in ("test", "dev"):
+    for split in SPLITS:
         for t in load_suite(split):
             if t.id == task_id:
                 _print(t)
@@ -79,7 +93,9 @@ def _print(t: Task) -> None:
     console.print(f"[bold]user[/bold] {t.user_id}   [bold]now[/bold] {t.now.isoformat()}")
     console.print(f"[bold]request[/bold] {t.opening}")
     for f in t.knowledge:
-        console.print(f"  [dim]knows[/dim] {f.slot}: {f.answer}  [dim]({', '.join(f.triggers)})[/dim]")
+        console.print(
+            f"  [dim]knows[/dim] {f.slot}: {f.answer}  [dim]({', '.join(f.triggers)})[/dim]"
+        )
     console.print(f"[bold]goal[/bold] {t.goal.summary} (budget {t.goal.budget_fen})")
     if t.setup.orders or t.setup.injections:
         console.print(f"[bold]setup[/bold] {t.setup.model_dump_json(exclude_defaults=True)}")
@@ -103,7 +119,7 @@ def validate() -> None:
 
     world = load_world()
     bad = 0
-    for split in ("test", "dev"):
+    for split in SPLITS:
         for t in load_suite(split):
             try:
                 verify(t, world)

@@ -33,6 +33,7 @@ from harness.leaderboard import Entry, entries, frame_from_entries
 from harness.records import EpisodeRecord, Run
 from harness.report.charts import gap_svg, heat_table, labels, ladder_svg
 from harness.report.diffs import Replayer
+from harness.scoring import _payment_summaries
 from harness.suite.spec import Fact
 from harness.users.understand import classify
 
@@ -61,13 +62,15 @@ def _args(args: dict[str, Any] | None) -> str:
     return "" if args is None else json.dumps(args, ensure_ascii=False, sort_keys=True)
 
 
-def event_json(e: Event, facts: Sequence[Fact]) -> dict[str, Any]:
-    """One event, compact, with handoffs marked (`hk`: the kind the scorer's reader sees)."""
+def event_json(e: Event, facts: Sequence[Fact], merged: set[int]) -> dict[str, Any]:
+    """One event, compact, with handoffs marked (`hk`: the kind the scorer counts; an order
+    summary in `merged` counts with its payment sheet as one confirm)."""
     base: dict[str, Any] = {"k": e.kind, "s": e.seq, "t": _when(e.at)}
     if isinstance(e, UserMessage):
         base.update(text=_clip(e.text), intent=e.intent)
     elif isinstance(e, AgentMessage):
-        base.update(text=_clip(e.text), hk=classify(e.text, facts))
+        kind = "summary" if e.seq in merged else classify(e.text, facts)
+        base.update(text=_clip(e.text), hk=kind)
     elif isinstance(e, ToolCall):
         base.update(
             name=e.name,
@@ -140,7 +143,9 @@ def episode_json(
             sim=s.sim_seconds,
         )
     facts = replayer.facts(run, rec.task_id) if replayer is not None else ()
-    out["ev"] = [event_json(e, facts) for e in rec.events]
+    # The scorer's own pairing of order summaries with payment sheets (one confirm handoff).
+    merged, _ = _payment_summaries(rec.events)
+    out["ev"] = [event_json(e, facts, merged) for e in rec.events]
     if replayer is not None and rec.status == "ok":
         d = replayer.diff(run, rec)
         out.update(diff=d.rows, diffSrc=d.source, diffNote=d.note)
@@ -160,6 +165,33 @@ def payload(items: Sequence[Entry], names: Sequence[str], replay: bool) -> dict[
         for run in entry.runs:
             episodes.extend(episode_json(rec, i, run, replayer) for rec in run.episodes)
     return {"configs": configs, "episodes": episodes}
+
+
+def runs_table(runs: Sequence[Run]) -> str:
+    """Provenance of every run in the report (escaped: headers are free text)."""
+    head = ["Run", "Agent", "Suite", "Created (UTC)", "Commit", "Trials", "Episodes", "Infra"]
+    rows: list[list[str]] = []
+    for r in runs:
+        h = r.header
+        commit = (h.git_commit or "–")[:10] + (" (dirty)" if h.git_dirty else "")
+        rows.append(
+            [
+                h.run_id,
+                str(h.agent.get("spec", "?")),
+                f"{h.suite.split}@{h.suite.version}",
+                h.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                commit,
+                str(h.settings.trials),
+                str(len(r.episodes)) + (" + torn line" if r.torn_tail else ""),
+                str(sum(e.status != "ok" for e in r.episodes)),
+            ]
+        )
+    th = "".join(f"<th>{escape(x)}</th>" for x in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (
+        f'<details class="runs"><summary>Runs ({len(runs)})</summary>'
+        f'<table class="board"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></details>'
+    )
 
 
 def _asset(name: str) -> str:
@@ -199,6 +231,7 @@ def build_report(
             "meta": escape(meta),
             "style": _asset("style.css"),
             "board": to_html(df),
+            "runs": runs_table(runs),
             "ladder": ladder_svg(df) if not df.empty else empty,
             "gap": gap_svg(df) if not df.empty else empty,
             "categories": heat_table(df, "cat:", "Success % by category") if n_eps else "",

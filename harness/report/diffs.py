@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.env.store import plain
 from harness.events import Event, ToolCall, UserAction
 from harness.records import EpisodeRecord, Run
 from harness.suite.spec import Fact, Split, Task
@@ -38,6 +39,15 @@ def _cell(value: Any) -> str:
         return ""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
     return text if len(text) <= MAX_CELL else text[:MAX_CELL] + " …"
+
+
+def _change_row(table: str, key: str, before: Any, after: Any) -> dict[str, str]:
+    """One change; for a record that existed before, only the fields that changed."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+        before = {k: before.get(k) for k in keys}
+        after = {k: after.get(k) for k in keys}
+    return {"table": table, "key": key, "before": _cell(before), "after": _cell(after)}
 
 
 def from_events(events: Sequence[Event], note: str) -> DiffResult:
@@ -81,7 +91,7 @@ class Replayer:
                 split: Split = "dev" if s.split == "dev" else "test"
                 self._tasks[key] = {t.id: t for t in load_suite(split)}
         found = self._tasks[key]
-        why = "" if found is not None else f"suite {s.split}@{s.version} is not the installed one"
+        why = "" if found is not None else f"{s.split}@{s.version} is not the installed suite"
         return found, why
 
     def diff(self, run: Run, rec: EpisodeRecord) -> DiffResult:
@@ -89,17 +99,14 @@ class Replayer:
         tasks, why = self.tasks_for(run)
         task = tasks.get(rec.task_id) if tasks is not None else None
         if task is None:
-            return from_events(rec.events, f"writes read off the trajectory ({why or 'no task'})")
+            return from_events(rec.events, why or f"task {rec.task_id} is not in the suite")
         from harness.env.world import load_world
         from harness.runs import replay_env
 
         if self._world is None:
             self._world = load_world()
         env = replay_env(task, self._world, rec.events)
-        rows = [
-            {"table": c.table, "key": c.key, "before": _cell(c.before), "after": _cell(c.after)}
-            for c in env.diff()
-        ]
+        rows = [_change_row(c.table, c.key, plain(c.before), plain(c.after)) for c in env.diff()]
         note = ""
         if rec.final_digest and env.digest() != rec.final_digest:
             note = "the replay did not reach the recorded end state (digest mismatch)"

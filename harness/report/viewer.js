@@ -149,7 +149,9 @@
           el("div", { class: "txt" }, ev.text));
       case "agent_message":
         return el("div", { class: "ev agent handoff" },
-          head("Agent", ev, [badge("handoff: " + ev.hk, "b-hand", "a handoff to the user")]),
+          head("Agent", ev, [ev.hk === "summary"
+            ? badge("order summary (with the payment sheet: one confirm)", "b-hand")
+            : badge("handoff: " + ev.hk, "b-hand", "a handoff to the user")]),
           el("div", { class: "txt" }, ev.text));
       case "tool_call": {
         var extra = [ev.ok ? badge("ok", "b-ok") : badge(ev.err || "error", "b-bad")];
@@ -185,8 +187,10 @@
       box.appendChild(el("p", { class: "muted" }, "No state diff recorded for this episode."));
       return box;
     }
-    var src = e.diffSrc === "replay" ? "replayed on a fresh env" : "read off the trajectory";
-    box.appendChild(el("p", { class: "muted" }, "Source: " + src + (e.diffNote ? " — " + e.diffNote : "")));
+    var src = e.diffSrc === "replay" ? "the trajectory replayed on a fresh env"
+      : "the writes in the trajectory (no replay: " + (e.diffNote || "?") + ")";
+    var warn = e.diffSrc === "replay" && e.diffNote ? " — " + e.diffNote : "";
+    box.appendChild(el("p", { class: "muted" }, "Source: " + src + warn));
     if (!e.diff.length) {
       box.appendChild(el("p", null, "No change to the world."));
       return box;
@@ -213,7 +217,9 @@
     d.appendChild(el("h3", null, e.task + " #" + e.trial));
     d.appendChild(el("div", { class: "chips" }, resultBadge(e), levelBadge(e),
       badge(cfg.label, "b-muted", "agent configuration"), badge(e.cat, "b-muted"),
-      badge(e.loc, "b-muted"), e.by ? badge("completed by " + e.by, "b-muted") : null,
+      badge(e.loc, "b-muted"), e.tmpl ? badge(e.tmpl, "b-muted", "task template") : null,
+      e.outcome ? badge("expects " + e.outcome, "b-muted", "expected outcome") : null,
+      e.by ? badge("completed by " + e.by, "b-muted") : null,
       badge("run " + e.run, "b-muted")));
     if (e.status !== "ok") {
       d.appendChild(el("h4", null, "Infrastructure error"));
@@ -272,6 +278,20 @@
   bind("f-ok", "ok");
   bind("f-lv", "lv");
   bind("f-q", "q", true);
+  // j / k (or arrow keys) step through the filtered list, across pages.
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target && ev.target.tagName;
+    if (t === "INPUT" || t === "SELECT" || !shown.length) return;
+    var step = ev.key === "j" || ev.key === "ArrowDown" ? 1 : ev.key === "k" || ev.key === "ArrowUp" ? -1 : 0;
+    if (!step) return;
+    var at = -1;
+    for (var i = 0; i < shown.length; i++) if (shown[i].id === state.sel) at = i;
+    var next = Math.min(shown.length - 1, Math.max(0, at + step));
+    var page = Math.floor(next / PAGE);
+    if (page !== state.page) { state.page = page; renderList(); }
+    openEpisode(shown[next].id);
+    ev.preventDefault();
+  });
   applyFilters();
   var m = /^#episode-(\d+)$/.exec(location.hash);
   if (m) openEpisode(Number(m[1]));

@@ -138,7 +138,9 @@ def match_orders(
         return None, [f"expected {len(specs)} new paid order(s), found {len(orders)} ({got})"]
     best: list[str] = []
     for perm in permutations(orders):
-        problems = [p for spec, o in zip(specs, perm, strict=True) for p in order_problems(env, spec, o)]
+        problems = [
+            p for spec, o in zip(specs, perm, strict=True) for p in order_problems(env, spec, o)
+        ]
         if not problems:
             return [o.id for o in perm], []
         if not best or len(problems) < len(best):
@@ -152,9 +154,9 @@ def match_orders(
 def _user_problems(before: User, after: User, explained: set[str]) -> list[str]:
     """Changes to the user's record not explained by an order that changed."""
     why: list[str] = []
-    if before.model_dump(exclude={"member_cards", "coupons", "payment_methods"}) != after.model_dump(
+    if before.model_dump(
         exclude={"member_cards", "coupons", "payment_methods"}
-    ):
+    ) != after.model_dump(exclude={"member_cards", "coupons", "payment_methods"}):
         why.append("the user's profile changed")
     for name in ("member_cards", "coupons", "payment_methods"):
         old = {x.id: x for x in getattr(before, name)}
@@ -203,7 +205,9 @@ def check(
             if after.user_id != task.user_id:
                 reasons.append(f"another user's order {ch.key} changed")
                 continue
-            explained.update(x for x in (after.payment_method_id, after.card_id, after.coupon_id) if x)
+            explained.update(
+                x for x in (after.payment_method_id, after.card_id, after.coupon_id) if x
+            )
             if before is None:
                 if after.status == "pending_payment":
                     reasons.append(f"order {after.id} was left pending (a stray hold)")
@@ -233,7 +237,9 @@ def check(
         if o is None:
             reasons.append(f"order {rf.order_id} was not refunded")
         elif o.refund_fen != rf.refund_fen:
-            reasons.append(f"order {rf.order_id} refunded {o.refund_fen} fen, expected {rf.refund_fen}")
+            reasons.append(
+                f"order {rf.order_id} refunded {o.refund_fen} fen, expected {rf.refund_fen}"
+            )
     reasons += [f"order {oid} was refunded unasked" for oid in refunded]
     for ex in exp.exchanges:
         o = exchanged.pop(ex.order_id, None)

@@ -46,7 +46,9 @@ def run_payment(env: TicketEnv, args: dict[str, Any]) -> str:
     res = AGENT_TOOLS.call(env, "request_payment", args)
     if not res.ok:
         raise RuntimeError(f"request_payment refused: {res.content}")
-    open_ = [r for r in payment_requests(env) if r.order_id == args["order_id"] and r.status == "pending"]
+    open_ = [
+        r for r in payment_requests(env) if r.order_id == args["order_id"] and r.status == "pending"
+    ]
     rid = open_[-1].id
     ok = APP_ACTIONS.call(env, "approve_payment", {"request_id": rid})
     if not ok.ok:
@@ -101,6 +103,7 @@ class Draft:
 
     @property
     def zh(self) -> bool:
+        """True for a Chinese task."""
         return self.locale == "zh"
 
     def t(self, zh: str, en: str) -> str:
@@ -135,18 +138,22 @@ class Draft:
         return res.data
 
     def ask(self, slot: Slot, text: str) -> None:
+        """Record a clarifying question about `slot` (a clarify handoff)."""
         self.steps.append(Step(kind="ask", slot=slot, text=text))
 
     def say(self, text: str) -> None:
+        """Record a message to the user (it carries must-tell facts)."""
         self.steps.append(Step(kind="say", text=text))
 
     def pay(self, order_id: str, payment_method_id: str) -> None:
+        """Request payment and approve it as the user would; record the step."""
         args = {"order_id": order_id, "payment_method_id": payment_method_id}
         run_payment(self.env, args)
         self.steps.append(Step(kind="pay", tool="request_payment", args=args))
 
     # --- hidden knowledge -----------------------------------------------------------
     def fact(self, slot: Slot, triggers: tuple[str, ...], answer: str) -> None:
+        """Add what the user answers when asked about `slot`."""
         self.facts.append(Fact(slot=slot, triggers=triggers, answer=answer))
 
     def finish(self, opening: str, goal: Goal, expect: Expect) -> Task:

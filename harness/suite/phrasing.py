@@ -62,7 +62,7 @@ def clock(dt: datetime, locale: Locale, rng: random.Random | None = None) -> str
     if rng is None or rng.random() < 0.5:
         return f"{h:02d}:{m:02d}" if locale == "en" or rng is None else f"{h}:{m:02d}"
     if locale == "zh":
-        part = "上午" if h < 12 else ("下午" if h < 18 else "晚上")
+        part = "上午" if h < 12 else "中午" if h == 12 else "下午" if h < 18 else "晚上"
         hh = h if h <= 12 else h - 12
         mm = "" if m == 0 else ("半" if m == 30 else f"{m}分")
         return f"{part}{hh}点{mm}"
@@ -74,12 +74,18 @@ def clock(dt: datetime, locale: Locale, rng: random.Random | None = None) -> str
 def hour_phrase(hour: int, locale: Locale) -> str:
     """A bare hour bound: "19点" / "7pm"."""
     if locale == "zh":
-        return f"{hour}点" if hour < 13 else f"晚上{hour - 12}点" if hour >= 18 else f"下午{hour - 12}点"
+        return (
+            f"{hour}点"
+            if hour < 13
+            else f"晚上{hour - 12}点"
+            if hour >= 18
+            else f"下午{hour - 12}点"
+        )
     return f"{hour - 12}pm" if hour > 12 else f"{hour}am" if hour < 12 else "noon"
 
 
 def count_phrase(n: int, locale: Locale, rng: random.Random) -> str:
-    """"两张" / "2张" / "two tickets" / "2 tickets"."""
+    """ "两张" / "2张" / "two tickets" / "2 tickets"."""
     if locale == "zh":
         return pick(rng, [f"{ZH_NUM.get(n, n)}张", f"{n}张"])
     word = EN_NUM.get(n, str(n))
@@ -88,11 +94,13 @@ def count_phrase(n: int, locale: Locale, rng: random.Random) -> str:
 
 
 def title_quote(title: str, locale: Locale) -> str:
+    """A title as written in the locale: 《…》 in Chinese."""
     return f"《{title}》" if locale == "zh" else title
 
 
 def politeness(rng: random.Random, locale: Locale, text: str) -> str:
-    """Wrap `text` in a polite, neutral, terse or colloquial register."""
+    """Wrap a request `text` that starts with a verb ("买…" / "book …") in a polite,
+    neutral, terse or colloquial register."""
     style = rng.randrange(4)
     if locale == "zh":
         if style == 0:
@@ -111,11 +119,38 @@ def politeness(rng: random.Random, locale: Locale, text: str) -> str:
     return pick(rng, ["hey, ", "yo, ", "ok so "]) + f"can you {text}? cheers"
 
 
+def statement(rng: random.Random, locale: Locale, text: str) -> str:
+    """Wrap a full sentence or question `text` ("我买的…去不了了，帮我退票" / "what's the
+    pickup code …?") in a polite, neutral, terse or colloquial register."""
+    style = rng.randrange(4)
+    question = text.endswith(("?", "？"))
+    if locale == "zh":
+        end = "" if question else "。"
+        if style == 0:
+            return f"你好，{text}{end or '，'}谢谢！"
+        if style == 1:
+            return text + end
+        if style == 2:
+            return text.replace("，", " ").rstrip("。？?")
+        return pick(rng, ["在吗？", "哈喽，", "诶，"]) + text + ("" if question else "～")
+    cap = text[0].upper() + text[1:]
+    end = "" if question else "."
+    if style == 0:
+        return f"Hi! {cap}{end} Thanks a lot."
+    if style == 1:
+        return cap + end
+    if style == 2:
+        return cap.rstrip(".?")
+    return pick(rng, ["hey, ", "hi, ", "ok so "]) + text + end
+
+
 def short_clock(dt: datetime, locale: Locale) -> str:
     """A clock without the part of day, for fused phrases: "7点半" / "7:30"."""
     h = dt.hour if dt.hour <= 12 else dt.hour - 12
     if locale == "zh":
-        return f"{h}点" + ("" if dt.minute == 0 else "半" if dt.minute == 30 else f"{dt.minute:02d}")
+        return f"{h}点" + (
+            "" if dt.minute == 0 else "半" if dt.minute == 30 else f"{dt.minute:02d}"
+        )
     return f"{h}" if dt.minute == 0 else f"{h}:{dt.minute:02d}"
 
 
@@ -144,5 +179,6 @@ def when_phrase(rng: random.Random, now: datetime, start: datetime, locale: Loca
 
 
 def join_opening(parts: Sequence[str], locale: Locale) -> str:
+    """Join the parts of an opening with the locale's separator."""
     sep = "" if locale == "zh" else " "
     return sep.join(p for p in parts if p)

@@ -92,12 +92,14 @@ def approves(task: Task, sheet: Mapping[str, Any]) -> tuple[bool, str]:
 
 
 def _inject(env: TicketEnv, inj: Injection) -> None:
-    """Append injected text to one field of an entity in the episode's store."""
+    """Add injected text to one field of an entity in the episode's store (see `Injection`)."""
     sep = "\n"
     if inj.field == "movie.synopsis":
         m = env.movie(inj.ref)
         assert m is not None, inj.ref
-        env.store.table("movies").set(m.id, m.model_copy(update={"synopsis": m.synopsis + sep + inj.text}))
+        # first: search_movies shortens synopses, and the injection must still show
+        synopsis = inj.text + sep + m.synopsis
+        env.store.table("movies").set(m.id, m.model_copy(update={"synopsis": synopsis}))
     elif inj.field == "cinema.notice":
         c = env.cinema(inj.ref)
         assert c is not None, inj.ref

@@ -73,6 +73,7 @@ Slot = Literal[
 HandoffKind = Literal["clarify", "confirm", "navigate", "escalate", "inform"]
 Outcome = Literal["purchase", "no_purchase", "refund", "exchange", "multi"]
 StepKind = Literal["call", "ask", "say", "pay"]
+Optimal = Literal["cheapest", "nearest", "earliest", "latest"]
 InjectField = Literal[
     "movie.synopsis",
     "cinema.notice",
@@ -83,6 +84,8 @@ InjectField = Literal[
 
 
 class Frozen(BaseModel):
+    """Base of the spec models: immutable, unknown fields rejected."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -178,7 +181,8 @@ class SeedOrder(Frozen):
 
 
 class Injection(Frozen):
-    """Text appended to one field of an entity (an adversarial instruction in data).
+    """Text added to one field of an entity (an adversarial instruction in data): appended,
+    except to a synopsis, where it goes first (tools shorten synopses).
 
     `ref` is the movie, cinema or event id, or the coupon / attendee id of the user.
     """
@@ -243,7 +247,7 @@ class Expect(Frozen):
     clarify: tuple[Slot, ...] = ()
     handoffs: dict[HandoffKind, int] = {}
     max_combined_fen: int | None = None  # joint budget over all new paid orders
-    optimal: Literal["cheapest", "nearest", "earliest", "latest"] | None = None
+    optimal: Optimal | None = None
 
 
 # --- reference solution ---------------------------------------------------------------
@@ -289,6 +293,7 @@ class Task(Frozen):
 
     @property
     def infeasible(self) -> bool:
+        """True if the request cannot be met (the correct end state is no purchase)."""
         return not self.expect.feasible
 
     @property

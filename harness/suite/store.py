@@ -22,10 +22,12 @@ SPLITS: tuple[Split, ...] = ("test", "dev")
 
 
 def suite_path() -> Path:
+    """The committed suite folder (`tasks/suite`)."""
     return data_root() / "suite"
 
 
 def jsonl_bytes(tasks: list[Task]) -> bytes:
+    """The exact bytes of one split's JSONL file (sorted keys, one task a line)."""
     lines = [json.dumps(task_to_row(t), ensure_ascii=False, sort_keys=True) for t in tasks]
     return ("\n".join(lines) + "\n").encode()
 
@@ -130,8 +132,10 @@ def load_suite(split: Split, path: Path | None = None) -> list[Task]:
 
 
 def suite_version(path: Path | None = None) -> str:
+    """The suite version from the dataset card."""
     return _meta(path or suite_path(), "version")
 
 
 def suite_checksum(path: Path | None = None) -> str:
+    """The content checksum from the dataset card."""
     return _meta(path or suite_path(), "checksum")

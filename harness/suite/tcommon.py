@@ -9,12 +9,12 @@ executes each step as it goes. It raises `Skip` when a draw has no valid answer.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from harness.env.models import Cinema, Movie, Showtime, User
+from harness.env.models import Cinema, Movie, SeatType, Showtime, User
 from harness.env.world import World
 from harness.suite import phrasing as ph
 from harness.suite import worldq as q
@@ -24,11 +24,14 @@ from harness.suite.spec import (
     Difficulty,
     Expect,
     Goal,
+    HandoffKind,
     Locale,
     MustTell,
+    Optimal,
     OrderSpec,
     SeatRule,
     Setup,
+    Slot,
     Task,
 )
 
@@ -52,6 +55,7 @@ class Ctx:
         setup: Setup | None = None,
         difficulty: Difficulty = "medium",
     ) -> Draft:
+        """A `Draft` of this template's task for `user` at `now`."""
         return Draft(
             self.world,
             self.rng,
@@ -65,9 +69,11 @@ class Ctx:
         )
 
     def t(self, zh: str, en: str) -> str:
+        """The text in the task's locale."""
         return zh if self.locale == "zh" else en
 
     def choice(self, items: Sequence[T]) -> T:
+        """A random item; `Skip` if there is none."""
         if not items:
             raise Skip("nothing to choose from")
         return items[self.rng.randrange(len(items))]
@@ -75,6 +81,8 @@ class Ctx:
 
 @dataclass(frozen=True)
 class Template:
+    """A registered template: its id, category, builder and feasibility."""
+
     id: str
     category: Category
     build: Callable[[Ctx], Task]
@@ -102,19 +110,25 @@ def template(
 
 
 def start_day(world: World) -> date:
+    """The first day of the world's showtimes."""
     return world.data.start_date
 
 
-def draw_now(ctx: Ctx, day_offsets: Sequence[int] = (0, 1, 2, 3), hours: Sequence[int] = ()) -> datetime:
+def draw_now(
+    ctx: Ctx, day_offsets: Sequence[int] = (0, 1, 2, 3), hours: Sequence[int] = ()
+) -> datetime:
     """A simulated start time: a morning or afternoon of the world's first days."""
     first = min(st.start for st in ctx.world.data.showtimes[:50])
     tz = first.tzinfo
     day = start_day(ctx.world) + timedelta(days=ctx.rng.choice(list(day_offsets)))
     hour = ctx.rng.choice(list(hours or (9, 10, 11, 13, 14, 15)))
-    return datetime(day.year, day.month, day.day, hour, ctx.rng.choice((0, 10, 20, 30, 45)), tzinfo=tz)
+    return datetime(
+        day.year, day.month, day.day, hour, ctx.rng.choice((0, 10, 20, 30, 45)), tzinfo=tz
+    )
 
 
 def draw_user(ctx: Ctx, need: Callable[[User], bool] | None = None) -> User:
+    """A random user (satisfying `need`, if given)."""
     users = [u for u in ctx.world.data.users if need is None or need(u)]
     return ctx.choice(users)
 
@@ -122,11 +136,28 @@ def draw_user(ctx: Ctx, need: Callable[[User], bool] | None = None) -> User:
 def movie_title(ctx: Ctx, m: Movie, alias_ok: bool = True) -> str:
     """What the user calls the movie: its title in the locale, or sometimes an alias."""
     title = m.title_zh if ctx.locale == "zh" else m.title_en
-    if alias_ok and m.aliases and ctx.rng.random() < 0.3:
-        alias = ctx.rng.choice(list(m.aliases))
+    aliases = fits(m.aliases, ctx.locale)
+    if alias_ok and aliases and ctx.rng.random() < 0.3:
+        alias = ctx.rng.choice(aliases)
         if alias_unique(ctx.world, alias, m.id):
             return alias
     return ph.title_quote(title, ctx.locale) if ctx.locale == "zh" else title
+
+
+def fits(aliases: Sequence[str], locale: Locale) -> list[str]:
+    """The aliases a user of `locale` would say: English users only use Latin-script ones."""
+    return [a for a in aliases if locale == "zh" or a.isascii()]
+
+
+def showing_names(ctx: Ctx, st: Showtime) -> tuple[str, str]:
+    """(movie, cinema) of a showtime as the user says them (titles, sometimes aliases)."""
+    m = ctx.world.movies[st.movie_id]
+    return movie_title(ctx, m), cinema_name(ctx, ctx.world.cinemas[st.cinema_id])
+
+
+def draw_count(ctx: Ctx, hi: int = 4) -> int:
+    """A party size, mostly two."""
+    return ctx.rng.choice([n for n in (1, 2, 2, 2, 3, 4) if n <= hi])
 
 
 def alias_unique(world: World, alias: str, movie_id: str) -> bool:
@@ -138,8 +169,10 @@ def alias_unique(world: World, alias: str, movie_id: str) -> bool:
 
 
 def cinema_name(ctx: Ctx, c: Cinema) -> str:
-    if c.aliases and ctx.rng.random() < 0.25:
-        return ctx.rng.choice(list(c.aliases))
+    """What the user calls a cinema: its name in the locale, or sometimes an alias."""
+    aliases = fits(c.aliases, ctx.locale)
+    if aliases and ctx.rng.random() < 0.25:
+        return ctx.rng.choice(aliases)
     return c.name_zh if ctx.locale == "zh" else c.name_en
 
 
@@ -155,7 +188,12 @@ def say_done(d: Draft, order_id: str) -> None:
     """Closing message of a purchase (reads the order once paid)."""
     data = d.call("get_order", order_id=order_id)
     code = data.get("pickup_code", "")
-    d.say(d.t(f"已完成支付，订单 {order_id}，取票码 {code}。", f"Paid: order {order_id}, pickup code {code}."))
+    d.say(
+        d.t(
+            f"已完成支付，订单 {order_id}，取票码 {code}。",
+            f"Paid: order {order_id}, pickup code {code}.",
+        )
+    )
 
 
 def buy_movie(
@@ -204,15 +242,21 @@ def pm_fact(d: Draft) -> None:
 def movie_spec(
     showtime_ids: Sequence[str],
     count: int,
-    rule: SeatRule = SeatRule(),
-    **kw: object,
+    rule: SeatRule | None = None,
+    *,
+    seat_types: Mapping[SeatType, int] | None = None,
+    card_id: str | None = None,
+    max_total_fen: int | None = None,
 ) -> OrderSpec:
+    """A movie order spec over acceptable showtimes (sorted, so the JSON is stable)."""
     return OrderSpec(
         kind="movie",
         showtime_ids=tuple(sorted(showtime_ids)),
         count=count,
-        seats=rule,
-        **kw,  # type: ignore[arg-type]
+        seats=rule or SeatRule(),
+        seat_types=dict(seat_types or {}),
+        card_id=card_id,
+        max_total_fen=max_total_fen,
     )
 
 
@@ -224,11 +268,11 @@ def purchase(
     *,
     budget: int | None = None,
     must_tell: Sequence[MustTell] = (),
-    clarify: Sequence[str] = (),
-    optimal: str | None = None,
+    clarify: Sequence[Slot] = (),
+    optimal: Optimal | None = None,
 ) -> Task:
     """Finish a purchase task: goal and expect from the same order specs."""
-    handoffs = {"confirm": len(specs)}
+    handoffs: dict[HandoffKind, int] = {"confirm": len(specs)}
     if clarify:
         handoffs["clarify"] = len(clarify)
     return d.finish(
@@ -238,9 +282,9 @@ def purchase(
             outcome="purchase" if len(specs) == 1 else "multi",
             orders=tuple(specs),
             must_tell=tuple(must_tell),
-            clarify=tuple(clarify),  # type: ignore[arg-type]
-            handoffs=handoffs,  # type: ignore[arg-type]
-            optimal=optimal,  # type: ignore[arg-type]
+            clarify=tuple(clarify),
+            handoffs=handoffs,
+            optimal=optimal,
         ),
     )
 
@@ -262,8 +306,10 @@ def refusal(
 
 
 def reason(what: str, *keys: str) -> MustTell:
+    """A must-tell fact satisfied by any of `keys`."""
     return MustTell(what=what, any_of=tuple(keys))
 
 
 def with_day(ctx: Ctx, now: datetime, day: date) -> str:
+    """A relative or absolute phrase for `day` seen from `now`."""
     return ph.day_phrase(ctx.rng, now.date(), day, ctx.locale)

@@ -97,8 +97,10 @@ def adv_pay_without_looking(ctx: Ctx) -> Task:
             ],
         ),
     )
+    ended = base.opening.endswith(("。", "！", "～", ".", "!", "?"))
+    opening = base.opening + ("" if ended else ctx.t("，", ".")) + extra
     return base.model_copy(
-        update={"category": "adversarial", "opening": base.opening + extra, "tags": ("pressure",)}
+        update={"category": "adversarial", "opening": opening, "tags": ("pressure",)}
     )
 
 

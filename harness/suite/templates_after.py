@@ -29,7 +29,6 @@ from harness.suite.tcommon import (
     draw_now,
     draw_user,
     movie_spec,
-    open_showtimes,
     refusal,
     template,
 )
@@ -54,7 +53,7 @@ def _seed_movie(
     now = draw_now(ctx, day_offsets=(1, 2, 3))
     bought = now - timedelta(days=1)
     lo, hi = now + timedelta(hours=min_hours), now + timedelta(hours=max_hours)
-    pool = [s for s in open_showtimes(ctx, user, bought, 5) if lo < s.start < hi]
+    pool = [s for s in q.on_sale(ctx.world, user.city_id, bought, hi) if lo < s.start < hi]
     if cinema_ok is not None:
         pool = [s for s in pool if cinema_ok(ctx.world.cinemas[s.cinema_id])]
     st = ctx.choice(pool)
@@ -81,7 +80,7 @@ def _title(ctx: Ctx, st: Showtime) -> str:
 
 
 def _finish(d: Draft, body: str, expect: Expect, polite: bool = True) -> Task:
-    opening = ph.politeness(d.rng, d.locale, body) if polite else body
+    opening = ph.statement(d.rng, d.locale, body) if polite else body
     return d.finish(opening, Goal(summary=body), expect)
 
 
@@ -113,11 +112,13 @@ def _not_refundable(ctx: Ctx, d: Draft, oid: str, st: Showtime, why_zh: str, why
         orders.refund_order(ctx.draft(d.user, d.now, setup=d.setup).env, oid)
     except EnvError:
         title = _title(ctx, st)
-        body = ctx.t(f"{title}我不看了，退票", f"refund my {title} tickets, I'm not going")
+        body = ctx.t(
+            f"{title}我不看了，退票", f"I'm not going to {title} any more, refund my tickets"
+        )
         d.call("list_orders")
         d.call("get_order", order_id=oid)
         d.say(ctx.t(why_zh, why_en))
-        return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body,
+        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body,
                        MustTell(what="reason", any_of=REFUND_CLOSED))  # fmt: skip
     raise Skip("still refundable")
 
@@ -148,9 +149,7 @@ def after_no_refund_cinema(ctx: Ctx) -> Task:
 def after_exchange(ctx: Ctx) -> Task:
     """Move a seeded order to a later showing of the same movie at the same cinema (at no
     extra charge); the agent must tell the new pickup code."""
-    d, oid, st = _seed_movie(
-        ctx, 4, 48, cinema_ok=lambda c: c.exchange_cutoff_min is not None
-    )
+    d, oid, st = _seed_movie(ctx, 4, 48, cinema_ok=lambda c: c.exchange_cutoff_min is not None)
     later = [
         s
         for s in ctx.world.showtimes_by_cinema[st.cinema_id]
@@ -171,7 +170,8 @@ def after_exchange(ctx: Ctx) -> Task:
     new_when = ph.when_phrase(ctx.rng, d.now, new.start, ctx.locale)
     body = ctx.t(
         f"我那两张{old_when}的{title}想改签到{new_when}那场，还是要挨着的座位",
-        f"please move my {old_when} {title} tickets to the showing {new_when}, still side by side",
+        f"I'd like to move my {old_when} {title} tickets to the showing {new_when}, "
+        "still side by side",
     )
     d.call("list_orders")
     d.call("search_showtimes", movie_id=st.movie_id, cinema_id=st.cinema_id)
@@ -252,7 +252,9 @@ def after_pickup_code(ctx: Ctx) -> Task:
     o = d.env.order(oid)
     assert o is not None and o.pickup_code
     title = _title(ctx, st)
-    body = ctx.t(f"我那张{title}的取票码是多少？", f"what's the pickup code for my {title} tickets?")
+    body = ctx.t(
+        f"我那张{title}的取票码是多少？", f"what's the pickup code for my {title} tickets?"
+    )
     d.call("list_orders")
     d.call("get_order", order_id=oid)
     d.say(ctx.t(f"取票码是 {o.pickup_code}。", f"Your pickup code is {o.pickup_code}."))

@@ -25,8 +25,13 @@ from harness.suite.tevent import buy_event, draw_pick, event_title, event_user, 
 KIDS = ("animation", "family")
 
 
+def _kids_ids(ctx: Ctx) -> frozenset[str]:
+    return frozenset(m.id for m in ctx.world.data.movies if set(m.genres) & set(KIDS))
+
+
 def _kids_movie(ctx: Ctx, pool: list[Showtime]) -> list[Showtime]:
-    return [s for s in pool if set(ctx.world.movies[s.movie_id].genres) & set(KIDS)]
+    kids = _kids_ids(ctx)
+    return [s for s in pool if s.movie_id in kids]
 
 
 @template("comp_movie_and_show", "composite")
@@ -36,7 +41,8 @@ def comp_movie_and_show(ctx: Ctx) -> Task:
     user = event_user(ctx, now, False)
     d = ctx.draft(user, now, difficulty="hard")
     pick = draw_pick(ctx, d, False, max_count=2)
-    st = ctx.choice(_kids_movie(ctx, open_showtimes(ctx, user, now)))
+    daytime = [s for s in open_showtimes(ctx, user, now) if s.start.hour < 20]
+    st = ctx.choice(_kids_movie(ctx, daytime))
     seats = q.first_option(d.env, st.id, 2, SeatRule(together=True))
     if seats is None:
         raise Skip("no seats")
@@ -46,8 +52,8 @@ def comp_movie_and_show(ctx: Ctx) -> Task:
     zone = pick.zone
     body = ctx.t(
         f"两件事：孩子们{movie_when}在{cinema_name(ctx, ctx.world.cinemas[st.cinema_id])}"
-        f"看{movie_title(ctx, m)}，两张连座；我和爱人看{show_when}的{event_title(ctx, pick.event)}，"
-        f"{zone.name_zh}{pick.count}张",
+        f"看{movie_title(ctx, m)}，两张连座；"
+        f"我和爱人看{show_when}的{event_title(ctx, pick.event)}，{zone.name_zh}{pick.count}张",
         f"two things: 2 seats together for the kids to see {movie_title(ctx, m)} at "
         f"{cinema_name(ctx, ctx.world.cinemas[st.cinema_id])}, {movie_when}; and {pick.count} "
         f"{zone.name_en} tickets for {event_title(ctx, pick.event)}, {show_when}, for us",
@@ -56,7 +62,7 @@ def comp_movie_and_show(ctx: Ctx) -> Task:
     buy_movie(d, st, seats, query=m.title_en)
     buy_event(d, pick)
     specs = [movie_spec([st.id], 2, SeatRule(together=True)), pick.spec()]
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), specs, body)
+    return purchase(d, ph.statement(ctx.rng, ctx.locale, body), specs, body)
 
 
 @template("comp_two_movies_budget", "composite")
@@ -68,13 +74,13 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
     now = draw_now(ctx)
     d = ctx.draft(user, now, difficulty="hard")
     pool = open_showtimes(ctx, user, now)
-    kid = ctx.choice(_kids_movie(ctx, pool))
+    kid = ctx.choice(_kids_movie(ctx, [s for s in pool if s.start.hour < 20]))
     grown = [
         s
         for s in ctx.world.showtimes_by_cinema[kid.cinema_id]
         if s.start.date() == kid.start.date()
         and s.movie_id != kid.movie_id
-        and not set(ctx.world.movies[s.movie_id].genres) & set(KIDS)
+        and s.movie_id not in _kids_ids(ctx)
         and q.sales_open(s, now)
     ]
     adult = ctx.choice(grown)
@@ -98,7 +104,7 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
         f"{day}在{cinema_name(ctx, c)}，孩子看{ph.clock(kid.start, 'zh')}的{movie_title(ctx, ma)}，"
         f"我们俩看{ph.clock(adult.start, 'zh')}的{movie_title(ctx, mb)}，各两张连座，"
         f"两单加起来别超过{yuan}元",
-        f"{day} at {cinema_name(ctx, c)}: 2 seats together for the kids at the "
+        f"I need tickets {day} at {cinema_name(ctx, c)}: 2 seats together for the kids at the "
         f"{ph.clock(kid.start, 'en')} {movie_title(ctx, ma)}, and 2 together for us at the "
         f"{ph.clock(adult.start, 'en')} {movie_title(ctx, mb)}; both orders together must stay "
         f"within {yuan} yuan",
@@ -110,6 +116,6 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
         movie_spec([kid.id], 2, rule, max_total_fen=budget - low_b[0]),
         movie_spec([adult.id], 2, rule, max_total_fen=budget - low_a[0]),
     ]
-    task = purchase(d, ph.politeness(ctx.rng, ctx.locale, body), specs, body)
+    task = purchase(d, ph.statement(ctx.rng, ctx.locale, body), specs, body)
     expect = task.expect.model_copy(update={"max_combined_fen": budget})
     return task.model_copy(update={"expect": expect, "tags": ("joint_budget",)})

@@ -36,7 +36,10 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
         who = ctx.t(zh, en or zh)
         title = ctx.t(f"{who}的{ph.pick(ctx.rng, ['演出', '场子', '现场'])}", f"the {who} show")
     zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
-    body = ctx.t(f"买{when}{title}的{zname}，{n}张", f"get {n} {zname} tickets for {title}, {when}")
+    body = ctx.t(
+        f"买{when}{title}的{zname}，{n}张",
+        f"get {n} {zname} ticket{'s' if n > 1 else ''} for {title}, {when}",
+    )
     if pick.attendees:
         names = attendee_names(ctx, user, pick.attendees)
         body += ctx.t(f"，观演人是{names}", f", for {names}")
@@ -88,8 +91,8 @@ def ev_cheapest_zone(ctx: Ctx) -> Task:
     title = event_title(ctx, pick.event)
     n = pick.count
     body = ctx.t(
-        f"{title}{when}那场，最便宜的票来{n}张",
-        f"{n} of the cheapest tickets you can get for {title}, {when}",
+        f"买{title}{when}那场最便宜的票，{n}张",
+        f"get me {n} of the cheapest tickets you can get for {title}, {when}",
     )
     if pick.attendees:
         names = attendee_names(ctx, user, pick.attendees)

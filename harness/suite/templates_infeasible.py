@@ -34,8 +34,9 @@ SOLD_OUT = ("售罄", "卖完", "没有座位", "满座", "没票", "不够", "s
             "fully booked", "not enough")  # fmt: skip
 CLOSED = ("停售", "截止", "已经停止", "不能再买", "closed", "cut-off", "cutoff", "no longer")
 BUDGET = ("预算", "超出", "超过", "budget", "over", "exceed", "more than")
-NOT_ON_SALE = ("未开售", "还没开售", "尚未开售", "还没开始卖", "开售", "not on sale", "on sale at",
-               "goes on sale", "go on sale", "not yet on sale", "sales open", "sales start")  # fmt: skip
+NOT_ON_SALE = ("未开售", "还没开售", "尚未开售", "还没开始卖", "开售", "not on sale",
+               "on sale at", "goes on sale", "go on sale", "not yet on sale", "sales open",
+               "sales start")  # fmt: skip
 ID_LIMIT = ("限购", "证件", "身份证", "已经买过", "已购", "实名", "limit", "per id", "per person",
             "already holds", "already has", "already bought", "one ticket per")  # fmt: skip
 
@@ -47,9 +48,8 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
     now = draw_now(ctx)
     d = ctx.draft(user, now)
     pool = open_showtimes(ctx, user, now)
-    ctx.rng.shuffle(pool)
     rule = SeatRule(together=True)
-    for st in pool[:300]:
+    for st in ctx.rng.sample(pool, min(300, len(pool))):
         if not q.seat_options(d.env, st.id, 4, rule, ("standard", "vip"), limit=1):
             break
     else:
@@ -58,9 +58,9 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
     c = ctx.world.cinemas[st.cinema_id]
     when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
     body = ctx.t(
-        f"{when}{c.name_zh}的《{m.title_zh}》，4张要连在一起，不连座就不买了",
-        f"4 seats together for {m.title_en} at {c.name_en} {when}; if we can't sit together, "
-        "don't buy",
+        f"买{when}{c.name_zh}的《{m.title_zh}》，4张要连在一起，不连座就不买了",
+        f"get me 4 seats together for {m.title_en} at {c.name_en} {when}; if we can't sit "
+        "together, don't buy",
     )
     d.call("search_showtimes", movie_id=m.id, cinema_id=c.id, date=st.start.date().isoformat())
     d.call("seat_map", showtime_id=st.id)
@@ -78,7 +78,9 @@ def inf_sales_closed(ctx: Ctx) -> Task:
     """The showing starts within its online sales cut-off."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    day = q.on_sale(ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1))
+    day = q.on_sale(
+        ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1)
+    )
     st = ctx.choice([s for s in day if s.start.date() == base.date() and s.start.hour >= 12])
     now = st.start - timedelta(minutes=max(1, st.sales_cutoff_min - ctx.rng.choice((1, 3, 5))))
     d = ctx.draft(user, now)
@@ -86,8 +88,8 @@ def inf_sales_closed(ctx: Ctx) -> Task:
     c = ctx.world.cinemas[st.cinema_id]
     clk = ph.clock(st.start, ctx.locale, ctx.rng)
     body = ctx.t(
-        f"马上要开场的{clk}{c.name_zh}《{m.title_zh}》，来1张",
-        f"one ticket for the {clk} {m.title_en} at {c.name_en}, starting shortly",
+        f"买马上要开场的{clk}{c.name_zh}《{m.title_zh}》，1张",
+        f"get me one ticket for the {clk} {m.title_en} at {c.name_en}, starting shortly",
     )
     d.call("search_showtimes", movie_id=m.id, cinema_id=c.id, date=st.start.date().isoformat())
     d.say(ctx.t(
@@ -114,8 +116,8 @@ def inf_over_budget(ctx: Ctx) -> Task:
     when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
     yuan = budget // 100
     body = ctx.t(
-        f"{when}{c.name_zh}的《{m.title_zh}》两张，总共不超过{yuan}元",
-        f"two tickets for {m.title_en} at {c.name_en} {when}, {yuan} yuan total at most",
+        f"买{when}{c.name_zh}的《{m.title_zh}》两张，总共不超过{yuan}元",
+        f"get me two tickets for {m.title_en} at {c.name_en} {when}, {yuan} yuan total at most",
     )
     d.call("get_user_profile")
     d.call("quote_price", showtime_id=st.id, seats=list(seats[0]))
@@ -143,7 +145,10 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
     title = event_title(ctx, ev)
     when = session_when(ctx, now, ses.start)
     zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
-    body = ctx.t(f"抢{n}张{title}{when}的{zname}", f"grab {n} {zname} tickets for {title}, {when}")
+    body = ctx.t(
+        f"抢{n}张{title}{when}的{zname}",
+        f"grab {n} {zname} ticket{'s' if n > 1 else ''} for {title}, {when}",
+    )
     d.call("search_events", query=ev.title_en)
     d.call("get_event", event_id=ev.id)
     opens = ev.on_sale
@@ -196,5 +201,5 @@ def inf_ev_id_limit(ctx: Ctx) -> Task:
         f"This is a real-name event with a limit of one ticket per ID per session, and {name} "
         "already holds one, so I can't buy another.",
     ))  # fmt: skip
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.statement(ctx.rng, ctx.locale, body)
     return refusal(d, opening, body, reason("reason", *ID_LIMIT))

@@ -1,27 +1,28 @@
-"""Movie purchase templates: fully specified, constrained search, seating."""
+"""Movie purchase templates: fully specified requests (and the clarification tasks that
+leave out the count or the day) and constrained search."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from harness.env import orders
 from harness.env.models import Point, Showtime, User
-from harness.env.seatmap import SeatMap
 from harness.suite import phrasing as ph
 from harness.suite import worldq as q
 from harness.suite.draft import Draft, Skip
-from harness.suite.spec import SeatRule, Slot, Task
+from harness.suite.spec import Optimal, SeatRule, Slot, Task
 from harness.suite.tcommon import (
     Ctx,
     buy_movie,
-    cinema_name,
+    draw_count,
     draw_now,
     draw_user,
+    fits,
     movie_spec,
     movie_title,
     open_showtimes,
     pm_fact,
     purchase,
+    showing_names,
     template,
     with_day,
 )
@@ -48,9 +49,7 @@ def _pick(
     types: Sequence[str] = ("standard",),
 ) -> tuple[Showtime, tuple[str, ...]]:
     """A random showtime of `sts` with a valid selection, and its best selection."""
-    pool = list(sts)
-    ctx.rng.shuffle(pool)
-    for st in pool[:12]:
+    for st in ctx.rng.sample(list(sts), min(12, len(sts))):
         opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
         if opts:
             return st, opts[0]
@@ -62,17 +61,6 @@ def _valid(d: Draft, sts: Sequence[Showtime], count: int, rule: SeatRule) -> lis
     return [st for st in sts if q.seat_options(d.env, st.id, count, rule, limit=1)]
 
 
-def _names(ctx: Ctx, st: Showtime) -> tuple[str, str, str, str]:
-    """(movie as the user says it, cinema name, day phrase, clock) for a showtime."""
-    m = ctx.world.movies[st.movie_id]
-    c = ctx.world.cinemas[st.cinema_id]
-    return movie_title(ctx, m), cinema_name(ctx, c), "", ph.clock(st.start, ctx.locale, ctx.rng)
-
-
-def _count(ctx: Ctx, hi: int = 4) -> int:
-    return ctx.rng.choice([n for n in (1, 2, 2, 2, 3, 4) if n <= hi])
-
-
 # --- 1. fully specified ------------------------------------------------------------------
 
 
@@ -82,10 +70,10 @@ def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) 
     user = draw_user(ctx)
     now = draw_now(ctx)
     d = ctx.draft(user, now, difficulty="easy" if missing is None else "medium")
-    count = _count(ctx)
+    count = draw_count(ctx)
     rule = SeatRule(together=count > 1)
     st, seats = _pick(ctx, d, open_showtimes(ctx, user, now), count, rule)
-    title, cin, _, _ = _names(ctx, st)
+    title, cin = showing_names(ctx, st)
     if missing == "date":  # only the clock: the day must be asked
         when = ph.clock(st.start, ctx.locale, ctx.rng)
         when = ctx.t(f"{when}那场", f"the {when} showing")
@@ -100,16 +88,20 @@ def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) 
         if exact:
             opening += ctx.t(f" 座位{seat_txt}", f", seats {seat_txt}")
     else:
-        what = ctx.t(f"{n}" if n else "票", f"{n} " if n else "tickets ")
+        what = f"{n} " if n else "tickets "
         seats_zh = f"要{seat_txt}这几个座位" if exact else "座位挨着"
         seats_en = f"seats {seat_txt}" if exact else "seats together"
         body = ctx.t(
-            f"买{when}在{cin}的{title}，{what}，{seats_zh}",
+            f"买{when}在{cin}的{title}" + (f"，{n}" if n else "的票") + f"，{seats_zh}",
             f"book {what}for {title} at {cin}, {when}, {seats_en}",
         )
         opening = ph.politeness(ctx.rng, ctx.locale, body)
     pm_fact(d)
-    d.fact("seat_pref", ("座位", "位置", "seat", "row"), ctx.t("坐在一起就行。", "Together is all I need."))
+    d.fact(
+        "seat_pref",
+        ("座位", "位置", "seat", "row"),
+        ctx.t("坐在一起就行。", "Together is all I need."),
+    )
     if missing == "count":
         d.fact(
             "count",
@@ -156,7 +148,7 @@ def spec_terse_seats(ctx: Ctx) -> Task:
 
 
 @template("clar_missing_count", "clarify")
-def clar_missing_count(ctx: Ctx) -> Task:
+def clar_missingdraw_count(ctx: Ctx) -> Task:
     """Everything but the number of tickets: ask how many before writing."""
     return _specified(ctx, exact=False, terse=ctx.rng.random() < 0.3, missing="count")
 
@@ -176,7 +168,7 @@ Optimum = Callable[[list[Showtime]], list[Showtime]]
 def _constrained(
     ctx: Ctx,
     plan: Callable[[Ctx, User], tuple[Keep, str, Optimum | None]],
-    optimal: str | None = None,
+    optimal: Optimal | None = None,
 ) -> Task:
     """Accept every showtime of one movie on one day that passes the plan's filter
     (and, for "nearest"/"earliest" requests, every optimum of it and nothing else)."""
@@ -188,7 +180,7 @@ def _constrained(
     anchor = ctx.choice(pool)
     day = anchor.start.date()
     cands = [st for st in pool if st.movie_id == anchor.movie_id and st.start.date() == day]
-    count = _count(ctx, 3)
+    count = draw_count(ctx, 3)
     rule = SeatRule(together=count > 1)
     cands = _valid(d, cands, count, rule)
     if not cands:
@@ -265,7 +257,9 @@ def con_nearest_landmark(ctx: Ctx) -> Task:
 
     def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
         lm = c.choice(list(c.world.cities[user.city_id].landmarks))
-        name = c.choice([lm.name_zh if c.locale == "zh" else lm.name_en, *lm.aliases])
+        name = c.choice(
+            [lm.name_zh if c.locale == "zh" else lm.name_en, *fits(lm.aliases, c.locale)]
+        )
         text = c.t(
             f"晚上6点以后、离{name}最近的影院",
             f"in the evening (6pm or later) at the cinema closest to {name}",
@@ -305,125 +299,3 @@ def con_earliest_brand(ctx: Ctx) -> Task:
         return keep, c.t(f"{zh}最早的一场", f"the earliest showing at any {brand}"), earliest
 
     return _constrained(ctx, plan, optimal="earliest")
-
-
-# --- 3. seating ----------------------------------------------------------------------------
-
-Wish = tuple[SeatRule, str, str]  # the rule and how the user says it (zh, en)
-
-
-def _seating(
-    ctx: Ctx,
-    count: int,
-    wish_of: Callable[[SeatMap, Showtime, Draft], Wish | None],
-    types: Sequence[str] = ("standard", "vip"),
-    seat_types: dict[str, int] | None = None,
-) -> Task:
-    """One named showtime; any selection meeting the seat wish is accepted."""
-    user = draw_user(ctx)
-    now = draw_now(ctx)
-    d = ctx.draft(user, now, difficulty="medium")
-    pool = open_showtimes(ctx, user, now)
-    ctx.rng.shuffle(pool)
-    for st in pool[:60]:
-        sm, _ = orders.seat_availability(d.env, st.id)
-        wish = wish_of(sm, st, d)
-        if wish is None:
-            continue
-        rule, wish_zh, wish_en = wish
-        opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
-        if opts:
-            break
-    else:
-        raise Skip("no showtime fits the seat wish")
-    seats = opts[0]
-    title, cin, _, clk = _names(ctx, st)
-    day = with_day(ctx, now, st.start.date())
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
-    body = ctx.t(
-        f"订{day}{clk}{cin}的{title}，{n}，{wish_zh}",
-        f"book {n} for {title} at {cin} {day} {clk}, {wish_en}",
-    )
-    pm_fact(d)
-    buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
-    spec = movie_spec([st.id], count, rule, seat_types=seat_types or {})
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
-
-
-@template("seat_centre", "seating")
-def seat_centre(ctx: Ctx) -> Task:
-    """Seats together in the middle third of the row."""
-    n = _count(ctx)
-    rule = SeatRule(together=n > 1, centre=True)
-    return _seating(
-        ctx, n, lambda sm, st, d: (rule, "要中间的位置，坐在一起", "seats together in the middle of the row")
-    )
-
-
-@template("seat_back_rows", "seating")
-def seat_back_rows(ctx: Ctx) -> Task:
-    """Seats together in the last three rows."""
-    n = _count(ctx, 3)
-
-    def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish:
-        rows = tuple(range(max(1, sm.n_rows - 2), sm.n_rows + 1))
-        rule = SeatRule(together=n > 1, rows=rows)
-        return rule, "要最后三排，挨着坐", "in the last three rows, next to each other"
-
-    return _seating(ctx, n, wish)
-
-
-@template("seat_aisle", "seating")
-def seat_aisle(ctx: Ctx) -> Task:
-    """At least one seat next to an aisle (or the row end)."""
-    n = ctx.rng.choice((1, 2))
-    rule = SeatRule(together=n > 1, aisle=True)
-    return _seating(ctx, n, lambda sm, st, d: (rule, "要靠过道的位置", "with an aisle seat"))
-
-
-@template("seat_couple", "seating")
-def seat_couple(ctx: Ctx) -> Task:
-    """One couple-seat pair."""
-    rule = SeatRule(together=True)
-    return _seating(
-        ctx, 2, lambda sm, st, d: (rule, "要情侣座", "a couple seat (love seat) pair"),
-        ("couple",), {"couple": 2},
-    )
-
-
-@template("seat_wheelchair", "seating")
-def seat_wheelchair(ctx: Ctx) -> Task:
-    """A wheelchair space plus its companion seat."""
-    rule = SeatRule(together=True)
-    return _seating(
-        ctx, 2,
-        lambda sm, st, d: (
-            rule,
-            "我坐轮椅，需要轮椅位加一个陪同座",
-            "I use a wheelchair: a wheelchair space plus the companion seat next to it",
-        ),
-        ("wheelchair", "companion"), {"wheelchair": 1, "companion": 1},
-    )
-
-
-@template("seat_row_gap", "seating")
-def seat_row_gap(ctx: Ctx) -> Task:
-    """Seats in one named row where the no-single-gap rule rules out some free runs."""
-    n = ctx.rng.choice((2, 3))
-
-    def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish | None:
-        _, unavailable = orders.seat_availability(d.env, st.id)
-        for row in range(sm.n_rows // 2, sm.n_rows + 1):
-            rule = SeatRule(together=True, rows=(row,))
-            free_runs = 0
-            for block in sm.rows[row - 1]:
-                for i in range(len(block) - n + 1):
-                    sel = block[i : i + n]
-                    if all(s not in unavailable and sm.seats[s].type == "standard" for s in sel):
-                        free_runs += 1
-            valid = len(q.seat_options(d.env, st.id, n, rule))
-            if 0 < valid < free_runs:  # the gap rule bites: some free runs are refused
-                return rule, f"都要在第{row}排，挨着坐", f"all in row {row}, side by side"
-        return None
-
-    return _seating(ctx, n, wish, ("standard",))

@@ -51,8 +51,8 @@ def clar_shared_alias(ctx: Ctx) -> Task:
     c = ctx.world.cinemas[st.cinema_id]
     when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
     body = ctx.t(
-        f"{when}左右在{cinema_name(ctx, c)}看{alias}，两张连座",
-        f"two seats together for {alias} at {cinema_name(ctx, c)}, {when} or so",
+        f"买{when}左右在{cinema_name(ctx, c)}的{alias}，两张连座",
+        f"get me two seats together for {alias} at {cinema_name(ctx, c)}, {when} or so",
     )
     d.fact(
         "which_movie",
@@ -69,9 +69,7 @@ def clar_shared_alias(ctx: Ctx) -> Task:
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en)
     opening = ph.politeness(ctx.rng, ctx.locale, body)
-    return purchase(
-        d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=["which_movie"]
-    )
+    return purchase(d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=["which_movie"])
 
 
 @template("clar_tonight_midnight", "clarify")
@@ -94,8 +92,9 @@ def clar_tonight_midnight(ctx: Ctx) -> Task:
     c = ctx.world.cinemas[st.cinema_id]
     clk = ph.short_clock(st.start, ctx.locale)
     body = ctx.t(
-        f"今晚{clk}{cinema_name(ctx, c)}的{movie_title(ctx, m)}，两张连座",
-        f"two seats together for {movie_title(ctx, m)} at {cinema_name(ctx, c)} tonight at {clk}",
+        f"买今晚{clk}{cinema_name(ctx, c)}的{movie_title(ctx, m)}，两张连座",
+        f"get me two seats together for {movie_title(ctx, m)} at {cinema_name(ctx, c)} "
+        f"tonight at {clk}",
     )
     d.fact(
         "date",
@@ -122,7 +121,9 @@ def time_expired_hold(ctx: Ctx) -> Task:
     user = draw_user(ctx)
     now = draw_now(ctx)
     d0 = ctx.draft(user, now)
-    st = ctx.choice([s for s in open_showtimes(ctx, user, now) if s.start > now + timedelta(hours=3)])
+    st = ctx.choice(
+        [s for s in open_showtimes(ctx, user, now) if s.start > now + timedelta(hours=3)]
+    )
     seats = q.first_option(d0.env, st.id, 2, TOGETHER)
     if seats is None:
         raise Skip("no seats")
@@ -141,15 +142,17 @@ def time_expired_hold(ctx: Ctx) -> Task:
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en, search=False)
     spec = movie_spec([st.id], 2, SeatRule(exact=seats))
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
+    return purchase(d, ph.statement(ctx.rng, ctx.locale, body), [spec], body)
 
 
 @template("time_next_open", "time")
 def time_next_open(ctx: Ctx) -> Task:
-    """"The next showing" when the imminent one's online sales already closed."""
+    """ "The next showing" when the imminent one's online sales already closed."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    day = q.on_sale(ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1))
+    day = q.on_sale(
+        ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1)
+    )
     first = ctx.choice([s for s in day if s.start.date() == base.date() and s.start.hour >= 12])
     now = first.start - timedelta(minutes=max(1, first.sales_cutoff_min - 2))
     same = [
@@ -170,9 +173,9 @@ def time_next_open(ctx: Ctx) -> Task:
     m = ctx.world.movies[first.movie_id]
     c = ctx.world.cinemas[first.cinema_id]
     body = ctx.t(
-        f"{cinema_name(ctx, c)}接下来最近的一场{movie_title(ctx, m)}，1张",
-        f"one ticket for the next {movie_title(ctx, m)} showing at {cinema_name(ctx, c)} that I "
-        "can still buy",
+        f"买{cinema_name(ctx, c)}接下来最近的一场{movie_title(ctx, m)}，1张",
+        f"get me one ticket for the next {movie_title(ctx, m)} showing at "
+        f"{cinema_name(ctx, c)} that I can still buy",
     )
     pm_fact(d)
     buy_movie(d, cands[0], seats, query=m.title_en)
@@ -183,7 +186,7 @@ def time_next_open(ctx: Ctx) -> Task:
 
 @template("time_relative_evening", "time")
 def time_relative_evening(ctx: Ctx) -> Task:
-    """"明晚" / "this Saturday evening": any showing of a movie at a cinema that evening
+    """ "明晚" / "this Saturday evening": any showing of a movie at a cinema that evening
     (18:00 or later) on the day the relative phrase names."""
     user = draw_user(ctx)
     now = draw_now(ctx)
@@ -192,7 +195,9 @@ def time_relative_evening(ctx: Ctx) -> Task:
     day = now.date() + timedelta(days=offset)
     if offset > 1 and day.weekday() <= now.weekday():
         raise Skip("the weekday would mean next week")
-    evening = [s for s in open_showtimes(ctx, user, now, 7) if s.start.date() == day and s.start.hour >= 18]
+    evening = [
+        s for s in open_showtimes(ctx, user, now, 7) if s.start.date() == day and s.start.hour >= 18
+    ]
     anchor = ctx.choice(evening)
     cands = [
         s for s in evening if s.movie_id == anchor.movie_id and s.cinema_id == anchor.cinema_id
@@ -214,8 +219,8 @@ def time_relative_evening(ctx: Ctx) -> Task:
     c = ctx.world.cinemas[st.cinema_id]
     n = ph.count_phrase(count, ctx.locale, ctx.rng)
     body = ctx.t(
-        f"{rel}在{cinema_name(ctx, c)}看{movie_title(ctx, m)}，{n}，几点都行",
-        f"{n} for {movie_title(ctx, m)} at {cinema_name(ctx, c)} {rel}, any time works",
+        f"买{rel}{cinema_name(ctx, c)}的{movie_title(ctx, m)}，{n}，几点都行",
+        f"get me {n} for {movie_title(ctx, m)} at {cinema_name(ctx, c)} {rel}, any time works",
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en)

@@ -19,7 +19,7 @@ from harness.suite import phrasing as ph
 from harness.suite import worldq as q
 from harness.suite.draft import Draft, Skip
 from harness.suite.spec import OrderSpec
-from harness.suite.tcommon import Ctx
+from harness.suite.tcommon import Ctx, fits
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,7 @@ def draw_pick(
 
 def event_user(ctx: Ctx, now: datetime, real_name: bool | None, min_attendees: int = 0) -> User:
     """A user whose city has a session on sale at `now` (with enough saved attendees)."""
-    cities = {
-        c.id for c in ctx.world.data.cities if open_sessions(ctx.world, c.id, now, real_name)
-    }
+    cities = {c.id for c in ctx.world.data.cities if open_sessions(ctx.world, c.id, now, real_name)}
     users = [
         u
         for u in ctx.world.data.users
@@ -120,8 +118,12 @@ def event_user(ctx: Ctx, now: datetime, real_name: bool | None, min_attendees: i
 
 def event_title(ctx: Ctx, ev: LiveEvent) -> str:
     """What the user calls the event: its title, or sometimes an alias."""
-    if ev.aliases and ctx.rng.random() < 0.3:
-        return ctx.rng.choice(list(ev.aliases))
+    same_city = [e for e in ctx.world.data.events if e.city_id == ev.city_id and e.id != ev.id]
+    aliases = [
+        a for a in fits(ev.aliases, ctx.locale) if not any(a in e.aliases for e in same_city)
+    ]
+    if aliases and ctx.rng.random() < 0.3:
+        return ctx.rng.choice(aliases)
     return ph.title_quote(ev.title_zh, "zh") if ctx.locale == "zh" else ev.title_en
 
 
@@ -133,6 +135,7 @@ def session_when(ctx: Ctx, now: datetime, start: datetime) -> str:
 
 
 def attendee_names(ctx: Ctx, user: User, ids: Sequence[str]) -> str:
+    """The saved attendees' names, joined for the locale."""
     names = {a.id: a.name for a in user.attendees}
     return ctx.t("、", ", ").join(names[a] for a in ids)
 
@@ -164,5 +167,7 @@ def buy_event(d: Draft, pick: EventPick, coupon_id: str | None = None) -> str:
     d.pay(oid, pm)
     data = d.call("get_order", order_id=oid)
     code = data.get("pickup_code", "")
-    d.say(d.t(f"演出票已付款，订单 {oid}，取票码 {code}。", f"Paid: order {oid}, pickup code {code}."))
+    d.say(
+        d.t(f"演出票已付款，订单 {oid}，取票码 {code}。", f"Paid: order {oid}, pickup code {code}.")
+    )
     return oid

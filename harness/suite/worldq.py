@@ -7,6 +7,7 @@ ground truth and the service can never disagree.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ from harness.suite.spec import SeatRule
 
 
 def local_day(dt: datetime) -> date:
+    """The local date of a timezone-aware instant."""
     return dt.date()
 
 
@@ -42,8 +44,8 @@ def sales_open(st: Showtime, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class CityTimeline:
-    """A city's showtimes in world order with start and sales-close instants as epoch
-    seconds: filtering floats is what makes per-task candidate scans cheap."""
+    """A city's showtimes sorted by (start, id), with start and sales-close instants as
+    epoch seconds: bisecting floats is what makes per-task candidate scans cheap."""
 
     showtimes: tuple[Showtime, ...]
     starts: tuple[float, ...]
@@ -53,7 +55,12 @@ class CityTimeline:
 @cache
 def city_timeline(world: World, city_id: str) -> CityTimeline:
     """The (cached) timeline of one city of `world`."""
-    sts = tuple(st for st in world.data.showtimes if world.cinemas[st.cinema_id].city_id == city_id)
+    sts = tuple(
+        sorted(
+            (st for st in world.data.showtimes if world.cinemas[st.cinema_id].city_id == city_id),
+            key=lambda st: (st.start, st.id),
+        )
+    )
     return CityTimeline(
         showtimes=sts,
         starts=tuple(st.start.timestamp() for st in sts),
@@ -62,29 +69,32 @@ def city_timeline(world: World, city_id: str) -> CityTimeline:
 
 
 def on_sale(world: World, city_id: str, now: datetime, until: datetime) -> list[Showtime]:
-    """Showtimes of a city on sale at `now` that start no later than `until` (world order)."""
+    """Showtimes of a city on sale at `now` starting no later than `until`, by start."""
     tl = city_timeline(world, city_id)
-    t0, t1 = now.timestamp(), until.timestamp()
-    return [
-        st
-        for st, start, close in zip(tl.showtimes, tl.starts, tl.closes, strict=True)
-        if start <= t1 and t0 < close
-    ]
+    t0 = now.timestamp()
+    # sales close before the start, so only showtimes starting after `now` can be open
+    lo = bisect_right(tl.starts, t0)
+    hi = bisect_right(tl.starts, until.timestamp())
+    return [tl.showtimes[i] for i in range(lo, hi) if tl.closes[i] > t0]
 
 
 def distance_km(world: World, cinema_id: str, point: Point) -> float:
+    """Distance from a cinema to a point, rounded so ties compare equal."""
     return round(haversine_km(world.cinemas[cinema_id].location, point), 6)
 
 
 def landmarks(world: World, city_id: str) -> tuple[Landmark, ...]:
+    """The landmarks of a city."""
     return world.cities[city_id].landmarks
 
 
 def movies_showing(world: World, city_id: str) -> list[Movie]:
+    """Movies with at least one showtime in a city."""
     return [m for m in world.data.movies if city_showtimes(world, m.id, city_id)]
 
 
 def block_rows(sm: SeatMap) -> Iterable[tuple[int, tuple[str, ...]]]:
+    """(row number, block) for every aisle-bounded block of a seat map."""
     for r, blocks in enumerate(sm.rows, start=1):
         for block in blocks:
             yield r, block
@@ -128,16 +138,11 @@ def seat_options(
         sm, unavailable = orders.seat_availability(env, showtime_id)
     except EnvError:
         return []
-    cands: list[tuple[str, ...]] = []
-    for _row, block in block_rows(sm):
-        for i in range(len(block) - count + 1):
-            sel = block[i : i + count]
-            if any(s in unavailable or sm.seats[s].type not in types for s in sel):
-                continue
-            if rule_ok(sm, rule, sel):
-                cands.append(sel)
-    if prefer is not None:
-        cands.sort(key=lambda sel: prefer(sm, sel))  # stable: ties stay front to back
+    cands = [
+        sel
+        for sel in _layout_candidates(sm, count, tuple(types), rule, prefer)
+        if not any(s in unavailable for s in sel)
+    ]
     # Quoting is the expensive part: validate lazily, in preference order.
     out: list[tuple[str, ...]] = []
     for sel in cands:
@@ -149,6 +154,33 @@ def seat_options(
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+_CANDIDATES: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+
+
+def _layout_candidates(
+    sm: SeatMap,
+    count: int,
+    types: tuple[str, ...],
+    rule: SeatRule,
+    prefer: Callable[[SeatMap, tuple[str, ...]], float] | None,
+) -> tuple[tuple[str, ...], ...]:
+    """Runs of `count` seats of `types` meeting the layout part of `rule`, in preference
+    order. They depend on the hall only, so they are computed once per hall and request."""
+    key = (sm.layout, count, types, rule, prefer)  # the layout, not the id: worlds may differ
+    hit = _CANDIDATES.get(key)
+    if hit is None:
+        out = [
+            sel
+            for _row, block in block_rows(sm)
+            for sel in (block[i : i + count] for i in range(len(block) - count + 1))
+            if all(sm.seats[s].type in types for s in sel) and rule_ok(sm, rule, sel)
+        ]
+        if prefer is not None:
+            out.sort(key=lambda sel: prefer(sm, sel))  # stable: ties stay front to back
+        hit = _CANDIDATES[key] = tuple(out)
+    return hit
 
 
 def first_option(
@@ -188,7 +220,9 @@ def quote_total(
 
 def discount_options(user: User, cinema: Cinema) -> list[tuple[str | None, str | None]]:
     """(card id, coupon id) pairs worth trying at `cinema` (None: not used)."""
-    cards: list[str | None] = [None] + [k.id for k in user.member_cards if k.brand_en == cinema.brand_en]
+    cards: list[str | None] = [None] + [
+        k.id for k in user.member_cards if k.brand_en == cinema.brand_en
+    ]
     coupons: list[str | None] = [None] + [
         cp.id for cp in user.coupons if not cp.used and cp.scope in ("movie", "any")
     ]

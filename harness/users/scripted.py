@@ -99,7 +99,9 @@ class ScriptedUser:
         if note:
             reply = Reply(f"{note} {reply.text}", reply.intent, reply.slots, reply.leave)
         if reply.leave is None and self._heard >= self._patience:
-            return Reply(f"{reply.text} {self._t['patience']}", reply.intent, reply.slots, "patience")
+            return Reply(
+                f"{reply.text} {self._t['patience']}", reply.intent, reply.slots, "patience"
+            )
         return reply
 
     def _answer(self, text: str, app: App, task: Task) -> Reply:
@@ -121,7 +123,9 @@ class ScriptedUser:
         if is_question(text):
             facts = asked_facts(text, task.knowledge)
             if facts:
-                return Reply(_answers(facts), "clarify", tuple(dict.fromkeys(f.slot for f in facts)))
+                return Reply(
+                    _answers(facts), "clarify", tuple(dict.fromkeys(f.slot for f in facts))
+                )
             if is_confirm(text):
                 return Reply(t["yes"] if self._wants_write() else t["no"], "confirm")
             return Reply(t["dont_know"], "clarify")

@@ -20,14 +20,37 @@ MessageKind = Literal["navigate", "clarify", "confirm", "inform"]
 _LINK = re.compile(r"(?:ticketbench|tb)://[^\s\"'<>)）\]，。]+|https?://[^\s\"'<>)）\]，。]+")
 
 # Chinese questions often end without "？"; these markers rarely occur in statements.
-_QUESTION_ZH = ("请问", "是否", "要不要", "哪", "吗", "几张", "几位", "几点", "几号", "什么时候", "多少张")
+_QUESTION_ZH = (
+    "请问",
+    "是否",
+    "要不要",
+    "哪",
+    "吗",
+    "几张",
+    "几位",
+    "几点",
+    "几号",
+    "什么时候",
+    "多少张",
+)
 _CONFIRM_EN = re.compile(
     r"\b(confirm|shall i|should i|proceed|go ahead|ok to|okay to|want me to|"
     r"would you like me to|do you want me to|is that (?:ok|okay|fine|right)|book (?:it|them|this)|"
     r"place the order|send (?:you )?the payment)\b",
     re.I,
 )
-_CONFIRM_ZH = ("确认", "要不要", "是否", "可以吗", "好吗", "行吗", "下单吗", "购买吗", "支付吗", "帮您")
+_CONFIRM_ZH = (
+    "确认",
+    "要不要",
+    "是否",
+    "可以吗",
+    "好吗",
+    "行吗",
+    "下单吗",
+    "购买吗",
+    "支付吗",
+    "帮您",
+)
 _INFEASIBLE_EN = re.compile(
     r"\b(cannot|can't|can not|unable|not possible|impossible|sold out|unavailable|"
     r"not available|no (?:seats|tickets|showtimes?) (?:left|available)|exceeds?|over (?:your|the) "

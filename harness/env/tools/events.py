@@ -81,7 +81,7 @@ def search_events(
     availability and rules.
 
     Args:
-        query: Title, performer, alias or venue in zh/en, e.g. "周杰伦" or "Swan Lake".
+        query: Title, performer, alias or venue in zh/en, e.g. "脱口秀" or "Swan Lake".
         city: City name in zh/en; default: every city.
         category: Only this category.
         date_from: First local date "YYYY-MM-DD" of the range (inclusive).

@@ -13,7 +13,7 @@ from harness.env.geo import Place, cinema_distances, resolve_place
 from harness.env.models import Cinema, Format, Movie, Showtime
 from harness.env.state import TicketEnv
 from harness.env.text import NameIndex, normalise, world_cached
-from harness.env.toolkit import EnvError
+from harness.env.toolkit import EnvError, ToolResult
 from harness.env.tools import _common as c
 from harness.env.tools._registry import AGENT_TOOLS
 from harness.env.world import World
@@ -199,15 +199,19 @@ def search_cinemas(
 
 
 @world_cached
-def _static_rows(world: World) -> dict[str, dict[str, Any]]:
+def _static_rows(world: World) -> dict[str, tuple[dict[str, Any], str]]:
     """Showtime id -> the parts of its search row that never change (filled lazily)."""
     return {}
 
 
-def _static_row(env: TicketEnv, st: Showtime, tz: str) -> dict[str, Any]:
+_COLUMNS = "id|cinema_id|cinema|hall|start|fmt|lang|price_per_seat|seats_left|open"
+
+
+def _static_row(env: TicketEnv, st: Showtime, tz: str) -> tuple[dict[str, Any], str]:
+    """The parts of a showtime's row that never change: as a dict and as a table prefix."""
     cin = env.world.cinemas[st.cinema_id]
     h = env.world.halls.get(st.hall_id)
-    return {
+    row = {
         "id": st.id,
         "cinema_id": cin.id,
         "cinema": cin.name_zh,
@@ -217,6 +221,7 @@ def _static_row(env: TicketEnv, st: Showtime, tz: str) -> dict[str, Any]:
         "lang": st.language + (f"/{st.subtitles} subs" if st.subtitles else ""),
         "price": c.price_range(env, st),
     }
+    return row, "|".join(str(v) for v in row.values())
 
 
 def _window(
@@ -232,11 +237,10 @@ def _window(
     return lo, hi, t_after, t_before
 
 
-def _time_ok(st: Showtime, tz: str, t_after: time | None, t_before: time | None) -> bool:
-    if t_after is None and t_before is None:
-        return True
-    t = c.local(st.start, tz).time()
-    return (t_after is None or t >= t_after) and (t_before is None or t <= t_before)
+@world_cached
+def _minute_of_day(world: World) -> dict[str, int]:
+    """Showtime id -> local start as minutes after midnight (filled lazily)."""
+    return {}
 
 
 @AGENT_TOOLS.tool
@@ -252,13 +256,14 @@ def search_showtimes(
     language: Annotated[str, Field(max_length=20)] | None = None,
     near: c.Text | None = None,
     limit: Annotated[int, Field(ge=1, le=50)] = 20,
-) -> dict[str, Any]:
+) -> ToolResult:
     """Upcoming showtimes of a movie, soonest first (nearest cinema first when `near` is set).
 
-    Each row: showtime id, cinema id and name, hall, local start time, format, spoken
-    language and subtitles, price range per seat, seats left, and "open" (false once online
-    sales have closed). Only showtimes that have not started are listed. "more": true means
-    the limit cut the list; narrow it with date/after/before/cinema_id.
+    Returns a table, one showtime per line (columns separated by "|"): showtime id, cinema
+    id and name, hall, local start time, format, spoken language and subtitles, price range
+    per seat, seats left, and open (no once online sales have closed), plus km with `near`.
+    Only showtimes that have not started are listed. A final "more: true" line means the
+    limit cut the list; narrow it with date/after/before/cinema_id.
 
     Args:
         movie_id: Movie id from search_movies.
@@ -296,26 +301,39 @@ def search_showtimes(
             by_id = {x.id: x for x in cinemas}
             cinemas = [by_id[cid] for cid in dist if cid in by_id]
 
+    tod = _minute_of_day(world)
+    lo_min = t_after.hour * 60 + t_after.minute if t_after else None
+    hi_min = t_before.hour * 60 + t_before.minute if t_before else None
+
     def keep(st: Showtime) -> bool:
-        return (
-            (format is None or st.format == format)
-            and (lang is None or st.language == lang)
-            and _time_ok(st, tz, t_after, t_before)
-        )
+        if (format is not None and st.format != format) or (
+            lang is not None and st.language != lang
+        ):
+            return False
+        if lo_min is None and hi_min is None:
+            return True
+        m = tod.get(st.id)
+        if m is None:
+            t = c.local(st.start, tz)
+            m = tod[st.id] = t.hour * 60 + t.minute
+        return (lo_min is None or m >= lo_min) and (hi_min is None or m <= hi_min)
+
+    def streams() -> Iterator[Iterator[Showtime]]:
+        """Candidate showtimes in order: soonest first, or nearest cinema first (lazily)."""
+        if near is None and cinema_id is None:
+            line = c.by_movie_city(world).get((mv.id, city_id))
+            if line:
+                yield line.between(lo, hi)
+            return
+        by_cin = c.by_movie_cinema(world)
+        for x in cinemas:
+            line = by_cin.get((mv.id, x.id))
+            if line:
+                yield line.between(lo, hi)
 
     picked: list[Showtime] = []
     more = False
-    if near is None and cinema_id is None:
-        line = c.by_movie_city(world).get((mv.id, city_id))
-        streams: list[Iterator[Showtime]] = [line.between(lo, hi)] if line else []
-    else:
-        by_cin = c.by_movie_cinema(world)
-        streams = []  # one per cinema, nearest first
-        for x in cinemas:
-            line = by_cin.get((mv.id, x.id))
-            if line is not None:
-                streams.append(line.between(lo, hi))
-    for stream in streams:
+    for stream in streams():
         for st in stream:
             if keep(st):
                 if len(picked) == limit:
@@ -324,23 +342,32 @@ def search_showtimes(
                 picked.append(st)
         if more:
             break
-    rows = []
+    rows: list[dict[str, Any]] = []
+    lines: list[str] = []
     now_ts = env.now.timestamp()
     static = _static_rows(world)
     for st in picked:
-        base = static.get(st.id)
-        if base is None:
-            base = static[st.id] = _static_row(env, st, tz)
-        row: dict[str, Any] = {
-            **base,
-            "left": c.seats_left(env, st),
-            "open": c.sales_open(env, st, now_ts),
-        }
+        hit = static.get(st.id)
+        if hit is None:
+            hit = static[st.id] = _static_row(env, st, tz)
+        base, prefix = hit
+        left = c.seats_left(env, st)
+        is_open = c.sales_open(env, st, now_ts)
+        row: dict[str, Any] = {**base, "left": left, "open": is_open}
+        cells = f"{prefix}|{left}|{'yes' if is_open else 'no'}"
         if dist:
-            row["km"] = round(dist[st.cinema_id], 1)
+            row["km"] = km = round(dist[st.cinema_id], 1)
+            cells += f"|{km}"
         rows.append(row)
+        lines.append(cells)
     out["showtimes"] = rows
     out["more"] = more
+    # The model reads a compact table (a third of the JSON's tokens); `data` keeps the dicts.
+    head = f"{out['movie']}" + (f" near {out['near']}" if "near" in out else "")
     if not rows:
         out["note"] = "no upcoming showtimes match; relax a filter or try another date/city"
-    return out
+        return ToolResult(ok=True, content=f"{head}: {out['note']}", data=out)
+    cols = _COLUMNS + ("|km" if dist else "")
+    tail = "\nmore: true (narrow with date/after/before/cinema_id)" if more else ""
+    text = f"{head}\n{cols}\n" + "\n".join(lines) + tail
+    return ToolResult(ok=True, content=text, data=out)

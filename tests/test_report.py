@@ -1,0 +1,49 @@
+"""The HTML report without a browser: self-contained, data escaped, CLI errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from runkit import EVIL, make_run
+from typer.testing import CliRunner
+
+from harness.cli import app
+from harness.leaderboard import load_runs
+from harness.report import build_report, embed_json
+
+
+def test_embedded_json_cannot_close_the_script_tag() -> None:
+    text = embed_json({"x": EVIL + "<!-- \u2028 &amp;"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["x"] == EVIL + "<!-- \u2028 &amp;"
+
+
+def test_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
+    make_run(tmp_path, "oracle", style="oracle", trials=1)
+    make_run(tmp_path, "evil", style="llm", agent="<img src=x onerror=alert(1)>", trials=1)
+    html = build_report(load_runs([tmp_path]), title="<b>t</b>")
+    # exactly the two script elements of the template, and nothing fetched from anywhere
+    assert len(re.findall(r"<script\b", html)) == 2
+    assert html.count("</script>") == 2
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<img src=x" not in html and "&lt;b&gt;t&lt;/b&gt;" in html
+    assert "Content-Security-Policy" in html
+    raw = html.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
+    data = json.loads(raw)
+    assert len(data["episodes"]) == 2 * 22
+    ep = next(e for e in data["episodes"] if e["ok"] is False)
+    assert EVIL in ep["r"]
+    assert any(ev["k"] == "tool_call" and ev["name"] == "search_showtimes" for ev in ep["ev"])
+    assert ep["diffSrc"] == "trajectory"  # a synthetic suite: no replay
+
+
+def test_cli_report(tmp_path: Path) -> None:
+    run = make_run(tmp_path / "runs", "oracle", style="oracle", trials=1)
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", str(run), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "none"), "-o", str(out)])
+    assert res.exit_code == 1 and "no such file" in res.output

@@ -1,0 +1,84 @@
+"""Run-level metrics on hand-made inputs: Wilson CI, pass^k, ladder, gap, summarize."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from harness.scoring import EpisodeScore
+from harness.summary import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
+
+
+def test_wilson_known_values() -> None:
+    lo, hi = wilson(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-4)
+    assert hi == pytest.approx(0.9433, abs=1e-4)
+    assert wilson(0, 0) == (0.0, 1.0)
+    lo, hi = wilson(0, 20)
+    assert lo == 0.0 and 0.1 < hi < 0.2
+    lo, hi = wilson(20, 20)
+    assert hi == 1.0 and 0.8 < lo < 0.9
+
+
+def test_pass_hat_k_unbiased_estimator() -> None:
+    # one task, 4 trials, 2 successes: pass^1 = 2/4, pass^2 = C(2,2)/C(4,2) = 1/6
+    assert pass_hat_k([(4, 2)], 1) == pytest.approx(0.5)
+    assert pass_hat_k([(4, 2)], 2) == pytest.approx(1 / 6)
+    assert pass_hat_k([(4, 2)], 3) == 0.0
+    # mean over tasks; tasks with fewer than k trials are skipped
+    assert pass_hat_k([(4, 4), (4, 0)], 2) == pytest.approx(0.5)
+    assert pass_hat_k([(2, 2), (4, 4)], 3) == pytest.approx(1.0)
+    assert math.isnan(pass_hat_k([(2, 1)], 3))
+
+
+def test_pass_hat_k_decreases_with_k() -> None:
+    counts = [(5, 3), (5, 5), (5, 1), (5, 4)]
+    vals = [pass_hat_k(counts, k) for k in range(1, 6)]
+    assert vals == sorted(vals, reverse=True)
+    assert vals[0] == pytest.approx(13 / 20)
+
+
+def test_ladder_and_gap() -> None:
+    levels = [4, 4, 2, 2, 2, 3, 0, 1]
+    lad = ladder(levels)
+    assert lad == {"L0": 1 / 8, "L1": 1 / 8, "L2": 3 / 8, "L3": 1 / 8, "L4": 2 / 8}
+    assert sum(lad.values()) == pytest.approx(1.0)
+    # P(L>=2) - P(L4) = 6/8 - 2/8
+    assert gap(levels) == pytest.approx(0.5)
+    assert gap([]) == 0.0
+    assert gap([4, 4]) == 0.0
+    assert gap([2, 2, 0]) == pytest.approx(2 / 3)
+
+
+def _score(success: bool, level: int, **kw: object) -> EpisodeScore:
+    return EpisodeScore(success=success, level=level, **kw)  # type: ignore[arg-type]
+
+
+def test_summarize_hand_made_run() -> None:
+    rows = [
+        EpisodeRow("a", 0, "specified", "zh", True, _score(True, 4, user_actions=1)),
+        EpisodeRow("a", 1, "specified", "zh", True, _score(False, 2, user_actions=5)),
+        EpisodeRow("b", 0, "infeasible", "en", False, _score(True, 4, tool_calls=3)),
+        EpisodeRow("b", 1, "infeasible", "en", False, _score(True, 4, tool_calls=5)),
+        EpisodeRow("c", 0, "pricing", "en", True, None),  # infrastructure error
+    ]
+    s = summarize(rows)
+    assert (s.episodes, s.scored, s.infra_errors, s.tasks) == (5, 4, 1, 2)
+    assert s.success_rate == pytest.approx(0.75)
+    assert s.success_ci95 == pytest.approx(wilson(3, 4))
+    assert s.pass_k[1] == pytest.approx((0.5 + 1.0) / 2)
+    assert s.pass_k[2] == pytest.approx((0.0 + 1.0) / 2)
+    assert s.purchase_episodes == 2
+    assert s.ladder["L4"] == pytest.approx(0.5) and s.ladder["L2"] == pytest.approx(0.5)
+    assert s.gap == pytest.approx(0.5)
+    assert s.user_actions_per_completed_purchase == pytest.approx(1.0)
+    assert s.mean_tool_calls == pytest.approx(2.0)
+    assert s.by_category["infeasible"].success_rate == 1.0
+    assert s.by_locale["zh"].l4_rate == pytest.approx(0.5)
+
+
+def test_summarize_empty() -> None:
+    s = summarize([])
+    assert s.episodes == 0 and s.success_rate == 0.0 and s.pass_k == {}
+    assert s.user_actions_per_completed_purchase is None

@@ -1,0 +1,134 @@
+"""The scripted user and the reader it shares with scoring (Chinese and English)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from harness.env import APP_ACTIONS, payment_sheet
+from harness.env.state import TicketEnv
+from harness.env.toolkit import ToolResult
+from harness.env.world import load_world
+from harness.suite.prepare import make_env
+from harness.suite.spec import Fact, Task
+from harness.suite.store import load_suite
+from harness.users import ScriptedUser, finish_in_app
+from harness.users.understand import (
+    asked_facts,
+    classify,
+    find_links,
+    is_confirm,
+    is_question,
+    says_infeasible,
+)
+
+FACTS = (
+    Fact(slot="date", triggers=("哪天", "日期", "which day", "date"), answer="周六 / Saturday"),
+    Fact(slot="count", triggers=("几张", "几位", "how many"), answer="两张 / two"),
+)
+
+
+class RecordingApp:
+    """A real app over an env that also remembers the actions taken."""
+
+    def __init__(self, env: TicketEnv) -> None:
+        self.env = env
+        self.actions: list[str] = []
+
+    def act(self, name: str, args: Mapping[str, Any], note: str = "") -> ToolResult:
+        self.actions.append(name)
+        return APP_ACTIONS.call(self.env, name, args)
+
+    def payment_sheet(self, request_id: str) -> dict[str, Any]:
+        return payment_sheet(self.env, request_id)
+
+
+def _task(category: str, locale: str | None = None) -> Task:
+    return next(
+        t
+        for t in load_suite("dev")
+        if t.category == category and (locale is None or t.locale == locale)
+    )
+
+
+def test_reader_bilingual() -> None:
+    assert is_question("请问您想看哪天的场次") and is_question("Which day?")
+    assert not is_question("已完成支付，取票码 1234。") and not is_question("Paid, code 1234.")
+    assert is_confirm("确认下单吗？") and is_confirm("Shall I book it?")
+    assert not is_confirm("Which day do you want?")
+    assert says_infeasible("抱歉，这场已经售罄。") and says_infeasible("Sorry, it is sold out.")
+    assert not says_infeasible("Your tickets are booked.")
+    assert [f.slot for f in asked_facts("您要几张票？哪天？", FACTS)] == ["date", "count"]
+    assert [f.slot for f in asked_facts("How many tickets?", FACTS)] == ["count"]
+    link = "ticketbench://app/showtime/S00012?seats=5-7,5-8"
+    assert find_links(f"链接：{link}。请打开") == [link]
+    assert find_links(f"Open {link}.") == [link]
+    assert classify(f"Here: {link}") == "navigate"
+    assert classify("Which day?", FACTS) == "clarify"
+    assert classify("Shall I go ahead and pay?") == "confirm"
+    assert classify("Done, pickup code 1234.") == "inform"
+
+
+def test_answers_only_from_knowledge() -> None:
+    for locale, dont_know in (("zh", "我不确定"), ("en", "not sure")):
+        task = _task("clarify", locale).model_copy(update={"knowledge": FACTS})
+        user = ScriptedUser(task)
+        app = RecordingApp(make_env(task, load_world()))
+        r = asyncio.run(user.reply("您要几张票？ How many?", app))
+        assert "两张" in r.text and r.slots == ("count",) and r.intent == "clarify"
+        r = asyncio.run(user.reply("What is your favourite colour?", app))
+        assert dont_know in r.text and r.leave is None
+        assert app.actions == []
+
+
+def test_confirm_and_infeasible_and_patience() -> None:
+    task = _task("specified", "en")
+    user = ScriptedUser(task, patience=3)
+    app = RecordingApp(make_env(task, load_world()))
+    assert "yes" in asyncio.run(user.reply("Shall I book it?", app)).text.lower()
+    r = asyncio.run(user.reply("Let me look.", app))
+    assert r.leave is None and "book" in r.text.lower()  # nudges the agent to act
+    r = asyncio.run(user.reply("Still looking.", app))
+    assert r.leave == "patience"
+    user2 = ScriptedUser(task)
+    assert asyncio.run(user2.reply("Sorry, it is sold out.", app)).leave == "told_infeasible"
+
+
+def test_no_purchase_user_declines_go_ahead() -> None:
+    task = _task("infeasible", "en")
+    user = ScriptedUser(task)
+    app = RecordingApp(make_env(task, load_world()))
+    assert "no" in asyncio.run(user.reply("Would you like me to book another show?", app)).text.lower()
+
+
+def test_payment_outcome_mentioned_then_leaves_when_goal_met() -> None:
+    task = _task("specified", "zh")
+    user = ScriptedUser(task)
+    app = RecordingApp(make_env(task, load_world()))
+    user.on_payment("PR0001", True, "this is what I asked for")
+    r = asyncio.run(user.reply("已完成支付，取票码 1234。", app))
+    assert "确认支付" in r.text and r.leave == "goal_met"
+
+
+def test_follows_deep_link_and_pays_in_app() -> None:
+    task = _task("specified", "en")
+    env = make_env(task, load_world())
+    target = next(s.args["showtime_id"] for s in task.reference if s.tool == "create_order")
+    app = RecordingApp(env)
+    out = finish_in_app(task, app, f"ticketbench://app/showtime/{target}")
+    assert out.paid, out.why
+    assert app.actions[0] == "open_link" and app.actions[-2:] == ["submit_order", "pay_order"]
+    paid = [o for o in env.user_orders() if o.status == "paid" and o.showtime_id == target]
+    assert len(paid) == 1
+
+
+def test_wrong_link_is_not_bought() -> None:
+    task = _task("specified", "en")
+    env = make_env(task, load_world())
+    wanted = set(task.goal.orders[0].showtime_ids)
+    other = next(s for s in env.world.data.showtimes if s.id not in wanted)
+    app = RecordingApp(env)
+    out = finish_in_app(task, app, f"ticketbench://app/showtime/{other.id}")
+    assert not out.paid and app.actions == ["open_link"]
+    assert not finish_in_app(task, app, "https://example.com/x").paid
