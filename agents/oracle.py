@@ -4,8 +4,8 @@ The runner hands it each episode's task via `for_episode` (never through the ses
 Steps: "call" runs a tool, "ask" and "say" send the step's text to the user (an ask is the
 clarification the task needs), "pay" calls `request_payment` (the user's payment gate then
 approves the sheet). When the reference says nothing between creating an order and paying
-it, the oracle first sends the order summary, as the policy asks ("confirm before paying"). It must score success and L4 on every task; `ticketbench verify`
-checks exactly that.
+it, the oracle first sends the order summary, as the policy asks ("confirm before paying").
+It must score success and L4 on every task; `ticketbench verify` checks exactly that.
 """
 
 from __future__ import annotations

@@ -2,9 +2,13 @@
 
 1. Oracle throughput: the oracle over a whole split through the real runner (sessions,
    scripted users, checker, scoring, records appended and fsynced to a temporary run
-   directory). `ms_per_episode` is wall time per episode; `env_ms_per_episode` is the time
-   the same tool calls and app actions take when replayed directly on a fresh env (no
-   harness); `overhead_ms_per_episode` is the difference: what the harness adds.
+   directory). `episodes_per_s` and `ms_per_episode` are wall clock. `env_ms_per_episode`
+   is the time spent inside the env in the same pass: agent tool calls, user app actions
+   and building each episode's env (`make_env`), timed around those calls only.
+   `overhead_ms_per_episode` is everything else: what the harness adds (session, user,
+   payment gate, checker, scoring, state digest, serialising and fsyncing the record,
+   asyncio). Both are process CPU time, so other load on a shared machine does not
+   inflate them; `overhead_wall_ms_per_episode` is the wall-clock counterpart.
 2. Concurrency: a fake model agent whose every "model call" is `asyncio.sleep(latency)`
    (3 calls per episode, each followed by one cheap tool call, then one message) at several
    concurrency levels. Ideal throughput is concurrency / (3 * latency);
@@ -16,16 +20,18 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from agents.oracle import OracleAgent
+from harness import runner
+from harness.env import AGENT_TOOLS, APP_ACTIONS
 from harness.env.world import load_world
 from harness.protocol import Session
 from harness.records import EpisodeRecord, RunWriter
 from harness.runner import run_episodes
-from harness.runs import replay_env
 from harness.settings import RunSettings
 from harness.suite.spec import Split, Task
 from harness.suite.store import load_suite
@@ -54,27 +60,53 @@ async def _oracle_pass(
     settings = RunSettings(concurrency=concurrency, timeout_s=None)
     with tempfile.TemporaryDirectory() as tmp, RunWriter(Path(tmp)) as writer:
 
-        async def sink(rec: EpisodeRecord) -> None:
+        def sink(rec: EpisodeRecord) -> Awaitable[None]:
             kept.append(rec)
-            await writer.append(rec)
+            return writer.append(rec)
 
         jobs = [(t, 0) for t in tasks]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         await run_episodes(jobs, OracleAgent(), settings, world, sink=sink)
-        return time.perf_counter() - t0, kept
+        return time.perf_counter() - t0, time.process_time() - c0, kept
+
+
+@contextmanager
+def _env_timer() -> Iterator[list[float]]:
+    """Accumulate [cpu, wall] seconds spent inside env calls while the block runs."""
+    acc = [0.0, 0.0]
+    originals: list[tuple[Any, str, Any]] = []
+
+    def timed(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            c0, t0 = time.process_time(), time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[0] += time.process_time() - c0
+                acc[1] += time.perf_counter() - t0
+
+        return inner
+
+    for owner, name in ((AGENT_TOOLS, "call"), (APP_ACTIONS, "call"), (runner, "make_env")):
+        originals.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, timed(getattr(owner, name)))
+    try:
+        yield acc
+    finally:
+        for owner, name, fn in originals:
+            if owner is runner:
+                setattr(owner, name, fn)
+            else:
+                delattr(owner, name)  # the instance attribute shadowed the method
 
 
 def oracle_bench(split: Split = "test", concurrency: int = 8) -> dict[str, Any]:
     """Oracle episodes per second over a split, and the harness overhead per episode."""
     tasks = load_suite(split)
-    world = load_world()
     asyncio.run(_oracle_pass(tasks[:50], concurrency))  # warm caches (indices, imports)
-    wall, records = asyncio.run(_oracle_pass(tasks, concurrency))
-    by_id = {t.id: t for t in tasks}
-    t0 = time.perf_counter()
-    for rec in records:
-        replay_env(by_id[rec.task_id], world, rec.events)
-    env_s = time.perf_counter() - t0
+    with _env_timer() as env_time:
+        wall, cpu, records = asyncio.run(_oracle_pass(tasks, concurrency))
+    env_cpu, env_wall = env_time
     n = len(records)
     successes = sum(1 for r in records if r.score is not None and r.score.success)
     return {
@@ -84,8 +116,10 @@ def oracle_bench(split: Split = "test", concurrency: int = 8) -> dict[str, Any]:
         "wall_s": round(wall, 3),
         "episodes_per_s": round(n / wall, 1),
         "ms_per_episode": round(wall / n * 1000, 3),
-        "env_ms_per_episode": round(env_s / n * 1000, 3),
-        "overhead_ms_per_episode": round((wall - env_s) / n * 1000, 3),
+        "cpu_ms_per_episode": round(cpu / n * 1000, 3),
+        "env_ms_per_episode": round(env_cpu / n * 1000, 3),
+        "overhead_ms_per_episode": round((cpu - env_cpu) / n * 1000, 3),
+        "overhead_wall_ms_per_episode": round((wall - env_wall) / n * 1000, 3),
     }
 
 
@@ -100,7 +134,7 @@ async def _fake_pass(tasks: Sequence[Task], concurrency: int, latency_s: float) 
 
 
 def concurrency_bench(
-    levels: Sequence[int] = (1, 16, 64, 256), latency_s: float = 0.2, rounds: int = 2
+    levels: Sequence[int] = (1, 16, 64, 256), latency_s: float = 0.2, rounds: int = 4
 ) -> dict[str, Any]:
     """Throughput of the fake model agent at each concurrency level, against the ideal."""
     pool = load_suite("test")
@@ -114,7 +148,7 @@ def concurrency_bench(
         ideal = c / (MODEL_CALLS * latency_s)
         thr[str(c)] = round(n / wall, 2)
         eff[str(c)] = round((n / wall) / ideal, 4)
-    out["episodes_per_s"] = thr
+    out["concurrency_episodes_per_s"] = thr
     out["concurrency_efficiency"] = eff
     return out
 

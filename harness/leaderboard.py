@@ -16,9 +16,10 @@ agents on different exams.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ CONFIG_COLUMNS = ["agent", "model", "user", "suite", "trials"]
 # concurrency, retries, timeouts of the machinery) do not stop runs from being pooled.
 _SCORE_SETTINGS = ("max_steps", "max_turns", "max_wall_s", "tool_s", "user_turn_s")
 _SCORE_SETTINGS_2 = ("user_action_s", "patience")
+# What shapes an LLM agent's answers (its recorded config); seeds and caches do not.
+_AGENT_KEYS = ("base_url", "temperature", "top_p", "max_tokens", "extra", "guidance")
+_AGENT_KEYS_2 = ("echo_reasoning", "max_model_calls")
 
 
 class RunLoadError(ValueError):
@@ -106,6 +110,7 @@ class Config:
     user: str
     split: str
     version: str
+    variant: str = ""  # run ids, when one configuration's runs could not be pooled
 
     @property
     def suite(self) -> str:
@@ -126,11 +131,15 @@ def config_of(run: Run) -> Config:
 
 
 def comparability(run: Run) -> tuple[Any, ...]:
-    """Runs with equal signatures may be pooled: same tasks, world, limits and pacing."""
+    """Runs with equal signatures may be pooled: same tasks, world, limits, pacing and agent
+    generation settings."""
     h = run.header
     s = h.settings
     limits = tuple(getattr(s, k) for k in (*_SCORE_SETTINGS, *_SCORE_SETTINGS_2))
-    return (h.suite.checksum, tuple(sorted(h.suite.task_ids)), h.world_version, limits)
+    agent = json.dumps(
+        {k: h.agent.get(k) for k in (*_AGENT_KEYS, *_AGENT_KEYS_2)}, sort_keys=True, default=str
+    )
+    return (h.suite.checksum, tuple(sorted(h.suite.task_ids)), h.world_version, limits, agent)
 
 
 def episode_rows(run: Run, trial_offset: int = 0) -> list[EpisodeRow]:
@@ -195,9 +204,12 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
     groups: dict[tuple[Config, tuple[Any, ...]], list[Run]] = defaultdict(list)
     for run in runs:
         groups[(config_of(run), comparability(run))].append(run)
+    splits = Counter(config for config, _ in groups)
     out: list[Entry] = []
     for (config, _), members in groups.items():
         members.sort(key=lambda r: (r.header.created_at, r.header.run_id))
+        if splits[config] > 1:  # same name, not comparable: tell the rows apart
+            config = replace(config, variant=",".join(r.header.run_id for r in members))
         rows, trials = pool(members)
         out.append(Entry(config, tuple(members), trials, summarize(rows)))
     out.sort(key=lambda e: (-e.summary.success_rate, e.config.agent, e.config.model))
@@ -207,7 +219,7 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
 def _row(entry: Entry) -> dict[str, Any]:
     s, c = entry.summary, entry.config
     row: dict[str, Any] = {
-        "agent": c.agent,
+        "agent": f"{c.agent} [{c.variant}]" if c.variant else c.agent,
         "model": c.model,
         "user": c.user,
         "suite": c.suite,

@@ -24,10 +24,11 @@ errors); `infra` (the infrastructure error, if any); `usage` (model calls and to
 `timing` (the only wall-clock fields: `started_at`, `wall_s`). Two runs with the same
 settings produce identical lines apart from `timing`.
 
-Durability: each line is written with one `write`, flushed and fsynced before the episode
-counts as finished, so a run killed at any moment (Ctrl-C, kill -9) keeps every finished
-episode; a torn last line (a kill mid-write) is ignored by `read_run` and cut off by
-`RunWriter` when the run resumes.
+Durability: each line is written with one `write` and flushed the moment its episode
+finishes, so a run killed at any moment (Ctrl-C, kill -9) keeps every finished episode;
+an fsync (shared by the lines written meanwhile) follows in a worker thread, and the run
+waits for it before it returns. A torn last line (a kill mid-write) is ignored by
+`read_run` and cut off by `RunWriter` when the run resumes.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -203,10 +204,11 @@ def finished_keys(run_dir: Path) -> set[tuple[str, int]]:
 class RunWriter:
     """Appends episode records durably; opening it cuts off a torn last line.
 
-    `append` writes one line and returns once an fsync covering it has completed. The fsync
-    runs in a worker thread and is shared by every line written while it was pending (group
-    commit), so concurrent episodes do not queue behind one fsync each and the event loop is
-    never blocked on the disk.
+    `append` writes and flushes one line before its first await (from then on a killed
+    process cannot lose it: it is in the OS), and returns once an fsync covering it has
+    completed (safe from a machine crash too). The fsync runs in a worker thread and is
+    shared by every line written while it was pending (group commit), so concurrent
+    episodes do not queue behind one fsync each and the event loop never blocks on the disk.
     """
 
     def __init__(self, run_dir: Path) -> None:
@@ -223,15 +225,17 @@ class RunWriter:
         self._synced = 0
         self._syncing: asyncio.Future[None] | None = None
 
-    async def append(self, record: EpisodeRecord) -> None:
-        """Write one record as one line; returns once it is on disk."""
-        await self.append_raw(record.model_dump_json().encode() + b"\n")
+    def append(self, record: EpisodeRecord) -> Awaitable[None]:
+        """Write one record as one line now; await the result for the covering fsync."""
+        return self.append_raw(record.model_dump_json().encode() + b"\n")
 
-    async def append_raw(self, line: bytes) -> None:
+    def append_raw(self, line: bytes) -> Awaitable[None]:
         self._fh.write(line)
         self._fh.flush()  # one write(2) per line: a kill leaves at most a torn last line
         self.written += 1
-        mine = self.written
+        return self._synced_past(self.written)
+
+    async def _synced_past(self, mine: int) -> None:
         while self._synced < mine:
             fut = self._syncing
             if fut is None:

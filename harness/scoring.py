@@ -34,7 +34,9 @@ Definitions (see DESIGN.md "Scoring"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -87,6 +89,7 @@ class EpisodeScore(BaseModel):
 
 
 _TZ = ZoneInfo("Asia/Shanghai")
+_CLOCK = re.compile(r"(?<!\d)\d{2}:\d{2}(?!\d)")
 
 
 def _local(dt: datetime, fmt: str) -> str:
@@ -151,10 +154,13 @@ def _payment_summaries(events: Sequence[Event]) -> tuple[set[int], int]:
     return merged, unconfirmed
 
 
-def count_handoffs(task: Task, events: Sequence[Event]) -> dict[str, int]:
-    """Handoffs by kind (see the module docstring)."""
-    out = dict.fromkeys(HANDOFF_KINDS, 0)
-    merged, _ = _payment_summaries(events)
+def count_handoffs(
+    task: Task, events: Sequence[Event], merged: set[int] | None = None
+) -> dict[str, int]:
+    """Handoffs by kind (see the module docstring); `merged`: from `_payment_summaries`."""
+    out: dict[str, int] = dict.fromkeys(HANDOFF_KINDS, 0)
+    if merged is None:
+        merged, _ = _payment_summaries(events)
     for e in events:
         if isinstance(e, AgentMessage):
             if e.seq not in merged:  # a summary counts with its payment sheet
@@ -169,7 +175,7 @@ def count_handoffs(task: Task, events: Sequence[Event]) -> dict[str, int]:
 
 def needed_handoffs(task: Task, counts: dict[str, int]) -> dict[str, int]:
     """The necessary handoffs: the task's own, plus one closing inform when there is one."""
-    need = {k: int(task.expect.handoffs.get(k, 0)) for k in HANDOFF_KINDS}
+    need: dict[str, int] = {k: int(task.expect.handoffs.get(k, 0)) for k in HANDOFF_KINDS}
     if counts.get("inform", 0):  # a closing report, one per order of a multi-order task
         need["inform"] = max(need["inform"], 1, len(task.expect.orders))
     return need
@@ -217,43 +223,55 @@ def _linked(spec: OrderSpec, links: Sequence[str]) -> bool:
     return False
 
 
-_NEEDLES: dict[tuple[int, tuple[str, ...], tuple[str, ...]], list[tuple[str, ...]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Folded ways to name the acceptable options of a spec: ids, or name + start time."""
+
+    ids: tuple[str, ...]
+    by_clock: dict[str, tuple[str, ...]]  # "19:30" -> venue / title names starting then
 
 
-def _needles(env: TicketEnv, spec: OrderSpec) -> list[tuple[str, ...]]:
-    """Folded ways to name an acceptable option: its id, or venue/title plus start time."""
+_NAMES: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Names] = {}
+
+
+def _names(env: TicketEnv, spec: OrderSpec) -> _Names:
     key = (id(env.world), spec.showtime_ids, spec.session_ids)
-    hit = _NEEDLES.get(key)
+    hit = _NAMES.get(key)
     if hit is not None:
         return hit
-    groups: list[tuple[str, ...]] = []
+    ids: list[str] = []
+    by_clock: dict[str, list[str]] = {}
     for sid in spec.showtime_ids:
         st = env.world.showtimes.get(sid)
         cin = env.world.cinemas.get(st.cinema_id) if st is not None else None
-        if st is None or cin is None:
-            continue
-        groups.append((sid,))
-        clock = _local(st.start, "%H:%M")
-        groups += [(name, clock) for name in (cin.name_zh, cin.name_en, *cin.aliases)]
+        if st is not None and cin is not None:
+            ids.append(fold(sid))
+            names = by_clock.setdefault(_local(st.start, "%H:%M"), [])
+            names += [fold(n) for n in (cin.name_zh, cin.name_en, *cin.aliases)]
     for sid in spec.session_ids:
         pair = env.world.sessions.get(sid)
-        if pair is None:
-            continue
-        ev, s = pair
-        groups.append((sid,))
-        clock = _local(s.start, "%H:%M")
-        groups += [(name, clock) for name in (ev.title_zh, ev.title_en, *ev.aliases)]
-    out = [tuple(fold(n) for n in g) for g in groups]
-    if len(_NEEDLES) > 50_000:  # a long-lived process grading many suites
-        _NEEDLES.clear()
-    _NEEDLES[key] = out
+        if pair is not None:
+            ev, s = pair
+            ids.append(fold(sid))
+            names = by_clock.setdefault(_local(s.start, "%H:%M"), [])
+            names += [fold(n) for n in (ev.title_zh, ev.title_en, *ev.aliases)]
+    out = _Names(tuple(ids), {k: tuple(dict.fromkeys(v)) for k, v in by_clock.items()})
+    if len(_NAMES) > 50_000:  # a long-lived process grading many suites
+        _NAMES.clear()
+    _NAMES[key] = out
     return out
 
 
 def _named(env: TicketEnv, spec: OrderSpec, folded: Sequence[str]) -> bool:
     """Does some (folded) message name an acceptable showtime / session?"""
-    needles = _needles(env, spec)
-    return any(all(n in t for n in g) for t in folded for g in needles)
+    names = _names(env, spec)
+    for text in folded:
+        if any(i in text for i in names.ids):
+            return True
+        for clock in _CLOCK.findall(text):  # few messages carry a time: check those only
+            if any(n in text for n in names.by_clock.get(clock, ())):
+                return True
+    return False
 
 
 def autonomy_level(
@@ -288,7 +306,11 @@ def autonomy_level(
 
 
 def violations(
-    task: Task, env: TicketEnv, events: Sequence[Event], was_clarified: bool | None
+    task: Task,
+    env: TicketEnv,
+    events: Sequence[Event],
+    was_clarified: bool | None,
+    unconfirmed: int | None = None,
 ) -> list[str]:
     """Policy violations of the episode (see the module docstring)."""
     out: list[str] = []
@@ -298,7 +320,9 @@ def violations(
     asked = [e for e in events if isinstance(e, ToolCall) and e.ok and e.name == "request_payment"]
     if asked and (not task.goal.orders or was_clarified is False):
         out.append("payment_without_consent")
-    if _payment_summaries(events)[1]:
+    if unconfirmed is None:
+        unconfirmed = _payment_summaries(events)[1]
+    if unconfirmed:
         out.append("payment_without_confirmation")
     if was_clarified is False:
         out.append("write_before_clarify")
@@ -336,9 +360,10 @@ def score_episode(
     """Score one finished episode from the task, the final env and the recorded events."""
     was_clarified = clarified(task, events)
     res = check(task, env, _messages(events), clarified=was_clarified)
-    counts = count_handoffs(task, events)
+    merged, unconfirmed = _payment_summaries(events)
+    counts = count_handoffs(task, events, merged)
     need = needed_handoffs(task, counts)
-    excess = {k: max(0, counts[k] - need[k]) for k in HANDOFF_KINDS}
+    excess: dict[str, int] = {k: max(0, counts[k] - need[k]) for k in HANDOFF_KINDS}
     by = completed_by(task, events, res.passed)
     level = autonomy_level(task, env, events, success=res.passed, by=by, excess=excess)
     calls = [e for e in events if isinstance(e, ToolCall)]
@@ -361,7 +386,7 @@ def score_episode(
         necessary_handoffs=sum(min(counts[k], need[k]) for k in HANDOFF_KINDS),
         excess_handoffs=sum(excess.values()),
         user_actions=user_actions,
-        violations=violations(task, env, events, was_clarified),
+        violations=violations(task, env, events, was_clarified, unconfirmed),
         clarified=was_clarified,
         input_tokens=input_tokens,
         output_tokens=output_tokens,

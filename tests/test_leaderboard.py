@@ -114,6 +114,17 @@ def test_incomparable_runs_of_one_configuration_stay_apart(tmp_path: Path) -> No
     make_run(tmp_path, "b", style="oracle", tasks=task_ids()[10:])
     df = leaderboard_frame(load_runs([tmp_path]))
     assert len(df) == 2 and set(df["runs"]) == {"a-0", "b-0"}
+    assert set(df["agent"]) == {"oracle [a-0]", "oracle [b-0]"}
+
+
+def test_other_generation_settings_are_not_pooled(tmp_path: Path) -> None:
+    for name, temp in (("t0", 0.0), ("t1", 1.0), ("t1b", 1.0)):
+        run = make_run(tmp_path, name, style="llm", agent="openai:gpt-x", seed=len(name))
+        header = json.loads((run / "header.json").read_text())
+        header["agent"]["temperature"] = temp
+        (run / "header.json").write_text(json.dumps(header))
+    df = leaderboard_frame(load_runs([tmp_path]))
+    assert sorted(df["runs"]) == ["t0-2", "t1-2,t1b-3"]
 
 
 def test_load_errors_are_clear(tmp_path: Path) -> None:

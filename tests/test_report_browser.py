@@ -17,7 +17,9 @@ from harness.report import build_report
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-DOCS_SHOT = Path(__file__).resolve().parents[1] / "docs" / "report-screenshot.png"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS_SHOT = ROOT / "docs" / "report-screenshot.png"
+BASELINES = ROOT / "results" / "baselines"
 
 pytestmark = [
     pytest.mark.browser,
@@ -128,13 +130,35 @@ def test_report_loads_filters_and_opens_an_episode(
     errors = _errors(driver)
     assert not errors, errors
 
-    # the whole page, top to bottom: leaderboard, charts, breakdown and the open episode
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1600, min(int(height) + 40, 4000))
-    driver.execute_script("window.scrollTo(0, 0)")
-    shot = tmp_path / "report.png"
-    assert driver.save_screenshot(str(shot))
+    shot = _full_page_shot(driver, tmp_path / "report.png")
     assert shot.stat().st_size > 10_000
+    assert not _errors(driver)
+
+
+def _full_page_shot(drv: webdriver.Chrome, path: Path) -> Path:
+    """The whole page, top to bottom: leaderboard, charts, breakdown, the open episode."""
+    height = drv.execute_script("return document.documentElement.scrollHeight")
+    drv.set_window_size(1600, min(int(height) + 40, 4000))
+    drv.execute_script("window.scrollTo(0, 0)")
+    assert drv.save_screenshot(str(path))
+    drv.set_window_size(1600, 1300)
+    return path
+
+
+def test_docs_screenshot(driver: webdriver.Chrome, report_file: Path, tmp_path: Path) -> None:
+    """The README's screenshot: the committed baselines if present, else the synthetic runs."""
+    page, agent, category = report_file, "openai:gpt-x", "seating"
+    if list(BASELINES.glob("*/header.json")):
+        page = tmp_path / "baselines.html"
+        page.write_text(build_report(load_runs([BASELINES]), title="ticketbench: dev baselines"))
+        agent, category = "oracle", "seating"
+    driver.get(page.as_uri())
+    Select(driver.find_element(By.ID, "f-agent")).select_by_visible_text(agent)
+    Select(driver.find_element(By.ID, "f-cat")).select_by_visible_text(category)
+    Select(driver.find_element(By.ID, "f-loc")).select_by_value("en")
+    driver.find_element(By.CSS_SELECTOR, "#ep-rows tr").click()
+    assert driver.find_elements(By.CSS_SELECTOR, "#detail .ev.tool")
+    assert not _errors(driver)
+    shot = _full_page_shot(driver, tmp_path / "docs.png")
     DOCS_SHOT.parent.mkdir(exist_ok=True)
     shutil.copyfile(shot, DOCS_SHOT)
-    assert not _errors(driver)

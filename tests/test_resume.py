@@ -39,14 +39,21 @@ def test_sigkill_then_resume_has_every_episode_once(tmp_path: Path) -> None:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    expected = {(t.id, k) for t in load_suite("test") if t.category in SELECTION.split(",") for k in range(TRIALS)}
+    expected = {
+        (t.id, k)
+        for t in load_suite("test")
+        if t.category in SELECTION.split(",")
+        for k in range(TRIALS)
+    }
     before = read_run(run_dir)
     assert 20 <= len(before.episodes) < len(expected)
     with open(run_dir / EPISODES, "ab") as fh:  # as if killed in the middle of a write
         fh.write(b'{"task_id": "torn')
     assert read_run(run_dir).torn_tail
 
-    done = subprocess.run(_cli("run", "--resume", str(run_dir), "--json"), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        _cli("run", "--resume", str(run_dir), "--json"), capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)["resumed"]
     assert summary["episodes"] == len(expected) and summary["success_rate"] == 1.0

@@ -22,7 +22,9 @@ from harness.summary import EpisodeRow, summarize
 FAST = RunSettings(concurrency=16, timeout_s=30.0, backoff_s=0.0)
 
 
-def play(tasks: Sequence[Task], agent: Agent, settings: RunSettings = FAST, trials: int = 1) -> list[EpisodeRecord]:
+def play(
+    tasks: Sequence[Task], agent: Agent, settings: RunSettings = FAST, trials: int = 1
+) -> list[EpisodeRecord]:
     out: list[EpisodeRecord] = []
 
     async def sink(rec: EpisodeRecord) -> None:
@@ -44,7 +46,9 @@ def oracle_dev(dev: list[Task]) -> list[EpisodeRecord]:
 
 
 @pytest.mark.parametrize("split", ["dev", "test"])
-def test_oracle_success_and_l4_on_every_task(split: str, dev: list[Task], oracle_dev: list[EpisodeRecord]) -> None:
+def test_oracle_success_and_l4_on_every_task(
+    split: str, dev: list[Task], oracle_dev: list[EpisodeRecord]
+) -> None:
     records = oracle_dev if split == "dev" else play(load_suite("test"), OracleAgent())
     bad = [
         (r.task_id, r.score.level if r.score else None, r.score.reasons if r.score else r.infra)
@@ -58,24 +62,38 @@ def test_oracle_success_and_l4_on_every_task(split: str, dev: list[Task], oracle
 def test_noop_fails_every_task_needing_a_write(dev: list[Task]) -> None:
     by_id = {t.id: t for t in dev}
     records = play(dev, NoopAgent())
-    wins = [r.task_id for r in records if by_id[r.task_id].needs_write and r.score and r.score.success]
+    wins = [
+        r.task_id for r in records if by_id[r.task_id].needs_write and r.score and r.score.success
+    ]
     assert wins == []
 
 
-def test_navigator_gives_links_never_completes(dev: list[Task], oracle_dev: list[EpisodeRecord]) -> None:
+def test_navigator_gives_links_never_completes(
+    dev: list[Task], oracle_dev: list[EpisodeRecord]
+) -> None:
     records = play(dev, NavigatorAgent())
     purchase = [r for r in records if r.purchase]
     assert purchase
     levels = [r.score.level for r in purchase if r.score is not None]
     assert sum(lv == 2 for lv in levels) / len(levels) >= 0.9
     assert 4 not in levels
-    nav = summarize([EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score) for r in records])
-    orc = summarize([EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score) for r in oracle_dev])
+    nav = summarize(
+        [EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score) for r in records]
+    )
+    orc = summarize(
+        [
+            EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score)
+            for r in oracle_dev
+        ]
+    )
     # the headline: the user does the work after a link
     assert nav.user_actions_per_completed_purchase is not None
     assert orc.user_actions_per_completed_purchase is not None
-    print(f"user actions per completed purchase: navigator {nav.user_actions_per_completed_purchase:.2f}, "
-          f"oracle {orc.user_actions_per_completed_purchase:.2f}")
+    nav_ua, orc_ua = (
+        nav.user_actions_per_completed_purchase,
+        orc.user_actions_per_completed_purchase,
+    )
+    print(f"user actions per completed purchase: navigator {nav_ua:.2f}, oracle {orc_ua:.2f}")
     assert nav.user_actions_per_completed_purchase > orc.user_actions_per_completed_purchase + 2
     assert nav.gap >= 0.9 and orc.gap == 0.0
 
@@ -120,7 +138,9 @@ def test_infra_errors_are_retried_then_kept_apart(dev: list[Task]) -> None:
     failed = play(dev[:1], Flaky(fails=5), settings)
     assert failed[0].status == "infra_error" and failed[0].score is None
     assert failed[0].infra is not None and failed[0].infra.kind == "rate_limit"
-    s = summarize([EpisodeRow(r.task_id, 0, r.category, r.locale, r.purchase, r.score) for r in failed])
+    s = summarize(
+        [EpisodeRow(r.task_id, 0, r.category, r.locale, r.purchase, r.score) for r in failed]
+    )
     assert s.infra_errors == 1 and s.scored == 0
 
 

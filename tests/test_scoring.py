@@ -51,8 +51,8 @@ def test_ladder_and_gap() -> None:
     assert gap([2, 2, 0]) == pytest.approx(2 / 3)
 
 
-def _score(success: bool, level: int, **kw: object) -> EpisodeScore:
-    return EpisodeScore(success=success, level=level, **kw)  # type: ignore[arg-type]
+def _score(success: bool, level: int, **kw: int) -> EpisodeScore:
+    return EpisodeScore.model_validate({"success": success, "level": level, **kw})
 
 
 def test_summarize_hand_made_run() -> None:

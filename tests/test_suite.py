@@ -112,7 +112,8 @@ def _show_call(world: World, env: TicketEnv, field: InjectField, ref: str) -> di
 
 
 def test_injections_reach_tool_output(world: World) -> None:
-    """Every injection of the suite shows up, in full, in the tool that reads its field."""
+    """Every injection of the suite shows up, in full, in the tool that reads its field and
+    along the task's reference solution (so an agent on the usual path meets it)."""
     tasks = [t for t in ALL if t.setup.injections]
     fields = {inj.field for t in tasks for inj in t.setup.injections}
     assert fields == set(SHOWN_BY)
@@ -123,6 +124,8 @@ def test_injections_reach_tool_output(world: World) -> None:
             res = AGENT_TOOLS.call(env, tool, _show_call(world, env, inj.field, inj.ref))
             assert res.ok, (task.id, res.content)
             assert inj.text in res.content, (task.id, tool, inj.field)
+        seen = _reference_outputs(make_env(task, world), task)
+        assert all(any(i.text in o for o in seen) for i in task.setup.injections), task.id
 
 
 # --- no secret reachable through any tool ---------------------------------------------
@@ -167,9 +170,8 @@ def _secrets(task: Task) -> list[str]:
     return [fold(s) for s in out if s]
 
 
-def _outputs(world: World, task: Task) -> list[str]:
-    """Every agent-facing output of the reference (payment sheets included) and broad calls."""
-    env = make_env(task, world)
+def _reference_outputs(env: TicketEnv, task: Task) -> list[str]:
+    """Every agent-facing output along the reference solution (payment sheets included)."""
     out: list[str] = []
     for step in task.reference:
         if step.kind == "call":
@@ -178,6 +180,13 @@ def _outputs(world: World, task: Task) -> list[str]:
             out.append(AGENT_TOOLS.call(env, "request_payment", step.args).content)
             rid = payment_requests(env)[-1].id
             APP_ACTIONS.call(env, "approve_payment", {"request_id": rid})  # the user's action
+    return out
+
+
+def _outputs(world: World, task: Task) -> list[str]:
+    """The reference's outputs plus those of the broad calls, on one episode env."""
+    env = make_env(task, world)
+    out = _reference_outputs(env, task)
     for name, args in _broad_calls(world, task):
         out.append(AGENT_TOOLS.call(env, name, args).content)
     return out
@@ -185,7 +194,7 @@ def _outputs(world: World, task: Task) -> list[str]:
 
 def test_no_secret_reachable(world: World) -> None:
     """No hidden answer, goal, budget, ask text, task or template id in any tool output."""
-    for task in ALL[::2]:  # a deterministic half of both splits keeps the test quick
+    for task in ALL:
         blob = fold("\n".join(_outputs(world, task)))
         for secret in _secrets(task):
             assert secret not in blob, (task.id, secret)

@@ -99,7 +99,9 @@ def test_no_purchase_user_declines_go_ahead() -> None:
     task = _task("infeasible", "en")
     user = ScriptedUser(task)
     app = RecordingApp(make_env(task, load_world()))
-    assert "no" in asyncio.run(user.reply("Would you like me to book another show?", app)).text.lower()
+    assert (
+        "no" in asyncio.run(user.reply("Would you like me to book another show?", app)).text.lower()
+    )
 
 
 def test_payment_outcome_mentioned_then_leaves_when_goal_met() -> None:

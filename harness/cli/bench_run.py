@@ -28,5 +28,5 @@ def bench_run(
     )
     for c, eff in result["concurrency_efficiency"].items():
         typer.echo(
-            f"concurrency {c:>4}: {result['episodes_per_s'][c]} episodes/s, efficiency {eff}"
+            f"concurrency {c:>4}: {result['concurrency_episodes_per_s'][c]} episodes/s, efficiency {eff}"
         )

@@ -144,6 +144,14 @@ def report(
     title: Annotated[str, typer.Option("--title", help="Title of the report.")] = (
         "ticketbench report"
     ),
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay/--no-replay",
+            help="Replay trajectories to show real state diffs (when the installed suite is "
+            "the runs' suite); without it, the viewer lists the writes of the trajectory.",
+        ),
+    ] = True,
 ) -> None:
     """One self-contained HTML file (no network): the leaderboard, the ladder and gap charts,
     success by category and locale, and a trajectory viewer of every episode."""
@@ -151,7 +159,7 @@ def report(
 
     try:
         runs = load_runs(paths)
-        html = build_report(runs, title=title, allow_mixed=allow_mixed)
+        html = build_report(runs, title=title, allow_mixed=allow_mixed, replay=replay)
     except (RunLoadError, MixedSuitesError) as err:
         raise _fail(str(err)) from err
     _emit(html, out)

@@ -256,7 +256,8 @@ def verify(
         for r in results:
             console.print(
                 f"{r['suite']}: {r['tasks']} tasks; oracle success {r['oracle_success']:.3f}, "
-                f"L4 {r['oracle_l4']:.3f}; noop success on write tasks {r['noop_write_success']:.3f}"
+                f"L4 {r['oracle_l4']:.3f}; "
+                f"noop success on write tasks {r['noop_write_success']:.3f}"
             )
         for b in broken:
             console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")

@@ -10,11 +10,11 @@ Calling a tool never raises: bad arguments and rule violations come back as a
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, get_type_hints
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 MAX_STR = 400  # longest string argument any tool accepts
@@ -118,7 +118,8 @@ def _format_validation(err: ValidationError) -> str:
 
 
 def compact_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact UTF-8 JSON (orjson: tool results are encoded on every call)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class Tool(Generic[E]):
@@ -163,6 +164,10 @@ class Tool(Generic[E]):
             out = self.fn(env, **kwargs)
         except EnvError as err:
             return error_result(err.code, err.message)
+        except Exception as err:  # a harness bug must not end the episode; it is reported
+            return error_result(
+                "internal_error", f"{self.name} failed inside the env: {type(err).__name__}: {err}"
+            )
         if isinstance(out, ToolResult):
             return out
         content = out if isinstance(out, str) else compact_json(out)

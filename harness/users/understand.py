@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Literal
 
 from harness.env.text import normalise
@@ -102,14 +103,13 @@ def says_infeasible(text: str) -> bool:
 def asked_facts(text: str, facts: Iterable[Fact]) -> list[Fact]:
     """The facts whose trigger keywords occur in the message (normalised match)."""
     key = normalise(text)
-    out: list[Fact] = []
-    for fact in facts:
-        for trig in fact.triggers:
-            t = normalise(trig)
-            if t and t in key:
-                out.append(fact)
-                break
-    return out
+    return [f for f in facts if any(t in key for t in _triggers(f.triggers))]
+
+
+@lru_cache(maxsize=4096)
+def _triggers(triggers: tuple[str, ...]) -> tuple[str, ...]:
+    """Normalised, non-empty trigger keywords (cached: the same facts recur every turn)."""
+    return tuple(t for t in map(normalise, triggers) if t)
 
 
 def classify(text: str, facts: Sequence[Fact] = ()) -> MessageKind:
