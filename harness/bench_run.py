@@ -54,7 +54,7 @@ class FakeModelAgent:
 
 async def _oracle_pass(
     tasks: Sequence[Task], concurrency: int
-) -> tuple[float, list[EpisodeRecord]]:
+) -> tuple[float, float, list[EpisodeRecord]]:
     world = load_world()
     kept: list[EpisodeRecord] = []
     settings = RunSettings(concurrency=concurrency, timeout_s=None)

@@ -128,8 +128,11 @@ async def play_episode(
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent
         error: str | None = None
         try:
-            async with asyncio.timeout(settings.timeout_s):
+            if settings.timeout_s is None:
                 await player.run(session)
+            else:
+                async with asyncio.timeout(settings.timeout_s):
+                    await player.run(session)
         except InfraError as err:
             if attempt <= settings.max_retries:
                 await asyncio.sleep(_backoff(settings, attempt, err))

@@ -68,10 +68,16 @@ def select_tasks(split: Split, selection: str | None) -> list[Task]:
 
 
 def user_factory(spec: str) -> UserFactory:
-    """The simulated user for `--user` (only `scripted` ships with the harness)."""
+    """The simulated user for `--user`: `scripted`, or what `agents.users.load_user(spec)`
+    builds (LLM-driven users, e.g. `openai:MODEL`; their payment gate stays `approves`)."""
     if spec == "scripted":
         return scripted_user
-    raise RunError(f"unknown user {spec!r}; available: scripted")
+    try:
+        from agents.users import load_user  # type: ignore[import-not-found, unused-ignore]
+    except ModuleNotFoundError as err:
+        raise RunError(f"unknown user {spec!r}; available: scripted") from err
+    factory: UserFactory = load_user(spec)
+    return factory
 
 
 def git_state() -> tuple[str | None, bool]:

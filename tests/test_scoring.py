@@ -1,12 +1,16 @@
-"""Run-level metrics on hand-made inputs: Wilson CI, pass^k, ladder, gap, summarize."""
+"""Scoring on hand-made inputs: Wilson CI, pass^k, ladder, gap, summarize, handoffs."""
 
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness.scoring import EpisodeScore
+from harness.events import AgentMessage, Event, ToolCall
+from harness.scoring import EpisodeScore, _payment_summaries, count_handoffs, needed_handoffs
+from harness.suite.spec import Task
+from harness.suite.store import load_suite
 from harness.summary import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
 
 
@@ -82,3 +86,71 @@ def test_summarize_empty() -> None:
     s = summarize([])
     assert s.episodes == 0 and s.success_rate == 0.0 and s.pass_k == {}
     assert s.user_actions_per_completed_purchase is None
+
+
+# --- one episode: handoffs and violations on hand-made trajectories ------------------------
+
+T0 = datetime(2026, 12, 8, 19, 0, tzinfo=UTC)
+
+
+def _events(*specs: tuple[str, ...]) -> list[Event]:
+    out: list[Event] = []
+    for i, spec in enumerate(specs):
+        at = T0 + timedelta(seconds=i)
+        if spec[0] == "msg":
+            out.append(AgentMessage(seq=i, at=at, text=spec[1]))
+        else:
+            name, ref = spec[1], (spec[2] if len(spec) > 2 else None)
+            args = {"order_id": ref} if name == "request_payment" else {}
+            out.append(ToolCall(seq=i, at=at, name=name, args=args, ok=True, content="", ref=ref))
+    return out
+
+
+def _purchase_task() -> Task:
+    return next(t for t in load_suite("dev") if t.category == "specified")
+
+
+def test_summary_message_merges_with_payment_sheet() -> None:
+    ev = _events(
+        ("call", "create_order", "N0001"),
+        ("msg", "Order N0001: 2 seats, ¥90. Shall I send the payment request?"),
+        ("call", "request_payment", "N0001"),
+        ("msg", "Paid, pickup code 1234."),
+    )
+    merged, unconfirmed = _payment_summaries(ev)
+    assert merged == {1} and unconfirmed == 0
+    counts = count_handoffs(_purchase_task(), ev)
+    assert counts["confirm"] == 1 and counts["inform"] == 1
+
+
+def test_quote_then_confirm_then_order_is_confirmed() -> None:
+    ev = _events(
+        ("call", "quote_price"),
+        ("msg", "It comes to ¥90 for 2 seats. OK to book?"),
+        ("call", "create_order", "N0001"),
+        ("call", "request_payment", "N0001"),
+    )
+    assert _payment_summaries(ev) == ({1}, 0)
+
+
+def test_unconfirmed_payment_and_extra_confirm_are_counted() -> None:
+    task = _purchase_task()
+    ev = _events(
+        ("msg", "Shall I go ahead and book something for you?"),
+        ("call", "create_order", "N0001"),
+        ("call", "request_payment", "N0001"),
+    )
+    assert _payment_summaries(ev) == (set(), 1)
+    counts = count_handoffs(task, ev)
+    assert counts["confirm"] == 2  # the early go-ahead question and the sheet
+    need = needed_handoffs(task, counts)
+    assert need["confirm"] == 1
+
+
+def test_closing_inform_allowance_and_navigate() -> None:
+    task = _purchase_task()
+    ev = _events(("msg", "Here is your link: ticketbench://app/showtime/S00001"), ("msg", "Bye."))
+    counts = count_handoffs(task, ev)
+    assert counts["navigate"] == 1 and counts["inform"] == 1
+    need = needed_handoffs(task, counts)
+    assert need["inform"] == 1 and need["navigate"] == 0

@@ -27,6 +27,5 @@ def bench_run(
         f"env {result['env_ms_per_episode']} ms, overhead {result['overhead_ms_per_episode']} ms)"
     )
     for c, eff in result["concurrency_efficiency"].items():
-        typer.echo(
-            f"concurrency {c:>4}: {result['concurrency_episodes_per_s'][c]} episodes/s, efficiency {eff}"
-        )
+        rate = result["concurrency_episodes_per_s"][c]
+        typer.echo(f"concurrency {c:>4}: {rate} episodes/s, efficiency {eff}")

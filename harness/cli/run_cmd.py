@@ -12,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from agents.registry import ConfigError
 from harness.cli.run_views import summary_table
-from harness.records import EpisodeRecord
+from harness.records import EpisodeRecord, finished_keys, read_header
 from harness.runner import Progress as RunProgress
 from harness.runs import RunError, RunResult, regrade, resume, start_run, summarize_run
 from harness.settings import RunSettings
@@ -148,9 +149,13 @@ def run(
     """Run an agent over the suite and print its scores; with no --agent, the baselines."""
     try:
         if resume_dir is not None:
+            header = read_header(resume_dir)
+            left = len(header.suite.task_ids) * header.settings.trials
+            left -= len(finished_keys(resume_dir))
             result = asyncio.run(
-                _with_progress("resume", 0, lambda p: resume(resume_dir, progress=p))
+                _with_progress("resume", left, lambda p: resume(resume_dir, progress=p))
             )
+
             _finish([("resumed", result)], as_json)
             return
         settings = RunSettings(
@@ -173,7 +178,7 @@ def run(
             return
         result = _play(agent, split, settings, tasks, out, user, options)
         _finish([(agent, result)], as_json)
-    except RunError as err:
+    except (RunError, ConfigError) as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
 

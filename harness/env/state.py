@@ -93,25 +93,25 @@ class TicketEnv:
 
     # --- typed accessors --------------------------------------------------------
     def user(self) -> User:
-        u = self.store.table("users").get(self.user_id)
+        u: User | None = self.store.table("users").get(self.user_id)
         assert u is not None
-        return u  # type: ignore[no-any-return]
+        return u
 
     def put_user(self, user: User) -> None:
         self.store.table("users").set(user.id, user)
 
     def movie(self, movie_id: str) -> Movie | None:
         """A movie as this episode sees it (task setup may have overridden text)."""
-        return self.store.table("movies").get(movie_id)  # type: ignore[no-any-return]
+        return self.store.table("movies").get(movie_id)
 
     def cinema(self, cinema_id: str) -> Cinema | None:
-        return self.store.table("cinemas").get(cinema_id)  # type: ignore[no-any-return]
+        return self.store.table("cinemas").get(cinema_id)
 
     def event(self, event_id: str) -> LiveEvent | None:
-        return self.store.table("events").get(event_id)  # type: ignore[no-any-return]
+        return self.store.table("events").get(event_id)
 
     def order(self, order_id: str) -> Order | None:
-        return self.store.table("orders").get(order_id)  # type: ignore[no-any-return]
+        return self.store.table("orders").get(order_id)
 
     def put_order(self, order: Order) -> None:
         self.store.table("orders").set(order.id, order)
@@ -137,26 +137,26 @@ class TicketEnv:
 
     def taken_seats(self, showtime_id: str) -> Mapping[str, str]:
         """Seats held or bought during the seed or episode: seat id -> order id."""
-        return self.store.table("seats").get(showtime_id) or _EMPTY  # type: ignore[no-any-return]
+        return self.store.table("seats").get(showtime_id) or _EMPTY
 
     def set_taken_seats(self, showtime_id: str, taken: Mapping[str, str]) -> None:
         self._set_or_clear("seats", showtime_id, MappingProxyType(dict(taken)), not taken)
 
     def zone_taken(self, session_id: str, zone_id: str) -> int:
-        return self.store.table("zones").get(f"{session_id}|{zone_id}") or 0  # type: ignore[no-any-return]
+        return self.store.table("zones").get(f"{session_id}|{zone_id}") or 0
 
     def set_zone_taken(self, session_id: str, zone_id: str, n: int) -> None:
         self._set_or_clear("zones", f"{session_id}|{zone_id}", n, n == 0)
 
     def event_seats_taken(self, session_id: str, zone_id: str) -> Mapping[str, str]:
-        return self.store.table("event_seats").get(f"{session_id}|{zone_id}") or _EMPTY  # type: ignore[no-any-return]
+        return self.store.table("event_seats").get(f"{session_id}|{zone_id}") or _EMPTY
 
     def set_event_seats_taken(self, session_id: str, zone_id: str, taken: Mapping[str, str]) -> None:
         key = f"{session_id}|{zone_id}"
         self._set_or_clear("event_seats", key, MappingProxyType(dict(taken)), not taken)
 
     def id_orders(self, session_id: str, id_number: str) -> tuple[str, ...]:
-        return self.store.table("ids").get(f"{session_id}|{id_number}") or ()  # type: ignore[no-any-return]
+        return self.store.table("ids").get(f"{session_id}|{id_number}") or ()
 
     def set_id_orders(self, session_id: str, id_number: str, orders: tuple[str, ...]) -> None:
         self._set_or_clear("ids", f"{session_id}|{id_number}", orders, not orders)

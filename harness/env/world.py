@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +26,14 @@ from harness.env.models import (
 )
 
 WORLD_VERSION = "v1"
-T = TypeVar("T", bound=BaseModel)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_HasId)
 
 
 class WorldData(BaseModel):

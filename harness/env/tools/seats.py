@@ -45,7 +45,7 @@ def _side_by_side(sm: seatmap.SeatMap, seats: list[str]) -> bool:
 
 @AGENT_TOOLS.tool
 def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
-    """The seat map of a showtime as a compact text grid, with a header line.
+    """The seat map of a showtime as a compact text grid, with a header (and the cinema notice).
 
     The header names movie, cinema, hall, local start, format, language, the price per seat
     type, free seats and whether online sales are open. The grid has one line per row
@@ -59,6 +59,10 @@ def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
     """
     header = showtime_header(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
+    # Real apps show the cinema's notice on the seat screen, so agents see it here too.
+    notice = c.cinema(env, c.showtime(env, showtime_id).cinema_id).notice
+    if notice:
+        header += f"\ncinema notice: {notice}"
     return header + "\n" + seatmap.render_grid(sm, unavailable)
 
 
