@@ -134,3 +134,26 @@ def test_wrong_link_is_not_bought() -> None:
     out = finish_in_app(task, app, f"ticketbench://app/showtime/{other.id}")
     assert not out.paid and app.actions == ["open_link"]
     assert not finish_in_app(task, app, "https://example.com/x").paid
+
+
+def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None:
+    """A real agent may link a different optimum than the reference; the user still buys."""
+    from harness.suite.checker import check
+
+    def alternative(t: Task) -> str | None:
+        if len(t.goal.orders) != 1 or t.goal.orders[0].kind != "movie":
+            return None
+        spec = t.goal.orders[0]
+        if spec.seats.exact or spec.seat_types:
+            return None
+        ref = {s.args.get("showtime_id") for s in t.reference if s.tool == "create_order"}
+        return next((s for s in spec.showtime_ids if s not in ref), None)
+
+    task, target = next((t, alt) for t in load_suite("dev") if (alt := alternative(t)) is not None)
+    env = make_env(task, load_world())
+    app = RecordingApp(env)
+    out = finish_in_app(task, app, f"ticketbench://app/showtime/{target}")
+    assert out.paid, out.why
+    assert "smart_pick_seats" in app.actions
+    result = check(task, env, ["ok"] + [s.text for s in task.reference if s.kind == "say"])
+    assert result.state_ok, result.reasons

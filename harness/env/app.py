@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from harness.env import orders
 from harness.env.links import parse_link
 from harness.env.models import Order
-from harness.env.seatmap import render_grid
+from harness.env.recommend import Preference
+from harness.env.seatmap import recommend_seats, render_grid
 from harness.env.state import PaymentRequest, TicketEnv
 from harness.env.toolkit import EnvError, ToolRegistry
 from harness.env.tools import _common as c
@@ -109,6 +110,30 @@ def open_link(env: TicketEnv, url: Annotated[str, Field(max_length=600)]) -> dic
     out = _save(env, k)
     out["screen"] = get_event(env, ev.id)
     return out
+
+
+@APP_ACTIONS.tool
+def smart_pick_seats(
+    env: TicketEnv,
+    showtime_id: c.Id,
+    count: Annotated[int, Field(ge=1, le=c.MAX_MOVIE_SEATS)],
+    preference: Preference = "centre",
+    rows: Annotated[list[int], Field(max_length=30)] | None = None,
+) -> dict[str, Any]:
+    """The app's smart seat picker: selects the best free seats for `count` people.
+
+    Args:
+        showtime_id: The showtime on screen.
+        count: Number of seats.
+        preference: centre, aisle, front, back, together, couple or wheelchair.
+        rows: Only seats in these rows (1 = front), if given.
+    """
+    sm, unavailable = orders.seat_availability(env, c.showtime(env, showtime_id).id)
+    allowed = set(rows or ())
+    for option in recommend_seats(sm, unavailable, count, preference, limit=12):
+        if not allowed or all(sm.seats[s].row in allowed for s in option):
+            return pick_seats(env, showtime_id, option)
+    raise EnvError("no_seats", f"no {count} free seats fit ({preference}, rows {sorted(allowed)})")
 
 
 @APP_ACTIONS.tool

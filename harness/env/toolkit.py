@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 MAX_STR = 400  # longest string argument any tool accepts
 E = TypeVar("E")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ToolError(BaseModel):
@@ -185,7 +186,7 @@ class ToolRegistry(Generic[E]):
     def __init__(self) -> None:
         self._tools: dict[str, Tool[E]] = {}
 
-    def tool(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def tool(self, fn: F) -> F:
         t: Tool[E] = Tool(fn)
         if t.name in self._tools:
             raise ValueError(f"tool {t.name} registered twice")

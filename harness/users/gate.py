@@ -65,6 +65,24 @@ def _spec_for(task: Task, target: str) -> OrderSpec | None:
     return None
 
 
+def _smart_pick_args(showtime_id: str, spec: OrderSpec) -> dict[str, Any]:
+    """Smart-picker arguments that express the goal's seat wishes."""
+    rule = spec.seats
+    pref = "together" if rule.together else "aisle" if rule.aisle else "centre"
+    args: dict[str, Any] = {"showtime_id": showtime_id, "count": spec.count, "preference": pref}
+    if rule.rows:
+        args["rows"] = list(rule.rows)
+    return args
+
+
+def _usual_method(task: Task) -> str | None:
+    """The payment method the user pays with elsewhere in the task (their habit)."""
+    for step in task.reference:
+        if step.kind == "pay" and step.args.get("payment_method_id"):
+            return str(step.args["payment_method_id"])
+    return None
+
+
 def finish_in_app(task: Task, app: App, url: str) -> AppOutcome:
     """Follow a deep link and buy in the app if what it leads to is what the user wants."""
     try:
@@ -80,12 +98,16 @@ def finish_in_app(task: Task, app: App, url: str) -> AppOutcome:
     ref, ref_method = _reference_order(task, link.target_id)
     if link.kind == "showtime":
         seats = list(ref.get("seats") or spec.seats.exact)
-        if not seats:
-            return AppOutcome(False, "I could not choose seats myself")
-        if sorted(link.seats) != sorted(seats):
+        if seats and sorted(link.seats) != sorted(seats):
             r = app.act("pick_seats", {"showtime_id": link.target_id, "seats": seats})
             if not r.ok:
                 return AppOutcome(False, "I could not pick the seats I wanted")
+        elif not seats and len(link.seats) != spec.count:
+            # No particular seats in mind (e.g. another acceptable showtime than the
+            # reference's): use the app's smart picker the way a person would.
+            r = app.act("smart_pick_seats", _smart_pick_args(link.target_id, spec))
+            if not r.ok:
+                return AppOutcome(False, "I could not find seats I like")
         card = ref.get("card_id", spec.card_id)
         if card:
             app.act("pick_card", {"card_id": card})
@@ -108,7 +130,11 @@ def finish_in_app(task: Task, app: App, url: str) -> AppOutcome:
     if not sub.ok or not isinstance(sub.data, Mapping):
         return AppOutcome(False, "the app would not take my order")
     sheet = dict(sub.data["sheet"])
-    method = ref_method or (spec.payment_method_ids[0] if spec.payment_method_ids else None)
+    method = (
+        ref_method
+        or (spec.payment_method_ids[0] if spec.payment_method_ids else None)
+        or _usual_method(task)
+    )
     if method is None:
         return AppOutcome(False, "I do not know how to pay for this")
     sheet["payment_method_id"] = method
