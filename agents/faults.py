@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-from harness.protocol import InfraError
+from harness.protocol import NON_RETRYABLE_KINDS, InfraError
 
 __all__ = [
     "NON_RETRYABLE_KINDS",
@@ -27,8 +27,8 @@ __all__ = [
     "report_fault",
 ]
 
-# Retrying these cannot help: the same request will fail the same way.
-NON_RETRYABLE_KINDS = frozenset({"context_overflow", "auth", "bad_request"})
+# NON_RETRYABLE_KINDS (re-exported): retrying these cannot help. It lives in harness.protocol
+# next to InfraError so that the runner can honour it without importing agents.
 
 _OVERFLOW_MARKERS = (
     "context_length_exceeded",

@@ -136,6 +136,7 @@ class LLMAgentBase:
             output_tokens=output_tokens,
             cached_tokens=cached_tokens,
             cost_usd=cost,
+            from_cache=from_cache,
         )
 
 

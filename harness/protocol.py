@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict
 
 from harness.env.toolkit import ToolResult, ToolSpec
 
-__all__ = ["Agent", "InfraError", "Session", "ToolResult", "ToolSpec", "Usage"]
+__all__ = [
+    "NON_RETRYABLE_KINDS",
+    "Agent",
+    "InfraError",
+    "Session",
+    "ToolResult",
+    "ToolSpec",
+    "Usage",
+]
 
 
 class Usage(BaseModel):
@@ -26,14 +34,22 @@ class Usage(BaseModel):
     output_tokens: int = 0
     cached_tokens: int = 0
     cost_usd: float = 0.0
+    from_cache: bool = False  # replayed from the response cache: no request made, cost 0
+
+
+# Infrastructure errors that a retry cannot fix (the same request fails the same way): the
+# runner records them at once instead of backing off. `replay_missing`: a replay has no
+# recording for the episode.
+NON_RETRYABLE_KINDS = frozenset({"context_overflow", "auth", "bad_request", "replay_missing"})
 
 
 class InfraError(Exception):
     """A failure of the infrastructure (API down, rate limited, timed out), not of the agent.
 
-    Episodes ending in an InfraError are retried by the runner and kept out of scores.
-    `kind` is one of: rate_limit, server_error, timeout, connection, context_overflow,
-    auth, bad_request, other.
+    Episodes ending in an InfraError are retried by the runner (unless `kind` is in
+    `NON_RETRYABLE_KINDS`) and kept out of scores. `kind` is one of: rate_limit,
+    server_error, timeout, connection, context_overflow, auth, bad_request,
+    replay_missing, other.
     """
 
     def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:

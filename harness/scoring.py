@@ -35,7 +35,6 @@ Definitions (see DESIGN.md "Scoring"):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +49,7 @@ from harness.env.toolkit import EnvError
 from harness.events import AgentMessage, Event, LimitHit, ToolCall, UserAction, construct
 from harness.suite.checker import check, order_problems
 from harness.suite.spec import HandoffKind, OrderSpec, Task
-from harness.suite.textmatch import fold
+from harness.suite.textmatch import clock_mentions, fold
 from harness.users.understand import asked_facts, classify, find_links
 
 CompletedBy = Literal["agent", "user", "none"]
@@ -90,7 +89,6 @@ class EpisodeScore(BaseModel):
 
 
 _TZ = ZoneInfo("Asia/Shanghai")
-_CLOCK = re.compile(r"(?<!\d)\d{2}:\d{2}(?!\d)")
 
 
 def _local(dt: datetime, fmt: str) -> str:
@@ -280,7 +278,7 @@ def _named(env: TicketEnv, spec: OrderSpec, folded: Sequence[str]) -> bool:
     for text in folded:
         if any(i in text for i in names.ids):
             return True
-        for clock in _CLOCK.findall(text):  # few messages carry a time: check those only
+        for clock in clock_mentions(text):  # few messages carry a time: check those only
             if any(n in text for n in names.by_clock.get(clock, ())):
                 return True
     return False
