@@ -20,7 +20,10 @@ suite (`category`, `locale`, `template`, `outcome`, `purchase`: the task expects
 calls, user app actions, limits, the user leaving, each with its simulated time `at`);
 `final_digest` (hash of the env's end state: `regrade` replays the events on a fresh env and
 must reach the same digest); `score` (`harness.scoring.EpisodeScore`, None for infra
-errors); `infra` (the infrastructure error, if any); `usage` (model calls and tokens);
+errors); `infra` (the infrastructure error, if any); `usage` (model calls and tokens of the
+agent; `usage.user`: those of an LLM-driven user, kept apart, None for the scripted user);
+`faults` (agent-side faults by kind: malformed tool calls, refusals, empty completions ...)
+and `fault_notes` (the first few, with details);
 `timing` (the only wall-clock fields: `started_at`, `wall_s`). Two runs with the same
 settings produce identical lines apart from `timing`.
 
@@ -88,6 +91,16 @@ class InfraInfo(BaseModel):
     attempts: int
 
 
+class UserUsage(BaseModel):
+    """Model use of an LLM-driven user in one episode (not the agent's cost)."""
+
+    model: str = ""
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class EpisodeUsage(BaseModel):
     """Model use of one episode, as the agent reported it through `record_usage`."""
 
@@ -97,6 +110,7 @@ class EpisodeUsage(BaseModel):
     output_tokens: int = 0
     cached_tokens: int = 0
     cost_usd: float = 0.0
+    user: UserUsage | None = None
 
 
 class Timing(BaseModel):
@@ -125,6 +139,8 @@ class EpisodeRecord(BaseModel):
     score: EpisodeScore | None = None
     infra: InfraInfo | None = None
     usage: EpisodeUsage = EpisodeUsage()
+    faults: dict[str, int] = {}
+    fault_notes: list[str] = []
     timing: Timing
 
     @property

@@ -5,7 +5,8 @@ user and an `EpisodeSession`, then `await agent.run(session)`. Rules:
 - concurrency: `settings.concurrency` workers take (task, trial) jobs in order;
 - timeout: `settings.timeout_s` of wall time per episode (hard; the agent is cancelled and
   the episode is scored on the state it reached, with an agent error "timeout");
-- retries: only an `InfraError` restarts an episode from scratch, after an exponential
+- retries: only an `InfraError` restarts an episode from scratch (never one of the
+  `NON_RETRYABLE_KINDS`: auth, bad request, context overflow ...), after an exponential
   backoff (`backoff_s * 2**(attempt-1)`, at least the error's `retry_after`, at most 60 s);
   after `max_retries` retries the episode is recorded as `infra_error` and kept out of
   scores. Any other exception is the agent's failure and is scored;
@@ -33,8 +34,8 @@ from typing import Protocol, runtime_checkable
 from harness.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
 from harness.env.world import World
 from harness.events import construct
-from harness.protocol import Agent, InfraError
-from harness.records import EpisodeRecord, EpisodeUsage, InfraInfo, Timing
+from harness.protocol import NON_RETRYABLE_KINDS, Agent, InfraError, Usage
+from harness.records import EpisodeRecord, EpisodeUsage, InfraInfo, Timing, UserUsage
 from harness.scoring import score_episode
 from harness.session import EpisodeSession, Limits, Pace
 from harness.settings import RunSettings
@@ -134,7 +135,7 @@ async def play_episode(
                 async with asyncio.timeout(settings.timeout_s):
                     await player.run(session)
         except InfraError as err:
-            if attempt <= settings.max_retries:
+            if attempt <= settings.max_retries and err.kind not in NON_RETRYABLE_KINDS:
                 await asyncio.sleep(_backoff(settings, attempt, err))
                 continue
             return _infra_record(task, trial, seed, attempt, err, started, wall0)
@@ -171,9 +172,25 @@ async def play_episode(
                 output_tokens=usage.output_tokens,
                 cached_tokens=usage.cached_tokens,
                 cost_usd=usage.cost_usd,
+                user=_user_usage(traj.user_usage, traj.user_model_calls),
             ),
+            faults=traj.faults,
+            fault_notes=list(traj.fault_notes),
             timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
         )
+
+
+def _user_usage(usage: Usage | None, calls: int) -> UserUsage | None:
+    if usage is None:
+        return None
+    return construct(
+        UserUsage,
+        model=usage.model,
+        model_calls=calls,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cost_usd=usage.cost_usd,
+    )
 
 
 def _task_fields(task: Task, trial: int, seed: int) -> dict[str, object]:
@@ -209,6 +226,8 @@ def _infra_record(
         score=None,
         infra=InfraInfo(kind=err.kind, message=err.message, attempts=attempts),
         usage=EpisodeUsage(),
+        faults={},
+        fault_notes=[],
         timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
     )
 
@@ -269,6 +288,8 @@ async def run_episodes(
             state.input_tokens += rec.usage.input_tokens
             state.output_tokens += rec.usage.output_tokens
             state.cost_usd += rec.usage.cost_usd
+            if rec.usage.user is not None:  # the cost limit covers the simulated user too
+                state.cost_usd += rec.usage.user.cost_usd
             # The sink writes the line now (so a killed process keeps it); waiting for its
             # fsync is left to a task so the worker moves on to the next episode at once.
             job = asyncio.ensure_future(durable(rec, sink(rec)))
@@ -276,11 +297,22 @@ async def run_episodes(
             job.add_done_callback(syncing.discard)
 
     workers = min(settings.concurrency, len(jobs))
-    with _gc_tuned():
-        if workers == 1:
-            await worker()
-        elif workers > 1:
-            await asyncio.gather(*(worker() for _ in range(workers)))
-        if syncing:
-            await asyncio.gather(*syncing)  # every record on disk before the run returns
+    try:
+        with _gc_tuned():
+            if workers == 1:
+                await worker()
+            elif workers > 1:
+                await asyncio.gather(*(worker() for _ in range(workers)))
+            if syncing:
+                await asyncio.gather(*syncing)  # every record on disk before the run returns
+    finally:
+        await _aclose(agent)
+        await _aclose(users)  # an LLM-driven user's factory holds HTTP clients too
     return state
+
+
+async def _aclose(owner: object) -> None:
+    """Close an agent's or user factory's resources (HTTP clients) after the last episode."""
+    aclose = getattr(owner, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +52,7 @@ PaymentGate = Callable[[App, str], tuple[bool, str]]
 SheetFn = Callable[[TicketEnv, str], dict[str, Any]]
 
 PAYMENT_TOOL = "request_payment"
+MAX_FAULT_NOTES = 20  # details kept per episode; the counts are always complete
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,10 @@ class Trajectory:
     left: LeaveReason | None
     usage: Usage
     model_calls: int
+    faults: dict[str, int] = field(default_factory=dict)  # agent-side faults by kind
+    fault_notes: tuple[str, ...] = ()  # "kind: detail" of the first MAX_FAULT_NOTES faults
+    user_usage: Usage | None = None  # model use of an LLM-driven user (None: scripted)
+    user_model_calls: int = 0
 
 
 def _ref_of(data: Any) -> str | None:
@@ -173,6 +178,10 @@ class EpisodeSession:
         self._in_tok = self._out_tok = self._cached_tok = self._model_calls = 0
         self._cost = 0.0
         self._model = ""
+        self._faults: dict[str, int] = {}
+        self._fault_notes: list[str] = []
+        self._user_usage: Usage | None = None
+        self._user_calls = 0
         self._opening = user.opening
         self._add(
             construct(
@@ -255,6 +264,8 @@ class EpisodeSession:
         )
         env.advance(self._pace.user_turn_s)
         reply = await self._user.reply(text, self._app)
+        if reply.usage is not None:
+            self._add_user_usage(reply.usage)
         self._add(
             construct(
                 UserMessage,
@@ -289,6 +300,29 @@ class EpisodeSession:
         if usage.model:
             self._model = usage.model
 
+    def record_fault(self, kind: str, detail: str) -> None:
+        """Count an agent-side fault (malformed output, refusal, empty completion ...).
+
+        Implements `agents.faults.FaultSink`: the counts land in the episode record.
+        """
+        self._faults[kind] = self._faults.get(kind, 0) + 1
+        if len(self._fault_notes) < MAX_FAULT_NOTES:
+            self._fault_notes.append(f"{kind}: {detail}"[:300])
+
+    def _add_user_usage(self, usage: Usage) -> None:
+        """Model use of an LLM-driven user: kept apart from the agent's tokens and cost."""
+        prev = self._user_usage
+        self._user_calls += 1
+        self._user_usage = construct(
+            Usage,
+            model=usage.model or (prev.model if prev else ""),
+            input_tokens=(prev.input_tokens if prev else 0) + usage.input_tokens,
+            output_tokens=(prev.output_tokens if prev else 0) + usage.output_tokens,
+            cached_tokens=(prev.cached_tokens if prev else 0) + usage.cached_tokens,
+            cost_usd=(prev.cost_usd if prev else 0.0) + usage.cost_usd,
+            from_cache=False,
+        )
+
     # --- for the runner ---------------------------------------------------------------
     def trajectory(self) -> Trajectory:
         """The episode as recorded so far (the runner calls this once the agent returns)."""
@@ -309,8 +343,13 @@ class EpisodeSession:
                 output_tokens=self._out_tok,
                 cached_tokens=self._cached_tok,
                 cost_usd=self._cost,
+                from_cache=False,
             ),
             model_calls=self._model_calls,
+            faults=dict(self._faults),
+            fault_notes=tuple(self._fault_notes),
+            user_usage=self._user_usage,
+            user_model_calls=self._user_calls,
         )
 
     # --- internals --------------------------------------------------------------------

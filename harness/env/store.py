@@ -125,8 +125,11 @@ class Store:
             for key in sorted(t.changed_keys()):
                 after = t.get(key)
                 before = t.start_value(key)
-                if _plain(after) != _plain(before):
-                    out.append(Change(table=name, key=key, before=before, after=after))
+                # Values of one key keep their type (frozen models, mapping proxies,
+                # tuples), so plain equality is exact and far cheaper than a JSON dump.
+                if after is before or after == before:
+                    continue
+                out.append(Change.model_construct(table=name, key=key, before=before, after=after))
         return out
 
     def digest(self) -> str:

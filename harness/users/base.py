@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from harness.env.toolkit import ToolResult
 from harness.events import LeaveReason
+from harness.protocol import Usage
 
 
 class App(Protocol):
@@ -39,13 +40,15 @@ class Reply:
 
     `intent` is how the user read the message (clarify / confirm / navigate / inform);
     `slots` the knowledge slots it answered; `leave` set means the user leaves after
-    this reply (its text is still delivered).
+    this reply (its text is still delivered); `usage` is the model use of an LLM-driven
+    user for this reply (the session records it apart from the agent's).
     """
 
     text: str
     intent: str = ""
     slots: tuple[str, ...] = ()
     leave: LeaveReason | None = None
+    usage: Usage | None = None
 
 
 class User(Protocol):
