@@ -302,11 +302,10 @@ def check(run: Run, base: Baseline, max_drop: float = 0.0) -> Verdict:
     infra = sum(e.status != "ok" for e in run.episodes)
     if infra:
         v.notes.append(f"{infra} infra-error episode(s) excluded from the comparison.")
-    if run.header.agent.get("spec") != base.agent.get("spec"):
-        v.notes.append(
-            f"agent differs: run `{run.header.agent.get('spec')}`, "
-            f"baseline `{base.agent.get('spec')}`."
-        )
+    spec = str(run.header.agent.get("spec", ""))
+    replays_base = spec.startswith("replay:") and Path(spec[7:]).name == base.run_id
+    if spec != base.agent.get("spec") and not replays_base:
+        v.notes.append(f"agent differs: run `{spec}`, baseline `{base.agent.get('spec')}`.")
     if any(m.regressed for m in v.metrics) or v.flipped:
         v.code = 1
     return v

@@ -151,7 +151,9 @@ class TicketEnv:
     def event_seats_taken(self, session_id: str, zone_id: str) -> Mapping[str, str]:
         return self.store.table("event_seats").get(f"{session_id}|{zone_id}") or _EMPTY
 
-    def set_event_seats_taken(self, session_id: str, zone_id: str, taken: Mapping[str, str]) -> None:
+    def set_event_seats_taken(
+        self, session_id: str, zone_id: str, taken: Mapping[str, str]
+    ) -> None:
         key = f"{session_id}|{zone_id}"
         self._set_or_clear("event_seats", key, MappingProxyType(dict(taken)), not taken)
 
