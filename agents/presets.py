@@ -184,5 +184,5 @@ def resolve_api_key(config: AgentConfig) -> str:
         return preset.default_key if preset else "EMPTY"
     raise ConfigError(
         f"{config.preset}:{config.model} needs an API key: set the environment variable "
-        f"{env or '(none configured)'} (or pass --api-key-env NAME)"
+        f"{env or '(none configured)'} (or read another one with --agent-opt api_key_env=NAME)"
     )

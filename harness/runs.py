@@ -67,17 +67,26 @@ def select_tasks(split: Split, selection: str | None) -> list[Task]:
     return out
 
 
-def user_factory(spec: str) -> UserFactory:
-    """The simulated user for `--user`: `scripted`, or what `agents.users.load_user(spec)`
-    builds (LLM-driven users, e.g. `openai:MODEL`; their payment gate stays `approves`)."""
+def user_factory(spec: str, options: dict[str, Any] | None = None) -> UserFactory:
+    """The simulated user for `--user`: `scripted`, or an LLM-driven user `PRESET:MODEL`
+    (`harness.users.llm.load_user`; its payment gate stays deterministic). A bad spec or a
+    missing API key raises before any episode runs."""
     if spec == "scripted":
         return scripted_user
-    try:
-        from agents.users import load_user  # type: ignore[import-not-found, unused-ignore]
-    except ModuleNotFoundError as err:
-        raise RunError(f"unknown user {spec!r}; available: scripted") from err
-    factory: UserFactory = load_user(spec)
-    return factory
+    if ":" not in spec:
+        raise RunError(f"unknown user {spec!r}; use scripted or PRESET:MODEL (e.g. openai:gpt-4.1)")
+    from harness.users.llm import load_user  # lazily: the scripted path loads no SDK
+
+    return load_user(spec, **(options or {}))
+
+
+def describe_user(users: UserFactory, spec: str, settings: RunSettings) -> dict[str, Any]:
+    """What the run header records about the user (no secrets)."""
+    info: dict[str, Any] = {"spec": spec, "patience": settings.patience}
+    describe = getattr(users, "describe", None)
+    if callable(describe):
+        info.update(describe())
+    return info
 
 
 def git_state() -> tuple[str | None, bool]:
@@ -145,6 +154,7 @@ async def start_run(
     selection: str | None = None,
     out: Path | None = None,
     user_spec: str = "scripted",
+    user_options: dict[str, Any] | None = None,
     agent_options: dict[str, Any] | None = None,
     agent: Agent | None = None,
     progress: ProgressFn | None = None,
@@ -152,7 +162,8 @@ async def start_run(
     """Create a run directory and play it; `out` is the run directory itself if given."""
     options = dict(agent_options or {})
     agent = agent if agent is not None else load_agent(agent_spec, **options)
-    users = user_factory(user_spec)
+    user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
+    users = user_factory(user_spec, user_opts)
     tasks = select_tasks(split, selection)
     run_dir = out if out is not None else new_run_dir(None, agent_spec)
     if (run_dir / "header.json").exists():
@@ -173,7 +184,10 @@ async def start_run(
         world_version=WORLD_VERSION,
         agent=describe_agent(agent, agent_spec),
         agent_options=options,
-        user={"spec": user_spec, "patience": settings.patience},
+        user={
+            **describe_user(users, user_spec, settings),
+            **({"options": user_opts} if user_opts else {}),
+        },
         settings=settings,
     )
     write_header(run_dir, header)
@@ -204,7 +218,10 @@ async def resume(
     spec = str(header.agent.get("spec", ""))
     options = dict(header.agent_options)
     agent = agent if agent is not None else load_agent(spec, **options)
-    users = user_factory(str(header.user.get("spec", "scripted")))
+    user_opts = header.user.get("options")
+    users = user_factory(
+        str(header.user.get("spec", "scripted")), user_opts if isinstance(user_opts, dict) else {}
+    )
     return await _execute(run_dir, tasks, agent, header.settings, users, load_world(), progress)
 
 

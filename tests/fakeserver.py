@@ -84,6 +84,12 @@ class FakeServer:
         with self._lock:
             self._scripts[path].extend(replies)
 
+    def clear(self) -> None:
+        """Drop every queued reply and reset the unscripted count (between tests)."""
+        with self._lock:
+            self._scripts.clear()
+            self.unscripted = 0
+
     def count(self, path: str | None = None) -> int:
         """How many requests arrived (for `path`, or in total)."""
         with self._lock:

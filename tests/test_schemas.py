@@ -22,8 +22,8 @@ PUBLIC_TOOLS = {
     "exchange_order", "request_payment", "booking_link", "transfer_to_human",
 }  # fmt: skip
 APP_NAMES = {
-    "open_link", "pick_seats", "pick_tickets", "pick_coupon", "pick_card", "submit_order",
-    "approve_payment", "decline_payment", "pay_order",
+    "open_link", "smart_pick_seats", "pick_seats", "pick_tickets", "pick_coupon",
+    "pick_card", "submit_order", "approve_payment", "decline_payment", "pay_order",
 }  # fmt: skip
 
 

@@ -140,7 +140,17 @@ def test_events_are_complete_models() -> None:
     assert a == AgentMessage.model_construct(seq=1, at=task.now, text="x")
 
 
-_PUBLIC = {"tools", "policy", "opening", "call", "say", "record_usage", "done", "trajectory"}
+_PUBLIC = {
+    "tools",
+    "policy",
+    "opening",
+    "call",
+    "say",
+    "record_usage",
+    "record_fault",
+    "done",
+    "trajectory",
+}
 
 
 def test_no_ground_truth_on_public_surface() -> None:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from agents.presets import PRESETS
 from agents.registry import ConfigError
 from harness.cli.run_views import summary_table
 from harness.records import EpisodeRecord, finished_keys, read_header
@@ -30,12 +31,14 @@ def _split(name: str) -> Split:
     return "dev" if name == "dev" else "test"
 
 
-def _options(pairs: list[str] | None, base_url: str | None) -> dict[str, Any]:
+def _options(
+    pairs: list[str] | None, base_url: str | None, flag: str = "--agent-opt"
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs or []:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
-            raise typer.BadParameter(f"--agent-opt wants KEY=VALUE, got {pair!r}")
+            raise typer.BadParameter(f"{flag} wants KEY=VALUE, got {pair!r}")
         try:
             out[key.strip()] = json.loads(raw)
         except ValueError:
@@ -75,6 +78,7 @@ def _play(
     out: Path | None,
     user: str,
     options: dict[str, Any],
+    user_options: dict[str, Any] | None = None,
 ) -> RunResult:
     from harness.runs import select_tasks
 
@@ -88,6 +92,7 @@ def _play(
             selection=tasks,
             out=out,
             user_spec=user,
+            user_options=user_options,
             agent_options=options,
             progress=progress,
         )
@@ -125,7 +130,30 @@ def run(
     resume_dir: Annotated[
         Path | None, typer.Option("--resume", help="Finish an interrupted run directory.")
     ] = None,
-    user: Annotated[str, typer.Option("--user", help="Simulated user: scripted.")] = "scripted",
+    user: Annotated[
+        str,
+        typer.Option(
+            "--user",
+            help="Simulated user: scripted (deterministic) or an LLM, PRESET:MODEL "
+            "(openai:MODEL, anthropic:MODEL, dashscope:qwen-plus, ...). The payment approval "
+            "stays deterministic either way.",
+        ),
+    ] = "scripted",
+    user_opt: Annotated[
+        list[str] | None,
+        typer.Option("--user-opt", help="LLM user option KEY=VALUE (JSON values), repeatable."),
+    ] = None,
+    cache: Annotated[
+        str | None,
+        typer.Option(
+            "--cache",
+            help="Model response cache for LLM agents and users: on | off | refresh (default off).",
+        ),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option("--prices", help="TOML/JSON price table overriding the built-in prices."),
+    ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds per episode (hard).")
     ] = 300.0,
@@ -169,14 +197,28 @@ def run(
         )
         split = _split(suite)
         options = _options(agent_opt, base_url)
+        user_options = _options(user_opt, None, "--user-opt")
+        if cache is not None:
+            if cache not in ("on", "off", "refresh"):
+                raise typer.BadParameter("--cache must be on, off or refresh")
+            options.setdefault("cache", cache)
+            user_options.setdefault("cache", cache)
+        if prices is not None:
+            options.setdefault("prices", str(prices))
+            user_options.setdefault("prices", str(prices))
         if agent is None:
             results = []
             for name in BASELINES:
                 run_dir = out / name if out is not None else None
-                results.append((name, _play(name, split, settings, tasks, run_dir, user, {})))
+                played = _play(name, split, settings, tasks, run_dir, user, {}, user_options)
+                results.append((name, played))
             _finish(results, as_json)
             return
-        result = _play(agent, split, settings, tasks, out, user, options)
+        if agent.partition(":")[0] not in PRESETS:
+            # baselines, replays and plugins take no cache or price options
+            options.pop("cache", None)
+            options.pop("prices", None)
+        result = _play(agent, split, settings, tasks, out, user, options, user_options)
         _finish([(agent, result)], as_json)
     except (RunError, ConfigError) as err:
         console.print(f"[red]error:[/red] {err}")

@@ -1,0 +1,104 @@
+"""Scripts for the fake model server built from a real dev task's reference solution.
+
+`reference_script(task, api)` turns the task's reference into the model responses an ideal
+LLM agent would give: the read-only calls before the first write as one response of
+parallel tool calls, then each write as its own tool call, a confirmation message before
+`request_payment` (as the policy asks), and the reference's closing message. Played through
+the real session and runner with the scripted user, it reaches L4.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from fakeserver import (
+    CHAT,
+    MESSAGES,
+    Reply,
+    anth_message,
+    anth_text,
+    anth_tool_use,
+    oai_call,
+    oai_completion,
+)
+
+from harness.env.world import load_world
+from harness.protocol import Agent
+from harness.records import EpisodeRecord
+from harness.runner import Progress, UserFactory, run_episodes, scripted_user
+from harness.settings import RunSettings
+from harness.suite.spec import Task
+from harness.suite.store import load_suite
+
+PATH = {"openai": CHAT, "anthropic": MESSAGES}
+TASK_ID = "dev-specified-001"  # en: search, seat map, profile, create, pay, get, tell
+READS = frozenset({"search_movies", "search_showtimes", "seat_map", "get_user_profile"})
+CONFIRM = "Order summary: seats {seats}. Shall I send you the payment request now?"
+
+
+def dev_task(task_id: str = TASK_ID) -> Task:
+    return next(t for t in load_suite("dev") if t.id == task_id)
+
+
+def _calls(api: str, calls: Sequence[tuple[str, dict[str, Any]]], n: int) -> Reply:
+    if api == "openai":
+        tcs = [oai_call(name, args, f"call_{n}_{i}") for i, (name, args) in enumerate(calls)]
+        return Reply(json=oai_completion(None, tcs))
+    blocks = [anth_tool_use(name, args, f"toolu_{n}_{i}") for i, (name, args) in enumerate(calls)]
+    return Reply(json=anth_message(*blocks))
+
+
+def _text(api: str, text: str) -> Reply:
+    if api == "openai":
+        return Reply(json=oai_completion(text))
+    return Reply(json=anth_message(anth_text(text)))
+
+
+def reference_script(task: Task, api: str) -> list[Reply]:
+    """The responses of an ideal agent for `task` (see the module docstring)."""
+    out: list[Reply] = []
+    reads: list[tuple[str, dict[str, Any]]] = []
+    seats: list[str] = []
+    for step in task.reference:
+        if step.kind == "call" and step.tool in READS and not seats:
+            reads.append((step.tool, dict(step.args)))
+            continue
+        if reads:
+            out.append(_calls(api, reads, len(out)))
+            reads = []
+        if step.kind == "call":
+            if step.tool == "create_order":
+                seats = list(step.args.get("seats", []))
+            out.append(_calls(api, [(step.tool, dict(step.args))], len(out)))
+        elif step.kind == "pay":
+            out.append(_text(api, CONFIRM.format(seats=", ".join(seats))))
+            out.append(_calls(api, [(step.tool or "request_payment", dict(step.args))], len(out)))
+        else:
+            out.append(_text(api, step.text))
+    return out
+
+
+def reference_tools(task: Task) -> list[str]:
+    """The tool names the reference calls, in order."""
+    return [s.tool or "request_payment" for s in task.reference if s.kind in ("call", "pay")]
+
+
+async def play(
+    tasks: Sequence[Task],
+    agent: Agent,
+    settings: RunSettings,
+    users: UserFactory = scripted_user,
+) -> tuple[list[EpisodeRecord], Progress]:
+    """Every task once through the real runner; records sorted by task id."""
+    out: list[EpisodeRecord] = []
+
+    async def sink(rec: EpisodeRecord) -> None:
+        out.append(rec)
+
+    world = await asyncio.to_thread(load_world)
+    state = await run_episodes(
+        [(t, 0) for t in tasks], agent, settings, world, sink=sink, users=users
+    )
+    return sorted(out, key=lambda r: r.task_id), state
