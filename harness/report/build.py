@@ -33,7 +33,7 @@ from harness.leaderboard import Entry, entries, frame_from_entries
 from harness.records import EpisodeRecord, Run
 from harness.report.charts import gap_svg, heat_table, labels, ladder_svg
 from harness.report.diffs import Replayer, from_events
-from harness.scoring import _payment_summaries
+from harness.scoring import payment_summaries
 from harness.suite.spec import Fact
 from harness.users.understand import classify
 
@@ -144,7 +144,7 @@ def episode_json(
         )
     facts = replayer.facts(run, rec.task_id) if replayer is not None else ()
     # The scorer's own pairing of order summaries with payment sheets (one confirm handoff).
-    merged, _ = _payment_summaries(rec.events)
+    merged, _ = payment_summaries(rec.events)
     out["ev"] = [event_json(e, facts, merged) for e in rec.events]
     if rec.status == "ok":
         d = replayer.diff(run, rec) if replayer else from_events(rec.events, "--no-replay")
