@@ -23,7 +23,6 @@ from harness.protocol import InfraError, Session
 __all__ = ["AnthropicAgent"]
 
 DEFAULT_MAX_TOKENS = 4096  # the Messages API requires max_tokens
-EMPTY_RETRIES = 1
 _ECHOED = ("text", "tool_use", "thinking", "redacted_thinking")
 
 
@@ -33,13 +32,9 @@ class AnthropicAgent(LLMAgentBase):
     api_name = "anthropic-messages"
 
     def _client(self) -> anthropic.AsyncAnthropic:
+        # base_url has no /v1: the SDK adds it.
         client: anthropic.AsyncAnthropic = self._client_for_loop(
-            lambda: anthropic.AsyncAnthropic(
-                api_key=self._api_key,
-                base_url=self.config.base_url,  # no /v1: the SDK adds it
-                timeout=self.config.request_timeout,
-                max_retries=self.config.max_retries,
-            )
+            lambda: anthropic.AsyncAnthropic(**self._client_options())
         )
         return client
 
@@ -53,12 +48,7 @@ class AnthropicAgent(LLMAgentBase):
             "system": system,
             "messages": messages,
         }
-        if tools:
-            body["tools"] = tools
-        if cfg.temperature is not None:
-            body["temperature"] = cfg.temperature
-        if cfg.top_p is not None:
-            body["top_p"] = cfg.top_p
+        self._add_options(body, tools)
         body.update(cfg.extra)
         return body
 
@@ -92,14 +82,6 @@ class AnthropicAgent(LLMAgentBase):
         inp = (u.input_tokens or 0) + read + (u.cache_creation_input_tokens or 0)
         session.record_usage(self._usage(inp, u.output_tokens or 0, read, from_cache))
 
-    async def run(self, session: Session) -> None:
-        """Play one episode (see the module docstring for the loop)."""
-        faults = AgentFaults()
-        try:
-            await self._run(session, faults)
-        finally:
-            self.faults.add(faults)
-
     async def _run(self, session: Session, faults: AgentFaults) -> None:
         system = system_prompt(session, self.config.guidance)
         tools = [spec.anthropic() for spec in session.tools]
@@ -107,8 +89,7 @@ class AnthropicAgent(LLMAgentBase):
         calls = 0
         empty_streak = 0
         while not session.done:
-            if calls >= self.config.max_model_calls:
-                report_fault(session, faults, "gave_up", f"{calls} model calls in one episode")
+            if self._out_of_calls(session, faults, calls):
                 return
             body = self._body(system, messages, tools)
             resp, from_cache = await self._complete(body, empty_streak)
@@ -123,12 +104,12 @@ class AnthropicAgent(LLMAgentBase):
             echo, texts, tool_uses = self._split(session, faults, resp)
             text = "\n".join(t for t in texts if t.strip())
             if not tool_uses and not text:
-                report_fault(session, faults, "empty_completions", "no text and no tool_use")
-                if empty_streak < EMPTY_RETRIES:
-                    empty_streak += 1
-                    continue
-                report_fault(session, faults, "gave_up", "repeated empty completions")
-                return
+                if self._gives_up_on_empty(
+                    session, faults, empty_streak, "no text and no tool_use"
+                ):
+                    return
+                empty_streak += 1
+                continue
             empty_streak = 0
             messages.append({"role": "assistant", "content": echo})
             if tool_uses:

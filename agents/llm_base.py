@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from agents.cache import ResponseCache, request_key
-from agents.faults import AgentFaults, classify
+from agents.faults import AgentFaults, classify, report_fault
 from agents.presets import AgentConfig, resolve_api_key
 from agents.prices import PriceTable, load_prices
 from harness.protocol import InfraError, Session, Usage
 
-__all__ = ["DEFAULT_GUIDANCE", "LLMAgentBase", "system_prompt"]
+__all__ = ["DEFAULT_GUIDANCE", "EMPTY_RETRIES", "LLMAgentBase", "system_prompt"]
+
+EMPTY_RETRIES = 1  # an empty completion is re-asked once, then the agent gives up its turn
 
 DEFAULT_GUIDANCE = """\
 ## How this conversation works
@@ -67,6 +69,15 @@ class LLMAgentBase:
             info["unknown_price_models"] = sorted(self.prices.unknown)
         return info
 
+    def _client_options(self) -> dict[str, Any]:
+        """The connection settings both SDKs' clients take."""
+        return {
+            "api_key": self._api_key,
+            "base_url": self.config.base_url,
+            "timeout": self.config.request_timeout,
+            "max_retries": self.config.max_retries,
+        }
+
     def _client_for_loop(self, factory: Callable[[], Any]) -> Any:
         # httpx connection pools belong to the event loop that opened them; holding the
         # loop itself (not just its id) rules out a recycled id matching a dead loop.
@@ -88,6 +99,44 @@ class LLMAgentBase:
             await entry[1].close()
         # Clients of other, finished loops cannot be closed from here; just drop them.
         self._clients = {k: v for k, v in self._clients.items() if not v[0].is_closed()}
+
+    def _add_options(self, body: dict[str, Any], tools: list[dict[str, Any]]) -> None:
+        """Add the tools (when there are any) and the sampling settings that are set."""
+        if tools:  # some servers reject `tools: []`
+            body["tools"] = tools
+        if self.config.temperature is not None:
+            body["temperature"] = self.config.temperature
+        if self.config.top_p is not None:
+            body["top_p"] = self.config.top_p
+
+    async def run(self, session: Session) -> None:
+        """Play one episode (see the agent module's docstring for the loop)."""
+        faults = AgentFaults()
+        try:
+            await self._run(session, faults)
+        finally:
+            self.faults.add(faults)
+
+    async def _run(self, session: Session, faults: AgentFaults) -> None:
+        raise NotImplementedError
+
+    def _out_of_calls(self, session: Session, faults: AgentFaults, calls: int) -> bool:
+        """True, with a `gave_up` fault, once the episode has used its model calls."""
+        if calls < self.config.max_model_calls:
+            return False
+        report_fault(session, faults, "gave_up", f"{calls} model calls in one episode")
+        return True
+
+    @staticmethod
+    def _gives_up_on_empty(
+        session: Session, faults: AgentFaults, empty_streak: int, detail: str
+    ) -> bool:
+        """Count an empty completion; True (a `gave_up` fault) once retries are used up."""
+        report_fault(session, faults, "empty_completions", detail)
+        if empty_streak < EMPTY_RETRIES:
+            return False
+        report_fault(session, faults, "gave_up", "repeated empty completions")
+        return True
 
     def _cache_key(self, body: dict[str, Any], attempt: int) -> str:
         return request_key(

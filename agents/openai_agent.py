@@ -22,8 +22,6 @@ from harness.protocol import InfraError, Session
 
 __all__ = ["OpenAIAgent"]
 
-EMPTY_RETRIES = 1  # an empty completion is re-asked once, then the agent gives up its turn
-
 
 def _is_valid_json(text: str) -> bool:
     try:
@@ -40,24 +38,14 @@ class OpenAIAgent(LLMAgentBase):
 
     def _client(self) -> openai.AsyncOpenAI:
         client: openai.AsyncOpenAI = self._client_for_loop(
-            lambda: openai.AsyncOpenAI(
-                api_key=self._api_key,
-                base_url=self.config.base_url,
-                timeout=self.config.request_timeout,
-                max_retries=self.config.max_retries,
-            )
+            lambda: openai.AsyncOpenAI(**self._client_options())
         )
         return client
 
     def _body(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> dict[str, Any]:
         cfg = self.config
         body: dict[str, Any] = {"model": cfg.model, "messages": messages}
-        if tools:  # some servers reject `tools: []`
-            body["tools"] = tools
-        if cfg.temperature is not None:
-            body["temperature"] = cfg.temperature
-        if cfg.top_p is not None:
-            body["top_p"] = cfg.top_p
+        self._add_options(body, tools)
         if cfg.seed is not None:
             body["seed"] = cfg.seed
         if cfg.max_tokens is not None:
@@ -92,14 +80,6 @@ class OpenAIAgent(LLMAgentBase):
         cached = (details.cached_tokens or 0) if details else 0
         session.record_usage(self._usage(inp or 0, out or 0, cached, from_cache))
 
-    async def run(self, session: Session) -> None:
-        """Play one episode (see the module docstring for the loop)."""
-        faults = AgentFaults()
-        try:
-            await self._run(session, faults)
-        finally:
-            self.faults.add(faults)
-
     async def _run(self, session: Session, faults: AgentFaults) -> None:
         tools = [spec.openai() for spec in session.tools]
         messages: list[dict[str, Any]] = [
@@ -109,8 +89,7 @@ class OpenAIAgent(LLMAgentBase):
         calls = 0
         empty_streak = 0
         while not session.done:
-            if calls >= self.config.max_model_calls:
-                report_fault(session, faults, "gave_up", f"{calls} model calls in one episode")
+            if self._out_of_calls(session, faults, calls):
                 return
             resp, from_cache = await self._complete(self._body(messages, tools), empty_streak)
             calls += 1
@@ -125,12 +104,12 @@ class OpenAIAgent(LLMAgentBase):
                 report_fault(session, faults, "truncated", "stopped at the output-token limit")
             tool_calls = list(msg.tool_calls or []) if msg else []
             if not tool_calls and not text.strip():
-                report_fault(session, faults, "empty_completions", "no text and no tool call")
-                if empty_streak < EMPTY_RETRIES:
-                    empty_streak += 1
-                    continue
-                report_fault(session, faults, "gave_up", "repeated empty completions")
-                return
+                if self._gives_up_on_empty(
+                    session, faults, empty_streak, "no text and no tool call"
+                ):
+                    return
+                empty_streak += 1
+                continue
             empty_streak = 0
             if tool_calls:
                 assistant: dict[str, Any] = {"role": "assistant", "content": text}

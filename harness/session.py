@@ -118,20 +118,16 @@ class _UserApp:
         env.advance(s._pace.user_action_s)
         res = s._actions.call(env, name, args)
         s._user_actions += 1
-        s._add(
-            construct(
-                UserAction,
-                seq=len(s._events),
-                at=env.clock.now,
-                kind="user_action",
-                name=name,
-                args=dict(args),
-                ok=res.ok,
-                error_code=res.error.code if res.error else None,
-                content=res.content,
-                note=note,
-                ref=_ref_of(res.data),
-            )
+        s._log(
+            UserAction,
+            kind="user_action",
+            name=name,
+            args=dict(args),
+            ok=res.ok,
+            error_code=res.error.code if res.error else None,
+            content=res.content,
+            note=note,
+            ref=_ref_of(res.data),
         )
         return res
 
@@ -183,16 +179,12 @@ class EpisodeSession:
         self._user_usage: Usage | None = None
         self._user_calls = 0
         self._opening = user.opening
-        self._add(
-            construct(
-                UserMessage,
-                seq=0,
-                at=env.clock.now,
-                kind="user_message",
-                text=self._opening,
-                intent="opening",
-                slots=(),
-            )
+        self._log(
+            UserMessage,
+            kind="user_message",
+            text=self._opening,
+            intent="opening",
+            slots=(),
         )
 
     # --- what the agent sees ----------------------------------------------------------
@@ -253,40 +245,28 @@ class EpisodeSession:
             return None
         self._turns += 1
         env = self._env
-        self._add(
-            construct(
-                AgentMessage,
-                seq=len(self._events),
-                at=env.clock.now,
-                kind="agent_message",
-                text=text,
-            )
+        self._log(
+            AgentMessage,
+            kind="agent_message",
+            text=text,
         )
         env.advance(self._pace.user_turn_s)
         reply = await self._user.reply(text, self._app)
         if reply.usage is not None:
             self._add_user_usage(reply.usage)
-        self._add(
-            construct(
-                UserMessage,
-                seq=len(self._events),
-                at=env.clock.now,
-                kind="user_message",
-                text=reply.text,
-                intent=reply.intent,
-                slots=reply.slots,
-            )
+        self._log(
+            UserMessage,
+            kind="user_message",
+            text=reply.text,
+            intent=reply.intent,
+            slots=reply.slots,
         )
         if reply.leave is not None:
             self._left = reply.leave
-            self._add(
-                construct(
-                    UserLeft,
-                    seq=len(self._events),
-                    at=env.clock.now,
-                    kind="user_left",
-                    reason=reply.leave,
-                )
+            self._log(
+                UserLeft,
+                kind="user_left",
+                reason=reply.leave,
             )
         return reply.text
 
@@ -353,21 +333,18 @@ class EpisodeSession:
         )
 
     # --- internals --------------------------------------------------------------------
-    def _add(self, event: Event) -> None:
-        self._events.append(event)
+    def _log(self, cls: type[Event], **fields: Any) -> None:
+        """Record an event of type `cls`, numbered and timed now."""
+        self._events.append(construct(cls, seq=len(self._events), at=self._env.clock.now, **fields))
 
     def _hit(self, kind: LimitKind, detail: str) -> None:
         if kind not in self._limits_hit:
             self._limits_hit.append(kind)
-            self._add(
-                construct(
-                    LimitHit,
-                    seq=len(self._events),
-                    at=self._env.clock.now,
-                    kind="limit",
-                    limit=kind,
-                    detail=detail,
-                )
+            self._log(
+                LimitHit,
+                kind="limit",
+                limit=kind,
+                detail=detail,
             )
 
     def _refusal(self, *, tool: bool) -> ToolResult | None:
@@ -408,19 +385,15 @@ class EpisodeSession:
         ran: bool,
         ref: str | None = None,
     ) -> None:
-        self._add(
-            construct(
-                ToolCall,
-                seq=len(self._events),
-                at=self._env.clock.now,
-                kind="tool_call",
-                name=name,
-                args=args,
-                raw_args=raw,
-                ok=res.ok,
-                error_code=res.error.code if res.error else None,
-                content=res.content,
-                ran=ran,
-                ref=ref if ref is not None else _ref_of(res.data),
-            )
+        self._log(
+            ToolCall,
+            kind="tool_call",
+            name=name,
+            args=args,
+            raw_args=raw,
+            ok=res.ok,
+            error_code=res.error.code if res.error else None,
+            content=res.content,
+            ran=ran,
+            ref=ref if ref is not None else _ref_of(res.data),
         )

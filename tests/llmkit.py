@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from fakeserver import (
     CHAT,
     MESSAGES,
+    FakeServer,
     Reply,
     anth_message,
     anth_text,
@@ -24,6 +26,10 @@ from fakeserver import (
     oai_completion,
 )
 
+from agents.anthropic_agent import AnthropicAgent
+from agents.llm_base import LLMAgentBase
+from agents.openai_agent import OpenAIAgent
+from agents.presets import build_config
 from harness.env.world import load_world
 from harness.protocol import Agent
 from harness.records import EpisodeRecord
@@ -33,9 +39,44 @@ from harness.suite.spec import Task
 from harness.suite.store import load_suite
 
 PATH = {"openai": CHAT, "anthropic": MESSAGES}
+SPEC = {"openai": "openai:gpt-4.1-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
 TASK_ID = "dev-specified-001"  # en: search, seat map, profile, create, pay, get, tell
 READS = frozenset({"search_movies", "search_showtimes", "seat_map", "get_user_profile"})
 CONFIRM = "Order summary: seats {seats}. Shall I send you the payment request now?"
+
+
+OPENED: list[LLMAgentBase] = []  # closed after each test by the `close_agents` fixture
+
+
+def llm_agent(
+    api: str, server: FakeServer, *, spec: str | None = None, api_key: str = "k", **options: Any
+) -> OpenAIAgent | AnthropicAgent:
+    """An agent for `api` pointed at the fake server; `options` go to `build_config`."""
+    url = server.openai_url if api == "openai" else server.anthropic_url
+    config = build_config(spec or SPEC[api], base_url=url, **options)
+    if api == "openai":
+        return OpenAIAgent(config, api_key=api_key)
+    return AnthropicAgent(config, api_key=api_key)
+
+
+def fake_agent(api: str, server: FakeServer, tmp_path: Path, **options: Any) -> LLMAgentBase:
+    """An agent as the per-API tests use it: no cache or SDK retries, priced like the real API.
+
+    Use it with the `close_agents` fixture, which closes its HTTP client after the test.
+    """
+    options.setdefault("cache", "off")
+    agent = llm_agent(
+        api,
+        server,
+        api_key="test-key",
+        request_timeout=5,
+        max_retries=0,
+        cache_dir=str(tmp_path / "cache"),
+        local=False,
+        **options,
+    )
+    OPENED.append(agent)
+    return agent
 
 
 def dev_task(task_id: str = TASK_ID) -> Task:

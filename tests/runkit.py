@@ -32,21 +32,9 @@ from harness.records import (
 )
 from harness.scoring import EpisodeScore
 from harness.settings import RunSettings
+from harness.suite.spec import CATEGORIES
 
 Style = Literal["oracle", "navigator", "noop", "llm"]
-CATEGORIES = (
-    "specified",
-    "constrained",
-    "seating",
-    "pricing",
-    "clarify",
-    "infeasible",
-    "after_purchase",
-    "live_event",
-    "time",
-    "adversarial",
-    "composite",
-)
 EVIL = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 T0 = datetime(2026, 3, 14, 2, 0, tzinfo=UTC)
 
@@ -71,10 +59,11 @@ class _Clock:
         self.seq = 0
         self.at = T0
 
-    def tick(self, seconds: float = 5.0) -> tuple[int, datetime]:
+    def tick(self, seconds: float = 5.0) -> dict[str, Any]:
+        """`seq` and `at` of the next event, `seconds` after the previous one."""
         self.seq += 1
         self.at += timedelta(seconds=seconds)
-        return self.seq, self.at
+        return {"seq": self.seq, "at": self.at}
 
 
 def _trajectory(
@@ -86,28 +75,22 @@ def _trajectory(
     opening = (
         f"帮我买两张今晚的票 ({task_id})" if locale == "zh" else f"Two tickets tonight ({task_id})"
     )
-    s, t = c.tick(0)
-    ev.append(UserMessage(seq=s, at=t, text=opening, intent="opening"))
+    ev.append(UserMessage(**c.tick(0), text=opening, intent="opening"))
     if style == "noop":
-        s, t = c.tick(30)
-        ev.append(UserLeft(seq=s, at=t, reason="patience"))
+        ev.append(UserLeft(**c.tick(30), reason="patience"))
         return ev, 0
-    s, t = c.tick()
     ev.append(
         ToolCall(
-            seq=s,
-            at=t,
+            **c.tick(),
             name="search_showtimes",
             args={"movie": "Dune: Part Two", "date": "2026-03-14"},
             ok=True,
             content=f"st-0042 19:30 IMAX hall 3 ¥89\nst-0043 21:10 2D ¥59\nnote: {EVIL}",
         )
     )
-    s, t = c.tick()
     ev.append(
         ToolCall(
-            seq=s,
-            at=t,
+            **c.tick(),
             name="get_seat_map",
             args={"showtime_id": "st-9999"},
             ok=False,
@@ -117,24 +100,18 @@ def _trajectory(
     )
     actions = 0
     if style == "navigator" or level == 2:
-        s, t = c.tick(30)
         link = "ticketbench://showtime/st-0042"
-        ev.append(AgentMessage(seq=s, at=t, text=f"You can book here: {link}"))
+        ev.append(AgentMessage(**c.tick(30), text=f"You can book here: {link}"))
         for name in ("open_link", "pick_seats", "apply_coupon", "pay_order"):
-            s, t = c.tick(8)
-            ev.append(UserAction(seq=s, at=t, name=name, args={"url": link}, ok=True))
+            ev.append(UserAction(**c.tick(8), name=name, args={"url": link}, ok=True))
             actions += 1
     elif level >= 3:
         if task_id.split("-")[1] == "clarify":
-            s, t = c.tick(30)
-            ev.append(AgentMessage(seq=s, at=t, text="Which evening works best for you?"))
-            s, t = c.tick(0)
-            ev.append(UserMessage(seq=s, at=t, text="Saturday, please.", intent="clarify"))
-        s, t = c.tick()
+            ev.append(AgentMessage(**c.tick(30), text="Which evening works best for you?"))
+            ev.append(UserMessage(**c.tick(0), text="Saturday, please.", intent="clarify"))
         ev.append(
             ToolCall(
-                seq=s,
-                at=t,
+                **c.tick(),
                 name="create_order",
                 args={"showtime_id": "st-0042", "seats": ["F7", "F8"]},
                 ok=True,
@@ -142,13 +119,10 @@ def _trajectory(
                 ref="o-1001",
             )
         )
-        s, t = c.tick(30)
-        ev.append(AgentMessage(seq=s, at=t, text="Order o-1001: F7+F8, ¥178. Shall I pay?"))
-        s, t = c.tick()
+        ev.append(AgentMessage(**c.tick(30), text="Order o-1001: F7+F8, ¥178. Shall I pay?"))
         ev.append(
             ToolCall(
-                seq=s,
-                at=t,
+                **c.tick(),
                 name="request_payment",
                 args={"order_id": "o-1001"},
                 ok=True,
@@ -157,22 +131,18 @@ def _trajectory(
             )
         )
         if level == 4:
-            s, t = c.tick(8)
-            ev.append(UserAction(seq=s, at=t, name="approve_payment", args={}, ok=True))
+            ev.append(UserAction(**c.tick(8), name="approve_payment", args={}, ok=True))
             actions += 1
         else:
-            s, t = c.tick(8)
             ev.append(
                 UserAction(
-                    seq=s, at=t, name="decline_payment", args={}, ok=True, note="total over budget"
+                    **c.tick(8), name="decline_payment", args={}, ok=True, note="total over budget"
                 )
             )
             actions += 1
     else:
-        s, t = c.tick(30)
-        ev.append(AgentMessage(seq=s, at=t, text=f"I could not find it. {EVIL}"))
-    s, t = c.tick(30)
-    ev.append(UserLeft(seq=s, at=t, reason="goal_met" if success else "patience"))
+        ev.append(AgentMessage(**c.tick(30), text=f"I could not find it. {EVIL}"))
+    ev.append(UserLeft(**c.tick(30), reason="goal_met" if success else "patience"))
     return ev, actions
 
 

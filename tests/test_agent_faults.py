@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakeserver import (
     CHAT,
-    MESSAGES,
     FakeServer,
     Reply,
     anth_message,
@@ -19,6 +17,7 @@ from fakeserver import (
     oai_completion,
 )
 from fakesession import FakeSession
+from llmkit import PATH, llm_agent
 
 from agents.anthropic_agent import AnthropicAgent
 from agents.faults import classify, parse_retry_after
@@ -35,34 +34,10 @@ ERR_500 = {"error": {"type": "server_error", "message": "boom"}}
 FAST = {"retry-after-ms": "10"}  # keeps the SDK's backoff short in tests
 
 
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(module_server: FakeServer) -> Iterator[FakeServer]:
-    yield module_server
-    assert module_server.pending(CHAT) == 0 and module_server.pending(MESSAGES) == 0
-    assert module_server.unscripted == 0
-
-
 def agent_for(api: str, server: FakeServer, tmp_path: Path, **options: Any) -> LLMAgentBase:
     options.setdefault("max_retries", 2)
     options.setdefault("request_timeout", 5)
-    if api == "openai":
-        config = build_config(
-            "openai:gpt-4.1-mini", base_url=server.openai_url, cache_dir=str(tmp_path), **options
-        )
-        return OpenAIAgent(config, api_key="k")
-    config = build_config(
-        "anthropic:claude-sonnet-4-5",
-        base_url=server.anthropic_url,
-        cache_dir=str(tmp_path),
-        **options,
-    )
-    return AnthropicAgent(config, api_key="k")
+    return llm_agent(api, server, cache_dir=str(tmp_path), **options)
 
 
 def ok_reply(api: str) -> Reply:
@@ -71,7 +46,6 @@ def ok_reply(api: str) -> Reply:
     return Reply(json=anth_message(anth_text("Hello!")))
 
 
-PATH = {"openai": CHAT, "anthropic": MESSAGES}
 APIS = ["openai", "anthropic"]
 
 

@@ -3,60 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakeserver import MESSAGES, FakeServer, Reply, anth_message, anth_text, anth_tool_use
 from fakesession import FakeSession
+from llmkit import fake_agent
 
 from agents.anthropic_agent import AnthropicAgent
-from agents.presets import build_config
 
 # The SDK warns about deprecated model names; the tests only need a known-priced one.
-pytestmark = pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(module_server: FakeServer) -> Iterator[FakeServer]:
-    start = len(module_server.requests)
-    yield module_server
-    assert module_server.pending(MESSAGES) == 0, "scripted replies left unused"
-    assert module_server.unscripted == 0
-    del module_server.requests[start:]
-
-
-_OPEN: list[AnthropicAgent] = []
-
-
-@pytest.fixture(autouse=True)
-async def close_agents() -> AsyncIterator[None]:
-    """Close each agent's HTTP client inside the test's event loop."""
-    yield
-    while _OPEN:
-        await _OPEN.pop().aclose()
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The model:DeprecationWarning"),
+    pytest.mark.usefixtures("close_agents"),
+]
 
 
 def make_agent(server: FakeServer, tmp_path: Path, **options: Any) -> AnthropicAgent:
-    options.setdefault("cache", "off")
-    config = build_config(
-        "anthropic:claude-sonnet-4-5",
-        base_url=server.anthropic_url,
-        request_timeout=5,
-        max_retries=0,
-        cache_dir=str(tmp_path / "cache"),
-        local=False,
-        **options,
-    )
-    agent = AnthropicAgent(config, api_key="test-key")
-    _OPEN.append(agent)
+    agent = fake_agent("anthropic", server, tmp_path, **options)
+    assert isinstance(agent, AnthropicAgent)
     return agent
 
 

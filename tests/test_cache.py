@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from fakeserver import (
     oai_completion,
 )
 from fakesession import FakeSession
+from llmkit import llm_agent
 
 from agents.anthropic_agent import AnthropicAgent
 from agents.cache import ResponseCache, request_key
@@ -30,30 +30,18 @@ from agents.presets import build_config
 pytestmark = pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
 
 
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(module_server: FakeServer) -> Iterator[FakeServer]:
-    yield module_server
-    assert module_server.pending(CHAT) == 0 and module_server.pending(MESSAGES) == 0
-    assert module_server.unscripted == 0
-
-
-def openai_agent(server: FakeServer, cache_dir: Path, mode: str, **options: Any) -> OpenAIAgent:
-    config = build_config(
-        "openai:gpt-4.1-mini",
-        base_url=server.openai_url,
+def openai_agent(
+    server: FakeServer, cache_dir: Path, mode: str, **options: Any
+) -> OpenAIAgent | AnthropicAgent:
+    return llm_agent(
+        "openai",
+        server,
         max_retries=0,
         cache=mode,
         cache_dir=str(cache_dir),
         local=False,
         **options,
     )
-    return OpenAIAgent(config, api_key="k")
 
 
 def script_openai(server: FakeServer) -> None:

@@ -7,17 +7,15 @@ calls); the scripted user answers. Faults go through the runner's retry and time
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakeserver import CHAT, FakeServer, Reply, oai_call, oai_completion
-from llmkit import PATH, dev_task, play, reference_script, reference_tools
+from llmkit import PATH, dev_task, llm_agent, play, reference_script, reference_tools
 
 from agents.anthropic_agent import AnthropicAgent
 from agents.openai_agent import OpenAIAgent
-from agents.presets import build_config
 from harness.events import LimitHit, ToolCall
 from harness.settings import RunSettings
 
@@ -25,39 +23,19 @@ FAST = RunSettings(concurrency=1, timeout_s=20.0, backoff_s=0.0, max_retries=2)
 ERR_500 = {"error": {"type": "server_error", "message": "boom"}}
 
 
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(module_server: FakeServer) -> Iterator[FakeServer]:
-    yield module_server
-    left = {path: module_server.pending(path) for path in PATH.values()}
-    unscripted = module_server.unscripted
-    module_server.clear()  # a failed test must not leave replies to the next one
-    assert left == {p: 0 for p in PATH.values()}, "scripted replies left unused"
-    assert unscripted == 0
-
-
 def agent_for(
     api: str, server: FakeServer, tmp_path: Path, **options: Any
 ) -> OpenAIAgent | AnthropicAgent:
-    spec = "openai:gpt-4.1-mini" if api == "openai" else "anthropic:claude-haiku-4-5"
-    url = server.openai_url if api == "openai" else server.anthropic_url
     options.setdefault("cache", "off")
     options.setdefault("max_retries", 0)  # the runner's retries are under test here
-    config = build_config(
-        spec,
-        base_url=url,
+    return llm_agent(
+        api,
+        server,
+        spec=None if api == "openai" else "anthropic:claude-haiku-4-5",
         request_timeout=5,
         cache_dir=str(tmp_path / "cache"),
         local=False,  # priced like the real API
         **options,
-    )
-    return (
-        OpenAIAgent(config, api_key="k") if api == "openai" else AnthropicAgent(config, api_key="k")
     )
 
 

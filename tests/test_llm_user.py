@@ -6,7 +6,6 @@ The model writes the words; the payment gate and link-following stay determinist
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +25,10 @@ FAST = RunSettings(concurrency=1, timeout_s=20.0, backoff_s=0.0, max_retries=0)
 KEY = "TB_TEST_USER_KEY"
 
 
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
 @pytest.fixture
-def server(module_server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+def server(server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> FakeServer:
     monkeypatch.setenv(KEY, "user-key")
-    start = len(module_server.requests)
-    yield module_server
-    left = {p: module_server.pending(p) for p in PATH.values()}
-    module_server.clear()
-    del module_server.requests[start:]
-    assert left == {p: 0 for p in PATH.values()}, "scripted replies left unused"
+    return server
 
 
 def users_for(api: str, server: FakeServer, **options: Any) -> LLMUserFactory:

@@ -3,57 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakeserver import CHAT, FakeServer, Reply, oai_call, oai_completion
 from fakesession import FakeSession
+from llmkit import OPENED, fake_agent
 
 from agents.openai_agent import OpenAIAgent
 from agents.presets import build_config
 
-
-@pytest.fixture(scope="module")
-def module_server() -> Iterator[FakeServer]:
-    with FakeServer.running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(module_server: FakeServer) -> Iterator[FakeServer]:
-    start = len(module_server.requests)
-    yield module_server
-    assert module_server.pending(CHAT) == 0, "scripted replies left unused"
-    assert module_server.unscripted == 0
-    del module_server.requests[start:]
-
-
-_OPEN: list[OpenAIAgent] = []
-
-
-@pytest.fixture(autouse=True)
-async def close_agents() -> AsyncIterator[None]:
-    """Close each agent's HTTP client inside the test's event loop."""
-    yield
-    while _OPEN:
-        await _OPEN.pop().aclose()
+pytestmark = pytest.mark.usefixtures("close_agents")
 
 
 def make_agent(server: FakeServer, tmp_path: Path, **options: Any) -> OpenAIAgent:
-    options.setdefault("cache", "off")
-    config = build_config(
-        "openai:gpt-4.1-mini",
-        base_url=server.openai_url,
-        request_timeout=5,
-        max_retries=0,
-        cache_dir=str(tmp_path / "cache"),
-        local=False,  # price it like the real API
-        **options,
-    )
-    agent = OpenAIAgent(config, api_key="test-key")
-    _OPEN.append(agent)
+    agent = fake_agent("openai", server, tmp_path, **options)
+    assert isinstance(agent, OpenAIAgent)
     return agent
 
 
@@ -257,7 +223,7 @@ async def test_unknown_model_costs_zero_and_is_flagged(server: FakeServer, tmp_p
         cache_dir=str(tmp_path),
     )
     agent = OpenAIAgent(config, api_key="k")
-    _OPEN.append(agent)
+    OPENED.append(agent)
     session = FakeSession([None])
     await agent.run(session)
     assert session.usage[0].cost_usd == 0.0

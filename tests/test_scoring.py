@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from harness.events import AgentMessage, Event, ToolCall
-from harness.scoring import EpisodeScore, _payment_summaries, count_handoffs, needed_handoffs
+from harness.scoring import EpisodeScore, count_handoffs, needed_handoffs, payment_summaries
 from harness.suite.spec import Task
 from harness.suite.store import load_suite
 from harness.summary import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
@@ -117,7 +117,7 @@ def test_summary_message_merges_with_payment_sheet() -> None:
         ("call", "request_payment", "N0001"),
         ("msg", "Paid, pickup code 1234."),
     )
-    merged, unconfirmed = _payment_summaries(ev)
+    merged, unconfirmed = payment_summaries(ev)
     assert merged == {1} and unconfirmed == 0
     counts = count_handoffs(_purchase_task(), ev)
     assert counts["confirm"] == 1 and counts["inform"] == 1
@@ -130,7 +130,7 @@ def test_quote_then_confirm_then_order_is_confirmed() -> None:
         ("call", "create_order", "N0001"),
         ("call", "request_payment", "N0001"),
     )
-    assert _payment_summaries(ev) == ({1}, 0)
+    assert payment_summaries(ev) == ({1}, 0)
 
 
 def test_unconfirmed_payment_and_extra_confirm_are_counted() -> None:
@@ -140,7 +140,7 @@ def test_unconfirmed_payment_and_extra_confirm_are_counted() -> None:
         ("call", "create_order", "N0001"),
         ("call", "request_payment", "N0001"),
     )
-    assert _payment_summaries(ev) == (set(), 1)
+    assert payment_summaries(ev) == (set(), 1)
     counts = count_handoffs(task, ev)
     assert counts["confirm"] == 2  # the early go-ahead question and the sheet
     need = needed_handoffs(task, counts)

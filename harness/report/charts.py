@@ -48,22 +48,33 @@ def _num(v: object) -> float:
     return 0.0 if math.isnan(f) else f
 
 
+def _svg_start(width: int, height: int, title: str) -> list[str]:
+    """The opening of a chart: the <svg> element and its accessible title."""
+    return [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{title}</title>",
+    ]
+
+
+def _row_label(label: str, y: int) -> str:
+    """A row's label left of the plot, clipped, with the full text as its tooltip."""
+    return (
+        f'<text x="{LABEL_W - 8}" y="{y}" text-anchor="end" class="lbl">'
+        f"<title>{escape(label)}</title>{escape(_clip(label))}</text>"
+    )
+
+
 def ladder_svg(df: pd.DataFrame) -> str:
     """Stacked horizontal bars: the share of purchase episodes at each level, per row."""
     labels = _labels(df)
     height = ROW_H * len(labels) + 60
     width = LABEL_W + BAR_W + 20
-    out = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        "<title>Autonomy ladder per agent (share of purchase episodes at L0-L4)</title>",
-    ]
+    title = "Autonomy ladder per agent (share of purchase episodes at L0-L4)"
+    out = _svg_start(width, height, title)
     for i, ((_, row), label) in enumerate(zip(df.iterrows(), labels, strict=True)):
         y = 8 + i * ROW_H
-        out.append(
-            f'<text x="{LABEL_W - 8}" y="{y + 15}" text-anchor="end" class="lbl">'
-            f"<title>{escape(label)}</title>{escape(_clip(label))}</text>"
-        )
+        out.append(_row_label(label, y + 15))
         x = float(LABEL_W)
         for lv, colour in zip(LEVELS, LEVEL_COLOURS, strict=True):
             share = _num(row[lv])
@@ -98,11 +109,7 @@ def gap_svg(df: pd.DataFrame) -> str:
     labels = _labels(df)
     height = ROW_H * len(labels) + 44
     width = LABEL_W + BAR_W + 90
-    out = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        "<title>Navigation-agent gap: P(L>=2) minus P(L4)</title>",
-    ]
+    out = _svg_start(width, height, "Navigation-agent gap: P(L>=2) minus P(L4)")
     for tick in range(0, 101, 25):
         x = LABEL_W + BAR_W * tick / 100
         out.append(
@@ -114,9 +121,8 @@ def gap_svg(df: pd.DataFrame) -> str:
         l4 = _num(row["L4"])
         nav = sum(_num(row[lv]) for lv in ("L2", "L3", "L4"))
         x4, xn = LABEL_W + BAR_W * l4, LABEL_W + BAR_W * nav
+        out.append(_row_label(label, y + 5))
         out.append(
-            f'<text x="{LABEL_W - 8}" y="{y + 5}" text-anchor="end" class="lbl">'
-            f"<title>{escape(label)}</title>{escape(_clip(label))}</text>"
             f'<line x1="{LABEL_W}" x2="{LABEL_W + BAR_W}" y1="{y}" y2="{y}" class="track"/>'
             f'<rect x="{x4:.1f}" y="{y - 6}" width="{max(xn - x4, 0):.1f}" height="12" '
             f'class="gapbar"><title>gap {100 * (nav - l4):.1f} pp</title></rect>'

@@ -110,9 +110,9 @@ class Draft:
         """The text in the task's locale."""
         return zh if self.zh else en
 
-    def _shell(self) -> Task:
+    def _task(self, **fields: Any) -> Task:
+        """A task of this draft's template, user and time, with `fields` for the rest."""
         return Task(
-            id="draft",
             split="test",
             category=self.category,
             locale=self.locale,
@@ -120,9 +120,15 @@ class Draft:
             difficulty=self.difficulty,
             user_id=self.user.id,
             now=self.now,
+            setup=self.setup,
+            **fields,
+        )
+
+    def _shell(self) -> Task:
+        return self._task(
+            id="draft",
             opening="",
             goal=Goal(summary=""),
-            setup=self.setup,
             expect=Expect(outcome="no_purchase"),
             reference=(),
         )
@@ -158,19 +164,11 @@ class Draft:
 
     def finish(self, opening: str, goal: Goal, expect: Expect) -> Task:
         """The finished task (id and split are set by the generator)."""
-        return Task(
+        return self._task(
             id="",
-            split="test",
-            category=self.category,
-            locale=self.locale,
-            template=self.template,
-            difficulty=self.difficulty,
-            user_id=self.user.id,
-            now=self.now,
             opening=opening,
             knowledge=tuple(self.facts),
             goal=goal,
-            setup=self.setup,
             expect=expect,
             reference=tuple(self.steps),
             tags=tuple(sorted(set(self.tags))),

@@ -181,6 +181,14 @@ def open_showtimes(ctx: Ctx, user: User, now: datetime, days_ahead: int = 4) -> 
     return q.on_sale(ctx.world, user.city_id, now, now + timedelta(days=days_ahead))
 
 
+def afternoon_showing(ctx: Ctx, user: User, base: datetime) -> Showtime:
+    """A showing on `base`'s day from noon on, in the user's city, on sale that midnight."""
+    day = q.on_sale(
+        ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1)
+    )
+    return ctx.choice([s for s in day if s.start.date() == base.date() and s.start.hour >= 12])
+
+
 # --- the standard movie flow -------------------------------------------------------------
 
 

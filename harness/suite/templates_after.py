@@ -84,6 +84,20 @@ def _finish(d: Draft, body: str, expect: Expect, polite: bool = True) -> Task:
     return d.finish(opening, Goal(summary=body), expect)
 
 
+def _refunded(d: Draft, body: str, oid: str, amount: int) -> Task:
+    """Finish a task whose order `oid` is refunded `amount` fen, an amount the agent tells."""
+    return _finish(
+        d,
+        body,
+        Expect(
+            outcome="refund",
+            refunds=(Refund(order_id=oid, refund_fen=amount),),
+            must_tell=(MustTell(what="refund_amount", any_of=money_forms(amount)),),
+            handoffs={"inform": 1},
+        ),
+    )
+
+
 @template("after_refund_movie", "after_purchase")
 def after_refund_movie(ctx: Ctx) -> Task:
     """Refund inside the window: the agent must tell the amount."""
@@ -95,16 +109,7 @@ def after_refund_movie(ctx: Ctx) -> Task:
     d.call("list_orders")
     amount = int(d.call("refund_order", order_id=oid)["refund_fen"])
     d.say(ctx.t(f"已退款，退回{money_forms(amount)[0]}。", f"Refunded {money_forms(amount)[0]}."))
-    return _finish(
-        d,
-        body,
-        Expect(
-            outcome="refund",
-            refunds=(Refund(order_id=oid, refund_fen=amount),),
-            must_tell=(MustTell(what="refund_amount", any_of=money_forms(amount)),),
-            handoffs={"inform": 1},
-        ),
-    )
+    return _refunded(d, body, oid, amount)
 
 
 def _not_refundable(ctx: Ctx, d: Draft, oid: str, st: Showtime, why_zh: str, why_en: str) -> Task:
@@ -233,16 +238,7 @@ def after_event_refund(ctx: Ctx) -> Task:
         f"已退款{money_forms(amount)[0]}，手续费{money_forms(fee)[0]}。",
         f"Refunded {money_forms(amount)[0]}; the fee kept is {money_forms(fee)[0]}.",
     ))  # fmt: skip
-    return _finish(
-        d,
-        body,
-        Expect(
-            outcome="refund",
-            refunds=(Refund(order_id=oid, refund_fen=amount),),
-            must_tell=(MustTell(what="refund_amount", any_of=money_forms(amount)),),
-            handoffs={"inform": 1},
-        ),
-    )
+    return _refunded(d, body, oid, amount)
 
 
 @template("after_pickup_code", "after_purchase")

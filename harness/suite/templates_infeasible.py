@@ -13,6 +13,7 @@ from harness.suite.draft import Skip
 from harness.suite.spec import SeatRule, SeedOrder, Setup, Task
 from harness.suite.tcommon import (
     Ctx,
+    afternoon_showing,
     draw_now,
     draw_user,
     open_showtimes,
@@ -78,10 +79,7 @@ def inf_sales_closed(ctx: Ctx) -> Task:
     """The showing starts within its online sales cut-off."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    day = q.on_sale(
-        ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1)
-    )
-    st = ctx.choice([s for s in day if s.start.date() == base.date() and s.start.hour >= 12])
+    st = afternoon_showing(ctx, user, base)
     now = st.start - timedelta(minutes=max(1, st.sales_cutoff_min - ctx.rng.choice((1, 3, 5))))
     d = ctx.draft(user, now)
     m = ctx.world.movies[st.movie_id]

@@ -6,14 +6,17 @@ phrase the request without that slot (`templates_movie._specified`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
+from harness.env.models import Showtime
 from harness.suite import phrasing as ph
 from harness.suite import worldq as q
-from harness.suite.draft import Skip
-from harness.suite.spec import SeatRule, SeedOrder, Setup, Task
+from harness.suite.draft import Draft, Skip
+from harness.suite.spec import SeatRule, SeedOrder, Setup, Slot, Task
 from harness.suite.tcommon import (
     Ctx,
+    afternoon_showing,
     buy_movie,
     cinema_name,
     draw_now,
@@ -27,6 +30,16 @@ from harness.suite.tcommon import (
 )
 
 TOGETHER = SeatRule(together=True)
+
+
+def _two_together(
+    ctx: Ctx, d: Draft, st: Showtime, seats: Sequence[str], body: str, slot: Slot
+) -> Task:
+    """Finish a clarify task: two seats together at `st`, once the agent asked for `slot`."""
+    pm_fact(d)
+    buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
+    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    return purchase(d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=[slot])
 
 
 @template("clar_shared_alias", "clarify")
@@ -66,10 +79,7 @@ def clar_shared_alias(ctx: Ctx) -> Task:
             f"'{alias}' matches several films; which one do you mean?",
         ),
     )
-    pm_fact(d)
-    buy_movie(d, st, seats, query=m.title_en)
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
-    return purchase(d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=["which_movie"])
+    return _two_together(ctx, d, st, seats, body, "which_movie")
 
 
 @template("clar_tonight_midnight", "clarify")
@@ -109,10 +119,7 @@ def clar_tonight_midnight(ctx: Ctx) -> Task:
             f"It's past midnight: by 'tonight' do you mean the evening of {today}?",
         ),
     )
-    pm_fact(d)
-    buy_movie(d, st, seats, query=m.title_en)
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
-    return purchase(d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=["date"])
+    return _two_together(ctx, d, st, seats, body, "date")
 
 
 @template("time_expired_hold", "time")
@@ -150,10 +157,7 @@ def time_next_open(ctx: Ctx) -> Task:
     """ "The next showing" when the imminent one's online sales already closed."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    day = q.on_sale(
-        ctx.world, user.city_id, base.replace(hour=0, minute=0), base + timedelta(days=1)
-    )
-    first = ctx.choice([s for s in day if s.start.date() == base.date() and s.start.hour >= 12])
+    first = afternoon_showing(ctx, user, base)
     now = first.start - timedelta(minutes=max(1, first.sales_cutoff_min - 2))
     same = [
         s
