@@ -167,9 +167,19 @@ def write_header(run_dir: Path, header: RunHeader) -> None:
     os.replace(tmp, run_dir / HEADER)
 
 
+class NotARun(ValueError):
+    """`run_dir` holds no readable run (missing or corrupt header.json)."""
+
+
 def read_header(run_dir: Path) -> RunHeader:
-    """The run's header; raises FileNotFoundError if `run_dir` is not a run."""
-    return RunHeader.model_validate_json((run_dir / HEADER).read_text(encoding="utf-8"))
+    """The run's header; raises NotARun if `run_dir` is not a readable run."""
+    path = run_dir / HEADER
+    if not path.is_file():
+        raise NotARun(f"{run_dir} is not a run directory (no {HEADER})")
+    try:
+        return RunHeader.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as err:  # pydantic's ValidationError is a ValueError
+        raise NotARun(f"{path}: corrupt run header: {err}") from err
 
 
 def _scan(path: Path) -> tuple[list[bytes], int, bool]:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from agents.presets import PRESETS
 from agents.registry import ConfigError
 from harness.cli.run_views import summary_table
-from harness.records import EpisodeRecord, finished_keys, read_header
+from harness.records import EpisodeRecord, NotARun, finished_keys, read_header
 from harness.runner import Progress as RunProgress
 from harness.runs import RunError, RunResult, regrade, resume, start_run, summarize_run
 from harness.settings import RunSettings
@@ -220,7 +220,7 @@ def run(
             options.pop("prices", None)
         result = _play(agent, split, settings, tasks, out, user, options, user_options)
         _finish([(agent, result)], as_json)
-    except (RunError, ConfigError) as err:
+    except (RunError, ConfigError, NotARun) as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
 
@@ -246,7 +246,7 @@ def regrade_cmd(
     """Re-score a run's saved trajectories with the current checker and scoring."""
     try:
         res = regrade(run_dir)
-    except (RunError, FileNotFoundError) as err:
+    except (RunError, NotARun, FileNotFoundError) as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
     summary = summarize_run(run_dir)
