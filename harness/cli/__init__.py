@@ -9,7 +9,7 @@ from harness.cli import bench_cmd, bench_run, board_cmd, run_cmd, tasks_cmd, wor
 app = typer.Typer(
     name="ticketbench",
     help="Benchmark AI ticketing agents: navigation vs agency.",
-    no_args_is_help=False,
+    no_args_is_help=True,
     add_completion=False,
 )
 app.add_typer(world_cmd.app, name="world")
