@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.env import ledger as lg
-from harness.env.models import Discount, Order, OrderItem
+from harness.env.models import Discount, Order, OrderItem, evolve
 from harness.env.pricing import build_quote, check_card, seat_price
 from harness.env.refunds import (
     check_exchange,
@@ -47,9 +47,7 @@ def refund_order(env: TicketEnv, order_id: str) -> Order:
             user = lg.with_coupon_used(user, coupon.id, False)
     env.put_user(lg.with_balance(user, order.payment_method_id, amount))
     lg.release(env, order)
-    done = order.model_copy(
-        update={"status": "refunded", "refund_fen": amount, "refunded_at": env.now}
-    )
+    done = evolve(order, {"status": "refunded", "refund_fen": amount, "refunded_at": env.now})
     env.put_order(done)
     return done
 
@@ -140,6 +138,6 @@ def exchange_order(
     taken = dict(env.taken_seats(new_st.id))
     taken.update({s: new_id for s in sel})
     env.set_taken_seats(new_st.id, taken)
-    env.put_order(old.model_copy(update={"status": "exchanged", "exchanged_to": new_id}))
+    env.put_order(evolve(old, {"status": "exchanged", "exchanged_to": new_id}))
     env.put_order(new)
     return new

@@ -26,6 +26,7 @@ from harness.env.models import (
     PriceZone,
     Showtime,
     User,
+    evolve,
 )
 from harness.env.seatmap import SeatMap, seat_map
 from harness.env.state import TicketEnv
@@ -116,22 +117,20 @@ def with_balance(user: User, source_id: str, delta: int) -> User:
     pms = user.payment_methods
     if any(p.id == source_id for p in pms):
         new_pms = tuple(
-            p.model_copy(update={"balance_fen": p.balance_fen + delta}) if p.id == source_id else p
+            evolve(p, {"balance_fen": p.balance_fen + delta}) if p.id == source_id else p
             for p in pms
         )
-        return user.model_copy(update={"payment_methods": new_pms})
+        return evolve(user, {"payment_methods": new_pms})
     cards = tuple(
-        c.model_copy(update={"balance_fen": c.balance_fen + delta}) if c.id == source_id else c
+        evolve(c, {"balance_fen": c.balance_fen + delta}) if c.id == source_id else c
         for c in user.member_cards
     )
-    return user.model_copy(update={"member_cards": cards})
+    return evolve(user, {"member_cards": cards})
 
 
 def with_coupon_used(user: User, coupon_id: str, used: bool) -> User:
-    coupons = tuple(
-        c.model_copy(update={"used": used}) if c.id == coupon_id else c for c in user.coupons
-    )
-    return user.model_copy(update={"coupons": coupons})
+    coupons = tuple(evolve(c, {"used": used}) if c.id == coupon_id else c for c in user.coupons)
+    return evolve(user, {"coupons": coupons})
 
 
 # --- availability ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from harness.env import ledger as lg
 from harness.env.aftersale import exchange_order, refund_order
-from harness.env.models import MemberCard, Order, OrderItem
+from harness.env.models import MemberCard, Order, OrderItem, evolve
 from harness.env.pricing import Quote, build_quote, check_card, seat_price
 from harness.env.rules import (
     check_attendees,
@@ -222,9 +222,7 @@ def create_event_order(
     zone = lg.get_zone(event, zone_id)
     labels = lg.assign_event_seats(env, session, zone, quantity)
     oid = lg.new_order_id(env)
-    items = tuple(
-        it.model_copy(update={"seat_id": label}) for it, label in zip(q.items, labels, strict=True)
-    )
+    items = tuple(evolve(it, {"seat_id": label}) for it, label in zip(q.items, labels, strict=True))
     order = _order_from_quote(env, oid, q, items)
     seats = dict(env.event_seats_taken(session_id, zone_id))
     seats.update({label: oid for label in labels})
@@ -282,13 +280,14 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
             raise EnvError("coupon_expired", f"coupon {coupon.id} expired before payment")
         user = lg.with_coupon_used(user, coupon.id, True)
     env.put_user(lg.with_balance(user, source.id, -order.total_fen))
-    paid = order.model_copy(
-        update={
+    paid = evolve(
+        order,
+        {
             "status": "paid",
             "paid_at": env.now,
             "payment_method_id": source.id,
             "pickup_code": lg.pickup_code(order.id, order.user_id),
-        }
+        },
     )
     env.put_order(paid)
     return paid
@@ -303,7 +302,7 @@ def cancel_order(env: TicketEnv, order_id: str) -> Order:
         raise EnvError(
             "not_cancellable", f"order {order.id} is {order.status} and cannot be cancelled{hint}"
         )
-    done = order.model_copy(update={"status": "cancelled"})
+    done = evolve(order, {"status": "cancelled"})
     lg.release(env, order)
     env.put_order(done)
     return done
@@ -314,7 +313,7 @@ def expire_order(env: TicketEnv, order: Order) -> Order:
     current = env.order(order.id) or order
     if current.status != "pending_payment":
         return current
-    done = current.model_copy(update={"status": "expired"})
+    done = evolve(current, {"status": "expired"})
     lg.release(env, current)
     env.put_order(done)
     return done

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,6 +39,7 @@ from harness.env.models import (
 from harness.env.toolkit import EnvError
 
 
+@lru_cache(maxsize=1 << 14)  # prices repeat endlessly; formatting is on every quote line
 def yuan(fen: int) -> str:
     """Format fen as yuan text, e.g. 4590 -> '¥45.90' (exact, no float)."""
     sign = "-" if fen < 0 else ""

@@ -74,20 +74,6 @@ class _Scorer:
         return (centre, *tie)
 
 
-def _windows(
-    sm: SeatMap, free: Collection[str], size: int, types: frozenset[SeatType]
-) -> Iterator[tuple[str, ...]]:
-    """Every run of `size` adjacent free seats of allowed types inside one block."""
-    for blocks in sm.rows:
-        for block in blocks:
-            ok = [s in free and sm.seats[s].type in types for s in block]
-            run = 0
-            for i, good in enumerate(ok):
-                run = run + 1 if good else 0
-                if run >= size:
-                    yield block[i - size + 1 : i + 1]
-
-
 def _valid(sm: SeatMap, unavailable: Collection[str], seats: tuple[str, ...], pref: str) -> bool:
     if pref == "wheelchair" and not any(sm.seats[s].type == "wheelchair" for s in seats):
         return False
@@ -96,6 +82,89 @@ def _valid(sm: SeatMap, unavailable: Collection[str], seats: tuple[str, ...], pr
     except EnvError:
         return False
     return not stranded_seats(sm, unavailable, seats)
+
+
+# (seats, block, index of the first seat in the block) of one candidate run.
+_Run = tuple[tuple[str, ...], tuple[str, ...], int]
+
+
+def _row_runs(
+    sm: SeatMap, r: int, blocked: Collection[str], size: int, score: _Scorer
+) -> Iterator[tuple[Score, _Run]]:
+    """Runs of `size` adjacent free seats of allowed types in row `r`, with their keys.
+
+    Inlined `_Scorer.window` (same arithmetic, so the same floats). Keys end with
+    (row, first seat number), so they are unique: no ties to break.
+    """
+    pref = score.pref
+    types = _ALLOWED.get(pref, _DEFAULT_TYPES)
+    seats, aisle = sm.seats, sm.aisle_side
+    mid, col_norm = score.mid, score.col_norm
+    row_cost = abs(r - score.ideal) / score.row_norm
+    fr = float(r)
+    for block in sm.rows[r - 1]:
+        run = 0
+        for i, sid in enumerate(block):
+            x = seats[sid]
+            run = run + 1 if x.type in types and sid not in blocked else 0
+            if run < size:
+                continue
+            j = i - size + 1
+            first = seats[block[j]]
+            c = round(abs((first.col + x.col) / 2 - mid) / col_norm + row_cost, 6)
+            tie = (fr, float(first.number))
+            if pref == "front":
+                k: Score = (fr, c, *tie)
+            elif pref == "back":
+                k = (-fr, c, *tie)
+            elif pref == "aisle":
+                k = (0.0 if block[j] in aisle or sid in aisle else 1.0, c, *tie)
+            else:
+                k = (c, *tie)
+            yield k, (block[j : i + 1], block, j)
+
+
+def _ranked_runs(
+    sm: SeatMap, blocked: Collection[str], size: int, score: _Scorer
+) -> list[tuple[str, ...]]:
+    """Every run of `size` adjacent free seats of allowed types in one block, best first."""
+    keyed = [kr for r in range(1, sm.n_rows + 1) for kr in _row_runs(sm, r, blocked, size, score)]
+    keyed.sort(key=lambda kr: kr[0])
+    return [run[0] for _, run in keyed]
+
+
+def _row_plan(sm: SeatMap, score: _Scorer) -> tuple[list[int], list[Score] | None]:
+    """Rows in the order their runs can rank, and a lower bound on the key of any run in
+    that row or a later one (None: no bound, visit every row)."""
+    rows = list(range(1, sm.n_rows + 1))
+    if score.pref == "front":
+        return rows, [(float(r),) for r in rows]
+    if score.pref == "back":
+        rows.reverse()
+        return rows, [(-float(r),) for r in rows]
+    if score.pref == "aisle":
+        return rows, None
+    # centre-like keys start with round(col cost + row cost, 6) >= round(row cost, 6)
+    costs = {r: round(abs(r - score.ideal) / score.row_norm, 6) for r in rows}
+    rows.sort(key=lambda r: (costs[r], r))
+    return rows, [(costs[r],) for r in rows]
+
+
+def _strands(blocked: Collection[str], block: tuple[str, ...], i: int, size: int) -> bool:
+    """Whether the free run block[i:i+size] leaves a single empty seat next to it.
+
+    Only the seats just outside the run can become single gaps (`stranded_seats` for a
+    run of free seats, blocked including broken seats).
+    """
+    left, right = i - 1, i + size
+    if left >= 0 and block[left] not in blocked and (left == 0 or block[left - 1] in blocked):
+        return True
+    last = len(block) - 1
+    return (
+        right <= last
+        and block[right] not in blocked
+        and (right == last or block[right + 1] in blocked)
+    )
 
 
 def recommend_seats(
@@ -121,27 +190,40 @@ def recommend_seats(
     if preference == "couple" and count % 2:
         raise EnvError("couple_pair", "couple seats are sold in pairs: ask for an even count")
     types = _ALLOWED.get(preference, _DEFAULT_TYPES)
-    blocked = set(unavailable) | sm.broken
-    free = {s for s in sm.seats if s not in blocked}
+    # Seat availability already includes the broken seats: no need to copy the set.
+    blocked: frozenset[str] | set[str]
+    if isinstance(unavailable, frozenset | set) and sm.broken <= unavailable:
+        blocked = unavailable
+    else:
+        blocked = set(unavailable) | sm.broken
     score = _Scorer(sm, preference)
-    ranked = sorted(_windows(sm, free, count, types), key=score.window)
-    out: list[list[str]] = []
-    for w in ranked:
-        if _valid(sm, blocked, w, preference):
-            out.append(list(w))
-            if len(out) == limit:
-                return out
+    special = types is not _DEFAULT_TYPES  # standard/VIP runs never break couple/companion rules
+    # Best-first over rows: stop once `limit` valid runs all rank before anything the
+    # remaining rows could offer (validity of a run does not depend on other runs).
+    rows, bounds = _row_plan(sm, score)
+    found: list[tuple[Score, tuple[str, ...]]] = []
+    for pos, r in enumerate(rows):
+        for key, (w, block, i) in _row_runs(sm, r, blocked, count, score):
+            if _strands(blocked, block, i, count):
+                continue
+            if special and not _valid(sm, blocked, w, preference):
+                continue
+            found.append((key, w))
+        if bounds is not None and len(found) >= limit and pos + 1 < len(rows):
+            found.sort(key=lambda kw: kw[0])
+            if found[limit - 1][0] < bounds[pos + 1]:
+                break
+    found.sort(key=lambda kw: kw[0])
+    out = [list(w) for _, w in found[:limit]]
     if out or preference in ("together", "couple") or count < 2:
         return out
-    return _split(sm, blocked, free, count, types, score, limit)
+    return _split(sm, set(blocked), count, score, limit)
 
 
 def _split(
     sm: SeatMap,
     blocked: set[str],
-    free: set[str],
     count: int,
-    types: frozenset[SeatType],
     score: _Scorer,
     limit: int,
     per_size: int = 12,
@@ -149,8 +231,7 @@ def _split(
     """Selections made of two runs in the same or neighbouring rows (fallback)."""
     best: dict[int, list[tuple[str, ...]]] = {}
     for size in range(1, count):
-        ws = sorted(_windows(sm, free, size, types), key=score.window)
-        best[size] = ws[:per_size]
+        best[size] = _ranked_runs(sm, blocked, size, score)[:per_size]
     combos: dict[tuple[str, ...], Score] = {}
     for a in range(1, count // 2 + 1):
         for wa in best[a]:

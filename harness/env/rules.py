@@ -29,16 +29,14 @@ def seat_sort_key(sm: SeatMap, seat_id: str) -> tuple[int, int]:
 # --- the no-single-gap rule ------------------------------------------------------------
 
 
-def _singles(block: Sequence[str], occupied: Collection[str]) -> set[str]:
+def _singles(block: Sequence[str], occupied: Sequence[bool]) -> set[str]:
     """Empty seats of a block whose both neighbours are walls (occupied or block end)."""
     out: set[str] = set()
     last = len(block) - 1
     for i, sid in enumerate(block):
-        if sid in occupied:
+        if occupied[i]:
             continue
-        left_wall = i == 0 or block[i - 1] in occupied
-        right_wall = i == last or block[i + 1] in occupied
-        if left_wall and right_wall:
+        if (i == 0 or occupied[i - 1]) and (i == last or occupied[i + 1]):
             out.add(sid)
     return out
 
@@ -56,12 +54,14 @@ def stranded_seats(
     sel = {s for s in selection if s in sm.seats}
     if not sel:
         return []
-    before = set(unavailable) | sm.broken
-    after = before | sel
+    broken = sm.broken
     blocks = {(sm.seats[s].row, sm.seats[s].block) for s in sel}
     out: set[str] = set()
     for row, b in blocks:
         block = sm.rows[row - 1][b]
+        # Occupancy flags of this block only: no copy of the (large) unavailable set.
+        before = [s in unavailable or s in broken for s in block]
+        after = [o or s in sel for o, s in zip(before, block, strict=True)]
         out |= _singles(block, after) - _singles(block, before)
     return sorted(out, key=lambda s: seat_sort_key(sm, s))
 

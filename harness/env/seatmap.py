@@ -12,13 +12,17 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from harness.env.models import AISLE, BROKEN, SEAT_CHARS, Hall, SeatType
 
 
-@dataclass(frozen=True, slots=True)
-class Seat:
-    """One numbered position of a hall (a broken seat is still a seat with a number)."""
+class Seat(NamedTuple):
+    """One numbered position of a hall (a broken seat is still a seat with a number).
+
+    Immutable; a NamedTuple because a hall's seats are built on every cold seat map and
+    a frozen dataclass costs several times more to construct.
+    """
 
     id: str
     row: int  # 1-based, front first
@@ -47,6 +51,10 @@ class SeatMap:
     broken: frozenset[str]
     width: int = field(default=0)  # longest row in characters
     aisle_side: frozenset[str] = frozenset()  # seats with an aisle right next to them
+    # The grid with every seat free (no legend, ASCII) and each seat's glyph offset in it:
+    # rendering patches a copy instead of formatting every seat on every call.
+    grid: bytes = field(default=b"", compare=False, repr=False)
+    grid_pos: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def seat(self, seat_id: str) -> Seat | None:
         return self.seats.get(seat_id)
@@ -67,28 +75,37 @@ def parse_layout(hall_id: str, layout: tuple[str, ...]) -> SeatMap:
     partner: dict[str, str] = {}
     companion: dict[str, tuple[str, ...]] = {}
     broken: set[str] = set()
+    aisle_side: set[str] = set()
     for r, line in enumerate(layout, start=1):
         blocks: list[tuple[str, ...]] = []
         current: list[str] = []
         number = 0
+        last = len(line) - 1
         for col, ch in enumerate(line):
             if ch == AISLE:
                 if current:
                     blocks.append(tuple(current))
                     current = []
                 continue
-            if ch != BROKEN and ch not in SEAT_CHARS:
+            if ch == BROKEN:
+                seat_type: SeatType | None = None
+            elif ch in SEAT_CHARS:
+                seat_type = SEAT_CHARS[ch]
+            else:
                 raise ValueError(f"hall {hall_id}: unknown layout character {ch!r} in row {r}")
             number += 1
             sid = f"{r}-{number}"
-            seat_type = None if ch == BROKEN else SEAT_CHARS[ch]
             seats[sid] = Seat(sid, r, number, col, seat_type, len(blocks))
+            if (col > 0 and line[col - 1] == AISLE) or (col < last and line[col + 1] == AISLE):
+                aisle_side.add(sid)
             if seat_type is None:
                 broken.add(sid)
             current.append(sid)
         if current:
             blocks.append(tuple(current))
         rows.append(tuple(blocks))
+        if "C" not in line and "P" not in line:
+            continue  # no couple or companion seats: nothing to pair in this row
         for block in blocks:
             pending: str | None = None  # an unpaired couple seat waiting for its right half
             for i, sid in enumerate(block):
@@ -110,6 +127,7 @@ def parse_layout(hall_id: str, layout: tuple[str, ...]) -> SeatMap:
                     ]
                     if near:
                         companion[sid] = tuple(near)
+    grid, grid_pos = _grid_template(seats, rows)
     return SeatMap(
         hall_id=hall_id,
         layout=layout,
@@ -119,15 +137,33 @@ def parse_layout(hall_id: str, layout: tuple[str, ...]) -> SeatMap:
         companion_of=MappingProxyType(companion),
         broken=frozenset(broken),
         width=max((len(x) for x in layout), default=0),
-        aisle_side=frozenset(
-            sid
-            for sid, seat in seats.items()
-            if any(
-                0 <= c < len(layout[seat.row - 1]) and layout[seat.row - 1][c] == AISLE
-                for c in (seat.col - 1, seat.col + 1)
-            )
-        ),
+        aisle_side=frozenset(aisle_side),
+        grid=grid,
+        grid_pos=MappingProxyType(grid_pos),
     )
+
+
+def _grid_template(
+    seats: Mapping[str, Seat], rows: list[tuple[tuple[str, ...], ...]]
+) -> tuple[bytes, dict[str, int]]:
+    """The all-free grid of `render_grid` (no legend) and the offset of each seat's glyph."""
+    out = ["SCREEN"]
+    pos: dict[str, int] = {}
+    offset = len("SCREEN") + 1
+    pad = len(str(len(rows)))
+    for r, blocks in enumerate(rows, start=1):
+        line = f"{r:>{pad}} |"
+        for i, block in enumerate(blocks):
+            line += " " if i == 0 else " | "
+            line += f"{seats[block[0]].number}~{seats[block[-1]].number}"
+            for sid in block:
+                seat = seats[sid]
+                line += " "
+                pos[sid] = offset + len(line)
+                line += BROKEN_GLYPH if seat.type is None else FREE_GLYPH[seat.type]
+        out.append(line)
+        offset += len(line) + 1
+    return "\n".join(out).encode("ascii"), pos
 
 
 @lru_cache(maxsize=4096)
@@ -145,6 +181,7 @@ FREE_GLYPH: Mapping[SeatType, str] = MappingProxyType(
     {"standard": "o", "vip": "V", "couple": "C", "wheelchair": "W", "companion": "P"}
 )
 TAKEN, BROKEN_GLYPH, SELECTED = "x", "#", "*"
+_TAKEN_BYTE, _SELECTED_BYTE = ord(TAKEN), ord(SELECTED)
 LEGEND = (
     "Legend: o free, V free VIP, C free couple (sold as pairs), W free wheelchair, "
     "P free companion (only with its wheelchair seat), x sold/held, # broken, * selected. "
@@ -162,29 +199,21 @@ def render_grid(
     """A compact text grid of the hall: one line per row, blocks split by '|'.
 
     Example line: ` 5 | 1~4 o o x x | 5~12 o V V V V o o x | 13~16 o o o o`.
+    Selected seats show '*', then broken '#', then sold/held 'x', else the free glyph.
     """
-    lines: list[str] = [LEGEND] if legend else []
-    lines.append("SCREEN")
-    pad = len(str(sm.n_rows))
-    for r, blocks in enumerate(sm.rows, start=1):
-        parts: list[str] = []
-        for block in blocks:
-            glyphs: list[str] = []
-            for sid in block:
-                seat = sm.seats[sid]
-                if sid in selected:
-                    glyphs.append(SELECTED)
-                elif seat.type is None:
-                    glyphs.append(BROKEN_GLYPH)
-                elif sid in unavailable:
-                    glyphs.append(TAKEN)
-                else:
-                    glyphs.append(FREE_GLYPH[seat.type])
-            first = sm.seats[block[0]].number
-            last = sm.seats[block[-1]].number
-            parts.append(f"{first}~{last} " + " ".join(glyphs))
-        lines.append(f"{r:>{pad}} | " + " | ".join(parts) if parts else f"{r:>{pad}} |")
-    return "\n".join(lines)
+    buf = bytearray(sm.grid)  # the all-free grid; patch the glyphs that differ
+    pos = sm.grid_pos
+    broken = sm.broken
+    for sid in unavailable:
+        i = pos.get(sid)
+        if i is not None and sid not in broken:
+            buf[i] = _TAKEN_BYTE
+    for sid in selected:
+        i = pos.get(sid)
+        if i is not None:
+            buf[i] = _SELECTED_BYTE
+    text = buf.decode("ascii")
+    return f"{LEGEND}\n{text}" if legend else text
 
 
 def recommend_seats(

@@ -149,18 +149,22 @@ class Tool(Generic[E]):
         schema.setdefault("properties", {})
         self.spec = ToolSpec(name=self.name, description=description, parameters=schema)
         self._param_names = [p.name for p in params]
+        self._validate = self.args_model.model_validate
 
     def invoke(self, env: E, args: Mapping[str, Any] | None) -> ToolResult:
         """Validate `args` and run the tool; every failure becomes an error result."""
         if args is None:
             args = {}
-        if not isinstance(args, Mapping):
-            return error_result("invalid_arguments", "arguments must be a JSON object")
+        if type(args) is not dict:  # the common case skips the ABC check and the copy
+            if not isinstance(args, Mapping):
+                return error_result("invalid_arguments", "arguments must be a JSON object")
+            args = dict(args)
         try:
-            parsed = self.args_model.model_validate(dict(args))
+            parsed = self._validate(args)
         except ValidationError as err:
             return error_result("invalid_arguments", f"{self.name}: {_format_validation(err)}")
-        kwargs = {name: getattr(parsed, name) for name in self._param_names}
+        # The model forbids extra keys, so its fields are exactly the parameters.
+        kwargs = parsed.__dict__
         try:
             out = self.fn(env, **kwargs)
         except EnvError as err:

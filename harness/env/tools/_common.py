@@ -206,6 +206,12 @@ def hall(env: TicketEnv, hall_id: str) -> Hall:
     return h
 
 
+def base_seats_left(world: World, st: Showtime) -> int:
+    """Free seats of a showtime when the episode has held or bought none there."""
+    info = hall_info(world).get(st.hall_id)
+    return 0 if info is None else max(0, info.sellable - len(st.sold))
+
+
 def seats_left(env: TicketEnv, st: Showtime) -> int:
     """Free seats of a showtime: sellable minus sold in the base world minus held/bought now."""
     info = hall_info(env.world).get(st.hall_id)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.env.lru import LRU
 from harness.env.models import Discount, Order, OrderItem, RefundTier
 from harness.env.pricing import Quote
 from harness.env.state import TicketEnv
+from harness.env.text import world_cached
 from harness.env.tools import _common as c
+from harness.env.world import World
 
 
 def item_line(it: OrderItem, env: TicketEnv, event_zone_names: dict[str, str]) -> str:
@@ -38,9 +41,24 @@ def refund_tiers_text(tiers: tuple[RefundTier, ...]) -> str:
     return "; ".join(parts) + "; otherwise no refund"
 
 
+@world_cached
+def _targets(world: World) -> LRU[tuple[str | None, str | None], dict[str, Any]]:
+    """(showtime id, session id) -> its `_target` view. Built from base-world data only,
+    so it is per world and never depends on episode state; LRU-bounded."""
+    return LRU(8192)
+
+
 def _target(env: TicketEnv, showtime_id: str | None, session_id: str | None) -> dict[str, Any]:
     """What an order or quote is for: movie/cinema/hall/start, or event/venue/session start."""
-    world = env.world
+    cache = _targets(env.world)
+    key = (showtime_id, session_id)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache.put(key, _build_target(env.world, showtime_id, session_id))
+    return dict(hit)  # callers add keys to it
+
+
+def _build_target(world: World, showtime_id: str | None, session_id: str | None) -> dict[str, Any]:
     if showtime_id is not None:
         st = world.showtimes.get(showtime_id)
         if st is None:

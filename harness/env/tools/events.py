@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from harness.env.ledger import zone_used
+from harness.env.lru import LRU
 from harness.env.models import EventCategory, EventSession, LiveEvent
 from harness.env.state import TicketEnv
 from harness.env.text import NameIndex, normalise, world_cached
@@ -49,18 +51,35 @@ def _price_range(ev: LiveEvent) -> str:
     return c.yuan(lo) if lo == hi else f"{c.yuan(lo)}-{c.yuan(hi)}"
 
 
-def _event_row(ev: LiveEvent, tz: str, days: list[EventSession]) -> dict[str, Any]:
-    return {
-        "id": ev.id,
-        "zh": ev.title_zh,
-        "en": ev.title_en,
-        "cat": ev.category,
-        "city": ev.city_id,
-        "venue": f"{ev.venue_zh} / {ev.venue_en}",
-        "sessions": [c.hm(s.start, tz) for s in days[:6]],
-        "price": _price_range(ev),
-        "on_sale": c.hm(ev.on_sale, tz),
-    }
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What search_events shows of a base-world event, minus the session filter."""
+
+    tz: str
+    sessions: tuple[tuple[float, str], ...]  # (start POSIX seconds, local "YYYY-MM-DD HH:MM")
+    head: dict[str, Any]  # id .. venue
+    tail: dict[str, Any]  # price, on_sale
+
+
+@world_cached
+def _listings(world: World) -> dict[str, _Listing]:
+    """Event id -> its listing parts. Base-world data only (search_events lists the base
+    events), so cached per world, one entry per event: bounded by the world."""
+    out: dict[str, _Listing] = {}
+    for ev in world.data.events:
+        tz = c.city_tz(world, ev.city_id)
+        head = {
+            "id": ev.id,
+            "zh": ev.title_zh,
+            "en": ev.title_en,
+            "cat": ev.category,
+            "city": ev.city_id,
+            "venue": f"{ev.venue_zh} / {ev.venue_en}",
+        }
+        tail = {"price": _price_range(ev), "on_sale": c.hm(ev.on_sale, tz)}
+        starts = tuple((s.start.timestamp(), c.hm(s.start, tz)) for s in ev.sessions)
+        out[ev.id] = _Listing(tz, starts, head, tail)
+    return out
 
 
 @AGENT_TOOLS.tool
@@ -97,7 +116,7 @@ def search_events(
     day_from = c.parse_day(date_from) if date_from else None
     day_to = c.parse_day(date_to) if date_to else None
     now_ts = env.now.timestamp()
-    starts = _session_starts(world)
+    listings = _listings(world)
     rows: list[dict[str, Any]] = []
     total = 0
     for ev in found:
@@ -105,15 +124,16 @@ def search_events(
             category is not None and ev.category != category
         ):
             continue
-        tz = c.city_tz(world, ev.city_id)
+        li = listings[ev.id]
+        tz = li.tz
         lo = max(now_ts, c.day_bounds(day_from, tz)[0].timestamp()) if day_from else now_ts
         hi = c.day_bounds(day_to, tz)[1].timestamp() if day_to else None
-        days = [s for s, ts in starts[ev.id] if ts > lo and (hi is None or ts < hi)]
+        days = [t for ts, t in li.sessions if ts > lo and (hi is None or ts < hi)]
         if not days:
             continue
         total += 1
         if len(rows) < limit:
-            rows.append(_event_row(ev, tz, days))
+            rows.append({**li.head, "sessions": days[:6], **li.tail})
     return {"events": rows, "total": total}
 
 
@@ -131,41 +151,79 @@ def get_event(env: TicketEnv, event_id: c.Id) -> dict[str, Any]:
         event_id: Event id from search_events.
     """
     ev = c.event(env, event_id)
-    tz = c.city_tz(env.world, ev.city_id)
+    pre = _event_parts(env.world, ev)
     now_ts = env.now.timestamp()
     sessions = []
-    for s, start_ts in _session_starts(env.world)[ev.id]:
+    for s, start_ts, start in pre.sessions:
         left = {z.id: max(z.capacity - zone_used(env, s, z.id), 0) for z in ev.zones}
         sessions.append(
             {
                 "id": s.id,
-                "start": c.hm(s.start, tz),
+                "start": start,
                 "state": session_state(ev, start_ts, now_ts),
                 "left": left,
             }
         )
-    return {
+    out = dict(pre.head)
+    out["performers"] = list(ev.performers)  # fresh containers: callers may keep the data
+    out["zones"] = [dict(z) for z in pre.zones]
+    out["sessions"] = sessions
+    out["rules"] = dict(pre.rules)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _EventParts:
+    """The parts of get_event that do not depend on episode state or the clock."""
+
+    event: LiveEvent  # the object these parts were built from (identity is the cache key)
+    head: dict[str, Any]
+    zones: tuple[dict[str, Any], ...]
+    sessions: tuple[tuple[EventSession, float, str], ...]
+    rules: dict[str, Any]
+
+
+@world_cached
+def _event_parts_cache(world: World) -> LRU[int, _EventParts]:
+    """Id of an event object -> its static parts, per world. The event may be the
+    episode's copy (task setup can override text), so the key is the object's identity,
+    checked on a hit (the entry holds the object: its id cannot be reused while cached)."""
+    return LRU(1024)
+
+
+def _event_parts(world: World, ev: LiveEvent) -> _EventParts:
+    cache = _event_parts_cache(world)
+    hit = cache.get(id(ev))
+    if hit is not None and hit.event is ev:
+        return hit
+    return cache.put(id(ev), _build_event_parts(world, ev))
+
+
+def _build_event_parts(world: World, ev: LiveEvent) -> _EventParts:
+    tz = c.city_tz(world, ev.city_id)
+    head = {
         "id": ev.id,
         "zh": ev.title_zh,
         "en": ev.title_en,
         "cat": ev.category,
-        "performers": list(ev.performers),
+        "performers": None,  # filled per call (a fresh list)
         "city": ev.city_id,
         "venue": f"{ev.venue_zh} / {ev.venue_en} ({ev.district})",
         "description": ev.description,
-        "zones": [
-            {"id": z.id, "name": f"{z.name_zh} / {z.name_en}", "price": c.yuan(z.price_fen)}
-            for z in ev.zones
-        ],
-        "sessions": sessions,
-        "rules": {
-            "real_name": ev.real_name,
-            "per_order_limit": ev.per_order_limit,
-            "per_id_limit": ev.per_id_limit if ev.real_name else None,
-            "seating": ev.seating,
-            "on_sale": c.hm(ev.on_sale, tz),
-            "sales_close": f"{ev.sales_cutoff_min} min before start",
-            "service_fee": f"{c.yuan(ev.service_fee_fen)} per ticket",
-            "refunds": refund_tiers_text(ev.refund_tiers),
-        },
     }
+    zones = tuple(
+        {"id": z.id, "name": f"{z.name_zh} / {z.name_en}", "price": c.yuan(z.price_fen)}
+        for z in ev.zones
+    )
+    sessions = tuple((s, ts, c.hm(s.start, tz)) for s, ts in _session_starts(world)[ev.id])
+    rules = {
+        "real_name": ev.real_name,
+        "per_order_limit": ev.per_order_limit,
+        "per_id_limit": ev.per_id_limit if ev.real_name else None,
+        "seating": ev.seating,
+        "on_sale": c.hm(ev.on_sale, tz),
+        "sales_close": f"{ev.sales_cutoff_min} min before start",
+        "service_fee": f"{c.yuan(ev.service_fee_fen)} per ticket",
+        "refunds": refund_tiers_text(ev.refund_tiers),
+    }
+    return _EventParts(ev, head, zones, sessions, rules)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -54,6 +54,23 @@ def movie_cities(world: World) -> Mapping[str, tuple[str, ...]]:
 def brand_keys(world: World) -> Mapping[str, str]:
     """Cinema id -> normalised "brand_zh + brand_en" for brand filters."""
     return {x.id: normalise(x.brand_zh) + "|" + normalise(x.brand_en) for x in world.data.cinemas}
+
+
+@world_cached
+def _cinema_rows(world: World) -> Mapping[str, dict[str, Any]]:
+    """Cinema id -> the base-world fields of its search_cinemas row (one per cinema)."""
+    return {
+        x.id: {
+            "id": x.id,
+            "name": x.name_zh,
+            "en": x.name_en,
+            "brand": x.brand_en,
+            "district": x.district,
+            "addr": x.address,
+            "formats": None,
+        }
+        for x in world.data.cinemas
+    }
 
 
 def _place(env: TicketEnv, near: str, city_id: str) -> Place:
@@ -177,16 +194,10 @@ def search_cinemas(
         by_id = {x.id: x for x in cands}
         cands = [by_id[cid] for cid in dist if cid in by_id]
     rows = []
+    static = _cinema_rows(world)
     for x in cands[:limit]:
-        row: dict[str, Any] = {
-            "id": x.id,
-            "name": x.name_zh,
-            "en": x.name_en,
-            "brand": x.brand_en,
-            "district": x.district,
-            "addr": x.address,
-            "formats": list(x.formats),
-        }
+        row: dict[str, Any] = dict(static[x.id])
+        row["formats"] = list(x.formats)  # a fresh list per call
         if dist:
             row["km"] = round(dist[x.id], 1)
         notice = (env.cinema(x.id) or x).notice  # episode copy: task setup may override it
@@ -198,17 +209,22 @@ def search_cinemas(
     return out
 
 
+# The parts of a showtime's search row that never change: the row dict, its table
+# prefix, free seats when the episode has booked none there, and when sales close.
+_Static = tuple[dict[str, Any], str, int, float]
+
+
 @world_cached
-def _static_rows(world: World) -> dict[str, tuple[dict[str, Any], str]]:
-    """Showtime id -> the parts of its search row that never change (filled lazily)."""
+def _static_rows(world: World) -> dict[str, _Static]:
+    """Showtime id -> its `_Static` parts (filled lazily; at most one per showtime)."""
     return {}
 
 
 _COLUMNS = "id|cinema_id|cinema|hall|start|fmt|lang|price_per_seat|seats_left|open"
 
 
-def _static_row(env: TicketEnv, st: Showtime, tz: str) -> tuple[dict[str, Any], str]:
-    """The parts of a showtime's row that never change: as a dict and as a table prefix."""
+def _static_row(env: TicketEnv, st: Showtime, tz: str) -> _Static:
+    """The parts of a showtime's row that never change (see `_Static`)."""
     cin = env.world.cinemas[st.cinema_id]
     h = env.world.halls.get(st.hall_id)
     row = {
@@ -221,7 +237,9 @@ def _static_row(env: TicketEnv, st: Showtime, tz: str) -> tuple[dict[str, Any], 
         "lang": st.language + (f"/{st.subtitles} subs" if st.subtitles else ""),
         "price": c.price_range(env, st),
     }
-    return row, "|".join(str(v) for v in row.values())
+    close = (st.start - timedelta(minutes=st.sales_cutoff_min)).timestamp()  # as sales_open
+    prefix = "|".join(str(v) for v in row.values())
+    return row, prefix, c.base_seats_left(env.world, st), close
 
 
 def _window(
@@ -346,13 +364,15 @@ def search_showtimes(
     lines: list[str] = []
     now_ts = env.now.timestamp()
     static = _static_rows(world)
+    seats_taken = env.store.table("seats")
     for st in picked:
         hit = static.get(st.id)
         if hit is None:
             hit = static[st.id] = _static_row(env, st, tz)
-        base, prefix = hit
-        left = c.seats_left(env, st)
-        is_open = c.sales_open(env, st, now_ts)
+        base, prefix, left, close = hit
+        if seats_taken.get(st.id):  # seats booked in this episode: count them
+            left = c.seats_left(env, st)
+        is_open = now_ts < close
         row: dict[str, Any] = {**base, "left": left, "open": is_open}
         cells = f"{prefix}|{left}|{'yes' if is_open else 'no'}"
         if dist:

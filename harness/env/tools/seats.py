@@ -7,20 +7,35 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from harness.env import orders, seatmap
+from harness.env.lru import LRU
+from harness.env.models import Cinema, Showtime
 from harness.env.pricing import seat_price
 from harness.env.recommend import Preference
 from harness.env.recommend import recommend_seats as rank_seats
 from harness.env.state import TicketEnv
+from harness.env.text import world_cached
 from harness.env.tools import _common as c
 from harness.env.tools._registry import AGENT_TOOLS
+from harness.env.world import World
 
 
-def showtime_header(env: TicketEnv, showtime_id: str) -> str:
-    """One line naming the showtime: movie, cinema, hall, start, format, prices, sales state."""
-    st = c.showtime(env, showtime_id)
+@world_cached
+def _header_prefixes(world: World) -> LRU[tuple[str, int], tuple[Cinema, str]]:
+    """(showtime id, id of the episode's cinema object) -> (cinema, header up to the prices).
+    The prefix depends only on world data and the cinema as the episode sees it (setup may
+    override its text), so the cinema object itself is checked on a hit (the entry holds
+    it, so its id cannot be reused while cached). Per world, LRU-bounded."""
+    return LRU(8192)
+
+
+def _header_prefix(env: TicketEnv, st: Showtime, cin: Cinema) -> str:
+    cache = _header_prefixes(env.world)
+    key = (st.id, id(cin))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is cin:
+        return hit[1]
     world = env.world
     mv = world.movies.get(st.movie_id)
-    cin = c.cinema(env, st.cinema_id)
     h = c.hall(env, st.hall_id)
     tz = c.city_tz(world, cin.city_id)
     info = c.hall_info(world).get(h.id)
@@ -28,19 +43,31 @@ def showtime_header(env: TicketEnv, showtime_id: str) -> str:
     prices = ", ".join(f"{t} {c.yuan(seat_price(st, t))}" for t in types)
     lang = st.language + (f" ({st.subtitles} subs)" if st.subtitles else "")
     title = f"{mv.title_zh} / {mv.title_en}" if mv is not None else st.movie_id
-    state = "on sale" if c.sales_open(env, st) else "online sales closed"
-    return (
+    prefix = (
         f"{st.id} {title} | {cin.id} {cin.name_zh} | {h.name} | {c.hm(st.start, tz)} | "
-        f"{st.format} {lang} | per seat: {prices} | {c.seats_left(env, st)} free | {state}"
+        f"{st.format} {lang} | per seat: {prices}"
     )
+    cache.put(key, (cin, prefix))
+    return prefix
+
+
+def showtime_header(env: TicketEnv, showtime_id: str) -> str:
+    """One line naming the showtime: movie, cinema, hall, start, format, prices, sales state."""
+    st = c.showtime(env, showtime_id)
+    cin = c.cinema(env, st.cinema_id)
+    prefix = _header_prefix(env, st, cin)
+    state = "on sale" if c.sales_open(env, st) else "online sales closed"
+    return f"{prefix} | {c.seats_left(env, st)} free | {state}"
 
 
 def _side_by_side(sm: seatmap.SeatMap, seats: list[str]) -> bool:
     """True if the seats are one unbroken run in one block of one row."""
-    placed = sorted((sm.seats[s].row, sm.seats[s].block, sm.seats[s].number) for s in seats)
-    return all(
-        (r, b) == placed[0][:2] and n == placed[0][2] + i for i, (r, b, n) in enumerate(placed)
-    )
+    info = [sm.seats[s] for s in seats]
+    row, block = info[0].row, info[0].block
+    if any(x.row != row or x.block != block for x in info):
+        return False
+    numbers = sorted(x.number for x in info)
+    return all(n == numbers[0] + i for i, n in enumerate(numbers))
 
 
 @AGENT_TOOLS.tool
@@ -60,7 +87,7 @@ def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
     header = showtime_header(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
     # Real apps show the cinema's notice on the seat screen, so agents see it here too.
-    notice = c.cinema(env, c.showtime(env, showtime_id).cinema_id).notice
+    notice = c.cinema(env, env.world.showtimes[showtime_id].cinema_id).notice
     if notice:
         header += f"\ncinema notice: {notice}"
     return header + "\n" + seatmap.render_grid(sm, unavailable)
@@ -94,7 +121,9 @@ def recommend_seats(
     rows: list[dict[str, Any]] = []
     for seats in options:
         types = [sm.seats[s].type or "standard" for s in seats]
-        price = sum(seat_price(st, t) for t in types)
+        price = 0
+        for t in types:
+            price += seat_price(st, t)
         row: dict[str, Any] = {
             "seats": list(seats),
             "types": sorted(set(types)),
