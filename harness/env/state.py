@@ -7,6 +7,7 @@ bound to one logged-in user; tools can only read or change that user's data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -36,6 +37,15 @@ class PaymentRequest(BaseModel):
 # Tables whose entries are records of what was said or offered, not world state.
 # "app" holds the user's in-progress app cart (harness.env.app), not an order.
 LOG_TABLES = frozenset({"payment_requests", "links", "transfers", "counters", "app"})
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSnapshot:
+    """A task's frozen setup: the store's seed layers, the clock and the pending holds."""
+
+    layers: Mapping[str, Mapping[str, Any]]
+    now: datetime
+    pending: frozenset[str]
 
 
 class Clock:
@@ -197,6 +207,16 @@ class TicketEnv:
     def freeze_seed(self) -> None:
         """Mark the current state as the episode's start (after a task's setup)."""
         self.store.freeze_seed()
+
+    def seed_snapshot(self) -> SeedSnapshot:
+        """The frozen setup (call after `freeze_seed`), reusable by `install_seed`."""
+        return SeedSnapshot(self.store.seed_snapshot(), self.clock.now, frozenset(self._pending))
+
+    def install_seed(self, snap: SeedSnapshot) -> None:
+        """Start this fresh env from a setup frozen in another env over the same world."""
+        self.store.install_seed(snap.layers)
+        self.clock.now = snap.now
+        self._pending = set(snap.pending)
 
     def diff(self, include_logs: bool = False) -> list[Change]:
         """What the episode changed; log tables (payment requests, links) left out by default."""

@@ -87,7 +87,18 @@ class Table(Generic[V]):
 
     def freeze_seed(self) -> None:
         """Fold the overlay into the seed layer: what follows is the episode proper."""
-        self._seed.update(self._over)
+        if self._over:
+            # A new dict, never an update in place: seed layers are shared between envs.
+            self._seed = {**self._seed, **self._over}
+            self._over = {}
+
+    def seed_layer(self) -> Mapping[str, V]:
+        """The frozen seed layer (read-only; shared by envs built from a snapshot)."""
+        return self._seed
+
+    def install_seed(self, layer: Mapping[str, V]) -> None:
+        """Start from a seed layer taken from another store over the same base."""
+        self._seed = layer  # type: ignore[assignment]  # never mutated, see freeze_seed
         self._over = {}
 
     def reset(self) -> None:
@@ -108,6 +119,14 @@ class Store:
     def freeze_seed(self) -> None:
         for t in self.tables.values():
             t.freeze_seed()
+
+    def seed_snapshot(self) -> dict[str, Mapping[str, Any]]:
+        """Every table's seed layer, to start other stores from the same setup."""
+        return {name: t.seed_layer() for name, t in self.tables.items()}
+
+    def install_seed(self, snapshot: Mapping[str, Mapping[str, Any]]) -> None:
+        for name, layer in snapshot.items():
+            self.tables[name].install_seed(layer)
 
     def reset(self) -> None:
         """Drop everything the episode wrote (the seed layer stays)."""
