@@ -37,6 +37,7 @@ waits for it before it returns. A torn last line (a kill mid-write) is ignored b
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 from collections.abc import Awaitable, Iterator
@@ -53,6 +54,7 @@ from harness.settings import RunSettings
 FORMAT = "ticketbench-run/1"
 HEADER = "header.json"
 EPISODES = "episodes.jsonl"
+LOCK = ".lock"
 
 
 class SuiteRef(BaseModel):
@@ -167,6 +169,10 @@ def write_header(run_dir: Path, header: RunHeader) -> None:
     os.replace(tmp, run_dir / HEADER)
 
 
+class RunInUse(RuntimeError):
+    """Another process is writing this run directory."""
+
+
 class NotARun(ValueError):
     """`run_dir` holds no readable run (missing or corrupt header.json)."""
 
@@ -239,6 +245,17 @@ class RunWriter:
 
     def __init__(self, run_dir: Path) -> None:
         self.path = run_dir / EPISODES
+        # One writer per run: a second process (say, a resume while the run still goes on)
+        # would record the same (task, trial) twice.
+        self._lock = open(run_dir / LOCK, "a+b")  # noqa: SIM115 - closed in close()
+        try:
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            self._lock.close()
+            raise RunInUse(
+                f"{run_dir} is being written by another ticketbench process; "
+                "let it finish or stop it before resuming"
+            ) from err
         _, good, torn = _scan(self.path)
         if torn:
             with open(self.path, "r+b") as fh:
@@ -278,6 +295,7 @@ class RunWriter:
 
     def close(self) -> None:
         self._fh.close()
+        self._lock.close()  # releases the flock
 
     def __enter__(self) -> RunWriter:
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from agents.presets import PRESETS
 from agents.registry import ConfigError
 from harness.cli.run_views import summary_table
-from harness.records import EpisodeRecord, NotARun, finished_keys, read_header
+from harness.records import EpisodeRecord, NotARun, RunInUse, finished_keys, read_header
 from harness.runner import Progress as RunProgress
 from harness.runs import RunError, RunResult, regrade, resume, start_run, summarize_run
 from harness.settings import RunSettings
@@ -80,9 +81,10 @@ def _play(
     options: dict[str, Any],
     user_options: dict[str, Any] | None = None,
 ) -> RunResult:
-    from harness.runs import select_tasks
+    from harness.runs import new_run_dir, select_tasks
 
     total = len(select_tasks(split, tasks)) * settings.trials
+    out = out if out is not None else new_run_dir(None, agent)
 
     async def job(progress: Any) -> RunResult:
         return await start_run(
@@ -97,7 +99,19 @@ def _play(
             progress=progress,
         )
 
-    return asyncio.run(_with_progress(agent, total, job))
+    return _interruptible(out, lambda: asyncio.run(_with_progress(agent, total, job)))
+
+
+def _interruptible(run_dir: Path, play: Callable[[], RunResult]) -> RunResult:
+    """Run `play`; on Ctrl-C say where the finished episodes are and how to go on."""
+    try:
+        return play()
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]interrupted: every finished episode is saved in {run_dir}; "
+            f"finish with: ticketbench run --resume {run_dir}[/yellow]"
+        )
+        raise typer.Exit(130) from None
 
 
 def _report_end(result: RunResult) -> None:
@@ -180,8 +194,11 @@ def run(
             header = read_header(resume_dir)
             left = len(header.suite.task_ids) * header.settings.trials
             left -= len(finished_keys(resume_dir))
-            result = asyncio.run(
-                _with_progress("resume", left, lambda p: resume(resume_dir, progress=p))
+            result = _interruptible(
+                resume_dir,
+                lambda: asyncio.run(
+                    _with_progress("resume", left, lambda p: resume(resume_dir, progress=p))
+                ),
             )
 
             _finish([("resumed", result)], as_json)
@@ -220,7 +237,7 @@ def run(
             options.pop("prices", None)
         result = _play(agent, split, settings, tasks, out, user, options, user_options)
         _finish([(agent, result)], as_json)
-    except (RunError, ConfigError, NotARun) as err:
+    except (RunError, ConfigError, NotARun, RunInUse) as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
 
