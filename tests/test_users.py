@@ -157,3 +157,27 @@ def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None
     assert "smart_pick_seats" in app.actions
     result = check(task, env, ["ok"] + [s.text for s in task.reference if s.kind == "say"])
     assert result.state_ok, result.reasons
+
+
+def test_go_ahead_question_that_mentions_payment_gets_a_yes() -> None:
+    from harness.users.understand import classify
+
+    for locale, ask in (
+        ("en", "I've held seats 8-6, 8-7 for you, total ¥85. Shall I send the payment request?"),
+        ("zh", "已为您锁定座位，总价85元，确认后我发起支付可以吗？"),
+    ):
+        task = next(
+            t
+            for t in load_suite("dev")
+            if t.locale == locale
+            and t.expect.feasible
+            and any(f.slot == "payment" for f in t.knowledge)
+        )
+        user = ScriptedUser(task)
+        r = asyncio.run(user.reply(ask, RecordingApp(make_env(task, load_world()))))
+        yes = "请继续" if locale == "zh" else "go ahead"
+        assert yes in r.text and r.intent == "confirm", r
+        assert classify(ask, task.knowledge) == "confirm"
+        # a question about what to buy is still a clarification
+        which = "请问要买几张？" if locale == "zh" else "How many tickets would you like?"
+        assert classify(which, task.knowledge) == "clarify"

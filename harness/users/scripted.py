@@ -20,6 +20,7 @@ from harness.suite.spec import Fact, Task
 from harness.users.base import App, Reply
 from harness.users.gate import finish_in_app
 from harness.users.understand import (
+    HOW_SLOTS,
     asked_facts,
     find_links,
     is_confirm,
@@ -122,10 +123,14 @@ class ScriptedUser:
             return Reply(t["thanks"], "inform", leave="goal_met")
         if is_question(text):
             facts = asked_facts(text, task.knowledge)
+            slots = tuple(dict.fromkeys(f.slot for f in facts))
+            if facts and is_confirm(text) and set(slots) <= HOW_SLOTS:
+                # "Shall I send the payment request?" is a go-ahead question that merely
+                # mentions payment: say yes, and add how the user wants it done.
+                yes = t["yes"] if self._wants_write() else t["no"]
+                return Reply(f"{yes} {_answers(facts)}", "confirm", slots)
             if facts:
-                return Reply(
-                    _answers(facts), "clarify", tuple(dict.fromkeys(f.slot for f in facts))
-                )
+                return Reply(_answers(facts), "clarify", slots)
             if is_confirm(text):
                 return Reply(t["yes"] if self._wants_write() else t["no"], "confirm")
             return Reply(t["dont_know"], "clarify")

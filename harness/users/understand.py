@@ -112,6 +112,11 @@ def _triggers(triggers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in map(normalise, triggers) if t)
 
 
+# Knowledge about how to carry out the order, not what to buy: a go-ahead question that
+# touches only these ("Shall I send the payment request?") is still a go-ahead question.
+HOW_SLOTS = frozenset({"payment", "seat_pref"})
+
+
 def classify(text: str, facts: Sequence[Fact] = ()) -> MessageKind:
     """The handoff kind of one agent message.
 
@@ -123,6 +128,7 @@ def classify(text: str, facts: Sequence[Fact] = ()) -> MessageKind:
         return "navigate"
     if not is_question(text):
         return "inform"
-    if facts and asked_facts(text, facts):
+    asked = asked_facts(text, facts) if facts else []
+    if asked and not (is_confirm(text) and {f.slot for f in asked} <= HOW_SLOTS):
         return "clarify"
     return "confirm" if is_confirm(text) else "clarify"
