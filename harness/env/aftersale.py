@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.env import ledger as lg
-from harness.env.models import Discount, Order, OrderItem, evolve
-from harness.env.pricing import build_quote, check_card, seat_price
+from harness.env.models import Discount, Order, evolve
+from harness.env.pricing import build_quote, check_card, seat_items
 from harness.env.refunds import (
     check_exchange,
     event_refund_fen,
@@ -84,13 +84,7 @@ def exchange_order(
                 check_card(card, "movie", cinema.brand_en, env.now)
             except EnvError:
                 card = None  # an expired card no longer discounts the new seats
-    items = []
-    for sid in sel:
-        seat_type = sm.seats[sid].type
-        assert seat_type is not None
-        items.append(
-            OrderItem(seat_id=sid, seat_type=seat_type, price_fen=seat_price(new_st, seat_type))
-        )
+    items = seat_items(sm, new_st, sel)
     q = build_quote(
         "movie", items, cinema.service_fee_fen, env.now, brand_en=cinema.brand_en, card=card
     )

@@ -154,10 +154,7 @@ def pick_seats(env: TicketEnv, showtime_id: c.Id, seats: c.MovieSeats) -> dict[s
         card_id=keep.card_id if keep else None,
         coupon_id=keep.coupon_id if keep else None,
     )
-    price = _price(env, k)  # rejects invalid selections before the cart changes
-    out = _save(env, k)
-    out["price"] = price
-    return out
+    return _save_priced(env, k)
 
 
 @APP_ACTIONS.tool
@@ -188,9 +185,16 @@ def pick_tickets(
         attendee_ids=tuple(attendee_ids or ()),
         coupon_id=coupon,
     )
-    price = _price(env, k)
+    return _save_priced(env, k)
+
+
+def _save_priced(env: TicketEnv, k: Cart) -> dict[str, Any]:
+    """Save the cart and show its price once complete; an invalid selection raises first,
+    so the cart never holds one."""
+    price = _price(env, k) if _complete(k) else None
     out = _save(env, k)
-    out["price"] = price
+    if price is not None:
+        out["price"] = price
     return out
 
 
@@ -210,11 +214,7 @@ def pick_coupon(env: TicketEnv, coupon_id: c.Id | None = None) -> dict[str, Any]
     k = _need_cart(env).model_copy(update={"coupon_id": coupon_id})
     if coupon_id is not None and coupon_id not in {cp.id for cp in env.user().coupons}:
         raise EnvError("not_found", f"the user has no coupon {coupon_id!r}")
-    price = _price(env, k) if _complete(k) else None
-    out = _save(env, k)
-    if price is not None:
-        out["price"] = price
-    return out
+    return _save_priced(env, k)
 
 
 @APP_ACTIONS.tool
@@ -230,11 +230,7 @@ def pick_card(env: TicketEnv, card_id: c.Id | None = None) -> dict[str, Any]:
     if card_id is not None and card_id not in {m.id for m in env.user().member_cards}:
         raise EnvError("not_found", f"the user has no member card {card_id!r}")
     k = k.model_copy(update={"card_id": card_id})
-    price = _price(env, k) if _complete(k) else None
-    out = _save(env, k)
-    if price is not None:
-        out["price"] = price
-    return out
+    return _save_priced(env, k)
 
 
 @APP_ACTIONS.tool

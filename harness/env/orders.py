@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from harness.env import ledger as lg
 from harness.env.aftersale import exchange_order, refund_order
 from harness.env.models import MemberCard, Order, OrderItem, evolve
-from harness.env.pricing import Quote, build_quote, check_card, seat_price
+from harness.env.pricing import Quote, build_quote, check_card, seat_items
 from harness.env.rules import (
     check_attendees,
     check_event_quantity,
@@ -96,16 +96,9 @@ def quote_movie(
     user = env.user()
     card = lg.get_card(user, card_id) if card_id else None
     coupon = lg.get_coupon(user, coupon_id) if coupon_id else None
-    items = []
-    for sid in sel:
-        seat_type = sm.seats[sid].type
-        assert seat_type is not None  # broken seats were rejected above
-        items.append(
-            OrderItem(seat_id=sid, seat_type=seat_type, price_fen=seat_price(st, seat_type))
-        )
     return build_quote(
         "movie",
-        items,
+        seat_items(sm, st, sel),
         cinema.service_fee_fen,
         env.now,
         brand_en=cinema.brand_en,

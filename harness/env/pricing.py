@@ -36,6 +36,7 @@ from harness.env.models import (
     SeatType,
     Showtime,
 )
+from harness.env.seatmap import SeatMap
 from harness.env.toolkit import EnvError
 
 
@@ -78,6 +79,18 @@ def seat_price(showtime: Showtime, seat_type: SeatType) -> int:
     if price is None:
         raise EnvError("no_price", f"showtime {showtime.id} has no price for {seat_type} seats")
     return price
+
+
+def seat_items(sm: SeatMap, showtime: Showtime, seats: Sequence[str]) -> list[OrderItem]:
+    """One priced order item per seat (the seats were already checked as sellable)."""
+    items = []
+    for sid in seats:
+        seat_type = sm.seats[sid].type
+        assert seat_type is not None  # broken seats are rejected by check_movie_selection
+        items.append(
+            OrderItem(seat_id=sid, seat_type=seat_type, price_fen=seat_price(showtime, seat_type))
+        )
+    return items
 
 
 def card_discount_fen(subtotal_fen: int, percent: int) -> int:
