@@ -8,9 +8,13 @@ Use `tiny_world()` (cached) and `make_env()`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from harness.env.models import (
     Attendee,
@@ -32,6 +36,7 @@ from harness.env.models import (
     User,
 )
 from harness.env.state import TicketEnv
+from harness.env.toolkit import EnvError
 from harness.env.world import World, WorldData
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -369,3 +374,10 @@ def tiny_world() -> World:
 def make_env(user_id: str = "U1", now: datetime = NOW) -> TicketEnv:
     """A fresh episode over the tiny world."""
     return TicketEnv(tiny_world(), user_id, now)
+
+
+def code_of(fn: Callable[..., object], *args: Any) -> str:
+    """The EnvError code `fn(*args)` raises (fails the test if it raises none)."""
+    with pytest.raises(EnvError) as e:
+        fn(*args)
+    return e.value.code
