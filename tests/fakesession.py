@@ -1,4 +1,4 @@
-"""A small in-test Session implementing harness.protocol.Session, until the real one lands.
+"""A small in-test Session implementing ticketbench.protocol.Session, until the real one lands.
 
 Tools are real toolkit tools (schemas generated from signatures, arguments validated), over a
 dict "env". `say` answers from a scripted list; running out of replies (or a None in the
@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from harness.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
-from harness.protocol import Usage
+from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
+from ticketbench.protocol import Usage
 
 TOOLS: ToolRegistry[dict[str, Any]] = ToolRegistry()
 

@@ -26,17 +26,17 @@ from fakeserver import (
     oai_completion,
 )
 
-from agents.anthropic_agent import AnthropicAgent
-from agents.llm_base import LLMAgentBase
-from agents.openai_agent import OpenAIAgent
-from agents.presets import build_config
-from harness.env.world import load_world
-from harness.protocol import Agent
-from harness.records import EpisodeRecord
-from harness.runner import Progress, UserFactory, run_episodes, scripted_user
-from harness.settings import RunSettings
-from harness.suite.spec import Task
-from harness.suite.store import load_suite
+from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
+from ticketbench.agents.llm.base import LLMAgentBase
+from ticketbench.agents.llm.openai_agent import OpenAIAgent
+from ticketbench.agents.llm.presets import build_config
+from ticketbench.env.world import load_world
+from ticketbench.protocol import Agent
+from ticketbench.records import EpisodeRecord
+from ticketbench.runner import Progress, UserFactory, run_episodes, scripted_user
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Task
 
 PATH = {"openai": CHAT, "anthropic": MESSAGES}
 SPEC = {"openai": "openai:gpt-4.1-mini", "anthropic": "anthropic:claude-sonnet-4-5"}

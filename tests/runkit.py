@@ -19,8 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from harness.events import AgentMessage, Event, ToolCall, UserAction, UserLeft, UserMessage
-from harness.records import (
+from ticketbench.records import (
     EpisodeRecord,
     EpisodeUsage,
     InfraInfo,
@@ -30,9 +29,10 @@ from harness.records import (
     rewrite_episodes,
     write_header,
 )
-from harness.scoring import EpisodeScore
-from harness.settings import RunSettings
-from harness.suite.spec import CATEGORIES
+from ticketbench.scoring.episode import EpisodeScore
+from ticketbench.settings import RunSettings
+from ticketbench.suite.spec import CATEGORIES
+from ticketbench.trajectory import AgentMessage, Event, ToolCall, UserAction, UserLeft, UserMessage
 
 Style = Literal["oracle", "navigator", "noop", "llm"]
 EVIL = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'

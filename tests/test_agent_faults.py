@@ -19,14 +19,14 @@ from fakeserver import (
 from fakesession import FakeSession
 from llmkit import PATH, llm_agent
 
-from agents.anthropic_agent import AnthropicAgent
-from agents.faults import classify, parse_retry_after
-from agents.llm_base import LLMAgentBase
-from agents.openai_agent import OpenAIAgent
-from agents.presets import ConfigError, build_config
-from agents.prices import load_prices
-from agents.registry import describe_agent, load_agent
-from harness.protocol import InfraError
+from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
+from ticketbench.agents.llm.base import LLMAgentBase
+from ticketbench.agents.llm.faults import classify, parse_retry_after
+from ticketbench.agents.llm.openai_agent import OpenAIAgent
+from ticketbench.agents.llm.presets import ConfigError, build_config
+from ticketbench.agents.llm.prices import load_prices
+from ticketbench.agents.registry import describe_agent, load_agent
+from ticketbench.protocol import InfraError
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
 

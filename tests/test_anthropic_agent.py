@@ -11,7 +11,7 @@ from fakeserver import MESSAGES, FakeServer, Reply, anth_message, anth_text, ant
 from fakesession import FakeSession
 from llmkit import fake_agent
 
-from agents.anthropic_agent import AnthropicAgent
+from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
 
 # The SDK warns about deprecated model names; the tests only need a known-priced one.
 pytestmark = [

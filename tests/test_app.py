@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from harness.env import AGENT_TOOLS, APP_ACTIONS, TicketEnv, payment_sheet
-from harness.env.app import cart
-from harness.env.links import DeepLink, parse_link
-from harness.env.toolkit import EnvError
 from tests.worldkit import make_env
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, TicketEnv, payment_sheet
+from ticketbench.env.app import cart
+from ticketbench.env.links import DeepLink, parse_link
+from ticketbench.env.toolkit import EnvError
 
 
 def _app(env: TicketEnv, name: str, **args: Any) -> Any:

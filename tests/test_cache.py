@@ -22,10 +22,10 @@ from fakeserver import (
 from fakesession import FakeSession
 from llmkit import llm_agent
 
-from agents.anthropic_agent import AnthropicAgent
-from agents.cache import ResponseCache, request_key
-from agents.openai_agent import OpenAIAgent
-from agents.presets import build_config
+from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
+from ticketbench.agents.llm.cache import ResponseCache, request_key
+from ticketbench.agents.llm.openai_agent import OpenAIAgent
+from ticketbench.agents.llm.presets import build_config
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model:DeprecationWarning")
 

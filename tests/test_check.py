@@ -9,9 +9,9 @@ import pytest
 from runkit import make_run, task_ids
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.leaderboard import load_run
-from harness.regression import Proportion, check, diff_interval, make_baseline
+from ticketbench.cli import app
+from ticketbench.results.board import load_run
+from ticketbench.results.gate import Proportion, check, diff_interval, make_baseline
 
 runner = CliRunner()
 

@@ -10,15 +10,15 @@ import pytest
 from runkit import make_run, task_ids
 from typer.testing import CliRunner
 
-from harness.board_render import to_csv, to_html, to_json, to_markdown
-from harness.cli import app
-from harness.leaderboard import (
+from ticketbench.cli import app
+from ticketbench.results.board import (
     MixedSuitesError,
     RunLoadError,
     leaderboard_frame,
     load_runs,
 )
-from harness.summary import wilson
+from ticketbench.results.metrics import wilson
+from ticketbench.results.render import to_csv, to_html, to_json, to_markdown
 
 
 @pytest.fixture

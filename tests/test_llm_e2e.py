@@ -14,10 +14,10 @@ import pytest
 from fakeserver import CHAT, FakeServer, Reply, oai_call, oai_completion
 from llmkit import PATH, dev_task, llm_agent, play, reference_script, reference_tools
 
-from agents.anthropic_agent import AnthropicAgent
-from agents.openai_agent import OpenAIAgent
-from harness.events import LimitHit, ToolCall
-from harness.settings import RunSettings
+from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
+from ticketbench.agents.llm.openai_agent import OpenAIAgent
+from ticketbench.settings import RunSettings
+from ticketbench.trajectory import LimitHit, ToolCall
 
 FAST = RunSettings(concurrency=1, timeout_s=20.0, backoff_s=0.0, max_retries=2)
 ERR_500 = {"error": {"type": "server_error", "message": "boom"}}

@@ -13,13 +13,13 @@ import pytest
 from fakeserver import CHAT, FakeServer, Reply, anth_message, anth_text, oai_completion
 from llmkit import PATH, dev_task, play
 
-from agents.presets import ConfigError
-from harness.events import UserAction, UserLeft, UserMessage
-from harness.protocol import Session
-from harness.records import read_run
-from harness.runs import RunError, start_run
-from harness.settings import RunSettings
-from harness.users.llm import STOP, LLMUserFactory, load_user
+from ticketbench.agents.llm.presets import ConfigError
+from ticketbench.protocol import Session
+from ticketbench.records import read_run
+from ticketbench.results.lifecycle import RunError, start_run
+from ticketbench.settings import RunSettings
+from ticketbench.trajectory import UserAction, UserLeft, UserMessage
+from ticketbench.users.llm import STOP, LLMUserFactory, load_user
 
 FAST = RunSettings(concurrency=1, timeout_s=20.0, backoff_s=0.0, max_retries=0)
 KEY = "TB_TEST_USER_KEY"
@@ -167,7 +167,7 @@ def test_missing_key_or_bad_user_fails_before_the_run(
 def test_cli_reports_a_missing_user_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from harness.cli import app
+    from ticketbench.cli import app
 
     monkeypatch.delenv("DASHSCOPE_API_KEY", raising=False)
     args = ["run", "--agent", "oracle", "--tasks", dev_task().id, "--out", str(tmp_path / "r")]

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from worldkit import NOW, code_of, tiny_data
 
-from harness.env.models import Coupon, MemberCard, Order, OrderItem, RefundTier
-from harness.env.pricing import build_quote, card_discount_fen, check_coupon, yuan
-from harness.env.refunds import (
+from ticketbench.env.models import Coupon, MemberCard, Order, OrderItem, RefundTier
+from ticketbench.env.orders.pricing import build_quote, card_discount_fen, check_coupon, yuan
+from ticketbench.env.orders.refunds import (
     check_exchange,
     days_before,
     event_refund_fen,
@@ -17,7 +17,7 @@ from harness.env.refunds import (
     movie_refund_fen,
     refund_tier,
 )
-from harness.env.toolkit import EnvError
+from ticketbench.env.toolkit import EnvError
 
 W = tiny_data()
 

@@ -11,8 +11,8 @@ from fakeserver import CHAT, FakeServer, Reply, oai_call, oai_completion
 from fakesession import FakeSession
 from llmkit import OPENED, fake_agent
 
-from agents.openai_agent import OpenAIAgent
-from agents.presets import build_config
+from ticketbench.agents.llm.openai_agent import OpenAIAgent
+from ticketbench.agents.llm.presets import build_config
 
 pytestmark = pytest.mark.usefixtures("close_agents")
 

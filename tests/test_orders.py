@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from worldkit import NOW, make_env
 
-from harness.env import orders as O
-from harness.env.state import TicketEnv
-from harness.env.toolkit import EnvError
+from ticketbench.env.orders import booking as O
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import EnvError
 
 
 def rejects(env: TicketEnv, fn: Callable[..., Any], *args: Any, **kw: Any) -> str:

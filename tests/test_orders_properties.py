@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from worldkit import make_env, tiny_world
 
-from harness.env import orders as O
-from harness.env.models import Order
-from harness.env.seatmap import recommend_seats, seat_map
-from harness.env.state import TicketEnv
-from harness.env.toolkit import EnvError
+from ticketbench.env.models import Order
+from ticketbench.env.orders import booking as O
+from ticketbench.env.seats.seatmap import recommend_seats, seat_map
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import EnvError
 
 W = tiny_world()
 SHOWTIMES = ("ST1", "ST2", "ST3", "ST4")

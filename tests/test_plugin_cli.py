@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from harness import Session
-from harness.cli import app
-from harness.records import read_run
+from ticketbench import Session
+from ticketbench.cli import app
+from ticketbench.records import read_run
 
 
 class AskThenGiveUp:

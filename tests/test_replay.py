@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from agents.presets import ConfigError
-from agents.registry import load_agent
-from agents.replay import ReplayAgent
-from harness.protocol import NON_RETRYABLE_KINDS
-from harness.records import EpisodeRecord, read_run
-from harness.runs import start_run
-from harness.settings import RunSettings
-from harness.suite.store import load_suite
+from ticketbench.agents.llm.presets import ConfigError
+from ticketbench.agents.registry import load_agent
+from ticketbench.agents.replay import ReplayAgent
+from ticketbench.protocol import NON_RETRYABLE_KINDS
+from ticketbench.records import EpisodeRecord, read_run
+from ticketbench.results.lifecycle import start_run
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
 
 SETTINGS = RunSettings(concurrency=8, timeout_s=30.0, backoff_s=0.0, trials=2)
 
@@ -106,7 +106,7 @@ def test_replay_of_missing_or_damaged_run_dir_fails_before_running(tmp_path: Pat
 
 def test_replay_resends_invalid_json_raw(tmp_path: Path) -> None:
     """A recorded call with invalid JSON arguments is replayed as the same raw string."""
-    from harness.events import ToolCall
+    from ticketbench.trajectory import ToolCall
 
     task = load_suite("dev")[0]
     once = SETTINGS.model_copy(update={"trials": 1})

@@ -9,9 +9,9 @@ from pathlib import Path
 from runkit import EVIL, make_run
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.leaderboard import load_runs
-from harness.report import build_report, embed_json
+from ticketbench.cli import app
+from ticketbench.report import build_report, embed_json
+from ticketbench.results.board import load_runs
 
 
 def test_embedded_json_cannot_close_the_script_tag() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from runkit import EVIL, make_run
 
-from harness.leaderboard import load_runs
-from harness.report import build_report
+from ticketbench.report import build_report
+from ticketbench.results.board import load_runs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

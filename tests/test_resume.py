@@ -11,16 +11,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from harness.records import EPISODES, RunWriter, read_run
-from harness.runs import regrade
-from harness.suite.store import load_suite
+from ticketbench.records import EPISODES, RunWriter, read_run
+from ticketbench.results.lifecycle import regrade
+from ticketbench.suite.dataset import load_suite
 
 SELECTION = "specified,pricing"
 TRIALS = 2
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from harness.cli import app; app()", *args]
+    return [sys.executable, "-c", "from ticketbench.cli import app; app()", *args]
 
 
 def _lines(path: Path) -> int:

@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from worldkit import code_of, tiny_data
 
-from harness.env.recommend import recommend_seats
-from harness.env.rules import (
+from ticketbench.env.rules import (
     check_attendees,
     check_event_quantity,
     check_event_sales_open,
@@ -20,8 +19,9 @@ from harness.env.rules import (
     check_zone_capacity,
     stranded_seats,
 )
-from harness.env.seatmap import SeatMap, parse_layout, render_grid, seat_map
-from harness.env.toolkit import EnvError
+from ticketbench.env.seats.recommend import recommend_seats
+from ticketbench.env.seats.seatmap import SeatMap, parse_layout, render_grid, seat_map
+from ticketbench.env.toolkit import EnvError
 
 W = tiny_data()
 

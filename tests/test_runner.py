@@ -7,17 +7,17 @@ from collections.abc import Sequence
 
 import pytest
 
-from agents.navigator import NavigatorAgent
-from agents.noop import NoopAgent
-from agents.oracle import OracleAgent
-from harness.env.world import load_world
-from harness.protocol import Agent, InfraError, Session, Usage
-from harness.records import EpisodeRecord
-from harness.runner import episode_seed, run_episodes
-from harness.settings import RunSettings
-from harness.suite.spec import Task
-from harness.suite.store import load_suite
-from harness.summary import EpisodeRow, summarize
+from ticketbench.agents.navigator import NavigatorAgent
+from ticketbench.agents.noop import NoopAgent
+from ticketbench.agents.oracle import OracleAgent
+from ticketbench.env.world import load_world
+from ticketbench.protocol import Agent, InfraError, Session, Usage
+from ticketbench.records import EpisodeRecord
+from ticketbench.results.metrics import EpisodeRow, summarize
+from ticketbench.runner import episode_seed, run_episodes
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Task
 
 FAST = RunSettings(concurrency=16, timeout_s=30.0, backoff_s=0.0)
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from harness.env import AGENT_TOOLS, APP_ACTIONS, POLICY
-from harness.env.state import TicketEnv
-from harness.env.toolkit import Tool
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import Tool
 
 ALL: list[Tool[TicketEnv]] = [*AGENT_TOOLS, *APP_ACTIONS]
 PUBLIC_TOOLS = {

@@ -7,11 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness.events import AgentMessage, Event, ToolCall
-from harness.scoring import EpisodeScore, count_handoffs, needed_handoffs, payment_summaries
-from harness.suite.spec import Task
-from harness.suite.store import load_suite
-from harness.summary import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
+from ticketbench.results.metrics import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
+from ticketbench.scoring.episode import (
+    EpisodeScore,
+    count_handoffs,
+    needed_handoffs,
+    payment_summaries,
+)
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Task
+from ticketbench.trajectory import AgentMessage, Event, ToolCall
 
 
 def test_wilson_known_values() -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from harness.env import AGENT_TOOLS, TicketEnv, World
-from harness.env.geo import haversine_km, resolve_place
-from harness.env.models import City, Hall, Landmark, Point
-from harness.env.text import NameIndex, normalise
 from tests.worldkit import NOW, tiny_data
+from ticketbench.env import AGENT_TOOLS, TicketEnv, World
+from ticketbench.env.geo import haversine_km, resolve_place
+from ticketbench.env.models import City, Hall, Landmark, Point
+from ticketbench.env.names import NameIndex, normalise
 
 
 def _ok(env: TicketEnv, name: str, **args: Any) -> Any:
@@ -136,11 +136,11 @@ def test_seat_map_is_compact() -> None:
 
 
 def test_bilingual_search_in_committed_world() -> None:
-    from harness.env.world import world_path
+    from ticketbench.env.world import world_path
 
     if not world_path().exists():
         pytest.skip("committed world not built yet")
-    from harness.env import load_world
+    from ticketbench.env import load_world
 
     world = load_world()
     user = next(u for u in world.data.users if u.city_id == "sh")

@@ -8,14 +8,21 @@ from typing import Any
 
 import pytest
 
-from harness.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
-from harness.env.world import load_world
-from harness.events import AgentMessage, LimitHit, ToolCall, UserAction, UserMessage, construct
-from harness.session import EpisodeSession, Limits
-from harness.suite.prepare import make_env
-from harness.suite.spec import Task
-from harness.suite.store import load_suite
-from harness.users import ScriptedUser, settle_payment
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
+from ticketbench.env.world import load_world
+from ticketbench.session import EpisodeSession, Limits
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Task
+from ticketbench.trajectory import (
+    AgentMessage,
+    LimitHit,
+    ToolCall,
+    UserAction,
+    UserMessage,
+    construct,
+)
+from ticketbench.users import ScriptedUser, settle_payment
 
 
 def _task(category: str = "specified") -> Task:

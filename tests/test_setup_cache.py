@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from harness.env import AGENT_TOOLS
-from harness.env.state import TicketEnv
-from harness.env.world import load_world
-from harness.suite.prepare import apply_setup, make_env
-from harness.suite.store import load_suite
+from ticketbench.env import AGENT_TOOLS
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.world import load_world
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import apply_setup, make_env
 
 
 def test_cached_setup_equals_fresh_setup_and_envs_are_independent() -> None:

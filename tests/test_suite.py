@@ -9,18 +9,18 @@ from typing import Any
 
 import pytest
 
-from harness.cli.tasks_cmd import stats_of
-from harness.env.app import APP_ACTIONS
-from harness.env.state import TicketEnv
-from harness.env.tools import AGENT_TOOLS
-from harness.env.tools.handoff import payment_requests
-from harness.env.world import World, load_world
-from harness.suite.checker import check
-from harness.suite.draft import replay
-from harness.suite.prepare import approves, make_env
-from harness.suite.spec import CATEGORIES, InjectField, Task
-from harness.suite.store import load_suite, suite_path
-from harness.suite.textmatch import fold
+from ticketbench.cli.tasks_cmd import stats_of
+from ticketbench.env.app import APP_ACTIONS
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.tools import AGENT_TOOLS
+from ticketbench.env.tools.handoff import payment_requests
+from ticketbench.env.world import World, load_world
+from ticketbench.suite.checker import check
+from ticketbench.suite.dataset import load_suite, suite_path
+from ticketbench.suite.draft import replay
+from ticketbench.suite.setup import approves, make_env
+from ticketbench.suite.spec import CATEGORIES, InjectField, Task
+from ticketbench.suite.textmatch import fold
 
 ALL: list[Task] = load_suite("test") + load_suite("dev")
 
@@ -71,7 +71,7 @@ def test_second_best_fails(world: World) -> None:
 
 def test_user_approves_only_the_goal(world: World) -> None:
     """The reference's payment sheets are approved; a no-purchase goal approves nothing."""
-    from harness.env.app import payment_sheet
+    from ticketbench.env.app import payment_sheet
 
     for task in ALL[::5]:
         env = make_env(task, world)
@@ -215,8 +215,8 @@ def test_hf_folder_loads_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_generate_reproduces(tmp_path: Path, world: World) -> None:
     """`ticketbench tasks generate --seed 2026` rewrites the committed folder byte for byte."""
-    from harness.suite.generator import DEFAULT_SEED, generate
-    from harness.suite.store import write_suite
+    from ticketbench.suite.dataset import write_suite
+    from ticketbench.suite.generator import DEFAULT_SEED, generate
 
     write_suite(generate(world, DEFAULT_SEED), tmp_path, DEFAULT_SEED)
     for name in ("data/test.jsonl", "data/dev.jsonl", "README.md"):

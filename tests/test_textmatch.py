@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.suite.textmatch import clock_mentions, fold
+from ticketbench.suite.textmatch import clock_mentions, fold
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.env import AGENT_TOOLS, TicketEnv
 from tests.worldkit import NOW, make_env
+from ticketbench.env import AGENT_TOOLS, TicketEnv
 
 GOOD: dict[str, dict[str, Any]] = {
     "current_time": {},
@@ -178,7 +178,7 @@ def test_event_order_and_refund_amount() -> None:
         env, "create_order", session_id="S1", zone_id="Z1", quantity=2, attendee_ids=["A1", "A3"]
     )
     assert o["kind"] == "event" and o["total_fen"] == 2 * 68000 + 2 * 1000
-    from harness.env.orders import pay_order
+    from ticketbench.env.orders.booking import pay_order
 
     pay_order(env, o["order_id"], "PM1")
     refunded = _ok(env, "refund_order", order_id=o["order_id"])
@@ -227,11 +227,11 @@ def test_search_showtimes_filters() -> None:
 
 
 def test_seat_map_compact_in_committed_world() -> None:
-    from harness.env.world import world_path
+    from ticketbench.env.world import world_path
 
     if not world_path().exists():
         pytest.skip("committed world not built yet")
-    from harness.env import load_world
+    from ticketbench.env import load_world
 
     world = load_world()
     biggest = max(world.data.halls, key=lambda h: sum(len(r) for r in h.layout))

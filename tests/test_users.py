@@ -6,15 +6,15 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from harness.env import APP_ACTIONS, payment_sheet
-from harness.env.state import TicketEnv
-from harness.env.toolkit import ToolResult
-from harness.env.world import load_world
-from harness.suite.prepare import make_env
-from harness.suite.spec import Fact, Task
-from harness.suite.store import load_suite
-from harness.users import ScriptedUser, finish_in_app
-from harness.users.understand import (
+from ticketbench.env import APP_ACTIONS, payment_sheet
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import ToolResult
+from ticketbench.env.world import load_world
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Fact, Task
+from ticketbench.users import ScriptedUser, finish_in_app
+from ticketbench.users.understand import (
     asked_facts,
     classify,
     find_links,
@@ -138,7 +138,7 @@ def test_wrong_link_is_not_bought() -> None:
 
 def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None:
     """A real agent may link a different optimum than the reference; the user still buys."""
-    from harness.suite.checker import check
+    from ticketbench.suite.checker import check
 
     def alternative(t: Task) -> str | None:
         if len(t.goal.orders) != 1 or t.goal.orders[0].kind != "movie":
@@ -160,7 +160,7 @@ def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None
 
 
 def test_go_ahead_question_that_mentions_payment_gets_a_yes() -> None:
-    from harness.users.understand import classify
+    from ticketbench.users.understand import classify
 
     for locale, ask in (
         ("en", "I've held seats 8-6, 8-7 for you, total ¥85. Shall I send the payment request?"),

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app
-from harness.env.builder import build_world, world_json
-from harness.env.builder_base import FORMAT_COMPAT, START_DATE, TZ
-from harness.env.builder_halls import seat_list
-from harness.env.builder_users import id_check_digit
-from harness.env.models import AISLE, BROKEN, SEAT_CHARS, Hall
-from harness.env.world import World, WorldData, load_world, world_path
+from ticketbench.cli import app
+from ticketbench.env.build.base import FORMAT_COMPAT, START_DATE, TZ
+from ticketbench.env.build.halls import seat_list
+from ticketbench.env.build.users import id_check_digit
+from ticketbench.env.build.world import build_world, world_json
+from ticketbench.env.models import AISLE, BROKEN, SEAT_CHARS, Hall
+from ticketbench.env.world import World, WorldData, load_world, world_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -287,8 +287,8 @@ def test_cli_build_and_check(
         assert seed in (7, 8) and scale == 1
         return fresh if seed == 7 else other
 
-    monkeypatch.setattr("harness.env.builder.build_world", same)
-    monkeypatch.setattr("harness.cli.world_cmd.build_world", same)
+    monkeypatch.setattr("ticketbench.env.build.world.build_world", same)
+    monkeypatch.setattr("ticketbench.cli.world_cmd.build_world", same)
     runner = CliRunner()
     ok = runner.invoke(app, ["world", "check"])
     assert ok.exit_code == 0, ok.output

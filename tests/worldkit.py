@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from harness.env.models import (
+from ticketbench.env.models import (
     Attendee,
     Cinema,
     City,
@@ -35,9 +35,9 @@ from harness.env.models import (
     Showtime,
     User,
 )
-from harness.env.state import TicketEnv
-from harness.env.toolkit import EnvError
-from harness.env.world import World, WorldData
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import EnvError
+from ticketbench.env.world import World, WorldData
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 6, 1, 10, 0, tzinfo=TZ)  # the default episode start
