@@ -19,16 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from ticketbench.records import (
-    EpisodeRecord,
-    EpisodeUsage,
-    InfraInfo,
-    RunHeader,
-    SuiteRef,
-    Timing,
-    rewrite_episodes,
-    write_header,
-)
+from ticketbench.records import EpisodeRecord, EpisodeUsage, InfraInfo, RunHeader, SuiteRef, Timing
+from ticketbench.results.store import rewrite_episodes, write_header
 from ticketbench.scoring.episode import EpisodeScore
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import CATEGORIES

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from worldkit import NOW, make_env
 
-from ticketbench.env.orders import booking as O
+from ticketbench.env import orders as O
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
 

@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from worldkit import make_env, tiny_world
 
+from ticketbench.env import orders as O
 from ticketbench.env.models import Order
-from ticketbench.env.orders import booking as O
-from ticketbench.env.seats.seatmap import recommend_seats, seat_map
+from ticketbench.env.seats.recommend import rank_selections
+from ticketbench.env.seats.seatmap import seat_map
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
 
@@ -54,7 +55,7 @@ def apply(env: TicketEnv, op: Op) -> Any:
         return O.create_movie_order(env, args[0], args[1], args[2], args[3])
     if kind == "recommend":
         sm, un = O.seat_availability(env, args[0])
-        sels = recommend_seats(sm, un, args[1], args[2])
+        sels = rank_selections(sm, un, args[1], args[2])
         if not sels:
             raise EnvError("no_recommendation", "nothing fits")
         return O.create_movie_order(env, args[0], sels[0], args[3], None)
@@ -274,9 +275,9 @@ def test_recommended_selections_are_always_accepted(picks: list[tuple[str, int, 
         if pref == "couple" and n % 2:
             continue  # an odd couple request is rejected (tested in test_rules)
         sm, un = O.seat_availability(env, show)
-        for sel in recommend_seats(sm, un, n, pref):
+        for sel in rank_selections(sm, un, n, pref):
             O.quote_movie(env, show, sel)  # raises if any rule is broken
-        sels = recommend_seats(sm, un, n, pref)
+        sels = rank_selections(sm, un, n, pref)
         if sels:
             O.create_movie_order(env, show, sels[0])
 

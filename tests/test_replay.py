@@ -100,7 +100,7 @@ def test_replay_of_missing_or_damaged_run_dir_fails_before_running(tmp_path: Pat
     with pytest.raises(ConfigError, match="line 1 is damaged"):
         load_agent(f"replay:{run_dir}")
     (run_dir / "header.json").write_text("{not json")
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="corrupt run header"):
         ReplayAgent(run_dir)
 
 

@@ -11,8 +11,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ticketbench.records import EPISODES, RunWriter, read_run
+from ticketbench.records import EPISODES, read_run
 from ticketbench.results.lifecycle import regrade
+from ticketbench.results.store import RunWriter
 from ticketbench.suite.dataset import load_suite
 
 SELECTION = "specified,pricing"

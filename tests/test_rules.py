@@ -19,7 +19,7 @@ from ticketbench.env.rules import (
     check_zone_capacity,
     stranded_seats,
 )
-from ticketbench.env.seats.recommend import recommend_seats
+from ticketbench.env.seats.recommend import rank_selections
 from ticketbench.env.seats.seatmap import SeatMap, parse_layout, render_grid, seat_map
 from ticketbench.env.toolkit import EnvError
 
@@ -212,26 +212,26 @@ def test_recommendations_obey_rules_and_preferences() -> None:
     taken = {"1-1", "2-5"}
     for pref in ("centre", "aisle", "front", "back", "together", "wheelchair"):
         for n in (1, 2, 3, 4):
-            for sel in recommend_seats(sm, taken, n, pref):
+            for sel in rank_selections(sm, taken, n, pref):
                 assert len(sel) == n
                 check_movie_selection(sm, taken, sel)
-    assert recommend_seats(sm, taken, 2, "front")[0][0].startswith("1-")
-    assert recommend_seats(sm, taken, 2, "back")[0][0].startswith("5-")
-    couple = recommend_seats(sm, taken, 2, "couple")
+    assert rank_selections(sm, taken, 2, "front")[0][0].startswith("1-")
+    assert rank_selections(sm, taken, 2, "back")[0][0].startswith("5-")
+    couple = rank_selections(sm, taken, 2, "couple")
     assert couple and all(sm.seats[s].type == "couple" for sel in couple for s in sel)
-    wc = recommend_seats(sm, taken, 2, "wheelchair")
+    wc = rank_selections(sm, taken, 2, "wheelchair")
     assert wc and all(any(sm.seats[s].type == "wheelchair" for s in sel) for sel in wc)
-    for sel in recommend_seats(sm, taken, 2, "centre"):
+    for sel in rank_selections(sm, taken, 2, "centre"):
         assert all(sm.seats[s].type in ("standard", "vip") for s in sel)
-    assert recommend_seats(sm, taken, 3, "centre") == recommend_seats(sm, taken, 3, "centre")
-    assert code_of(recommend_seats, sm, taken, 3, "couple") == "couple_pair"
-    assert code_of(recommend_seats, sm, taken, 5, "centre") == "order_limit"
-    assert code_of(recommend_seats, sm, taken, 2, "middle") == "invalid_preference"
+    assert rank_selections(sm, taken, 3, "centre") == rank_selections(sm, taken, 3, "centre")
+    assert code_of(rank_selections, sm, taken, 3, "couple") == "couple_pair"
+    assert code_of(rank_selections, sm, taken, 5, "centre") == "order_limit"
+    assert code_of(rank_selections, sm, taken, 2, "middle") == "invalid_preference"
 
 
 def test_recommend_split_fallback() -> None:
     sm = sm_of("SS_SS", "SS_SS")
-    sels = recommend_seats(sm, set(), 4, "centre")
+    sels = rank_selections(sm, set(), 4, "centre")
     assert sels and all(len(s) == 4 for s in sels)
-    assert recommend_seats(sm, set(), 4, "together") == []
-    assert recommend_seats(sm, {"1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3"}, 2, "centre") == []
+    assert rank_selections(sm, set(), 4, "together") == []
+    assert rank_selections(sm, {"1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3"}, 2, "centre") == []

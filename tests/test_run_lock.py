@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ticketbench.records import RunInUse, RunWriter
+from ticketbench.results.store import RunInUse, RunWriter
 
 
 def test_second_writer_is_refused_until_the_first_closes(tmp_path: Path) -> None:

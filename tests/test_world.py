@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ticketbench.cli import app
-from ticketbench.env.build.base import FORMAT_COMPAT, START_DATE, TZ
-from ticketbench.env.build.halls import seat_list
-from ticketbench.env.build.users import id_check_digit
-from ticketbench.env.build.world import build_world, world_json
+from ticketbench.env.builder.base import FORMAT_COMPAT, START_DATE, TZ
+from ticketbench.env.builder.halls import seat_list
+from ticketbench.env.builder.users import id_check_digit
+from ticketbench.env.builder.world import build_world, world_json
 from ticketbench.env.models import AISLE, BROKEN, SEAT_CHARS, Hall
 from ticketbench.env.world import World, WorldData, load_world, world_path
 
@@ -287,7 +287,7 @@ def test_cli_build_and_check(
         assert seed in (7, 8) and scale == 1
         return fresh if seed == 7 else other
 
-    monkeypatch.setattr("ticketbench.env.build.world.build_world", same)
+    monkeypatch.setattr("ticketbench.env.builder.world.build_world", same)
     monkeypatch.setattr("ticketbench.cli.world_cmd.build_world", same)
     runner = CliRunner()
     ok = runner.invoke(app, ["world", "check"])

@@ -27,20 +27,13 @@ and `fault_notes` (the first few, with details);
 `timing` (the only wall-clock fields: `started_at`, `wall_s`). Two runs with the same
 settings produce identical lines apart from `timing`.
 
-Durability: each line is written with one `write` and flushed the moment its episode
-finishes, so a run killed at any moment (Ctrl-C, kill -9) keeps every finished episode;
-an fsync (shared by the lines written meanwhile) follows in a worker thread, and the run
-waits for it before it returns. A torn last line (a kill mid-write) is ignored by
-`read_run` and cut off by `RunWriter` when the run resumes.
+Writing (the durable appender, the run lock, the atomic rewrite) is `ticketbench.results.store`;
+this module is the types and the typed reader that the runner, replay and every report share.
 """
 
 from __future__ import annotations
 
-import asyncio
-import fcntl
-import json
-import os
-from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -54,7 +47,6 @@ from ticketbench.trajectory import Event
 FORMAT = "ticketbench-run/1"
 HEADER = "header.json"
 EPISODES = "episodes.jsonl"
-LOCK = ".lock"
 
 
 class SuiteRef(BaseModel):
@@ -156,21 +148,7 @@ class Run(BaseModel):
     header: RunHeader
     episodes: list[EpisodeRecord]
     torn_tail: bool = False  # the last line was cut off mid-write (and ignored)
-
-
-def write_header(run_dir: Path, header: RunHeader) -> None:
-    """Write `header.json` atomically (temp file, fsync, rename)."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    tmp = run_dir / (HEADER + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(header.model_dump_json(indent=2))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, run_dir / HEADER)
-
-
-class RunInUse(RuntimeError):
-    """Another process is writing this run directory."""
+    damaged: list[int] = []  # 1-based numbers of complete lines that are not valid records
 
 
 class NotARun(ValueError):
@@ -188,128 +166,46 @@ def read_header(run_dir: Path) -> RunHeader:
         raise NotARun(f"{path}: corrupt run header: {err}") from err
 
 
-def _scan(path: Path) -> tuple[list[bytes], int, bool]:
-    """Complete lines, the byte length they span, and whether a torn tail follows."""
+@dataclass(frozen=True, slots=True)
+class LineScan:
+    """The lines of an `episodes.jsonl` as found on disk.
+
+    `lines` are the complete lines (ending in a newline) with their 1-based numbers;
+    `complete_bytes` is the length they span, so a writer can cut off a torn last line
+    (one without its newline: a kill mid-write) and nothing else.
+    """
+
+    lines: list[tuple[int, bytes]]
+    complete_bytes: int
+    torn_tail: bool
+
+
+def scan_lines(path: Path) -> LineScan:
+    """Split `path` into complete lines and a torn tail (an absent file is empty)."""
     if not path.exists():
-        return [], 0, False
+        return LineScan([], 0, False)
     data = path.read_bytes()
-    lines: list[bytes] = []
-    good = 0
-    for raw in data.splitlines(keepends=True):
-        if not raw.endswith(b"\n"):
-            break
-        try:
-            json.loads(raw)
-        except ValueError:
-            break
-        lines.append(raw)
-        good += len(raw)
-    return lines, good, good < len(data)
-
-
-def iter_records(run_dir: Path) -> Iterator[EpisodeRecord]:
-    """Every complete episode record of a run, in file order."""
-    lines, _, _ = _scan(run_dir / EPISODES)
-    for raw in lines:
-        yield EpisodeRecord.model_validate_json(raw)
+    lines = data.splitlines(keepends=True)
+    torn = bool(lines) and not lines[-1].endswith(b"\n")
+    if torn:
+        lines.pop()
+    return LineScan(list(enumerate(lines, 1)), sum(len(x) for x in lines), torn)
 
 
 def read_run(run_dir: str | Path) -> Run:
-    """Read a run directory (header and every complete episode record)."""
+    """Read a run directory: the header and every valid episode record.
+
+    A complete line that is not a valid record is skipped and its number listed in
+    `Run.damaged`; readers must say so rather than show a silently shorter run.
+    """
     path = Path(run_dir)
     header = read_header(path)
-    lines, _, torn = _scan(path / EPISODES)
-    episodes = [EpisodeRecord.model_validate_json(raw) for raw in lines]
-    return Run(header=header, episodes=episodes, torn_tail=torn)
-
-
-def finished_keys(run_dir: Path) -> set[tuple[str, int]]:
-    """(task id, trial) of every episode already recorded."""
-    out: set[tuple[str, int]] = set()
-    lines, _, _ = _scan(run_dir / EPISODES)
-    for raw in lines:
-        obj = json.loads(raw)
-        out.add((str(obj["task_id"]), int(obj["trial"])))
-    return out
-
-
-class RunWriter:
-    """Appends episode records durably; opening it cuts off a torn last line.
-
-    `append` writes and flushes one line before its first await (from then on a killed
-    process cannot lose it: it is in the OS), and returns once an fsync covering it has
-    completed (safe from a machine crash too). The fsync runs in a worker thread and is
-    shared by every line written while it was pending (group commit), so concurrent
-    episodes do not queue behind one fsync each and the event loop never blocks on the disk.
-    """
-
-    def __init__(self, run_dir: Path) -> None:
-        self.path = run_dir / EPISODES
-        # One writer per run: a second process (say, a resume while the run still goes on)
-        # would record the same (task, trial) twice.
-        self._lock = open(run_dir / LOCK, "a+b")  # noqa: SIM115 - closed in close()
+    scan = scan_lines(path / EPISODES)
+    episodes: list[EpisodeRecord] = []
+    damaged: list[int] = []
+    for number, raw in scan.lines:
         try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            self._lock.close()
-            raise RunInUse(
-                f"{run_dir} is being written by another ticketbench process; "
-                "let it finish or stop it before resuming"
-            ) from err
-        _, good, torn = _scan(self.path)
-        if torn:
-            with open(self.path, "r+b") as fh:
-                fh.truncate(good)
-                fh.flush()
-                os.fsync(fh.fileno())
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        self._fd = self._fh.fileno()
-        self.written = 0
-        self._synced = 0
-        self._syncing: asyncio.Future[None] | None = None
-
-    def append(self, record: EpisodeRecord) -> Awaitable[None]:
-        """Write one record as one line now; await the result for the covering fsync."""
-        return self.append_raw(record.model_dump_json().encode() + b"\n")
-
-    def append_raw(self, line: bytes) -> Awaitable[None]:
-        self._fh.write(line)
-        self._fh.flush()  # one write(2) per line: a kill leaves at most a torn last line
-        self.written += 1
-        return self._synced_past(self.written)
-
-    async def _synced_past(self, mine: int) -> None:
-        while self._synced < mine:
-            fut = self._syncing
-            if fut is None:
-                fut = self._syncing = asyncio.ensure_future(self._fsync(self.written))
-            await asyncio.shield(fut)  # a cancelled waiter must not cancel the shared fsync
-
-    async def _fsync(self, target: int) -> None:
-        """One fsync covering every line written up to `target`; updates the state itself."""
-        try:
-            await asyncio.to_thread(os.fsync, self._fd)
-            self._synced = max(self._synced, target)
-        finally:
-            self._syncing = None
-
-    def close(self) -> None:
-        self._fh.close()
-        self._lock.close()  # releases the flock
-
-    def __enter__(self) -> RunWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def rewrite_episodes(run_dir: Path, records: list[EpisodeRecord]) -> None:
-    """Replace `episodes.jsonl` atomically (used by regrade)."""
-    tmp = run_dir / (EPISODES + ".tmp")
-    with open(tmp, "wb") as fh:
-        for rec in records:
-            fh.write(rec.model_dump_json().encode() + b"\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, run_dir / EPISODES)
+            episodes.append(EpisodeRecord.model_validate_json(raw))
+        except ValueError:
+            damaged.append(number)
+    return Run(header=header, episodes=episodes, torn_tail=scan.torn_tail, damaged=damaged)

@@ -20,27 +20,22 @@ Errors:
   infrastructure error out. A selection wider than the recording is thus visible per
   episode instead of aborting the whole run.
 
-The run files are read here as plain JSON (events validated with `ticketbench.trajectory`), not via
-`ticketbench.records`: records sit above agents and imports point down only.
+The run is read with the same typed reader as every report (`ticketbench.records.read_run`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from ticketbench.agents.llm.presets import ConfigError
 from ticketbench.protocol import InfraError, Session
+from ticketbench.records import EPISODES, NotARun, RunHeader, read_run
 from ticketbench.trajectory import AgentMessage, Event, ToolCall
 
 __all__ = ["ReplayAgent", "ReplayStep", "load_recording"]
-
-_EVENTS: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,39 +59,28 @@ def _steps(events: Sequence[Event]) -> tuple[ReplayStep, ...]:
     return tuple(out)
 
 
-def load_recording(run_dir: Path) -> tuple[dict[str, Any], dict[tuple[str, int], Any]]:
+def load_recording(run_dir: Path) -> tuple[RunHeader, dict[tuple[str, int], Any]]:
     """(header, {(task id, trial): steps or the infra error kind}) of a run directory.
 
-    Raises ConfigError when the directory is not a readable run.
+    Raises ConfigError when the directory is not a readable run or has a damaged line.
     """
-    header_path = run_dir / "header.json"
     try:
-        header = json.loads(header_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"replay: {run_dir} is not a run directory (no header.json)") from err
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"replay: cannot read {header_path}: {err}") from err
-    if not isinstance(header, dict) or "suite" not in header:
-        raise ConfigError(f"replay: {header_path} is not a ticketbench run header")
-    episodes: dict[tuple[str, int], Any] = {}
-    path = run_dir / "episodes.jsonl"
-    try:
-        lines = path.read_bytes().splitlines(keepends=True)
+        run = read_run(run_dir)
+    except NotARun as err:
+        raise ConfigError(f"replay: {err}") from err
     except OSError as err:
-        raise ConfigError(f"replay: cannot read {path}: {err}") from err
-    for number, raw in enumerate(lines, 1):
-        if not raw.endswith(b"\n") and number == len(lines):
-            break  # a torn last line (the run was killed mid-write), as read_run ignores it
-        try:
-            obj = json.loads(raw)
-            key = (str(obj["task_id"]), int(obj["trial"]))
-            if obj.get("status", "ok") == "ok":
-                episodes[key] = _steps(_EVENTS.validate_python(obj.get("events", [])))
-            else:
-                episodes[key] = str((obj.get("infra") or {}).get("kind", obj.get("status")))
-        except (ValueError, KeyError, TypeError, ValidationError) as err:
-            raise ConfigError(f"replay: {path} line {number} is damaged: {err}") from err
-    return header, episodes
+        raise ConfigError(f"replay: cannot read {run_dir}: {err}") from err
+    if run.damaged:
+        more = f" (and {len(run.damaged) - 1} more)" if len(run.damaged) > 1 else ""
+        where = f"{run_dir / EPISODES} line {run.damaged[0]}"
+        raise ConfigError(f"replay: {where} is damaged{more}")
+    episodes: dict[tuple[str, int], Any] = {}
+    for rec in run.episodes:
+        if rec.status == "ok":
+            episodes[rec.key] = _steps(rec.events)
+        else:
+            episodes[rec.key] = rec.infra.kind if rec.infra is not None else rec.status
+    return run.header, episodes
 
 
 class ReplayAgent:
@@ -115,11 +99,10 @@ class ReplayAgent:
         self._source: dict[str, Any] = {}
         if steps is None and missing is None:  # the shared, loaded agent
             header, self._episodes = load_recording(self.run_dir)
-            agent = header.get("agent")
             self._source = {
-                "run_id": header.get("run_id"),
-                "agent": agent.get("spec") if isinstance(agent, dict) else None,
-                "suite_checksum": (header.get("suite") or {}).get("checksum"),
+                "run_id": header.run_id,
+                "agent": header.agent.get("spec"),
+                "suite_checksum": header.suite.checksum,
                 "episodes": len(self._episodes),
             }
 

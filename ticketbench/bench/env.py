@@ -18,7 +18,7 @@ from typing import Any
 
 from ticketbench.env import AGENT_TOOLS, TicketEnv, World, load_world
 from ticketbench.env.orders.booking import pay_order, seat_availability
-from ticketbench.env.seats.recommend import recommend_seats
+from ticketbench.env.seats.recommend import rank_selections
 
 Args = dict[str, Any]
 Case = Callable[[random.Random], tuple[TicketEnv, Args]]
@@ -54,7 +54,7 @@ class _Fixture:
 
     def seats(self, rng: random.Random, env: TicketEnv, showtime_id: str) -> list[str] | None:
         sm, unavailable = seat_availability(env, showtime_id)
-        opts = recommend_seats(sm, unavailable, rng.choice((1, 2, 2, 3, 4)), "centre", 1)
+        opts = rank_selections(sm, unavailable, rng.choice((1, 2, 2, 3, 4)), "centre", 1)
         return opts[0] if opts else None
 
     def movie_order(self, rng: random.Random) -> tuple[TicketEnv, str] | None:
@@ -170,7 +170,7 @@ def reset_cost(world: World, n: int = 2000) -> float:
 
 def _world_10x(seed: int) -> World | None:
     try:
-        builder = importlib.import_module("ticketbench.env.build.world")
+        builder = importlib.import_module("ticketbench.env.builder.world")
     except ImportError:
         return None
     build: Callable[..., Any] = builder.build_world

@@ -30,7 +30,8 @@ from ticketbench.agents.oracle import OracleAgent
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Session
-from ticketbench.records import EpisodeRecord, RunWriter
+from ticketbench.records import EpisodeRecord
+from ticketbench.results.store import RunWriter
 from ticketbench.runner import run_episodes
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError
 from ticketbench.cli.run_views import summary_table
-from ticketbench.records import EpisodeRecord, NotARun, RunInUse, finished_keys, read_header
+from ticketbench.records import EpisodeRecord, NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
     RunResult,
@@ -25,6 +25,7 @@ from ticketbench.results.lifecycle import (
     start_run,
     summarize_run,
 )
+from ticketbench.results.store import RunInUse, finished_keys
 from ticketbench.runner import Progress as RunProgress
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import Split

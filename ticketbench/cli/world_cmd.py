@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ticketbench.env.build.world import DEFAULT_SEED, build_world, check_world, write_world
+from ticketbench.env.builder.world import DEFAULT_SEED, build_world, check_world, write_world
 from ticketbench.env.world import World, load_world, world_path
 
 app = typer.Typer(help="Build and inspect the ticketing world.", no_args_is_help=True)

@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ticketbench.env import orders
 from ticketbench.env.links import parse_link
 from ticketbench.env.models import Order
-from ticketbench.env.orders import booking as orders
-from ticketbench.env.seats.recommend import Preference
-from ticketbench.env.seats.seatmap import recommend_seats, render_grid
+from ticketbench.env.seats.recommend import Preference, rank_selections
+from ticketbench.env.seats.seatmap import render_grid
 from ticketbench.env.state import PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError, ToolRegistry
 from ticketbench.env.tools import common as c
@@ -130,7 +130,7 @@ def smart_pick_seats(
     """
     sm, unavailable = orders.seat_availability(env, c.showtime(env, showtime_id).id)
     allowed = set(rows or ())
-    for option in recommend_seats(sm, unavailable, count, preference, limit=12):
+    for option in rank_selections(sm, unavailable, count, preference, limit=12):
         if not allowed or all(sm.seats[s].row in allowed for s in option):
             return pick_seats(env, showtime_id, option)
     raise EnvError("no_seats", f"no {count} free seats fit ({preference}, rows {sorted(allowed)})")

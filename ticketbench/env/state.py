@@ -6,6 +6,7 @@ bound to one logged-in user; tools can only read or change that user's data.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,11 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ticketbench.env.models import Cinema, LiveEvent, Movie, Order, User
+from ticketbench.env.models import Cinema, LiveEvent, Movie, Order, User, evolve
 from ticketbench.env.store import Change, Store
 from ticketbench.env.world import World
 
 HOLD_MINUTES = 15
+RELEASED = ""  # seats-table value of a base-world seat freed by a refund
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -197,12 +199,58 @@ class TicketEnv:
         """Expire every pending order whose hold ran out (frees its seats)."""
         if not self._pending:
             return
-        from ticketbench.env.orders.booking import expire_order  # local: orders imports state
-
         for oid in sorted(self._pending):
             o = self.order(oid)
-            if o is not None and o.hold_expires_at is not None and o.hold_expires_at <= self.now:
-                expire_order(self, o)
+            if o is None or o.status != "pending_payment":
+                continue
+            if o.hold_expires_at is not None and o.hold_expires_at <= self.now:
+                self.release(o)
+                self.put_order(evolve(o, {"status": "expired"}))
+
+    def release(self, order: Order) -> None:
+        """Free the seats, zone tickets and attendee IDs an order holds.
+
+        Seat bookkeeping: the "seats" table maps a showtime to {seat id: order id} for seats
+        held or bought after the base world was built; a base-world seat (in
+        `Showtime.sold`) that a refund frees is recorded as {seat id: RELEASED}. Event
+        tickets work the same way with "zones" (net tickets taken since the base world),
+        "event_seats" (assigned seat labels) and "ids" (active orders per ID number).
+        """
+        if order.kind == "movie" and order.showtime_id is not None:
+            st = self.world.showtimes[order.showtime_id]
+            taken = dict(self.taken_seats(st.id))
+            for it in order.items:
+                sid = it.seat_id or ""
+                if taken.get(sid) == order.id:
+                    del taken[sid]
+                elif sid in st.sold and sid not in taken:
+                    taken[sid] = RELEASED  # a base-world sale being refunded
+            self.set_taken_seats(st.id, taken)
+            return
+        if order.session_id is None:
+            return
+        sid = order.session_id
+        by_zone: dict[str, list[str]] = defaultdict(list)
+        for it in order.items:
+            by_zone[it.zone_id or ""].append(it.seat_id or "")
+        for zone_id, labels in sorted(by_zone.items()):
+            self.set_zone_taken(sid, zone_id, self.zone_taken(sid, zone_id) - len(labels))
+            seats = dict(self.event_seats_taken(sid, zone_id))
+            for label in labels:
+                if seats.get(label) == order.id:
+                    del seats[label]
+                elif label and label not in seats:
+                    seats[label] = RELEASED
+            self.set_event_seats_taken(sid, zone_id, seats)
+        for num in self.attendee_numbers(order):
+            kept = tuple(o for o in self.id_orders(sid, num) if o != order.id)
+            self.set_id_orders(sid, num, kept)
+
+    def attendee_numbers(self, order: Order) -> list[str]:
+        """ID numbers of the attendees named on an order (the order's user's attendees)."""
+        user = self.store.table("users").get(order.user_id)
+        nums = {a.id: a.id_number for a in user.attendees} if user is not None else {}
+        return [nums[it.attendee_id] for it in order.items if it.attendee_id in nums]
 
     def freeze_seed(self) -> None:
         """Mark the current state as the episode's start (after a task's setup)."""

@@ -23,19 +23,9 @@ from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import WORLD_VERSION, World, load_world
 from ticketbench.protocol import Agent
-from ticketbench.records import (
-    EpisodeRecord,
-    Run,
-    RunHeader,
-    RunWriter,
-    SuiteRef,
-    finished_keys,
-    read_header,
-    read_run,
-    rewrite_episodes,
-    write_header,
-)
+from ticketbench.records import EpisodeRecord, Run, RunHeader, SuiteRef, read_header, read_run
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
+from ticketbench.results.store import RunWriter, finished_keys, rewrite_episodes, write_header
 from ticketbench.runner import Progress, ProgressFn, UserFactory, run_episodes, scripted_user
 from ticketbench.scoring.episode import score_episode
 from ticketbench.settings import RunSettings

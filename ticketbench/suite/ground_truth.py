@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from ticketbench.env import orders
 from ticketbench.env.geo import haversine_km
 from ticketbench.env.models import Cinema, Landmark, Movie, Point, Showtime, User
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.seats.seatmap import SeatMap
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError

@@ -131,7 +131,7 @@ def _inject(env: TicketEnv, inj: Injection) -> None:
 
 def apply_setup(task: Task, env: TicketEnv) -> None:
     """Seed past orders and inject text as `task.setup` says, then freeze the seed."""
-    from ticketbench.env.orders import booking as orders
+    from ticketbench.env import orders
 
     for so in task.setup.orders:
         if so.status == "paid" and so.kind == "movie":

@@ -326,22 +326,3 @@ def task_from_row(row: Mapping[str, Any]) -> Task:
         if isinstance(data.get(col), str):
             data[col] = json.loads(data[col])
     return Task.model_validate(data)
-
-
-# The functions that act on a task live in `prepare`; re-exported so `spec` is one import.
-from ticketbench.suite.setup import apply_setup, approves, make_env, sheet_matches  # noqa: E402
-
-__all__ = [
-    "CATEGORIES",
-    "Expect",
-    "Fact",
-    "Goal",
-    "OrderSpec",
-    "Setup",
-    "Step",
-    "Task",
-    "apply_setup",
-    "approves",
-    "make_env",
-    "sheet_matches",
-]

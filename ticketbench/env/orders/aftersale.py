@@ -46,7 +46,7 @@ def refund_order(env: TicketEnv, order_id: str) -> Order:
         if coupon is not None and env.now < coupon.expires:
             user = lg.with_coupon_used(user, coupon.id, False)
     env.put_user(lg.with_balance(user, order.payment_method_id, amount))
-    lg.release(env, order)
+    env.release(order)
     done = evolve(order, {"status": "refunded", "refund_fen": amount, "refunded_at": env.now})
     env.put_order(done)
     return done
@@ -128,7 +128,7 @@ def exchange_order(
     )
     if charge:
         env.put_user(lg.with_balance(user, source.id, -charge))
-    lg.release(env, old)
+    env.release(old)
     taken = dict(env.taken_seats(new_st.id))
     taken.update({s: new_id for s in sel})
     env.set_taken_seats(new_st.id, taken)

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from ticketbench.env.models import MemberCard, Order, OrderItem, evolve
 from ticketbench.env.orders import ledger as lg
-from ticketbench.env.orders.aftersale import exchange_order, refund_order
 from ticketbench.env.orders.pricing import Quote, build_quote, check_card, seat_items
 from ticketbench.env.rules import (
     check_attendees,
@@ -37,12 +36,9 @@ __all__ = [
     "create_event_order",
     "create_movie_order",
     "event_availability",
-    "exchange_order",
-    "expire_order",
     "pay_order",
     "quote_event",
     "quote_movie",
-    "refund_order",
     "seat_availability",
     "seed_paid_event_order",
     "seed_paid_movie_order",
@@ -296,23 +292,10 @@ def cancel_order(env: TicketEnv, order_id: str) -> Order:
             "not_cancellable", f"order {order.id} is {order.status} and cannot be cancelled{hint}"
         )
     done = evolve(order, {"status": "cancelled"})
-    lg.release(env, order)
+    env.release(order)
     env.put_order(done)
     return done
 
-
-def expire_order(env: TicketEnv, order: Order) -> Order:
-    """Expire a pending order whose hold ran out (called by `TicketEnv.expire_holds`)."""
-    current = env.order(order.id) or order
-    if current.status != "pending_payment":
-        return current
-    done = evolve(current, {"status": "expired"})
-    lg.release(env, current)
-    env.put_order(done)
-    return done
-
-
-_check_source = check_payment_source  # older name, still used by tools
 
 # --- seeding (task setup) -------------------------------------------------------------
 

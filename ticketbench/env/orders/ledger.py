@@ -29,11 +29,10 @@ from ticketbench.env.models import (
     evolve,
 )
 from ticketbench.env.seats.seatmap import SeatMap, seat_map
-from ticketbench.env.state import TicketEnv
+from ticketbench.env.state import RELEASED, TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.world import World
 
-RELEASED = ""  # seats-table value of a base-world seat freed by a refund
 ACTIVE = frozenset({"pending_payment", "paid"})
 ROW_SEATS = 20  # event seat labels: seats per row inside a zone
 
@@ -221,42 +220,3 @@ def pickup_code(order_id: str, user_id: str) -> str:
     """An 8-digit pickup code derived from the order id (stable across processes)."""
     h = hashlib.sha256(f"ticketbench|{order_id}|{user_id}".encode()).digest()
     return f"{int.from_bytes(h[:8], 'big') % 10**8:08d}"
-
-
-def attendee_numbers(env: TicketEnv, order: Order) -> list[str]:
-    """ID numbers of the attendees named on an order (the order's user's saved attendees)."""
-    user = env.store.table("users").get(order.user_id)
-    nums = {a.id: a.id_number for a in user.attendees} if user is not None else {}
-    return [nums[it.attendee_id] for it in order.items if it.attendee_id in nums]
-
-
-def release(env: TicketEnv, order: Order) -> None:
-    """Free the seats, zone tickets and attendee IDs an order holds."""
-    if order.kind == "movie" and order.showtime_id is not None:
-        st = env.world.showtimes[order.showtime_id]
-        taken = dict(env.taken_seats(st.id))
-        for it in order.items:
-            sid = it.seat_id or ""
-            if taken.get(sid) == order.id:
-                del taken[sid]
-            elif sid in st.sold and sid not in taken:
-                taken[sid] = RELEASED  # a base-world sale being refunded
-        env.set_taken_seats(st.id, taken)
-        return
-    if order.session_id is None:
-        return
-    sid = order.session_id
-    by_zone: dict[str, list[str]] = defaultdict(list)
-    for it in order.items:
-        by_zone[it.zone_id or ""].append(it.seat_id or "")
-    for zone_id, labels in sorted(by_zone.items()):
-        env.set_zone_taken(sid, zone_id, env.zone_taken(sid, zone_id) - len(labels))
-        seats = dict(env.event_seats_taken(sid, zone_id))
-        for label in labels:
-            if seats.get(label) == order.id:
-                del seats[label]
-            elif label and label not in seats:
-                seats[label] = RELEASED
-        env.set_event_seats_taken(sid, zone_id, seats)
-    for num in attendee_numbers(env, order):
-        env.set_id_orders(sid, num, tuple(o for o in env.id_orders(sid, num) if o != order.id))

@@ -167,7 +167,7 @@ def _strands(blocked: Collection[str], block: tuple[str, ...], i: int, size: int
     )
 
 
-def recommend_seats(
+def rank_selections(
     sm: SeatMap,
     unavailable: Collection[str],
     count: int,

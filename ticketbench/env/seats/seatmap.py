@@ -59,10 +59,6 @@ class SeatMap:
     def seat(self, seat_id: str) -> Seat | None:
         return self.seats.get(seat_id)
 
-    def block_of(self, seat_id: str) -> tuple[str, ...]:
-        s = self.seats[seat_id]
-        return self.rows[s.row - 1][s.block]
-
     @property
     def n_rows(self) -> int:
         return len(self.rows)
@@ -214,18 +210,3 @@ def render_grid(
             buf[i] = _SELECTED_BYTE
     text = buf.decode("ascii")
     return f"{LEGEND}\n{text}" if legend else text
-
-
-def recommend_seats(
-    sm: SeatMap,
-    unavailable: Collection[str],
-    count: int,
-    preference: str = "centre",
-    limit: int = 3,
-) -> list[list[str]]:
-    """Ranked seat selections obeying every seat rule; see `recommend.recommend_seats`."""
-    from ticketbench.env.seats.recommend import (
-        recommend_seats as _recommend,  # local: recommend uses rules
-    )
-
-    return _recommend(sm, unavailable, count, preference, limit)

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ticketbench.env import orders
 from ticketbench.env.links import DeepLink, LinkRecord, Transfer
 from ticketbench.env.models import MemberCard, Order, PaymentMethod
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.state import PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.tools import common as c
@@ -43,7 +43,7 @@ def check_payable(env: TicketEnv, order_id: str, source_id: str) -> tuple[Order,
         raise EnvError("already_paid", f"order {o.id} is already paid")
     if o.status != "pending_payment":
         raise EnvError("not_payable", f"order {o.id} is {o.status} and cannot be paid")
-    orders._check_source(env, o, src)  # member cards: movies at their own brand only
+    orders.check_payment_source(env, o, src)  # member cards: movies at their own brand only
     if src.balance_fen < o.total_fen:
         raise EnvError(
             "insufficient_balance",

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ticketbench.env import orders
 from ticketbench.env.models import OrderStatus
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.orders.pricing import Quote
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError

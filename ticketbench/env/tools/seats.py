@@ -6,14 +6,13 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ticketbench.env import orders
 from ticketbench.env.lru import LRU
 from ticketbench.env.models import Cinema, Showtime
 from ticketbench.env.names import world_cached
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.orders.pricing import seat_price
 from ticketbench.env.seats import seatmap
-from ticketbench.env.seats.recommend import Preference
-from ticketbench.env.seats.recommend import recommend_seats as rank_seats
+from ticketbench.env.seats.recommend import Preference, rank_selections
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.registry import AGENT_TOOLS
@@ -118,7 +117,7 @@ def recommend_seats(
     """
     st = c.showtime(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
-    options = rank_seats(sm, unavailable, count, preference, limit=5)
+    options = rank_selections(sm, unavailable, count, preference, limit=5)
     rows: list[dict[str, Any]] = []
     for seats in options:
         types = [sm.seats[s].type or "standard" for s in seats]

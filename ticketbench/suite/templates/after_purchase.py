@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from ticketbench.env import orders
 from ticketbench.env.models import Cinema, Showtime, User
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.toolkit import EnvError
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Draft, Skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ticketbench.env.orders import booking as orders
+from ticketbench.env import orders
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import SeatRule, SeedOrder, Setup, Task

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from ticketbench.env import orders
 from ticketbench.env.models import EventSession, LiveEvent, PriceZone, User
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.world import World
 from ticketbench.suite import ground_truth as q

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ticketbench.env.orders import booking as orders
+from ticketbench.env import orders
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import Task
 from ticketbench.suite.templates import phrasing as ph

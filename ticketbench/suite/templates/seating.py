@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ticketbench.env import orders
 from ticketbench.env.models import SeatType, Showtime
-from ticketbench.env.orders import booking as orders
 from ticketbench.env.seats.seatmap import SeatMap
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Draft, Skip

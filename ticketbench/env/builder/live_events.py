@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from ticketbench.env.build.base import START_DATE, at, split_list, table, width
-from ticketbench.env.build.event_data import EVENTS, VENUES, ZONES
+from ticketbench.env.builder.base import START_DATE, at, split_list, table, width
+from ticketbench.env.builder.event_data import EVENTS, VENUES, ZONES
 from ticketbench.env.models import (
     EventCategory,
     EventSession,

@@ -16,13 +16,13 @@ import random
 from pathlib import Path
 from typing import Any
 
-from ticketbench.env.build.base import DAYS, START_DATE
-from ticketbench.env.build.cinemas import build_cinemas
-from ticketbench.env.build.live_events import build_events
-from ticketbench.env.build.movies import movie_catalogue
-from ticketbench.env.build.places import city_plans
-from ticketbench.env.build.showtimes import build_showtimes
-from ticketbench.env.build.users import build_users
+from ticketbench.env.builder.base import DAYS, START_DATE
+from ticketbench.env.builder.cinemas import build_cinemas
+from ticketbench.env.builder.live_events import build_events
+from ticketbench.env.builder.movies import movie_catalogue
+from ticketbench.env.builder.places import city_plans
+from ticketbench.env.builder.showtimes import build_showtimes
+from ticketbench.env.builder.users import build_users
 from ticketbench.env.world import WORLD_VERSION, WorldData, world_path
 
 DEFAULT_SEED = 7

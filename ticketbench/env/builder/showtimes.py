@@ -6,10 +6,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ticketbench.env.build.base import DAYS, START_DATE, at, price_round, weighted, width
-from ticketbench.env.build.cinemas import CinemaPlan
-from ticketbench.env.build.halls import HallGrid, hall_grid, pick_sold
-from ticketbench.env.build.movies import MovieInfo
+from ticketbench.env.builder.base import DAYS, START_DATE, at, price_round, weighted, width
+from ticketbench.env.builder.cinemas import CinemaPlan
+from ticketbench.env.builder.halls import HallGrid, hall_grid, pick_sold
+from ticketbench.env.builder.movies import MovieInfo
 from ticketbench.env.models import SEAT_CHARS, Format, Hall, SeatType, Showtime
 
 _BASE_PRICE: dict[Format, int] = {

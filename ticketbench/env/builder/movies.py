@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ticketbench.env.build.base import split_list, table
+from ticketbench.env.builder.base import split_list, table
 from ticketbench.env.models import Movie
 
 # zh | en | aliases | genres | runtime | rating | release | language | popularity 0-1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ticketbench.env.build.base import split_list, table
+from ticketbench.env.builder.base import split_list, table
 from ticketbench.env.models import City, Landmark, Point
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from ticketbench.env.build.base import START_DATE, at, jitter, width
-from ticketbench.env.build.cinemas import CinemaPlan, brand_short
-from ticketbench.env.build.places import CityPlan
+from ticketbench.env.builder.base import START_DATE, at, jitter, width
+from ticketbench.env.builder.cinemas import CinemaPlan, brand_short
+from ticketbench.env.builder.places import CityPlan
 from ticketbench.env.models import Attendee, Coupon, MemberCard, PaymentMethod, User
 
 

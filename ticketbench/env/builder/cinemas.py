@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ticketbench.env.build.base import FORMAT_COMPAT, jitter, weighted, width
-from ticketbench.env.build.halls import make_layout
-from ticketbench.env.build.places import Brand, CityPlan, Spot, brands
+from ticketbench.env.builder.base import FORMAT_COMPAT, jitter, weighted, width
+from ticketbench.env.builder.halls import make_layout
+from ticketbench.env.builder.places import Brand, CityPlan, Spot, brands
 from ticketbench.env.models import Cinema, Format, Hall
 
 _FORMAT_ORDER: tuple[Format, ...] = ("2D", "3D", "IMAX", "IMAX 3D", "DOLBY", "4DX")
