@@ -178,7 +178,7 @@ def test_event_limits_and_attendees() -> None:
     assert code_of(check_attendees, e1, 2, None, saved, {}) == "attendees_required"
     assert code_of(check_attendees, e1, 2, ["A1"], saved, {}) == "attendee_count"
     assert code_of(check_attendees, e1, 2, ["A1", "A1"], saved, {}) == "duplicate_attendee"
-    assert code_of(check_attendees, e1, 1, ["ZZ"], saved, {}) == "unknown_attendee"
+    assert code_of(check_attendees, e1, 1, ["ZZ"], saved, {}) == "not_found"
     held = {saved["A2"].id_number: 1}
     assert code_of(check_attendees, e1, 2, ["A1", "A2"], saved, held) == "id_limit"
 

@@ -95,3 +95,21 @@ def test_policy_text() -> None:
     assert 30 < len(POLICY.splitlines()) <= 90
     for needle in ("request_payment", "single", "never", "4 seats", "instructions"):
         assert needle.lower() in POLICY.lower()
+
+
+def test_tool_without_parameter_description_fails_at_registration() -> None:
+    from ticketbench.env.toolkit import ToolRegistry
+
+    reg: ToolRegistry[object] = ToolRegistry()
+
+    def half_documented(env: object, city: str, day: str) -> str:
+        """Look something up.
+
+        Args:
+            city: The city.
+        """
+        return city + day
+
+    with pytest.raises(TypeError, match="parameter day has no description"):
+        reg.tool(half_documented)
+    assert "half_documented" not in reg

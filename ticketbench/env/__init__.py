@@ -7,23 +7,12 @@ An episode is a `TicketEnv` over a shared, immutable `World`; agents act through
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ticketbench.env.app import APP_ACTIONS, payment_sheet
 from ticketbench.env.policy import POLICY
 from ticketbench.env.state import LOG_TABLES, PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError, ToolError, ToolRegistry, ToolResult, ToolSpec
 from ticketbench.env.tools import AGENT_TOOLS
 from ticketbench.env.world import World, WorldData, load_world
-
-
-def make_env(world: World, user_id: str, now: datetime) -> TicketEnv:
-    """A fresh episode over `world`, logged in as `user_id`, with the clock at `now`.
-
-    Costs the same whatever the size of the world (the store is copy-on-write).
-    """
-    return TicketEnv(world, user_id, now)
-
 
 __all__ = [
     "AGENT_TOOLS",
@@ -40,6 +29,5 @@ __all__ = [
     "World",
     "WorldData",
     "load_world",
-    "make_env",
     "payment_sheet",
 ]

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticketbench.env import orders
+from ticketbench.env import lookups, orders
 from ticketbench.env.links import parse_link
 from ticketbench.env.models import Order
 from ticketbench.env.seats.recommend import Preference, rank_selections
@@ -93,7 +93,7 @@ def open_link(env: TicketEnv, url: Annotated[str, Field(max_length=600)]) -> dic
     """
     link = parse_link(url)
     if link.kind == "showtime":
-        st = c.showtime(env, link.target_id)
+        st = lookups.showtime(env, link.target_id)
         sm, unavailable = orders.seat_availability(env, st.id)
         missing = [s for s in link.seats if s not in sm.seats or s in unavailable]
         picked = tuple(s for s in link.seats if s not in missing)
@@ -103,7 +103,7 @@ def open_link(env: TicketEnv, url: Annotated[str, Field(max_length=600)]) -> dic
         if missing:
             out["unavailable"] = missing
         return out
-    ev, ses = c.session(env, link.target_id)
+    ev, ses = lookups.session(env, link.target_id)
     zones = {z.id for z in ev.zones}
     zone = link.zone_id if link.zone_id in zones else None
     k = Cart(kind="event", session_id=ses.id, zone_id=zone, quantity=link.quantity)
@@ -128,7 +128,7 @@ def smart_pick_seats(
         preference: centre, aisle, front, back, together, couple or wheelchair.
         rows: Only seats in these rows (1 = front), if given.
     """
-    sm, unavailable = orders.seat_availability(env, c.showtime(env, showtime_id).id)
+    sm, unavailable = orders.seat_availability(env, lookups.showtime(env, showtime_id).id)
     allowed = set(rows or ())
     for option in rank_selections(sm, unavailable, count, preference, limit=12):
         if not allowed or all(sm.seats[s].row in allowed for s in option):
@@ -144,7 +144,7 @@ def pick_seats(env: TicketEnv, showtime_id: c.Id, seats: c.MovieSeats) -> dict[s
         showtime_id: The showtime on screen.
         seats: Seat ids such as ["5-7", "5-8"].
     """
-    c.showtime(env, showtime_id)
+    lookups.showtime(env, showtime_id)
     prev = cart(env)
     keep = prev if prev is not None and prev.showtime_id == showtime_id else None
     k = Cart(
@@ -173,8 +173,8 @@ def pick_tickets(
         quantity: Number of tickets.
         attendee_ids: Saved attendee ids, one per ticket (real-name events only).
     """
-    c.check_zone(c.session(env, session_id)[0], zone_id)
-    c.check_user_refs(env, attendee_ids=attendee_ids)
+    lookups.zone(lookups.session(env, session_id)[0], zone_id)
+    lookups.check_user_refs(env, attendee_ids=attendee_ids)
     prev = cart(env)
     coupon = prev.coupon_id if prev is not None and prev.session_id == session_id else None
     k = Cart(
@@ -300,7 +300,7 @@ def decline_payment(env: TicketEnv, request_id: c.Id) -> str:
 
 def order_sheet(env: TicketEnv, order_id: str) -> dict[str, Any]:
     """A structured summary of one of the user's orders, for checking against a goal."""
-    o = c.own_order(env, order_id)
+    o = lookups.own_order(env, order_id)
     st = env.world.showtimes.get(o.showtime_id) if o.showtime_id else None
     ses = env.world.sessions.get(o.session_id) if o.session_id else None
     zones = sorted({it.zone_id for it in o.items if it.zone_id})

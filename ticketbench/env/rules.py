@@ -211,9 +211,7 @@ def check_attendees(
     for aid in ids:
         att = saved.get(aid)
         if att is None:
-            raise EnvError(
-                "unknown_attendee", f"no saved attendee {aid!r}; use the user's saved attendees"
-            )
+            raise EnvError("not_found", f"the user has no saved attendee with id {aid!r}")
         if tickets_per_id.get(att.id_number, 0) + 1 > event.per_id_limit:
             raise EnvError(
                 "id_limit",

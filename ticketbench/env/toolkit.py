@@ -10,10 +10,10 @@ Calling a tool never raises: bad arguments and rule violations come back as a
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, get_type_hints
 
+import docstring_parser
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -78,23 +78,12 @@ class EnvError(Exception):
 
 
 def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
-    """Split a Google-style docstring into (description, {param: text})."""
-    doc = inspect.cleandoc(doc or "")
-    parts = re.split(r"^\s*Args:\s*$", doc, maxsplit=1, flags=re.M)
-    summary = parts[0].strip()
-    params: dict[str, str] = {}
-    if len(parts) == 2:
-        current: str | None = None
-        for line in parts[1].splitlines():
-            m = re.match(r"^\s{0,8}(\w+)(?:\s*\([^)]*\))?:\s*(.*)$", line)
-            if m and not line.startswith(" " * 9):
-                current = m.group(1)
-                params[current] = m.group(2).strip()
-            elif current and line.strip():
-                params[current] += " " + line.strip()
-            elif not line.strip() and current:
-                current = None
-    return summary, params
+    """Split a Google-style docstring into (description, {param: one-line text})."""
+    parsed = docstring_parser.parse(doc, style=docstring_parser.DocstringStyle.GOOGLE)
+    parts = [x for x in (parsed.short_description, parsed.long_description) if x]
+    description = ("\n\n" if parsed.blank_after_short_description else "\n").join(parts)
+    params = {p.arg_name: " ".join((p.description or "").split()) for p in parsed.params}
+    return description, params
 
 
 def _strip_titles(schema: Any) -> Any:
@@ -138,8 +127,10 @@ class Tool(Generic[E]):
         for p in params:
             if p.name not in hints:
                 raise TypeError(f"tool {self.name}: parameter {p.name} has no annotation")
+            if not param_docs.get(p.name):
+                raise TypeError(f"tool {self.name}: parameter {p.name} has no description")
             default = ... if p.default is inspect.Parameter.empty else p.default
-            fields[p.name] = (hints[p.name], Field(default, description=param_docs.get(p.name)))
+            fields[p.name] = (hints[p.name], Field(default, description=param_docs[p.name]))
         self.args_model: type[BaseModel] = create_model(
             f"{self.name}_args",
             __config__=ConfigDict(extra="forbid", str_max_length=MAX_STR),
@@ -148,7 +139,6 @@ class Tool(Generic[E]):
         schema = _strip_titles(self.args_model.model_json_schema())
         schema.setdefault("properties", {})
         self.spec = ToolSpec(name=self.name, description=description, parameters=schema)
-        self._param_names = [p.name for p in params]
         self._validate = self.args_model.model_validate
 
     def invoke(self, env: E, args: Mapping[str, Any] | None) -> ToolResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ticketbench.env import lookups
 from ticketbench.env.models import Discount, Order, evolve
 from ticketbench.env.orders import ledger as lg
 from ticketbench.env.orders.pricing import build_quote, check_card, seat_items
@@ -30,17 +31,17 @@ def refund_order(env: TicketEnv, order_id: str) -> Order:
     again unless it has expired.
     """
     env.expire_holds()
-    order = lg.own_order(env, order_id)
+    order = lookups.own_order(env, order_id)
     if order.kind == "movie":
-        st = lg.get_showtime(env, order.showtime_id or "")
-        amount = movie_refund_fen(order, lg.get_cinema(env, st.cinema_id), st, env.now)
+        st = lookups.showtime(env, order.showtime_id or "")
+        amount = movie_refund_fen(order, lookups.cinema(env, st.cinema_id), st, env.now)
     else:
-        event, session = lg.get_session(env, order.session_id or "")
+        event, session = lookups.session(env, order.session_id or "")
         amount = event_refund_fen(order, event, session, env.now)
     user = env.user()
     if order.payment_method_id is None:
         raise EnvError("not_refundable", f"order {order.id} has no payment to refund")
-    lg.get_payment_source(user, order.payment_method_id)  # must still exist
+    lookups.payment_source(user, order.payment_method_id)  # must still exist
     if order.coupon_id is not None:
         coupon = next((c for c in user.coupons if c.id == order.coupon_id), None)
         if coupon is not None and env.now < coupon.expires:
@@ -62,12 +63,12 @@ def exchange_order(
     refunded (see `refunds.py` for every rule).
     """
     env.expire_holds()
-    old = lg.own_order(env, order_id)
+    old = lookups.own_order(env, order_id)
     if old.kind != "movie" or old.showtime_id is None:
         raise EnvError("not_exchangeable", "only movie orders can be exchanged")
-    old_st = lg.get_showtime(env, old.showtime_id)
-    new_st = lg.get_showtime(env, new_showtime_id)
-    cinema = lg.get_cinema(env, old_st.cinema_id)
+    old_st = lookups.showtime(env, old.showtime_id)
+    new_st = lookups.showtime(env, new_showtime_id)
+    cinema = lookups.cinema(env, old_st.cinema_id)
     check_exchange(old, cinema, old_st, new_st, len(seats), env.now)
     check_movie_sales_open(new_st, env.now)
     sm = lg.get_seat_map(env, new_st)
@@ -98,7 +99,7 @@ def exchange_order(
 
     charge = exchange_charge_fen(old.total_fen, total)
     source_id = old.payment_method_id or ""
-    source = lg.get_payment_source(user, source_id)
+    source = lookups.payment_source(user, source_id)
     if charge and source.balance_fen < charge:
         raise EnvError(
             "insufficient_balance",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from ticketbench.env import lookups
 from ticketbench.env.models import MemberCard, Order, OrderItem, evolve
 from ticketbench.env.orders import ledger as lg
 from ticketbench.env.orders.pricing import Quote, build_quote, check_card, seat_items
@@ -51,7 +52,7 @@ __all__ = [
 def seat_availability(env: TicketEnv, showtime_id: str) -> tuple[SeatMap, frozenset[str]]:
     """The hall's seat map and the seats that cannot be sold now (sold, held or broken)."""
     env.expire_holds()
-    st = lg.get_showtime(env, showtime_id)
+    st = lookups.showtime(env, showtime_id)
     sm = lg.get_seat_map(env, st)
     return sm, lg.unavailable_seats(sm, st, env.taken_seats(st.id))
 
@@ -59,7 +60,7 @@ def seat_availability(env: TicketEnv, showtime_id: str) -> tuple[SeatMap, frozen
 def event_availability(env: TicketEnv, session_id: str) -> dict[str, int]:
     """Tickets left per zone id for one event session."""
     env.expire_holds()
-    event, session = lg.get_session(env, session_id)
+    event, session = lookups.session(env, session_id)
     return {z.id: max(z.capacity - lg.zone_used(env, session, z.id), 0) for z in event.zones}
 
 
@@ -84,14 +85,14 @@ def quote_movie(
 ) -> Quote:
     """Price a movie seat selection after checking every rule an order would check."""
     env.expire_holds()
-    st = lg.get_showtime(env, showtime_id)
-    cinema = lg.get_cinema(env, st.cinema_id)
+    st = lookups.showtime(env, showtime_id)
+    cinema = lookups.cinema(env, st.cinema_id)
     check_movie_sales_open(st, env.now)
     sm = lg.get_seat_map(env, st)
     sel = check_movie_selection(sm, lg.unavailable_seats(sm, st, env.taken_seats(st.id)), seats)
     user = env.user()
-    card = lg.get_card(user, card_id) if card_id else None
-    coupon = lg.get_coupon(user, coupon_id) if coupon_id else None
+    card = lookups.card(user, card_id) if card_id else None
+    coupon = lookups.coupon(user, coupon_id) if coupon_id else None
     return build_quote(
         "movie",
         seat_items(sm, st, sel),
@@ -114,8 +115,8 @@ def quote_event(
 ) -> Quote:
     """Price event tickets after checking sales window, limits, capacity and real-name rules."""
     env.expire_holds()
-    event, session = lg.get_session(env, session_id)
-    zone = lg.get_zone(event, zone_id)
+    event, session = lookups.session(env, session_id)
+    zone = lookups.zone(event, zone_id)
     check_event_sales_open(event, session, env.now)
     check_event_quantity(event, quantity)
     check_zone_capacity(zone.capacity, lg.zone_used(env, session, zone.id), quantity, zone.name_en)
@@ -125,7 +126,7 @@ def quote_event(
     attendees = check_attendees(
         event, quantity, attendee_ids, saved, lg.tickets_per_id(env, session.id, wanted)
     )
-    coupon = lg.get_coupon(user, coupon_id) if coupon_id else None
+    coupon = lookups.coupon(user, coupon_id) if coupon_id else None
     items = [
         OrderItem(
             zone_id=zone.id,
@@ -207,8 +208,8 @@ def create_event_order(
     """
     q = quote_event(env, session_id, zone_id, quantity, attendee_ids, coupon_id)
     _coupon_free(env, coupon_id)
-    event, session = lg.get_session(env, session_id)
-    zone = lg.get_zone(event, zone_id)
+    event, session = lookups.session(env, session_id)
+    zone = lookups.zone(event, zone_id)
     labels = lg.assign_event_seats(env, session, zone, quantity)
     oid = lg.new_order_id(env)
     items = tuple(evolve(it, {"seat_id": label}) for it, label in zip(q.items, labels, strict=True))
@@ -235,7 +236,7 @@ def check_payment_source(env: TicketEnv, order: Order, source: object) -> None:
         return
     brand = None
     if order.showtime_id is not None:
-        brand = lg.get_cinema(env, env.world.showtimes[order.showtime_id].cinema_id).brand_en
+        brand = lookups.cinema(env, env.world.showtimes[order.showtime_id].cinema_id).brand_en
     check_card(source, order.kind, brand, env.now)
 
 
@@ -246,7 +247,7 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
     re-checked (unused, unexpired) and marked used; the order gets an 8-digit pickup code.
     """
     env.expire_holds()
-    order = lg.own_order(env, order_id)
+    order = lookups.own_order(env, order_id)
     if order.status == "expired":
         raise EnvError("hold_expired", f"the hold on order {order.id} expired; create a new order")
     if order.status == "paid":
@@ -254,7 +255,7 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
     if order.status != "pending_payment":
         raise EnvError("not_payable", f"order {order.id} is {order.status} and cannot be paid")
     user = env.user()
-    source = lg.get_payment_source(user, payment_method_id)
+    source = lookups.payment_source(user, payment_method_id)
     check_payment_source(env, order, source)
     if source.balance_fen < order.total_fen:
         raise EnvError(
@@ -262,7 +263,7 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
             f"{payment_method_id} has {source.balance_fen} fen, the order needs {order.total_fen}",
         )
     if order.coupon_id is not None:
-        coupon = lg.get_coupon(user, order.coupon_id)
+        coupon = lookups.coupon(user, order.coupon_id)
         if coupon.used:
             raise EnvError("coupon_used", f"coupon {coupon.id} has already been used")
         if env.now >= coupon.expires:
@@ -285,7 +286,7 @@ def pay_order(env: TicketEnv, order_id: str, payment_method_id: str) -> Order:
 def cancel_order(env: TicketEnv, order_id: str) -> Order:
     """Cancel a pending (unpaid) order and free what it held; paid orders need a refund."""
     env.expire_holds()
-    order = lg.own_order(env, order_id)
+    order = lookups.own_order(env, order_id)
     if order.status != "pending_payment":
         hint = "; request a refund instead" if order.status == "paid" else ""
         raise EnvError(

@@ -16,13 +16,7 @@ from functools import cache
 from types import MappingProxyType
 
 from ticketbench.env.models import (
-    Cinema,
-    Coupon,
     EventSession,
-    LiveEvent,
-    MemberCard,
-    Order,
-    PaymentMethod,
     PriceZone,
     Showtime,
     User,
@@ -40,75 +34,11 @@ ROW_SEATS = 20  # event seat labels: seats per row inside a zone
 # --- world lookups ---------------------------------------------------------------------
 
 
-def get_showtime(env: TicketEnv, showtime_id: str) -> Showtime:
-    st = env.world.showtimes.get(showtime_id)
-    if st is None:
-        raise EnvError("unknown_showtime", f"no showtime {showtime_id!r}")
-    return st
-
-
-def get_cinema(env: TicketEnv, cinema_id: str) -> Cinema:
-    c = env.cinema(cinema_id)
-    if c is None:
-        raise EnvError("unknown_cinema", f"no cinema {cinema_id!r}")
-    return c
-
-
 def get_seat_map(env: TicketEnv, st: Showtime) -> SeatMap:
     return seat_map(env.world.halls[st.hall_id])
 
 
-def get_session(env: TicketEnv, session_id: str) -> tuple[LiveEvent, EventSession]:
-    found = env.world.sessions.get(session_id)
-    if found is None:
-        raise EnvError("unknown_session", f"no event session {session_id!r}")
-    base_event, session = found
-    event = env.event(base_event.id) or base_event
-    return event, session
-
-
-def get_zone(event: LiveEvent, zone_id: str) -> PriceZone:
-    for z in event.zones:
-        if z.id == zone_id:
-            return z
-    known = ", ".join(f"{z.id} ({z.name_en})" for z in event.zones)
-    raise EnvError("unknown_zone", f"{event.title_en} has no zone {zone_id!r}; zones: {known}")
-
-
-def own_order(env: TicketEnv, order_id: str) -> Order:
-    """An order of the logged-in user; another user's order is as unknown as a missing one."""
-    o = env.order(order_id)
-    if o is None or o.user_id != env.user_id:
-        raise EnvError("unknown_order", f"no order {order_id!r}")
-    return o
-
-
 # --- user lookups ----------------------------------------------------------------------
-
-
-def get_card(user: User, card_id: str) -> MemberCard:
-    for c in user.member_cards:
-        if c.id == card_id:
-            return c
-    raise EnvError("unknown_card", f"the user has no member card {card_id!r}")
-
-
-def get_coupon(user: User, coupon_id: str) -> Coupon:
-    for c in user.coupons:
-        if c.id == coupon_id:
-            return c
-    raise EnvError("unknown_coupon", f"the user has no coupon {coupon_id!r}")
-
-
-def get_payment_source(user: User, source_id: str) -> PaymentMethod | MemberCard:
-    """A payment method or member card (paying from its stored balance) of the user."""
-    for p in user.payment_methods:
-        if p.id == source_id:
-            return p
-    for c in user.member_cards:
-        if c.id == source_id:
-            return c
-    raise EnvError("unknown_payment_method", f"the user has no payment method {source_id!r}")
 
 
 def with_balance(user: User, source_id: str, delta: int) -> User:

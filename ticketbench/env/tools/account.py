@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ticketbench.env.models import Coupon
+from ticketbench.env.orders.pricing import yuan
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.registry import AGENT_TOOLS
@@ -53,7 +54,7 @@ def get_user_profile(env: TicketEnv) -> dict[str, Any]:
                 "id": k.id,
                 "brand": f"{k.brand_en}/{k.brand_zh}",
                 "discount": f"{k.discount_percent}% off tickets",
-                "balance": c.yuan(k.balance_fen),
+                "balance": yuan(k.balance_fen),
                 "expires": c.hm(k.expires, tz)[:10],
                 **({"expired": True} if env.now >= k.expires else {}),
             }
@@ -64,8 +65,8 @@ def get_user_profile(env: TicketEnv) -> dict[str, Any]:
                 "id": cp.id,
                 "title": cp.title,
                 "scope": cp.scope + (f" at {cp.brand_en}" if cp.brand_en else ""),
-                "threshold": c.yuan(cp.threshold_fen),
-                "amount": c.yuan(cp.amount_fen),
+                "threshold": yuan(cp.threshold_fen),
+                "amount": yuan(cp.amount_fen),
                 "valid": f"{c.hm(cp.valid_from, tz)} to {c.hm(cp.expires, tz)}",
                 "state": coupon_state(env, cp),
                 **({"terms": cp.terms} if cp.terms else {}),
@@ -77,7 +78,7 @@ def get_user_profile(env: TicketEnv) -> dict[str, Any]:
             for a in u.attendees
         ],
         "payment_methods": [
-            {"id": p.id, "kind": p.kind, "label": p.label, "balance": c.yuan(p.balance_fen)}
+            {"id": p.id, "kind": p.kind, "label": p.label, "balance": yuan(p.balance_fen)}
             for p in u.payment_methods
         ],
     }

@@ -1,5 +1,5 @@
-"""Shared pieces of the agent tools: argument types, lookups that raise `not_found`,
-money and time formatting, and per-world indices."""
+"""Shared pieces of the agent tools: argument types, money and time formatting, and
+per-world indices. Entity lookups are `ticketbench.env.lookups`."""
 
 from __future__ import annotations
 
@@ -16,18 +16,14 @@ from pydantic import Field
 
 from ticketbench.env.models import (
     SEAT_CHARS,
-    Cinema,
     City,
-    EventSession,
     Hall,
-    LiveEvent,
-    Movie,
-    Order,
     SeatType,
     Showtime,
 )
 from ticketbench.env.names import NameIndex, world_cached
 from ticketbench.env.orders.ledger import unavailable_seats
+from ticketbench.env.orders.pricing import yuan
 from ticketbench.env.seats.seatmap import seat_map
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
@@ -45,14 +41,6 @@ MAX_MOVIE_SEATS = 4
 
 
 # --- formatting ------------------------------------------------------------------------
-@lru_cache(maxsize=1 << 14)
-def yuan(fen: int) -> str:
-    """Money as the app shows it: 4550 -> "¥45.50"."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}¥{fen // 100}.{fen % 100:02d}"
-
-
 @lru_cache(maxsize=32)
 def tzinfo(name: str) -> ZoneInfo:
     return ZoneInfo(name)
@@ -88,73 +76,6 @@ def parse_hm(text: str) -> time:
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0, 0), tzinfo(tz))
     return start, start + timedelta(days=1)
-
-
-# --- lookups (each raises not_found naming the id) --------------------------------------
-def showtime(env: TicketEnv, showtime_id: str) -> Showtime:
-    st = env.world.showtimes.get(showtime_id)
-    if st is None:
-        raise EnvError("not_found", f"no showtime with id {showtime_id!r}")
-    return st
-
-
-def movie(env: TicketEnv, movie_id: str) -> Movie:
-    m = env.movie(movie_id)  # the episode's copy: task setup may override its text
-    if m is None:
-        raise EnvError("not_found", f"no movie with id {movie_id!r}")
-    return m
-
-
-def cinema(env: TicketEnv, cinema_id: str) -> Cinema:
-    c = env.cinema(cinema_id)
-    if c is None:
-        raise EnvError("not_found", f"no cinema with id {cinema_id!r}")
-    return c
-
-
-def event(env: TicketEnv, event_id: str) -> LiveEvent:
-    e = env.event(event_id)
-    if e is None:
-        raise EnvError("not_found", f"no event with id {event_id!r}")
-    return e
-
-
-def session(env: TicketEnv, session_id: str) -> tuple[LiveEvent, EventSession]:
-    s = env.world.sessions.get(session_id)
-    if s is None:
-        raise EnvError("not_found", f"no event session with id {session_id!r}")
-    return env.event(s[0].id) or s[0], s[1]
-
-
-def own_order(env: TicketEnv, order_id: str) -> Order:
-    """An order of the logged-in user; anyone else's order does not exist for them."""
-    o = env.order(order_id)
-    if o is None or o.user_id != env.user_id:
-        raise EnvError("not_found", f"no order with id {order_id!r}")
-    return o
-
-
-def check_user_refs(
-    env: TicketEnv,
-    card_id: str | None = None,
-    coupon_id: str | None = None,
-    attendee_ids: list[str] | None = None,
-) -> None:
-    """Reject ids that are not the user's own card, coupon or saved attendees (not_found)."""
-    u = env.user()
-    if card_id is not None and all(k.id != card_id for k in u.member_cards):
-        raise EnvError("not_found", f"the user has no member card with id {card_id!r}")
-    if coupon_id is not None and all(q.id != coupon_id for q in u.coupons):
-        raise EnvError("not_found", f"the user has no coupon with id {coupon_id!r}")
-    for aid in attendee_ids or ():
-        if all(a.id != aid for a in u.attendees):
-            raise EnvError("not_found", f"the user has no saved attendee with id {aid!r}")
-
-
-def check_zone(ev: LiveEvent, zone_id: str) -> None:
-    if all(z.id != zone_id for z in ev.zones):
-        known = ", ".join(z.id for z in ev.zones)
-        raise EnvError("not_found", f"event {ev.id} has no zone {zone_id!r}; zones: {known}")
 
 
 def city_tz(world: World, city_id: str) -> str:

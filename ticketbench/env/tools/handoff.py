@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ticketbench.env import orders
+from ticketbench.env import lookups, orders
 from ticketbench.env.links import DeepLink, LinkRecord, Transfer
 from ticketbench.env.models import MemberCard, Order, PaymentMethod
+from ticketbench.env.orders.pricing import yuan
 from ticketbench.env.state import PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.tools import common as c
@@ -32,7 +33,7 @@ def payment_source(env: TicketEnv, source_id: str) -> PaymentMethod | MemberCard
 def check_payable(env: TicketEnv, order_id: str, source_id: str) -> tuple[Order, str]:
     """Raise unless the order can be paid now from `source_id`; returns (order, source id)."""
     env.expire_holds()  # the clock may have moved past the hold
-    o = c.own_order(env, order_id)
+    o = lookups.own_order(env, order_id)
     src = payment_source(env, source_id)  # unknown ids first, then the order's state
     if o.status == "expired" or (
         o.status == "pending_payment" and o.hold_expires_at is not None
@@ -47,7 +48,7 @@ def check_payable(env: TicketEnv, order_id: str, source_id: str) -> tuple[Order,
     if src.balance_fen < o.total_fen:
         raise EnvError(
             "insufficient_balance",
-            f"{src.id} has {c.yuan(src.balance_fen)}, the order needs {c.yuan(o.total_fen)}",
+            f"{src.id} has {yuan(src.balance_fen)}, the order needs {yuan(o.total_fen)}",
         )
     return o, src.id
 
@@ -91,7 +92,7 @@ def request_payment(env: TicketEnv, order_id: c.Id, payment_method_id: c.Id) -> 
         requested_at=env.now,
     )
     env.log("payment_requests", req.id, req)
-    return f"{PAYMENT_SENT} (request {req.id}, {c.yuan(o.total_fen)} via {source_id})"
+    return f"{PAYMENT_SENT} (request {req.id}, {yuan(o.total_fen)} via {source_id})"
 
 
 @AGENT_TOOLS.tool
@@ -121,7 +122,7 @@ def booking_link(
     if showtime_id is not None:
         if zone_id is not None or quantity is not None:
             raise EnvError("invalid_arguments", "zone_id and quantity are for event sessions")
-        c.showtime(env, showtime_id)
+        lookups.showtime(env, showtime_id)
         if seats:
             sm, unavailable = orders.seat_availability(env, showtime_id)
             for s in seats:
@@ -136,9 +137,9 @@ def booking_link(
         assert session_id is not None
         if seats is not None:
             raise EnvError("invalid_arguments", "seats are for movie showtimes")
-        ev, _ = c.session(env, session_id)
+        ev, _ = lookups.session(env, session_id)
         if zone_id is not None:
-            c.check_zone(ev, zone_id)
+            lookups.zone(ev, zone_id)
         if quantity is not None and quantity > ev.per_order_limit:
             raise EnvError("order_limit", f"at most {ev.per_order_limit} tickets per order")
         link = DeepLink(kind="session", target_id=session_id, zone_id=zone_id, quantity=quantity)

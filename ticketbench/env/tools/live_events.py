@@ -7,10 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ticketbench.env import lookups
 from ticketbench.env.lru import LRU
 from ticketbench.env.models import EventCategory, EventSession, LiveEvent
 from ticketbench.env.names import NameIndex, normalise, world_cached
 from ticketbench.env.orders.ledger import zone_used
+from ticketbench.env.orders.pricing import yuan
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.registry import AGENT_TOOLS
@@ -48,7 +50,7 @@ def _price_range(ev: LiveEvent) -> str:
     if not prices:
         return "n/a"
     lo, hi = min(prices), max(prices)
-    return c.yuan(lo) if lo == hi else f"{c.yuan(lo)}-{c.yuan(hi)}"
+    return yuan(lo) if lo == hi else f"{yuan(lo)}-{yuan(hi)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ def get_event(env: TicketEnv, event_id: c.Id) -> dict[str, Any]:
     Args:
         event_id: Event id from search_events.
     """
-    ev = c.event(env, event_id)
+    ev = lookups.event(env, event_id)
     pre = _event_parts(env.world, ev)
     now_ts = env.now.timestamp()
     sessions = []
@@ -212,7 +214,7 @@ def _build_event_parts(world: World, ev: LiveEvent) -> _EventParts:
         "description": ev.description,
     }
     zones = tuple(
-        {"id": z.id, "name": f"{z.name_zh} / {z.name_en}", "price": c.yuan(z.price_fen)}
+        {"id": z.id, "name": f"{z.name_zh} / {z.name_en}", "price": yuan(z.price_fen)}
         for z in ev.zones
     )
     sessions = tuple((s, ts, c.hm(s.start, tz)) for s, ts in _session_starts(world)[ev.id])
@@ -223,7 +225,7 @@ def _build_event_parts(world: World, ev: LiveEvent) -> _EventParts:
         "seating": ev.seating,
         "on_sale": c.hm(ev.on_sale, tz),
         "sales_close": f"{ev.sales_cutoff_min} min before start",
-        "service_fee": f"{c.yuan(ev.service_fee_fen)} per ticket",
+        "service_fee": f"{yuan(ev.service_fee_fen)} per ticket",
         "refunds": refund_tiers_text(ev.refund_tiers),
     }
     return _EventParts(ev, head, zones, sessions, rules)

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ticketbench.env import orders
+from ticketbench.env import lookups, orders
 from ticketbench.env.models import OrderStatus
-from ticketbench.env.orders.pricing import Quote
+from ticketbench.env.orders.pricing import Quote, yuan
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.tools import common as c
@@ -44,13 +44,11 @@ def _priced(
             f"mixes movie arguments ({', '.join(given_movie)}) with event arguments "
             f"({', '.join(given_event)}); an order is either a movie or an event",
         )
-    c.check_user_refs(env, card_id, coupon_id, attendee_ids)
     if given_movie:
         missing = [k for k, v in movie_args.items() if v is None]
         if missing:
             raise EnvError("invalid_arguments", f"a movie order also needs {' and '.join(missing)}")
         assert showtime_id is not None and seats is not None
-        c.showtime(env, showtime_id)
         if place:
             o = orders.create_movie_order(env, showtime_id, seats, card_id, coupon_id)
             return order_view(env, o)
@@ -65,7 +63,6 @@ def _priced(
         if card_id is not None:
             raise EnvError("invalid_arguments", "card_id only applies to movie orders")
         assert session_id is not None and zone_id is not None and quantity is not None
-        c.check_zone(c.session(env, session_id)[0], zone_id)
         if place:
             o = orders.create_event_order(
                 env, session_id, zone_id, quantity, attendee_ids, coupon_id
@@ -159,7 +156,7 @@ def get_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
     Args:
         order_id: Order id from create_order or list_orders.
     """
-    return order_view(env, c.own_order(env, order_id))
+    return order_view(env, lookups.own_order(env, order_id))
 
 
 @AGENT_TOOLS.tool
@@ -182,7 +179,6 @@ def cancel_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
     Args:
         order_id: Id of a pending order of the user.
     """
-    c.own_order(env, order_id)
     return order_view(env, orders.cancel_order(env, order_id))
 
 
@@ -195,11 +191,10 @@ def refund_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
     Args:
         order_id: Id of a paid order of the user.
     """
-    c.own_order(env, order_id)
     o = orders.refund_order(env, order_id)
     out = order_view(env, o)
     refunded = o.refund_fen or 0
-    out["refund_fee"] = c.yuan(o.total_fen - refunded)
+    out["refund_fee"] = yuan(o.total_fen - refunded)
     return out
 
 
@@ -219,9 +214,8 @@ def exchange_order(
         new_showtime_id: The showtime to move to.
         seats: New seat ids, as many as the original order has.
     """
-    old = c.own_order(env, order_id)
-    c.showtime(env, new_showtime_id)
+    old = lookups.own_order(env, order_id)
     new = orders.exchange_order(env, order_id, new_showtime_id, seats)
     out = order_view(env, new)
-    out["extra_charge"] = c.yuan(max(new.total_fen - old.total_fen, 0))
+    out["extra_charge"] = yuan(max(new.total_fen - old.total_fen, 0))
     return out

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ticketbench.env import lookups
 from ticketbench.env.geo import Place, cinema_distances, resolve_place
 from ticketbench.env.models import Cinema, Format, Movie, Showtime
 from ticketbench.env.names import NameIndex, normalise, world_cached
@@ -296,12 +297,12 @@ def search_showtimes(
         limit: Maximum number of rows (1-50).
     """
     world = env.world
-    mv = c.movie(env, movie_id)
+    mv = lookups.movie(env, movie_id)
     lang = None
     if language is not None:
         lang = _LANGS.get(normalise(language), language.strip().casefold())
     if cinema_id is not None:
-        cin = c.cinema(env, cinema_id)
+        cin = lookups.cinema(env, cinema_id)
         city_id = cin.city_id
         cinemas = [cin]
     else:

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ticketbench.env import orders
+from ticketbench.env import lookups, orders
 from ticketbench.env.lru import LRU
 from ticketbench.env.models import Cinema, Showtime
 from ticketbench.env.names import world_cached
-from ticketbench.env.orders.pricing import seat_price
+from ticketbench.env.orders.pricing import seat_price, yuan
 from ticketbench.env.seats import seatmap
 from ticketbench.env.seats.recommend import Preference, rank_selections
 from ticketbench.env.state import TicketEnv
@@ -40,7 +40,7 @@ def _header_prefix(env: TicketEnv, st: Showtime, cin: Cinema) -> str:
     tz = c.city_tz(world, cin.city_id)
     info = c.hall_info(world).get(h.id)
     types = info.types if info is not None else tuple(st.prices)
-    prices = ", ".join(f"{t} {c.yuan(seat_price(st, t))}" for t in types)
+    prices = ", ".join(f"{t} {yuan(seat_price(st, t))}" for t in types)
     lang = st.language + (f" ({st.subtitles} subs)" if st.subtitles else "")
     title = f"{mv.title_zh} / {mv.title_en}" if mv is not None else st.movie_id
     prefix = (
@@ -53,8 +53,8 @@ def _header_prefix(env: TicketEnv, st: Showtime, cin: Cinema) -> str:
 
 def showtime_header(env: TicketEnv, showtime_id: str) -> str:
     """One line naming the showtime: movie, cinema, hall, start, format, prices, sales state."""
-    st = c.showtime(env, showtime_id)
-    cin = c.cinema(env, st.cinema_id)
+    st = lookups.showtime(env, showtime_id)
+    cin = lookups.cinema(env, st.cinema_id)
     prefix = _header_prefix(env, st, cin)
     state = "on sale" if c.sales_open(env, st) else "online sales closed"
     return f"{prefix} | {c.seats_left(env, st)} free | {state}"
@@ -87,7 +87,7 @@ def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
     header = showtime_header(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
     # Real apps show the cinema's notice on the seat screen, so agents see it here too.
-    notice = c.cinema(env, env.world.showtimes[showtime_id].cinema_id).notice
+    notice = lookups.cinema(env, env.world.showtimes[showtime_id].cinema_id).notice
     if notice:
         header += f"\ncinema notice: {notice}"
     return header + "\n" + seatmap.render_grid(sm, unavailable)
@@ -115,7 +115,7 @@ def recommend_seats(
             "back", "together" (adjacent only), "couple" (couple pairs; even count), or
             "wheelchair" (includes a wheelchair seat).
     """
-    st = c.showtime(env, showtime_id)
+    st = lookups.showtime(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
     options = rank_selections(sm, unavailable, count, preference, limit=5)
     rows: list[dict[str, Any]] = []
@@ -127,7 +127,7 @@ def recommend_seats(
         row: dict[str, Any] = {
             "seats": list(seats),
             "types": sorted(set(types)),
-            "tickets": c.yuan(price),
+            "tickets": yuan(price),
             "tickets_fen": price,
         }
         if not _side_by_side(sm, seats):

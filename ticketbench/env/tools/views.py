@@ -7,7 +7,7 @@ from typing import Any
 from ticketbench.env.lru import LRU
 from ticketbench.env.models import Discount, Order, OrderItem, RefundTier
 from ticketbench.env.names import world_cached
-from ticketbench.env.orders.pricing import Quote
+from ticketbench.env.orders.pricing import Quote, yuan
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import common as c
 from ticketbench.env.world import World
@@ -23,12 +23,12 @@ def item_line(it: OrderItem, env: TicketEnv, event_zone_names: dict[str, str]) -
     parts.append(it.seat_type or "ticket")
     if it.attendee_id:
         parts.append(f"for {it.attendee_id}")
-    parts.append(c.yuan(it.price_fen))
+    parts.append(yuan(it.price_fen))
     return " ".join(parts)
 
 
 def discount_line(d: Discount) -> str:
-    return f"{d.kind} {d.ref_id} -{c.yuan(d.amount_fen)}"
+    return f"{d.kind} {d.ref_id} -{yuan(d.amount_fen)}"
 
 
 def refund_tiers_text(tiers: tuple[RefundTier, ...]) -> str:
@@ -103,11 +103,11 @@ def order_view(env: TicketEnv, o: Order) -> dict[str, Any]:
     out.update(_target(env, o.showtime_id, o.session_id))
     zones = _zone_names(env, o.session_id)
     out["items"] = [item_line(it, env, zones) for it in o.items]
-    out["subtotal"] = c.yuan(o.subtotal_fen)
-    out["fees"] = c.yuan(o.service_fee_fen)
+    out["subtotal"] = yuan(o.subtotal_fen)
+    out["fees"] = yuan(o.service_fee_fen)
     if o.discounts:
         out["discounts"] = [discount_line(d) for d in o.discounts]
-    out["total"] = c.yuan(o.total_fen)
+    out["total"] = yuan(o.total_fen)
     out["total_fen"] = o.total_fen
     if o.status == "pending_payment" and o.hold_expires_at is not None:
         left = int((o.hold_expires_at - env.now).total_seconds() // 60)
@@ -117,7 +117,7 @@ def order_view(env: TicketEnv, o: Order) -> dict[str, Any]:
     if o.pickup_code:
         out["pickup_code"] = o.pickup_code
     if o.refund_fen is not None:
-        out["refunded"] = c.yuan(o.refund_fen)
+        out["refunded"] = yuan(o.refund_fen)
         out["refund_fen"] = o.refund_fen
     if o.exchanged_from:
         out["exchanged_from"] = o.exchanged_from
@@ -133,7 +133,7 @@ def order_line(env: TicketEnv, o: Order) -> str:
     seats = ",".join(it.seat_id or it.zone_id or "?" for it in o.items)
     return (
         f"{o.id} {o.status} {o.kind} {name} @ {what.get('start', '?')} "
-        f"[{seats}] {c.yuan(o.total_fen)}"
+        f"[{seats}] {yuan(o.total_fen)}"
     )
 
 
@@ -142,7 +142,7 @@ def quote_view(env: TicketEnv, q: Quote) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": q.kind}
     out.update(_target(env, q.showtime_id, q.session_id))
     out["breakdown"] = list(q.lines)
-    out["total"] = c.yuan(q.total_fen)
+    out["total"] = yuan(q.total_fen)
     out["total_fen"] = q.total_fen
     if q.card_id:
         out["card_id"] = q.card_id
