@@ -290,12 +290,12 @@ def test_cli_build_and_check(
     monkeypatch.setattr("ticketbench.env.builder.world.build_world", same)
     monkeypatch.setattr("ticketbench.cli.world_cmd.build_world", same)
     runner = CliRunner()
-    ok = runner.invoke(app, ["world", "check"])
+    ok = runner.invoke(app, ["world", "build", "--check"])
     assert ok.exit_code == 0, ok.output
     out = tmp_path / "w.json.gz"
     built = runner.invoke(app, ["world", "build", "--seed", "8", "--out", str(out)])
     assert built.exit_code == 0, built.output
     assert b'"seed":8' in gzip.decompress(out.read_bytes())
-    bad = runner.invoke(app, ["world", "check", "--path", str(out)])
+    bad = runner.invoke(app, ["world", "build", "--check", "--out", str(out)])
     assert bad.exit_code == 1
     assert "differs from a fresh build" in bad.output and "showtimes" in bad.output

@@ -69,7 +69,7 @@ def leaderboard(
     _emit(RENDERERS[fmt](frame), out)
 
 
-def check_cmd(
+def gate_cmd(
     run_dir: Annotated[Path, typer.Argument(help="The run to check.")],
     baseline: Annotated[
         Path, typer.Option("--baseline", "-b", help="Baseline JSON (`ticketbench baseline save`).")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
 
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError
-from ticketbench.cli.run_views import summary_table
 from ticketbench.records import EpisodeRecord, NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
@@ -259,7 +259,7 @@ def _finish(results: list[tuple[str, RunResult]], as_json: bool) -> None:
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        Console().print(summary_table(summaries))
+        stdout_console().print(terminal_table([r.run_dir for _, r in results]))
     for _, r in results:
         _report_end(r)
 
@@ -290,7 +290,7 @@ def regrade_cmd(
             + "\n"
         )
         return
-    Console().print(summary_table([(run_dir.name, summary)]))
+    stdout_console().print(terminal_table([run_dir]))
     console.print(f"re-scored {res.episodes} episodes; {len(res.changed)} changed")
     for line in res.changed:
         console.print(f"  {line}")
@@ -335,3 +335,18 @@ def verify(
             console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")
     if broken:
         raise typer.Exit(1)
+
+
+def terminal_table(run_dirs: Sequence[Path]) -> Table:
+    """The runs side by side, labelled and formatted as in every other table."""
+    from ticketbench.results.board import leaderboard_frame, load_run
+    from ticketbench.results.render import to_terminal
+
+    runs = [load_run(d) for d in run_dirs]
+    return to_terminal(leaderboard_frame(runs, allow_mixed=True))
+
+
+def stdout_console() -> Console:
+    """A console on stdout; piped or in CI it is wide enough for the tables not to wrap."""
+    out = Console()
+    return out if out.is_terminal else Console(width=160)

@@ -28,8 +28,21 @@ def build_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output file (default: the committed world).")
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 unless a fresh build equals the --out file."
+        ),
+    ] = False,
 ) -> None:
     """Build the world deterministically and write it as gzip'd canonical JSON."""
+    if check:
+        problem = check_world(out, seed=seed)
+        if problem is not None:
+            typer.echo(f"world differs from a fresh build: {problem}", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"{out or world_path()} matches a fresh build (seed {seed})")
+        return
     started = time.perf_counter()
     data = build_world(seed=seed, scale=scale)
     path = write_world(data, out)
@@ -61,18 +74,3 @@ def stats_cmd(
     for key, value in counts.items():
         table.add_row(key, f"{value:,}")
     Console().print(table)
-
-
-@app.command("check")
-def check_cmd(
-    path: Annotated[
-        Path | None, typer.Option("--path", help="World file to check (default: committed).")
-    ] = None,
-    seed: SeedOpt = DEFAULT_SEED,
-) -> None:
-    """Rebuild the world in memory and verify it equals the committed file."""
-    problem = check_world(path, seed=seed)
-    if problem is not None:
-        typer.echo(f"world check failed: {problem}", err=True)
-        raise typer.Exit(code=1)
-    typer.echo(f"world check ok: {path or world_path()} matches a fresh build (seed {seed})")

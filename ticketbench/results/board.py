@@ -30,7 +30,6 @@ from ticketbench.records import HEADER, Run, read_run
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
 
 LEVELS = ("L0", "L1", "L2", "L3", "L4")
-CONFIG_COLUMNS = ["agent", "model", "user", "suite", "trials"]
 # Settings that change what an episode can do (and so its score); the rest (seed,
 # concurrency, retries, timeouts of the machinery) do not stop runs from being pooled.
 _SCORE_SETTINGS = ("max_steps", "max_turns", "max_wall_s", "tool_s", "user_turn_s")
@@ -237,6 +236,8 @@ def _row(entry: Entry) -> dict[str, Any]:
         {
             "purchase_episodes": s.purchase_episodes,
             "gap": s.gap,
+            "completed_by_agent": s.completed_by.get("agent", 0),
+            "completed_by_user": s.completed_by.get("user", 0),
             "mean_tool_calls": s.mean_tool_calls,
             "mean_turns": s.mean_turns,
             "mean_handoffs": s.mean_handoffs,

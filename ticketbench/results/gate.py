@@ -354,7 +354,7 @@ def _task_lines(title: str, flips: list[TaskFlip]) -> list[str]:
 def to_markdown(v: Verdict) -> str:
     """A short verdict fit for a pull-request comment or a CI job summary."""
     lines = [
-        f"### ticketbench check: {_TITLES[v.code]}",
+        f"### ticketbench gate: {_TITLES[v.code]}",
         "",
         f"Run `{v.run_id}` vs baseline `{v.baseline_id}` on `{v.suite}`.",
     ]

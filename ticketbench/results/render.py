@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
+from rich.table import Table as RichTable
 from tabulate import tabulate
 
 from ticketbench.results.board import LEVELS
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
+from ticketbench.results.labels import BY_KEY, METRICS, num, pass_k_label, pct
 
 
 def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -39,53 +33,24 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
         for key, val in rec.items():
             k = str(key)
             if k.startswith("pass^"):
-                if _num(val) is not None:  # k beyond this row's trials: not run
-                    nest["pass_k"][k[5:]] = _num(val)
+                if num(val) is not None:  # k beyond this row's trials: not run
+                    nest["pass_k"][k[5:]] = num(val)
             elif k in LEVELS:
-                nest["ladder"][k] = _num(val)
+                nest["ladder"][k] = num(val)
             elif k.startswith("cat:"):
-                nest["by_category"][k[4:]] = _num(val)
+                nest["by_category"][k[4:]] = num(val)
             elif k.startswith("loc:"):
-                nest["by_locale"][k[4:]] = _num(val)
+                nest["by_locale"][k[4:]] = num(val)
             elif k == "runs":
                 obj[k] = str(val).split(",")
             elif val is None or isinstance(val, str | int):
                 obj[k] = val
             else:
-                obj[k] = _num(val)  # floats; NaN (no value) becomes null
+                obj[k] = num(val)  # floats; NaN (no value) becomes null
         obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
         obj.update(nest)
         out.append(obj)
     return out
-
-
-def _pct(v: Any) -> str:
-    f = _num(v)
-    return "–" if f is None else f"{100 * f:.1f}"
-
-
-def _fmt_row(rec: dict[str, Any], ks: Sequence[str]) -> list[str]:
-    lo, hi = _pct(rec["success_lo"]), _pct(rec["success_hi"])
-    handoffs = f"{rec['mean_handoffs']:.2f} ({rec['mean_excess_handoffs']:.2f})"
-    tokens = int(rec["input_tokens"]) + int(rec["output_tokens"])
-    return [
-        str(rec["agent"]),
-        str(rec["model"]) or "–",
-        str(rec["user"]),
-        str(rec["suite"]),
-        str(rec["trials"]),
-        f"{_pct(rec['success'])} [{lo}, {hi}]",
-        *(_pct(rec[k]) for k in ks),
-        *(_pct(rec[lv]) for lv in LEVELS),
-        f"{100 * float(rec['gap']):+.1f}",
-        f"{rec['mean_tool_calls']:.1f}",
-        handoffs,
-        f"{rec['mean_user_actions']:.2f}",
-        str(rec["violations"]),
-        f"{tokens:,}",
-        f"${float(rec['cost_usd']):.2f}",
-        str(rec["infra_errors"]),
-    ]
 
 
 Table = tuple[list[str], list[list[str]]]
@@ -95,28 +60,63 @@ def _row_ks(df: pd.DataFrame, all_ks: Sequence[str]) -> set[str]:
     """Each row's largest k with a value."""
     out: set[str] = set()
     for _, r in df.iterrows():
-        ran = [k for k in all_ks if _num(r[k]) is not None]
+        ran = [k for k in all_ks if num(r[k]) is not None]
         if ran:
             out.add(max(ran, key=lambda k: int(k[5:])))
     return out
 
 
+CONFIG = (("agent", "Agent"), ("model", "Model"), ("user", "User"), ("suite", "Suite"))
+
+
+def _headline_ks(df: pd.DataFrame) -> list[str]:
+    """pass^1, pass^2 and each row's largest k (CSV/JSON have all of them)."""
+    all_ks = [str(c) for c in df.columns if str(c).startswith("pass^")]
+    last = _row_ks(df, all_ks)
+    return [k for k in all_ks if k in ("pass^1", "pass^2") or k in last]
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict(orient="records")]
+
+
 def display_tables(df: pd.DataFrame) -> tuple[Table, Table]:
     """Headline and breakdown tables as (headers, rows) pairs of display strings."""
-    all_ks = [str(c) for c in df.columns if str(c).startswith("pass^")]
-    # Markdown stays readable: pass^1, pass^2 and each row's largest k (CSV/JSON have all).
-    last = _row_ks(df, all_ks)
-    ks = [k for k in all_ks if k in ("pass^1", "pass^2") or k in last]
-    head = ["Agent", "Model", "User", "Suite", "Trials", "Success % [95% CI]", *ks]
-    head += [f"{lv} %" for lv in LEVELS]
-    head += ["Gap pp", "Tool calls", "Handoffs (excess)", "User actions", "Violations"]
-    head += ["Tokens", "Cost", "Infra errors"]
-    recs = df.to_dict(orient="records")
-    rows = [_fmt_row({str(k): v for k, v in r.items()}, ks) for r in recs]
+    ks = _headline_ks(df)
+    metrics = [m for m in METRICS if m.key != "success"]
+    head = [name for _, name in CONFIG] + ["Trials", BY_KEY["success"].label]
+    head += [pass_k_label(k[5:]) for k in ks] + [m.label for m in metrics]
+    recs = _records(df)
+    rows = [
+        [str(r[c]) or "–" for c, _ in CONFIG]
+        + [str(r["trials"]), BY_KEY["success"].show(r)]
+        + [pct(r[k]) for k in ks]
+        + [m.show(r) for m in metrics]
+        for r in recs
+    ]
     groups = [str(c) for c in df.columns if str(c).startswith(("cat:", "loc:"))]
     bhead = ["Agent", "Model", *(g.split(":", 1)[1] for g in groups)]
-    brows = [[str(r["agent"]), str(r["model"]) or "–", *(_pct(r[g]) for g in groups)] for r in recs]
+    brows = [[str(r["agent"]), str(r["model"]) or "–", *(pct(r[g]) for g in groups)] for r in recs]
     return _squeeze((head, rows), 1, 4), _squeeze((bhead, brows), 1, 2)
+
+
+def to_terminal(df: pd.DataFrame, title: str = "ticketbench") -> RichTable:
+    """Runs side by side for a terminal: one column per row of the frame, metrics as rows."""
+    table = RichTable(title=title)
+    table.add_column("metric", no_wrap=True)
+    recs = _records(df)
+    for r in recs:
+        table.add_column(str(r["agent"]), justify="right", no_wrap=True)
+    ks = _headline_ks(df)
+    lines: list[tuple[str, list[str]]] = [
+        ("Episodes (scored)", [f"{int(r['episodes'])}" for r in recs]),
+        (BY_KEY["success"].label, [BY_KEY["success"].show(r) for r in recs]),
+        *((pass_k_label(k[5:]), [pct(r[k]) for r in recs]) for k in ks),
+        *((m.label, [m.show(r) for r in recs]) for m in METRICS if m.key != "success"),
+    ]
+    for label, cells in lines:
+        table.add_row(label, *cells)
+    return table
 
 
 def _squeeze(table: Table, start: int, stop: int) -> Table:

@@ -3,7 +3,7 @@
 A task is *not* a trajectory. It says what the final state must look like (`Expect`),
 what the simulated user knows and will approve (`knowledge`, `goal`), how the world is
 prepared before the episode (`setup`), and one reference solution (`reference`) that
-the oracle agent and `ticketbench tasks validate` replay.
+the oracle agent and `ticketbench verify` replay.
 
 Ids of orders created during an episode are deterministic (`env.next_id("N")` gives
 N0001, N0002, ... in creation order; payment requests likewise), so a reference

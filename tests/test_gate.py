@@ -1,4 +1,4 @@
-"""`ticketbench check` / `baseline save`: exit codes 0/1/2/3 and the markdown verdict."""
+"""`ticketbench gate` / `baseline save`: exit codes 0/1/2/3 and the markdown verdict."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def baseline(tmp_path: Path) -> Path:
 
 
 def _check(run: Path, base: Path, *extra: str) -> tuple[int, str]:
-    res = runner.invoke(app, ["check", str(run), "--baseline", str(base), *extra])
+    res = runner.invoke(app, ["gate", str(run), "--baseline", str(base), *extra])
     return res.exit_code, res.output
 
 
