@@ -25,14 +25,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ticketbench import runner
 from ticketbench.agents.oracle import OracleAgent
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Session
 from ticketbench.records import EpisodeRecord
 from ticketbench.results.store import RunWriter
-from ticketbench.runner import run_episodes
+from ticketbench.runner import episode, run_episodes
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.spec import Split, Task
@@ -88,14 +87,14 @@ def _env_timer() -> Iterator[list[float]]:
 
         return inner
 
-    for owner, name in ((AGENT_TOOLS, "call"), (APP_ACTIONS, "call"), (runner, "make_env")):
+    for owner, name in ((AGENT_TOOLS, "call"), (APP_ACTIONS, "call"), (episode, "make_env")):
         originals.append((owner, name, getattr(owner, name)))
         setattr(owner, name, timed(getattr(owner, name)))
     try:
         yield acc
     finally:
         for owner, name, fn in originals:
-            if owner is runner:
+            if owner is episode:
                 setattr(owner, name, fn)
             else:
                 delattr(owner, name)  # the instance attribute shadowed the method
