@@ -10,31 +10,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from ticketbench.env import orders
 from ticketbench.env.geo import haversine_km
-from ticketbench.env.models import Cinema, Landmark, Movie, Point, Showtime, User
+from ticketbench.env.models import Cinema, Landmark, Point, Showtime, User
 from ticketbench.env.seats.seatmap import SeatMap
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.world import World
 from ticketbench.suite.spec import SeatRule
-
-
-def local_day(dt: datetime) -> date:
-    """The local date of a timezone-aware instant."""
-    return dt.date()
-
-
-def city_showtimes(world: World, movie_id: str, city_id: str) -> list[Showtime]:
-    """Showtimes of a movie in a city, by start then id."""
-    return [
-        st
-        for st in world.showtimes_by_movie.get(movie_id, ())
-        if world.cinemas[st.cinema_id].city_id == city_id
-    ]
 
 
 def sales_open(st: Showtime, now: datetime) -> bool:
@@ -86,11 +72,6 @@ def distance_km(world: World, cinema_id: str, point: Point) -> float:
 def landmarks(world: World, city_id: str) -> tuple[Landmark, ...]:
     """The landmarks of a city."""
     return world.cities[city_id].landmarks
-
-
-def movies_showing(world: World, city_id: str) -> list[Movie]:
-    """Movies with at least one showtime in a city."""
-    return [m for m in world.data.movies if city_showtimes(world, m.id, city_id)]
 
 
 def block_rows(sm: SeatMap) -> Iterable[tuple[int, tuple[str, ...]]]:

@@ -32,11 +32,6 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
-def day_of(offset: int) -> date:
-    """The date `offset` days after START_DATE."""
-    return START_DATE + timedelta(days=offset)
-
-
 def jitter(rng: random.Random, p: Point, km: float) -> Point:
     """A point uniformly within `km` kilometres of `p` (flat-earth; fine at city scale)."""
     r = km * math.sqrt(rng.random())

@@ -91,28 +91,6 @@ def event_refund_fen(order: Order, event: LiveEvent, session: EventSession, now:
     return order.total_fen - fee
 
 
-def refund_amount(
-    order: Order,
-    now: datetime,
-    *,
-    cinema: Cinema | None = None,
-    showtime: Showtime | None = None,
-    event: LiveEvent | None = None,
-    session: EventSession | None = None,
-) -> int:
-    """How much a refund of `order` at `now` pays back (raises if not refundable).
-
-    Pass `cinema` and `showtime` for a movie order, `event` and `session` for an event.
-    """
-    if order.kind == "movie":
-        if cinema is None or showtime is None:
-            raise ValueError("a movie refund needs the cinema and the showtime")
-        return movie_refund_fen(order, cinema, showtime, now)
-    if event is None or session is None:
-        raise ValueError("an event refund needs the event and the session")
-    return event_refund_fen(order, event, session, now)
-
-
 def check_exchange(
     order: Order,
     cinema: Cinema,

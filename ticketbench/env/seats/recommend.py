@@ -49,14 +49,6 @@ class _Scorer:
         cost = abs(col - self.mid) / self.col_norm + abs(row - self.ideal) / self.row_norm
         return round(cost, 6)
 
-    def window(self, seats: tuple[str, ...]) -> Score:
-        """Key of a run inside one block: its middle is halfway between its ends (fast)."""
-        first = self.sm.seats[seats[0]]
-        last = self.sm.seats[seats[-1]]
-        col = (first.col + last.col) / 2
-        centre = abs(col - self.mid) / self.col_norm + abs(first.row - self.ideal) / self.row_norm
-        return self._key(seats, first.row, first.number, round(centre, 6))
-
     def __call__(self, seats: tuple[str, ...]) -> Score:
         first = self.sm.seats[seats[0]]
         return self._key(seats, first.row, first.number, self.centre(seats))

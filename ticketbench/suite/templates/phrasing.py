@@ -71,19 +71,6 @@ def clock(dt: datetime, locale: Locale, rng: random.Random | None = None) -> str
     return f"{hh}{suffix}" if m == 0 else f"{hh}:{m:02d}{suffix}"
 
 
-def hour_phrase(hour: int, locale: Locale) -> str:
-    """A bare hour bound: "19点" / "7pm"."""
-    if locale == "zh":
-        return (
-            f"{hour}点"
-            if hour < 13
-            else f"晚上{hour - 12}点"
-            if hour >= 18
-            else f"下午{hour - 12}点"
-        )
-    return f"{hour - 12}pm" if hour > 12 else f"{hour}am" if hour < 12 else "noon"
-
-
 def count_phrase(n: int, locale: Locale, rng: random.Random) -> str:
     """ "两张" / "2张" / "two tickets" / "2 tickets"."""
     if locale == "zh":
@@ -176,9 +163,3 @@ def when_phrase(rng: random.Random, now: datetime, start: datetime, locale: Loca
     day = day_phrase(rng, now.date(), start.date(), locale)
     clk = clock(start, locale, rng)
     return f"{day}{clk}" if locale == "zh" else f"{day} at {clk}"
-
-
-def join_opening(parts: Sequence[str], locale: Locale) -> str:
-    """Join the parts of an opening with the locale's separator."""
-    sep = "" if locale == "zh" else " "
-    return sep.join(p for p in parts if p)

@@ -1,0 +1,67 @@
+"""Names `vulture` cannot see used: fields read through serialization (pydantic dumps,
+JSON records), counters kept for inspection, and public API that only users call.
+
+`vulture` reads this file with the package (see [tool.vulture] in pyproject.toml); tool
+functions, CLI commands and suite templates are registered by decorators and ignored
+there by decorator name.
+"""
+
+# ruff: noqa: B018
+from ticketbench.agents.llm.cache import ResponseCache
+from ticketbench.agents.llm.faults import AgentFaults
+from ticketbench.agents.llm.presets import Preset
+from ticketbench.env.models import Order
+from ticketbench.env.state import PaymentRequest
+from ticketbench.env.toolkit import ToolSpec
+from ticketbench.records import EpisodeRecord, Timing
+from ticketbench.results.labels import Metric
+from ticketbench.results.lifecycle import RunResult
+from ticketbench.results.metrics import GroupStats, RunSummary
+from ticketbench.scoring.episode import EpisodeScore
+from ticketbench.session import Trajectory
+from ticketbench.suite.checker import CheckResult
+
+
+def used(
+    agent_faults: AgentFaults,
+    check_result: CheckResult,
+    episode_record: EpisodeRecord,
+    episode_score: EpisodeScore,
+    group_stats: GroupStats,
+    metric: Metric,
+    order: Order,
+    payment_request: PaymentRequest,
+    preset: Preset,
+    response_cache: ResponseCache,
+    run_result: RunResult,
+    run_summary: RunSummary,
+    timing: Timing,
+    tool_spec: ToolSpec,
+    trajectory: Trajectory,
+) -> None:
+    """Every name below is read outside the Python code (records, reports, users)."""
+    order.paid_at
+    order.refunded_at
+    payment_request.requested_at
+    timing.started_at
+    timing.wall_s
+    episode_record.timing
+    episode_score.invalid_json
+    episode_score.necessary_handoffs
+    group_stats.l4_rate
+    run_summary.agent_errors
+    agent_faults.invalid_json_args
+    agent_faults.empty_completions
+    agent_faults.refusals
+    agent_faults.truncated
+    agent_faults.unsupported_blocks
+    agent_faults.gave_up
+    preset.docs
+    trajectory.started_at
+    trajectory.ended_at
+    trajectory.refused
+    run_result.skipped
+    check_result.matched_orders
+    metric.meaning
+    response_cache.misses
+    tool_spec.mcp
