@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
@@ -133,15 +134,25 @@ class World:
         }
 
 
-def data_root() -> Path:
-    """The folder holding the suite and world data (`tasks/` of the checkout).
+DATA_ENV = "TICKETBENCH_DATA"
 
-    Override with TICKETBENCH_DATA for an installed copy outside the source tree.
+
+def data_root() -> Path:
+    """The folder holding the world (`world/`) and the suite (`suite/`).
+
+    By default the data shipped inside the package (`ticketbench/data`, found with
+    `importlib.resources`, so an installed wheel works from any directory). A custom root is
+    explicit: the `TICKETBENCH_DATA` environment variable, or `ticketbench --data-root DIR`.
     """
-    env = os.environ.get("TICKETBENCH_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "data"
+    custom = os.environ.get(DATA_ENV)
+    if custom:
+        return Path(custom)
+    shipped = resources.files("ticketbench") / "data"
+    if not isinstance(shipped, Path):  # e.g. imported from a zip: no folder to read from
+        raise FileNotFoundError(
+            f"ticketbench's data is not a folder on disk ({shipped}); set {DATA_ENV} to a copy"
+        )
+    return shipped
 
 
 def world_path(version: str = WORLD_VERSION) -> Path:
@@ -151,7 +162,8 @@ def world_path(version: str = WORLD_VERSION) -> Path:
 def read_world_data(path: Path) -> WorldData:
     if not path.exists():
         raise FileNotFoundError(
-            f"world data not found at {path}; run `ticketbench world build` to create it"
+            f"world data not found at {path} (data root {data_root()}); set {DATA_ENV} or "
+            "--data-root to a folder holding world/, or run `ticketbench world build`"
         )
     raw = gzip.decompress(path.read_bytes())
     return WorldData.model_validate_json(raw)

@@ -1,0 +1,5 @@
+"""`python -m ticketbench`: the command line."""
+
+from ticketbench.cli import app
+
+app()

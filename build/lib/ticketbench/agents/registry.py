@@ -1,0 +1,107 @@
+"""The agent loader: turns an `--agent` spec into an Agent.
+
+Specs:
+- `oracle`, `noop`, `navigator`: the baselines (ticketbench.agents.oracle / noop / navigator);
+- `openai:MODEL`, `anthropic:MODEL` and every preset prefix (`dashscope:qwen-plus`,
+  `vllm:Qwen/Qwen3-8B`, ...), see ticketbench.agents.llm.presets;
+- `replay:RUN_DIR`: re-runs a recorded run (ticketbench.agents.replay);
+- `module:Class` or `module.sub:Class`: a plugin, any class whose instances satisfy the
+  Agent protocol (an `async def run(self, session)`).
+
+Backends are imported lazily, so `ticketbench run --agent oracle` never loads an SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from typing import Any
+
+from ticketbench.agents.llm.presets import PRESETS, ConfigError, build_config
+from ticketbench.protocol import Agent
+
+__all__ = ["BASELINES", "ConfigError", "describe_agent", "load_agent"]
+
+# name -> (module, class); their constructors take the options as keyword arguments.
+BASELINES: dict[str, tuple[str, str]] = {
+    "oracle": ("ticketbench.agents.oracle", "OracleAgent"),
+    "noop": ("ticketbench.agents.noop", "NoopAgent"),
+    "navigator": ("ticketbench.agents.navigator", "NavigatorAgent"),
+}
+
+
+def _check_agent(obj: object, where: str) -> Agent:
+    run = getattr(obj, "run", None)
+    if not isinstance(obj, Agent) or not inspect.iscoroutinefunction(run):
+        raise ConfigError(
+            f"{where} is not an agent: it needs a method `async def run(self, session) -> None`"
+        )
+    return obj
+
+
+def _instantiate(module_name: str, attr: str, spec: str, options: dict[str, Any]) -> Agent:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if err.name and module_name.startswith(err.name):
+            raise ConfigError(f"agent {spec!r}: cannot import module {module_name!r}") from err
+        raise  # the module exists but one of its own imports is broken: show the real error
+    target = getattr(module, attr, None)
+    if target is None:
+        raise ConfigError(f"agent {spec!r}: module {module_name!r} has no attribute {attr!r}")
+    if not callable(target):
+        raise ConfigError(f"agent {spec!r}: {module_name}.{attr} is not a class or factory")
+    try:
+        obj = target(**options)
+    except TypeError as err:
+        raise ConfigError(f"agent {spec!r}: cannot build {module_name}.{attr}: {err}") from err
+    return _check_agent(obj, f"{module_name}.{attr}")
+
+
+def load_agent(spec: str, **options: Any) -> Agent:
+    """Build the agent named by `spec`; options are the CLI's agent settings.
+
+    LLM options: base_url, api_key_env, temperature, top_p, seed, max_tokens, extra,
+    guidance, request_timeout, max_retries, max_model_calls, cache, cache_dir, prices.
+    Options left as None are ignored. Raises ConfigError (naming the missing API-key
+    variable, the bad module, ...) before any episode runs.
+    """
+    spec = spec.strip()
+    given = {k: v for k, v in options.items() if v is not None}
+    if spec in BASELINES:
+        module_name, cls = BASELINES[spec]
+        return _instantiate(module_name, cls, spec, given)
+    prefix, sep, rest = spec.partition(":")
+    if not sep or not rest:
+        known = ", ".join([*BASELINES, *(f"{p}:MODEL" for p in PRESETS), "replay:RUN_DIR"])
+        raise ConfigError(f"unknown agent {spec!r}; expected one of {known} or module:Class")
+    if prefix == "replay":
+        return _instantiate(
+            "ticketbench.agents.replay", "ReplayAgent", spec, {"run_dir": rest, **given}
+        )
+    if prefix in PRESETS:
+        config = build_config(spec, **given)
+        if config.api == "anthropic":
+            from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
+
+            return AnthropicAgent(config)
+        from ticketbench.agents.llm.openai_agent import OpenAIAgent
+
+        return OpenAIAgent(config)
+    if not all(part.isidentifier() for part in prefix.split(".")) or not rest.isidentifier():
+        raise ConfigError(f"agent {spec!r}: a plugin spec is module:Class, e.g. my_pkg.bot:MyBot")
+    return _instantiate(prefix, rest, spec, given)
+
+
+def describe_agent(agent: Agent, spec: str) -> dict[str, Any]:
+    """What the run header records about an agent: its spec plus its own `describe()`."""
+    info: dict[str, Any] = {
+        "spec": spec,
+        "class": f"{type(agent).__module__}.{type(agent).__name__}",
+    }
+    describe = getattr(agent, "describe", None)
+    if callable(describe):
+        extra = describe()
+        if isinstance(extra, dict):
+            info.update(extra)
+    return info

@@ -1,0 +1,59 @@
+"""`ticketbench bench env|run`: speed benchmarks of the env and of the episode loop."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Speed benchmarks: env tool latency and reset cost; episode throughput.")
+
+
+@app.callback()
+def _group() -> None:
+    """Speed benchmarks of the harness."""
+
+
+@app.command("env")
+def env_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    calls: Annotated[int, typer.Option("--calls", min=10, help="Calls per tool.")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the argument mix.")] = 0,
+) -> None:
+    """Per-tool p50/p99 latency (us) over realistic arguments, and episode reset cost at the
+    committed world and at a 10x world."""
+    from ticketbench.bench.env import format_table, run_bench  # heavy: loads and builds worlds
+
+    result = run_bench(n=calls, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for line in format_table(result):
+        typer.echo(line)
+    slow = result["tools_over_50us_p50"]
+    typer.echo(f"tools over 50 us p50: {', '.join(slow) if slow else 'none'}")
+
+
+@app.command("run")
+def bench_run(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    suite: Annotated[str, typer.Option("--suite", help="Split for the oracle pass.")] = "test",
+    latency: Annotated[float, typer.Option("--latency", help="Fake model latency (s).")] = 0.2,
+) -> None:
+    """Oracle episodes/s and harness overhead per episode over a split, and concurrency
+    efficiency against a fake 200 ms model at 1, 16, 64 and 256 concurrent episodes."""
+    from ticketbench.bench.episodes import run_all
+
+    result = run_all("dev" if suite == "dev" else "test", latency_s=latency)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"oracle: {result['episodes']} episodes in {result['wall_s']} s "
+        f"({result['episodes_per_s']} episodes/s; {result['ms_per_episode']} ms each, "
+        f"env {result['env_ms_per_episode']} ms, overhead {result['overhead_ms_per_episode']} ms)"
+    )
+    for c, eff in result["concurrency_efficiency"].items():
+        rate = result["concurrency_episodes_per_s"][c]
+        typer.echo(f"concurrency {c:>4}: {rate} episodes/s, efficiency {eff}")

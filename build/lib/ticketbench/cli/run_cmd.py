@@ -1,0 +1,352 @@
+"""`ticketbench run / verify / regrade`: play episodes, check the suite, re-score runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ticketbench.agents.llm.presets import PRESETS
+from ticketbench.agents.registry import ConfigError
+from ticketbench.records import EpisodeRecord, NotARun, read_header
+from ticketbench.results.lifecycle import (
+    RunError,
+    RunResult,
+    regrade,
+    resume,
+    start_run,
+    summarize_run,
+)
+from ticketbench.results.store import RunInUse, finished_keys
+from ticketbench.runner import Progress as RunProgress
+from ticketbench.settings import RunSettings
+from ticketbench.suite.spec import Split
+
+console = Console(stderr=True)
+BASELINES = ("oracle", "noop", "navigator")
+
+
+def _split(name: str) -> Split:
+    if name not in ("dev", "test"):
+        raise typer.BadParameter("--suite must be dev or test")
+    return "dev" if name == "dev" else "test"
+
+
+def _options(
+    pairs: list[str] | None, base_url: str | None, flag: str = "--agent-opt"
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{flag} wants KEY=VALUE, got {pair!r}")
+        try:
+            out[key.strip()] = json.loads(raw)
+        except ValueError:
+            out[key.strip()] = raw
+    if base_url is not None:
+        out["base_url"] = base_url
+    return out
+
+
+async def _with_progress(label: str, total: int, job: Any) -> RunResult:
+    """Run `job(progress_fn)` under a rich progress bar (ETA, successes, tokens, cost)."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("ok {task.fields[ok]}  tok {task.fields[tok]}  ${task.fields[cost]:.4f}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        tid = bar.add_task(label, total=total, ok=0, tok=0, cost=0.0)
+
+        def update(rec: EpisodeRecord, p: RunProgress) -> None:
+            tokens = p.input_tokens + p.output_tokens
+            bar.update(tid, completed=p.done, ok=p.successes, tok=tokens, cost=p.cost_usd)
+
+        result: RunResult = await job(update)
+        return result
+
+
+def _play(
+    agent: str,
+    split: Split,
+    settings: RunSettings,
+    tasks: str | None,
+    out: Path | None,
+    user: str,
+    options: dict[str, Any],
+    user_options: dict[str, Any] | None = None,
+) -> RunResult:
+    from ticketbench.results.lifecycle import new_run_dir, select_tasks
+
+    total = len(select_tasks(split, tasks)) * settings.trials
+    out = out if out is not None else new_run_dir(None, agent)
+
+    async def job(progress: Any) -> RunResult:
+        return await start_run(
+            agent_spec=agent,
+            split=split,
+            settings=settings,
+            selection=tasks,
+            out=out,
+            user_spec=user,
+            user_options=user_options,
+            agent_options=options,
+            progress=progress,
+        )
+
+    return _interruptible(out, lambda: asyncio.run(_with_progress(agent, total, job)))
+
+
+def _interruptible(run_dir: Path, play: Callable[[], RunResult]) -> RunResult:
+    """Run `play`; on Ctrl-C say where the finished episodes are and how to go on."""
+    try:
+        return play()
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]interrupted: every finished episode is saved in {run_dir}; "
+            f"finish with: ticketbench run --resume {run_dir}[/yellow]"
+        )
+        raise typer.Exit(130) from None
+
+
+def _report_end(result: RunResult) -> None:
+    p = result.progress
+    if p.stopped == "cost_limit":
+        console.print(
+            f"[yellow]stopped at the cost limit after {p.done} episodes; "
+            f"finish with: ticketbench run --resume {result.run_dir}[/yellow]"
+        )
+    console.print(f"run directory: {result.run_dir}")
+
+
+def run(
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            "--agent",
+            help="oracle | noop | navigator | openai:MODEL | anthropic:MODEL | PRESET:MODEL | "
+            "replay:RUN_DIR | module:Class. Omitted: run the three baselines side by side.",
+        ),
+    ] = None,
+    suite: Annotated[str, typer.Option("--suite", help="Split: dev or test.")] = "dev",
+    trials: Annotated[int, typer.Option("--trials", min=1, help="Trials per task.")] = 1,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
+    tasks: Annotated[
+        str | None,
+        typer.Option("--tasks", help="Comma-separated task ids, categories or templates."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run directory to create.")] = None,
+    resume_dir: Annotated[
+        Path | None, typer.Option("--resume", help="Finish an interrupted run directory.")
+    ] = None,
+    user: Annotated[
+        str,
+        typer.Option(
+            "--user",
+            help="Simulated user: scripted (deterministic) or an LLM, PRESET:MODEL "
+            "(openai:MODEL, anthropic:MODEL, dashscope:qwen-plus, ...). The payment approval "
+            "stays deterministic either way.",
+        ),
+    ] = "scripted",
+    user_opt: Annotated[
+        list[str] | None,
+        typer.Option("--user-opt", help="LLM user option KEY=VALUE (JSON values), repeatable."),
+    ] = None,
+    cache: Annotated[
+        str | None,
+        typer.Option(
+            "--cache",
+            help="Model response cache for LLM agents and users: on | off | refresh (default off).",
+        ),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option("--prices", help="TOML/JSON price table overriding the built-in prices."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds per episode (hard).")
+    ] = 300.0,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="Tool calls per episode.")] = 60,
+    max_turns: Annotated[int, typer.Option("--max-turns", help="Messages per episode.")] = 20,
+    cost_limit: Annotated[
+        float | None, typer.Option("--cost-limit", help="Stop (resumably) at this many USD.")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Run seed (episode seeds derive from it).")
+    ] = 0,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible URL.")
+    ] = None,
+    agent_opt: Annotated[
+        list[str] | None,
+        typer.Option("--agent-opt", help="Agent option KEY=VALUE (JSON values), repeatable."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run an agent over the suite and print its scores; with no --agent, the baselines."""
+    try:
+        if resume_dir is not None:
+            header = read_header(resume_dir)
+            left = len(header.suite.task_ids) * header.settings.trials
+            left -= len(finished_keys(resume_dir))
+            result = _interruptible(
+                resume_dir,
+                lambda: asyncio.run(
+                    _with_progress("resume", left, lambda p: resume(resume_dir, progress=p))
+                ),
+            )
+
+            _finish([("resumed", result)], as_json)
+            return
+        settings = RunSettings(
+            trials=trials,
+            concurrency=concurrency,
+            timeout_s=timeout,
+            max_steps=max_steps,
+            max_turns=max_turns,
+            cost_limit_usd=cost_limit,
+            seed=seed,
+        )
+        split = _split(suite)
+        options = _options(agent_opt, base_url)
+        user_options = _options(user_opt, None, "--user-opt")
+        if cache is not None:
+            if cache not in ("on", "off", "refresh"):
+                raise typer.BadParameter("--cache must be on, off or refresh")
+            options.setdefault("cache", cache)
+            user_options.setdefault("cache", cache)
+        if prices is not None:
+            options.setdefault("prices", str(prices))
+            user_options.setdefault("prices", str(prices))
+        if agent is None:
+            results = []
+            for name in BASELINES:
+                run_dir = out / name if out is not None else None
+                played = _play(name, split, settings, tasks, run_dir, user, {}, user_options)
+                results.append((name, played))
+            _finish(results, as_json)
+            return
+        if agent.partition(":")[0] not in PRESETS:
+            # baselines, replays and plugins take no cache or price options
+            options.pop("cache", None)
+            options.pop("prices", None)
+        result = _play(agent, split, settings, tasks, out, user, options, user_options)
+        _finish([(agent, result)], as_json)
+    except (RunError, ConfigError, NotARun, RunInUse) as err:
+        console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from err
+
+
+def _finish(results: list[tuple[str, RunResult]], as_json: bool) -> None:
+    summaries = [(name, summarize_run(r.run_dir)) for name, r in results]
+    if as_json:
+        payload = {
+            name: {"run_dir": str(r.run_dir), **s.model_dump(mode="json")}
+            for (name, r), (_, s) in zip(results, summaries, strict=True)
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        stdout_console().print(terminal_table([r.run_dir for _, r in results]))
+    for _, r in results:
+        _report_end(r)
+
+
+def regrade_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Re-score a run's saved trajectories with the current checker and scoring."""
+    try:
+        res = regrade(run_dir)
+    except (RunError, NotARun, FileNotFoundError) as err:
+        console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from err
+    summary = summarize_run(run_dir)
+    if as_json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "episodes": res.episodes,
+                    "changed": res.changed,
+                    "digest_mismatch": res.digest_mismatch,
+                    "summary": summary.model_dump(mode="json"),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+        return
+    stdout_console().print(terminal_table([run_dir]))
+    console.print(f"re-scored {res.episodes} episodes; {len(res.changed)} changed")
+    for line in res.changed:
+        console.print(f"  {line}")
+    if res.digest_mismatch:
+        console.print(
+            f"[yellow]{len(res.digest_mismatch)} replays did not reach the recorded state "
+            f"(env changed since the run?): {', '.join(res.digest_mismatch[:10])}[/yellow]"
+        )
+
+
+def verify(
+    suite: Annotated[str, typer.Option("--suite", help="dev, test or all.")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Run the oracle and noop over the suite; fail listing every broken task."""
+    from ticketbench.results.verify import verify_split
+
+    splits: list[Split] = ["dev", "test"] if suite == "all" else [_split(suite)]
+    results = [verify_split(s) for s in splits]
+    broken = [b for r in results for b in r["broken"]]
+    if as_json:
+        payload: dict[str, Any] = (
+            results[0]
+            if len(results) == 1
+            else {
+                "oracle_success": min(r["oracle_success"] for r in results),
+                "oracle_l4": min(r["oracle_l4"] for r in results),
+                "noop_write_success": max(r["noop_write_success"] for r in results),
+                "broken": broken,
+                "splits": results,
+            }
+        )
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for r in results:
+            console.print(
+                f"{r['suite']}: {r['tasks']} tasks; oracle success {r['oracle_success']:.3f}, "
+                f"L4 {r['oracle_l4']:.3f}; "
+                f"noop success on write tasks {r['noop_write_success']:.3f}"
+            )
+        for b in broken:
+            console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")
+    if broken:
+        raise typer.Exit(1)
+
+
+def terminal_table(run_dirs: Sequence[Path]) -> Table:
+    """The runs side by side, labelled and formatted as in every other table."""
+    from ticketbench.results.board import leaderboard_frame, load_run
+    from ticketbench.results.render import to_terminal
+
+    runs = [load_run(d) for d in run_dirs]
+    return to_terminal(leaderboard_frame(runs, allow_mixed=True))
+
+
+def stdout_console() -> Console:
+    """A console on stdout; piped or in CI it is wide enough for the tables not to wrap."""
+    out = Console()
+    return out if out.is_terminal else Console(width=160)

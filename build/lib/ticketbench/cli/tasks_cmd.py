@@ -1,0 +1,111 @@
+"""`ticketbench tasks ...`: generate, inspect and validate the task suite."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ticketbench.env.world import load_world
+from ticketbench.suite.dataset import SPLITS
+from ticketbench.suite.spec import Split, Task
+
+app = typer.Typer(help="Generate, inspect and validate the task suite.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def generate(
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed.")] = 2026,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: tasks/suite).")
+    ] = None,
+) -> None:
+    """Generate the suite (byte-identical for the same seed and world)."""
+    from ticketbench.suite.dataset import suite_path, write_suite
+    from ticketbench.suite.generator import generate as gen
+
+    folder = out or suite_path()
+    started = time.perf_counter()
+    tasks = gen(load_world(), seed)
+    digest = write_suite(tasks, folder, seed)
+    took = time.perf_counter() - started
+    n = sum(map(len, tasks.values()))
+    console.print(f"wrote {n} tasks to {folder} in {took:.1f}s (sha256 {digest[:12]})")
+
+
+def stats_of(tasks: list[Task]) -> dict[str, Any]:
+    """Counts of a split: total, by category, by locale, infeasible share, templates."""
+    n = len(tasks)
+    return {
+        "total": n,
+        "by_category": dict(sorted(Counter(t.category for t in tasks).items())),
+        "by_locale": dict(sorted(Counter(t.locale for t in tasks).items())),
+        "infeasible_share": round(sum(t.infeasible for t in tasks) / n, 4) if n else 0.0,
+        "templates": dict(sorted(Counter(t.template for t in tasks).items())),
+        "n_templates": len({t.template for t in tasks}),
+    }
+
+
+@app.command()
+def stats(
+    suite: Annotated[str, typer.Option("--suite", help="Split: test or dev.")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Counts per category, locale and template."""
+    from ticketbench.suite.dataset import load_suite
+
+    data = stats_of(load_suite(_split(suite)))
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for key, value in data.items():
+        console.print(f"[bold]{key}[/bold]: {value}")
+
+
+def _split(name: str) -> Split:
+    for split in SPLITS:
+        if name == split:
+            return split
+    raise typer.BadParameter("suite must be test or dev")
+
+
+@app.command()
+def show(task_id: str) -> None:
+    """Print one task readably."""
+    from ticketbench.suite.dataset import load_suite
+
+    for split in SPLITS:
+        for t in load_suite(split):
+            if t.id == task_id:
+                _print(t)
+                return
+    raise typer.BadParameter(f"no task {task_id}")
+
+
+def _print(t: Task) -> None:
+    console.rule(f"[bold]{t.id}[/bold]  {t.category} / {t.template} / {t.locale} / {t.difficulty}")
+    console.print(f"[bold]user[/bold] {t.user_id}   [bold]now[/bold] {t.now.isoformat()}")
+    console.print(f"[bold]request[/bold] {t.opening}")
+    for f in t.knowledge:
+        console.print(
+            f"  [dim]knows[/dim] {f.slot}: {f.answer}  [dim]({', '.join(f.triggers)})[/dim]"
+        )
+    console.print(f"[bold]goal[/bold] {t.goal.summary} (budget {t.goal.budget_fen})")
+    if t.setup.orders or t.setup.injections:
+        console.print(f"[bold]setup[/bold] {t.setup.model_dump_json(exclude_defaults=True)}")
+    e = t.expect
+    console.print(f"[bold]expect[/bold] {e.outcome} feasible={e.feasible} handoffs={e.handoffs}")
+    for spec in e.orders:
+        console.print(f"  order {spec.model_dump_json(exclude_defaults=True)}")
+    for item in (*e.refunds, *e.exchanges, *e.must_tell):
+        console.print(f"  {item.model_dump_json(exclude_defaults=True)}")
+    console.print("[bold]reference[/bold]")
+    for i, s in enumerate(t.reference, 1):
+        what = f"{s.tool}({json.dumps(s.args, ensure_ascii=False)})" if s.tool else s.text
+        console.print(f"  {i:2d}. {s.kind:4s} {what}")

@@ -1,0 +1,358 @@
+"""The user side of the ticketing app: what a person does after a deep link or a payment sheet.
+
+These actions are NOT visible to agents. The simulated user performs them; each call
+counts as one user action for scoring. The in-progress cart lives in the "app" log table
+(key "cart"), which `TicketEnv.diff()` leaves out by default: only the orders and
+payments it leads to are world state.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketbench.env import lookups, orders
+from ticketbench.env.links import parse_link
+from ticketbench.env.models import Order
+from ticketbench.env.seats.recommend import Preference, rank_selections
+from ticketbench.env.seats.seatmap import render_grid
+from ticketbench.env.state import PaymentRequest, TicketEnv
+from ticketbench.env.toolkit import EnvError, ToolRegistry
+from ticketbench.env.tools import common as c
+from ticketbench.env.tools.handoff import check_payable
+from ticketbench.env.tools.live_events import get_event
+from ticketbench.env.tools.seats import showtime_header
+from ticketbench.env.tools.views import order_view, quote_view
+
+APP_ACTIONS: ToolRegistry[TicketEnv] = ToolRegistry()
+Attendees = Annotated[list[c.Id], Field(min_length=1, max_length=10)]
+
+
+class Cart(BaseModel):
+    """What the user has picked in the app so far."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: Literal["movie", "event"]
+    showtime_id: str | None = None
+    seats: tuple[str, ...] = ()
+    session_id: str | None = None
+    zone_id: str | None = None
+    quantity: int | None = None
+    attendee_ids: tuple[str, ...] = ()
+    coupon_id: str | None = None
+    card_id: str | None = None
+    order_id: str | None = None  # set once submitted
+
+
+def cart(env: TicketEnv) -> Cart | None:
+    """The app's current cart, or None."""
+    value = env.store.table("app").get("cart")
+    return value if isinstance(value, Cart) else None
+
+
+def _need_cart(env: TicketEnv) -> Cart:
+    current = cart(env)
+    if current is None:
+        raise EnvError("no_cart", "nothing selected yet: open a link or pick seats/tickets first")
+    return current
+
+
+def _price(env: TicketEnv, k: Cart) -> dict[str, Any]:
+    """Quote the cart (raises the rule's error if the selection is not valid)."""
+    if k.kind == "movie":
+        assert k.showtime_id is not None
+        q = orders.quote_movie(env, k.showtime_id, list(k.seats), k.card_id, k.coupon_id)
+    else:
+        assert k.session_id is not None and k.zone_id is not None and k.quantity is not None
+        q = orders.quote_event(
+            env, k.session_id, k.zone_id, k.quantity, list(k.attendee_ids) or None, k.coupon_id
+        )
+    return quote_view(env, q)
+
+
+def _save(env: TicketEnv, k: Cart) -> dict[str, Any]:
+    env.log("app", "cart", k)
+    return {"cart": k.model_dump(mode="json", exclude_defaults=True)}
+
+
+def _request(env: TicketEnv, request_id: str) -> PaymentRequest:
+    req = env.store.table("payment_requests").get(request_id)
+    if not isinstance(req, PaymentRequest):
+        raise EnvError("not_found", f"no payment request with id {request_id!r}")
+    return req
+
+
+@APP_ACTIONS.tool
+def open_link(env: TicketEnv, url: Annotated[str, Field(max_length=600)]) -> dict[str, Any]:
+    """Open a deep link: shows the showtime's seat map (preselected seats marked '*') or the
+    event's sessions and zones, and starts a new cart with what the link preselected.
+
+    Args:
+        url: The ticketbench://app/... link the agent gave.
+    """
+    link = parse_link(url)
+    if link.kind == "showtime":
+        st = lookups.showtime(env, link.target_id)
+        sm, unavailable = orders.seat_availability(env, st.id)
+        missing = [s for s in link.seats if s not in sm.seats or s in unavailable]
+        picked = tuple(s for s in link.seats if s not in missing)
+        screen = showtime_header(env, st.id) + "\n" + render_grid(sm, unavailable, picked, False)
+        out = _save(env, Cart(kind="movie", showtime_id=st.id, seats=picked))
+        out["screen"] = screen
+        if missing:
+            out["unavailable"] = missing
+        return out
+    ev, ses = lookups.session(env, link.target_id)
+    zones = {z.id for z in ev.zones}
+    zone = link.zone_id if link.zone_id in zones else None
+    k = Cart(kind="event", session_id=ses.id, zone_id=zone, quantity=link.quantity)
+    out = _save(env, k)
+    out["screen"] = get_event(env, ev.id)
+    return out
+
+
+@APP_ACTIONS.tool
+def smart_pick_seats(
+    env: TicketEnv,
+    showtime_id: c.Id,
+    count: Annotated[int, Field(ge=1, le=c.MAX_MOVIE_SEATS)],
+    preference: Preference = "centre",
+    rows: Annotated[list[int], Field(max_length=30)] | None = None,
+) -> dict[str, Any]:
+    """The app's smart seat picker: selects the best free seats for `count` people.
+
+    Args:
+        showtime_id: The showtime on screen.
+        count: Number of seats.
+        preference: centre, aisle, front, back, together, couple or wheelchair.
+        rows: Only seats in these rows (1 = front), if given.
+    """
+    sm, unavailable = orders.seat_availability(env, lookups.showtime(env, showtime_id).id)
+    allowed = set(rows or ())
+    for option in rank_selections(sm, unavailable, count, preference, limit=12):
+        if not allowed or all(sm.seats[s].row in allowed for s in option):
+            return pick_seats(env, showtime_id, option)
+    raise EnvError("no_seats", f"no {count} free seats fit ({preference}, rows {sorted(allowed)})")
+
+
+@APP_ACTIONS.tool
+def pick_seats(env: TicketEnv, showtime_id: c.Id, seats: c.MovieSeats) -> dict[str, Any]:
+    """Select seats for a showtime (replaces any earlier selection); shows the price.
+
+    Args:
+        showtime_id: The showtime on screen.
+        seats: Seat ids such as ["5-7", "5-8"].
+    """
+    lookups.showtime(env, showtime_id)
+    prev = cart(env)
+    keep = prev if prev is not None and prev.showtime_id == showtime_id else None
+    k = Cart(
+        kind="movie",
+        showtime_id=showtime_id,
+        seats=tuple(seats),
+        card_id=keep.card_id if keep else None,
+        coupon_id=keep.coupon_id if keep else None,
+    )
+    return _save_priced(env, k)
+
+
+@APP_ACTIONS.tool
+def pick_tickets(
+    env: TicketEnv,
+    session_id: c.Id,
+    zone_id: c.Id,
+    quantity: Annotated[int, Field(ge=1, le=10)],
+    attendee_ids: Attendees | None = None,
+) -> dict[str, Any]:
+    """Select event tickets: zone, quantity and (real-name events) attendees; shows the price.
+
+    Args:
+        session_id: The event session on screen.
+        zone_id: Price zone id.
+        quantity: Number of tickets.
+        attendee_ids: Saved attendee ids, one per ticket (real-name events only).
+    """
+    lookups.zone(lookups.session(env, session_id)[0], zone_id)
+    lookups.check_user_refs(env, attendee_ids=attendee_ids)
+    prev = cart(env)
+    coupon = prev.coupon_id if prev is not None and prev.session_id == session_id else None
+    k = Cart(
+        kind="event",
+        session_id=session_id,
+        zone_id=zone_id,
+        quantity=quantity,
+        attendee_ids=tuple(attendee_ids or ()),
+        coupon_id=coupon,
+    )
+    return _save_priced(env, k)
+
+
+def _save_priced(env: TicketEnv, k: Cart) -> dict[str, Any]:
+    """Save the cart and show its price once complete; an invalid selection raises first,
+    so the cart never holds one."""
+    price = _price(env, k) if _complete(k) else None
+    out = _save(env, k)
+    if price is not None:
+        out["price"] = price
+    return out
+
+
+def _complete(k: Cart) -> bool:
+    if k.kind == "movie":
+        return bool(k.seats)
+    return k.zone_id is not None and k.quantity is not None
+
+
+@APP_ACTIONS.tool
+def pick_coupon(env: TicketEnv, coupon_id: c.Id | None = None) -> dict[str, Any]:
+    """Apply one of the user's coupons to the cart, or remove it with null.
+
+    Args:
+        coupon_id: A coupon id of the user, or null for no coupon.
+    """
+    k = _need_cart(env).model_copy(update={"coupon_id": coupon_id})
+    if coupon_id is not None and coupon_id not in {cp.id for cp in env.user().coupons}:
+        raise EnvError("not_found", f"the user has no coupon {coupon_id!r}")
+    return _save_priced(env, k)
+
+
+@APP_ACTIONS.tool
+def pick_card(env: TicketEnv, card_id: c.Id | None = None) -> dict[str, Any]:
+    """Use one of the user's member cards for its discount (movies only), or none with null.
+
+    Args:
+        card_id: A member card id of the user, or null for no card.
+    """
+    k = _need_cart(env)
+    if card_id is not None and k.kind != "movie":
+        raise EnvError("card_not_applicable", "member cards only apply to movie tickets")
+    if card_id is not None and card_id not in {m.id for m in env.user().member_cards}:
+        raise EnvError("not_found", f"the user has no member card {card_id!r}")
+    k = k.model_copy(update={"card_id": card_id})
+    return _save_priced(env, k)
+
+
+@APP_ACTIONS.tool
+def submit_order(env: TicketEnv) -> dict[str, Any]:
+    """Submit the cart: places the order with a 15-minute hold and shows the checkout."""
+    k = _need_cart(env)
+    if k.order_id is not None:
+        o = env.order(k.order_id)
+        if o is not None and o.status == "pending_payment":
+            raise EnvError("already_submitted", f"this cart is already order {o.id}; pay it")
+    if not _complete(k):
+        raise EnvError("incomplete_cart", "pick seats (movie) or zone and quantity (event) first")
+    new: Order
+    if k.kind == "movie":
+        assert k.showtime_id is not None
+        new = orders.create_movie_order(env, k.showtime_id, list(k.seats), k.card_id, k.coupon_id)
+    else:
+        assert k.session_id is not None and k.zone_id is not None and k.quantity is not None
+        new = orders.create_event_order(
+            env, k.session_id, k.zone_id, k.quantity, list(k.attendee_ids) or None, k.coupon_id
+        )
+    _save(env, k.model_copy(update={"order_id": new.id}))
+    return {"checkout": order_view(env, new), "sheet": order_sheet(env, new.id)}
+
+
+@APP_ACTIONS.tool
+def pay_order(env: TicketEnv, order_id: c.Id, payment_method_id: c.Id) -> dict[str, Any]:
+    """Pay a pending order at the app checkout.
+
+    Args:
+        order_id: The submitted order.
+        payment_method_id: A payment method id (or member card id) of the user.
+    """
+    _, source = check_payable(env, order_id, payment_method_id)
+    paid = orders.pay_order(env, order_id, source)
+    return order_view(env, paid)
+
+
+@APP_ACTIONS.tool
+def approve_payment(env: TicketEnv, request_id: c.Id) -> dict[str, Any]:
+    """Approve a payment sheet the agent sent: the order is paid from the requested method.
+
+    Args:
+        request_id: The payment request id.
+    """
+    req = _request(env, request_id)
+    if req.status != "pending":
+        raise EnvError("not_pending", f"payment request {req.id} is {req.status}")
+    paid = orders.pay_order(env, req.order_id, req.payment_method_id)
+    env.log("payment_requests", req.id, req.model_copy(update={"status": "approved"}))
+    return order_view(env, paid)
+
+
+@APP_ACTIONS.tool
+def decline_payment(env: TicketEnv, request_id: c.Id) -> str:
+    """Decline a payment sheet the agent sent (nothing is charged; the hold stays).
+
+    Args:
+        request_id: The payment request id.
+    """
+    req = _request(env, request_id)
+    if req.status != "pending":
+        raise EnvError("not_pending", f"payment request {req.id} is {req.status}")
+    env.log("payment_requests", req.id, req.model_copy(update={"status": "declined"}))
+    return f"payment request {req.id} declined"
+
+
+def order_sheet(env: TicketEnv, order_id: str) -> dict[str, Any]:
+    """A structured summary of one of the user's orders, for checking against a goal."""
+    o = lookups.own_order(env, order_id)
+    st = env.world.showtimes.get(o.showtime_id) if o.showtime_id else None
+    ses = env.world.sessions.get(o.session_id) if o.session_id else None
+    zones = sorted({it.zone_id for it in o.items if it.zone_id})
+    start = st.start if st else ses[1].start if ses else None
+    return {
+        "order_id": o.id,
+        "order_status": o.status,
+        "kind": o.kind,
+        "showtime_id": o.showtime_id,
+        "movie_id": st.movie_id if st else None,
+        "cinema_id": st.cinema_id if st else None,
+        "session_id": o.session_id,
+        "event_id": o.event_id or (ses[0].id if ses else None),
+        "start": start.isoformat() if start else None,
+        "seats": [it.seat_id for it in o.items if it.seat_id and o.kind == "movie"],
+        "zone_id": zones[0] if len(zones) == 1 else (zones or None),
+        "count": len(o.items),
+        "items": [
+            {
+                "seat_id": it.seat_id,
+                "seat_type": it.seat_type,
+                "zone_id": it.zone_id,
+                "attendee_id": it.attendee_id,
+                "price_fen": it.price_fen,
+            }
+            for it in o.items
+        ],
+        "coupon_id": o.coupon_id,
+        "card_id": o.card_id,
+        "discounts": [d.model_dump() for d in o.discounts],
+        "subtotal_fen": o.subtotal_fen,
+        "service_fee_fen": o.service_fee_fen,
+        "total_fen": o.total_fen,
+        "hold_expires_at": o.hold_expires_at.isoformat() if o.hold_expires_at else None,
+        "payment_method_id": o.payment_method_id,
+    }
+
+
+def payment_sheet(env: TicketEnv, request_id: str) -> dict[str, Any]:
+    """The payment sheet a user sees for a request: the order summary plus the request.
+
+    `payment_method_id` is the requested method and `amount_fen` the amount to approve;
+    the simulated user compares these with its goal before approving.
+    """
+    req = _request(env, request_id)
+    sheet = order_sheet(env, req.order_id)
+    sheet.update(
+        {
+            "request_id": req.id,
+            "request_status": req.status,
+            "payment_method_id": req.payment_method_id,
+            "amount_fen": req.amount_fen,
+        }
+    )
+    return sheet

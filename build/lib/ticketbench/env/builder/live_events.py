@@ -1,0 +1,122 @@
+"""Live events: sessions over the next two months, price zones, base sales, sale rules."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from ticketbench.env.builder.base import START_DATE, at, split_list, table, width
+from ticketbench.env.builder.event_data import EVENTS, VENUES, ZONES
+from ticketbench.env.models import (
+    EventCategory,
+    EventSession,
+    LiveEvent,
+    Point,
+    PriceZone,
+    RefundTier,
+)
+
+_REFUNDS: dict[str, tuple[RefundTier, ...]] = {
+    # 7+ days before: 10% fee; 3-7 days: 30%; later: no refund
+    "std": (
+        RefundTier(min_days_before=7, fee_percent=10),
+        RefundTier(min_days_before=3, fee_percent=30),
+    ),
+    # 2+ days before: free; 1-2 days: 20%
+    "flex": (
+        RefundTier(min_days_before=2, fee_percent=0),
+        RefundTier(min_days_before=1, fee_percent=20),
+    ),
+    "none": (),
+}
+_CATEGORIES: dict[str, EventCategory] = {
+    "concert": "concert", "theatre": "theatre", "sports": "sports", "comedy": "comedy",
+}  # fmt: skip
+
+
+def _template(category: str, kind: str) -> str:
+    if category == "sports":
+        return "pitch" if kind == "stadium" else "court"
+    return kind
+
+
+def _sold(rng: random.Random, demand: float, zone_index: int, capacity: int) -> int:
+    """Tickets already sold: the best and the cheapest zones go first."""
+    pull = 1.15 if zone_index == 0 else 1.0
+    f = demand * pull * rng.lognormvariate(0, 0.3)
+    if f >= 0.95:
+        return capacity  # sold out
+    return min(capacity, round(capacity * f))
+
+
+def build_events(rng: random.Random) -> list[LiveEvent]:
+    """All live events (the list does not scale), ids E01..., sessions E01-1..."""
+    venues = {r[0]: r for r in table(VENUES)}
+    zones: dict[str, list[list[str]]] = {}
+    for r in table(ZONES):
+        zones.setdefault(r[0], []).append(r)
+    rows = table(EVENTS)
+    w = width(len(rows), 2)
+    out: list[LiveEvent] = []
+    for n, r in enumerate(rows, start=1):
+        cat, zh, en, aliases, performers, vid, demand, factor = r[:8]
+        n_sessions, first, gap, hhmm, on_sale, real, refund, desc = r[8:16]
+        eid = f"E{n:0{w}d}"
+        venue = venues[vid]
+        hot = float(demand)
+        on_sale_day = START_DATE + timedelta(days=int(on_sale))
+        on_sale_at = at(on_sale_day, 12 if int(on_sale) > 0 else rng.choice((10, 12, 18)))
+        pzones: list[PriceZone] = []
+        for i, z in enumerate(zones[_template(cat, venue[7])]):
+            price = round(int(z[3]) * float(factor) / 10) * 10  # whole tens of yuan
+            pzones.append(
+                PriceZone(
+                    id=f"{eid}-Z{i + 1}",
+                    name_zh=z[1],
+                    name_en=z[2],
+                    price_fen=max(80, price) * 100,
+                    capacity=rng.randint(int(z[4]), int(z[5])),
+                )
+            )
+        sessions: list[EventSession] = []
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        for k in range(int(n_sessions)):
+            day = START_DATE + timedelta(days=int(first) + k * int(gap))
+            # later sessions and not-yet-on-sale events have sold less (or nothing)
+            d = 0.0 if int(on_sale) > 0 else hot * (1.0 - 0.08 * k) * rng.uniform(0.85, 1.1)
+            sessions.append(
+                EventSession(
+                    id=f"{eid}-{k + 1}",
+                    start=at(day, hour, minute),
+                    sold={z.id: _sold(rng, d, i, z.capacity) for i, z in enumerate(pzones)},
+                )
+            )
+        is_real = real == "y"
+        limit = 4 if is_real else 6
+        out.append(
+            LiveEvent(
+                id=eid,
+                category=_CATEGORIES[cat],
+                title_zh=zh,
+                title_en=en,
+                aliases=split_list(aliases),
+                performers=split_list(performers),
+                city_id=venue[1],
+                venue_zh=venue[2],
+                venue_en=venue[3],
+                district=venue[4],
+                location=Point(lat=float(venue[5]), lon=float(venue[6])),
+                description=desc,
+                sessions=tuple(sessions),
+                zones=tuple(pzones),
+                real_name=is_real,
+                per_order_limit=limit,
+                per_id_limit=1 if is_real else limit,
+                seating="auto",
+                on_sale=on_sale_at,
+                sales_cutoff_min=120 if cat == "concert" else 60 if cat == "theatre" else 30,
+                service_fee_fen=rng.choice((0, 500, 800, 1000)) if cat != "comedy" else 0,
+                refund_tiers=_REFUNDS[refund],
+            )
+        )
+    return out

@@ -1,0 +1,221 @@
+"""Order tools: quote, create (hold), inspect, cancel, refund, exchange."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from ticketbench.env import lookups, orders
+from ticketbench.env.models import OrderStatus
+from ticketbench.env.orders.pricing import Quote, yuan
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import EnvError
+from ticketbench.env.tools import common as c
+from ticketbench.env.tools.registry import AGENT_TOOLS
+from ticketbench.env.tools.views import order_line, order_view, quote_view
+
+Quantity = Annotated[int, Field(ge=1, le=10)]
+AttendeeIds = Annotated[list[c.Id], Field(min_length=1, max_length=10)]
+
+
+def _priced(
+    env: TicketEnv,
+    place: bool,
+    showtime_id: str | None,
+    seats: list[str] | None,
+    session_id: str | None,
+    zone_id: str | None,
+    quantity: int | None,
+    attendee_ids: list[str] | None,
+    card_id: str | None,
+    coupon_id: str | None,
+) -> dict[str, Any]:
+    """Quote or place a movie or event order, after checking which one the arguments mean."""
+    movie_args = {"showtime_id": showtime_id, "seats": seats}
+    event_args = {"session_id": session_id, "zone_id": zone_id, "quantity": quantity}
+    given_movie = [k for k, v in movie_args.items() if v is not None]
+    given_event = [k for k, v in event_args.items() if v is not None]
+    if attendee_ids is not None:
+        given_event.append("attendee_ids")
+    if given_movie and given_event:
+        raise EnvError(
+            "invalid_arguments",
+            f"mixes movie arguments ({', '.join(given_movie)}) with event arguments "
+            f"({', '.join(given_event)}); an order is either a movie or an event",
+        )
+    if given_movie:
+        missing = [k for k, v in movie_args.items() if v is None]
+        if missing:
+            raise EnvError("invalid_arguments", f"a movie order also needs {' and '.join(missing)}")
+        assert showtime_id is not None and seats is not None
+        if place:
+            o = orders.create_movie_order(env, showtime_id, seats, card_id, coupon_id)
+            return order_view(env, o)
+        q: Quote = orders.quote_movie(env, showtime_id, seats, card_id, coupon_id)
+        return quote_view(env, q)
+    if given_event:
+        missing = [k for k, v in event_args.items() if v is None]
+        if missing:
+            raise EnvError(
+                "invalid_arguments", f"an event order also needs {' and '.join(missing)}"
+            )
+        if card_id is not None:
+            raise EnvError("invalid_arguments", "card_id only applies to movie orders")
+        assert session_id is not None and zone_id is not None and quantity is not None
+        if place:
+            o = orders.create_event_order(
+                env, session_id, zone_id, quantity, attendee_ids, coupon_id
+            )
+            return order_view(env, o)
+        q = orders.quote_event(env, session_id, zone_id, quantity, attendee_ids, coupon_id)
+        return quote_view(env, q)
+    raise EnvError(
+        "invalid_arguments",
+        "give showtime_id + seats for a movie, or session_id + zone_id + quantity for an event",
+    )
+
+
+@AGENT_TOOLS.tool
+def quote_price(
+    env: TicketEnv,
+    showtime_id: c.Id | None = None,
+    seats: c.MovieSeats | None = None,
+    session_id: c.Id | None = None,
+    zone_id: c.Id | None = None,
+    quantity: Quantity | None = None,
+    attendee_ids: AttendeeIds | None = None,
+    card_id: c.Id | None = None,
+    coupon_id: c.Id | None = None,
+) -> dict[str, Any]:
+    """Price an order without placing it: a breakdown and the exact total in fen.
+
+    Movie: showtime_id + seats (+ card_id, coupon_id). Event: session_id + zone_id +
+    quantity (+ attendee_ids for real-name events, coupon_id). Runs every rule the order
+    would (seat rules, limits, sales window, coupon validity and threshold) and returns
+    the error if one fails, so use it to compare options (e.g. with and without a coupon).
+    Nothing is held.
+
+    Args:
+        showtime_id: Movie: showtime id from search_showtimes.
+        seats: Movie: seat ids "ROW-NUMBER" from seat_map, e.g. ["5-7", "5-8"]; 1-4 seats.
+        session_id: Event: session id from get_event.
+        zone_id: Event: price zone id from get_event.
+        quantity: Event: number of tickets.
+        attendee_ids: Event, real-name only: one saved attendee id per ticket.
+        card_id: Movie: member card id for its discount (same cinema brand only).
+        coupon_id: Coupon id from get_user_profile (at most one per order).
+    """
+    return _priced(
+        env, False, showtime_id, seats, session_id, zone_id, quantity, attendee_ids, card_id,
+        coupon_id,
+    )  # fmt: skip
+
+
+@AGENT_TOOLS.tool
+def create_order(
+    env: TicketEnv,
+    showtime_id: c.Id | None = None,
+    seats: c.MovieSeats | None = None,
+    session_id: c.Id | None = None,
+    zone_id: c.Id | None = None,
+    quantity: Quantity | None = None,
+    attendee_ids: AttendeeIds | None = None,
+    card_id: c.Id | None = None,
+    coupon_id: c.Id | None = None,
+) -> dict[str, Any]:
+    """Place an order and hold its seats/tickets for 15 minutes (status pending_payment).
+
+    Same arguments as quote_price. Returns the order summary: order id, items, discounts,
+    total (yuan and total_fen) and hold expiry. Nothing is charged: next, confirm the
+    summary with the user and call request_payment. If the user changes their mind or the
+    order is wrong, cancel_order it so no hold is left behind. An order whose hold
+    expires is released automatically.
+
+    Args:
+        showtime_id: Movie: showtime id from search_showtimes.
+        seats: Movie: seat ids "ROW-NUMBER" from seat_map, e.g. ["5-7", "5-8"]; 1-4 seats.
+        session_id: Event: session id from get_event.
+        zone_id: Event: price zone id from get_event.
+        quantity: Event: number of tickets.
+        attendee_ids: Event, real-name only: one saved attendee id per ticket.
+        card_id: Movie: member card id for its discount (same cinema brand only).
+        coupon_id: Coupon id from get_user_profile (at most one per order).
+    """
+    return _priced(
+        env, True, showtime_id, seats, session_id, zone_id, quantity, attendee_ids, card_id,
+        coupon_id,
+    )  # fmt: skip
+
+
+@AGENT_TOOLS.tool
+def get_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
+    """One of the user's orders: status, what it is for, items, money, hold expiry,
+    pickup code (once paid) and refund/exchange details.
+
+    Args:
+        order_id: Order id from create_order or list_orders.
+    """
+    return order_view(env, lookups.own_order(env, order_id))
+
+
+@AGENT_TOOLS.tool
+def list_orders(env: TicketEnv, status: OrderStatus | None = None) -> dict[str, Any]:
+    """The user's orders, oldest first, one line each: id, status, kind, title, start,
+    seats or zones, total.
+
+    Args:
+        status: Only orders in this status.
+    """
+    found = [o for o in env.user_orders() if status is None or o.status == status]
+    return {"orders": [order_line(env, o) for o in found]}
+
+
+@AGENT_TOOLS.tool
+def cancel_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
+    """Cancel an unpaid (pending_payment) order and release its hold. Paid orders are
+    refunded with refund_order instead.
+
+    Args:
+        order_id: Id of a pending order of the user.
+    """
+    return order_view(env, orders.cancel_order(env, order_id))
+
+
+@AGENT_TOOLS.tool
+def refund_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
+    """Refund a paid order now, if its refund rules allow it; reports the amount returned
+    and the fee kept. Movies: full refund before the cinema's cut-off. Events: by the
+    refund tiers in get_event. Only on the user's explicit request.
+
+    Args:
+        order_id: Id of a paid order of the user.
+    """
+    o = orders.refund_order(env, order_id)
+    out = order_view(env, o)
+    refunded = o.refund_fen or 0
+    out["refund_fee"] = yuan(o.total_fen - refunded)
+    return out
+
+
+@AGENT_TOOLS.tool
+def exchange_order(
+    env: TicketEnv, order_id: c.Id, new_showtime_id: c.Id, seats: c.MovieSeats
+) -> dict[str, Any]:
+    """Move a paid movie order to another showtime of the same movie at the same cinema,
+    with the same number of seats (once per order, before the cinema's exchange cut-off).
+
+    A higher new price is charged to the original payment method; a lower one is not
+    refunded. Returns the new order (the old one becomes "exchanged"). Only on the user's
+    explicit request, after telling them any extra charge (check with quote_price first).
+
+    Args:
+        order_id: Id of a paid movie order of the user.
+        new_showtime_id: The showtime to move to.
+        seats: New seat ids, as many as the original order has.
+    """
+    old = lookups.own_order(env, order_id)
+    new = orders.exchange_order(env, order_id, new_showtime_id, seats)
+    out = order_view(env, new)
+    out["extra_charge"] = yuan(max(new.total_fen - old.total_fen, 0))
+    return out

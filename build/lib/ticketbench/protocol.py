@@ -1,0 +1,103 @@
+"""The agent-facing contract: what an agent is handed for one episode.
+
+An agent is anything with `async def run(self, session) -> None`. The session is its
+only way to act. This module sits just above the env floor so that agents can be typed
+against it without importing the runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict
+
+from ticketbench.env.toolkit import ToolResult, ToolSpec
+
+__all__ = [
+    "NON_RETRYABLE_KINDS",
+    "Agent",
+    "InfraError",
+    "Session",
+    "ToolResult",
+    "ToolSpec",
+    "Usage",
+]
+
+
+class Usage(BaseModel):
+    """Tokens and cost of one model response, reported by LLM agents and users."""
+
+    model_config = ConfigDict(frozen=True)
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    from_cache: bool = False  # replayed from the response cache: no request made, cost 0
+
+
+# Infrastructure errors that a retry cannot fix (the same request fails the same way): the
+# runner records them at once instead of backing off. `replay_missing`: a replay has no
+# recording for the episode.
+NON_RETRYABLE_KINDS = frozenset({"context_overflow", "auth", "bad_request", "replay_missing"})
+
+
+class InfraError(Exception):
+    """A failure of the infrastructure (API down, rate limited, timed out), not of the agent.
+
+    Episodes ending in an InfraError are retried by the runner (unless `kind` is in
+    `NON_RETRYABLE_KINDS`) and kept out of scores. `kind` is one of: rate_limit,
+    server_error, timeout, connection, context_overflow, auth, bad_request,
+    replay_missing, other.
+    """
+
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+        self.retry_after = retry_after
+
+
+@runtime_checkable
+class Session(Protocol):
+    """One episode as the agent sees it."""
+
+    @property
+    def tools(self) -> list[ToolSpec]:
+        """Specs of the tools the agent may call."""
+        ...
+
+    @property
+    def policy(self) -> str:
+        """The agent-facing policy text (markdown)."""
+        ...
+
+    @property
+    def opening(self) -> str:
+        """The user's first message."""
+        ...
+
+    async def call(self, name: str, args: Mapping[str, Any] | str | None) -> ToolResult:
+        """Run a tool. `args` may be a raw JSON string; invalid JSON is an error result."""
+        ...
+
+    async def say(self, text: str) -> str | None:
+        """Send a message to the user; returns the reply, or None once the user has left."""
+        ...
+
+    def record_usage(self, usage: Usage) -> None:
+        """Report tokens and cost of a model call made for this episode."""
+        ...
+
+    @property
+    def done(self) -> bool:
+        """True once the episode is over (user left or a limit was reached)."""
+        ...
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """Anything that can play one episode."""
+
+    async def run(self, session: Session) -> None: ...

@@ -1,0 +1,211 @@
+"""Run records on disk: the contract between the runner and every reader of results.
+
+A run is a directory:
+
+    RUN_DIR/header.json      one `RunHeader` (JSON object), written atomically at the start
+    RUN_DIR/episodes.jsonl   one `EpisodeRecord` per line, appended as each episode finishes
+
+`header.json` fields: `format` ("ticketbench-run/1"), `run_id`, `created_at` (wall clock,
+UTC), `git_commit` and `git_dirty`, `suite` (`split`, `version`, `checksum`, `selection`:
+the --tasks filter, `task_ids`: the selected ids in run order), `world_version`, `agent`
+(its spec plus what the agent describes of itself, never secrets), `agent_options` (the
+options the agent was built with, so `resume` can rebuild it), `user` (`spec`,
+`patience`), `settings` (`RunSettings`: trials, concurrency, timeout, limits, pace, seed,
+retries, cost limit), `regrades` (one entry per `ticketbench regrade`).
+
+Each `EpisodeRecord` line holds: `task_id`, `trial`, `seed`; task metadata copied from the
+suite (`category`, `locale`, `template`, `outcome`, `purchase`: the task expects orders,
+`needs_write`); `status` (`ok`, or `infra_error`: retries exhausted, excluded from scores);
+`attempts`; `events` (the trajectory, see `ticketbench.trajectory`: user / agent messages, tool
+calls, user app actions, limits, the user leaving, each with its simulated time `at`);
+`final_digest` (hash of the env's end state: `regrade` replays the events on a fresh env and
+must reach the same digest); `score` (`ticketbench.scoring.episode.EpisodeScore`, None for infra
+errors); `infra` (the infrastructure error, if any); `usage` (model calls and tokens of the
+agent; `usage.user`: those of an LLM-driven user, kept apart, None for the scripted user);
+`faults` (agent-side faults by kind: malformed tool calls, refusals, empty completions ...)
+and `fault_notes` (the first few, with details);
+`timing` (the only wall-clock fields: `started_at`, `wall_s`). Two runs with the same
+settings produce identical lines apart from `timing`.
+
+Writing (the durable appender, the run lock, the atomic rewrite) is `ticketbench.results.store`;
+this module is the types and the typed reader that the runner, replay and every report share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ticketbench.scoring.episode import EpisodeScore
+from ticketbench.settings import RunSettings
+from ticketbench.trajectory import Event
+
+FORMAT = "ticketbench-run/1"
+HEADER = "header.json"
+EPISODES = "episodes.jsonl"
+
+
+class SuiteRef(BaseModel):
+    """Which tasks a run covers."""
+
+    split: str
+    version: str = ""
+    checksum: str = ""
+    selection: str | None = None
+    task_ids: list[str] = []
+
+
+class RunHeader(BaseModel):
+    """The first thing written to a run directory (`header.json`)."""
+
+    model_config = ConfigDict(extra="allow")
+    format: str = FORMAT
+    run_id: str
+    created_at: datetime
+    git_commit: str | None = None
+    git_dirty: bool = False
+    suite: SuiteRef
+    world_version: str = ""
+    agent: dict[str, Any] = {}
+    agent_options: dict[str, Any] = {}  # what `load_agent(spec, **options)` got (no secrets)
+    user: dict[str, Any] = {}
+    settings: RunSettings
+    regrades: list[dict[str, Any]] = []
+
+
+class InfraInfo(BaseModel):
+    """The infrastructure error that ended an episode (after the runner's retries)."""
+
+    kind: str
+    message: str
+    attempts: int
+
+
+class UserUsage(BaseModel):
+    """Model use of an LLM-driven user in one episode (not the agent's cost)."""
+
+    model: str = ""
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class EpisodeUsage(BaseModel):
+    """Model use of one episode, as the agent reported it through `record_usage`."""
+
+    model: str = ""
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    user: UserUsage | None = None
+
+
+class Timing(BaseModel):
+    """Wall-clock facts of one episode (the only non-deterministic part of a record)."""
+
+    started_at: datetime
+    wall_s: float
+
+
+class EpisodeRecord(BaseModel):
+    """One finished episode: configuration, trajectory and scores (one JSONL line)."""
+
+    task_id: str
+    trial: int
+    seed: int
+    category: str
+    locale: str
+    template: str = ""
+    outcome: str = ""
+    purchase: bool = False
+    needs_write: bool = False
+    status: Literal["ok", "infra_error"] = "ok"
+    attempts: int = 1
+    events: list[Event] = Field(default_factory=list)
+    final_digest: str = ""
+    score: EpisodeScore | None = None
+    infra: InfraInfo | None = None
+    usage: EpisodeUsage = EpisodeUsage()
+    faults: dict[str, int] = {}
+    fault_notes: list[str] = []
+    timing: Timing
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.task_id, self.trial)
+
+
+class Run(BaseModel):
+    """A run as read back from disk."""
+
+    header: RunHeader
+    episodes: list[EpisodeRecord]
+    torn_tail: bool = False  # the last line was cut off mid-write (and ignored)
+    damaged: list[int] = []  # 1-based numbers of complete lines that are not valid records
+
+
+class NotARun(ValueError):
+    """`run_dir` holds no readable run (missing or corrupt header.json)."""
+
+
+def read_header(run_dir: Path) -> RunHeader:
+    """The run's header; raises NotARun if `run_dir` is not a readable run."""
+    path = run_dir / HEADER
+    if not path.is_file():
+        raise NotARun(f"{run_dir} is not a run directory (no {HEADER})")
+    try:
+        return RunHeader.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as err:  # pydantic's ValidationError is a ValueError
+        raise NotARun(f"{path}: corrupt run header: {err}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class LineScan:
+    """The lines of an `episodes.jsonl` as found on disk.
+
+    `lines` are the complete lines (ending in a newline) with their 1-based numbers;
+    `complete_bytes` is the length they span, so a writer can cut off a torn last line
+    (one without its newline: a kill mid-write) and nothing else.
+    """
+
+    lines: list[tuple[int, bytes]]
+    complete_bytes: int
+    torn_tail: bool
+
+
+def scan_lines(path: Path) -> LineScan:
+    """Split `path` into complete lines and a torn tail (an absent file is empty)."""
+    if not path.exists():
+        return LineScan([], 0, False)
+    data = path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    torn = bool(lines) and not lines[-1].endswith(b"\n")
+    if torn:
+        lines.pop()
+    return LineScan(list(enumerate(lines, 1)), sum(len(x) for x in lines), torn)
+
+
+def read_run(run_dir: str | Path) -> Run:
+    """Read a run directory: the header and every valid episode record.
+
+    A complete line that is not a valid record is skipped and its number listed in
+    `Run.damaged`; readers must say so rather than show a silently shorter run.
+    """
+    path = Path(run_dir)
+    header = read_header(path)
+    scan = scan_lines(path / EPISODES)
+    episodes: list[EpisodeRecord] = []
+    damaged: list[int] = []
+    for number, raw in scan.lines:
+        try:
+            episodes.append(EpisodeRecord.model_validate_json(raw))
+        except ValueError:
+            damaged.append(number)
+    return Run(header=header, episodes=episodes, torn_tail=scan.torn_tail, damaged=damaged)

@@ -1,0 +1,307 @@
+"""Run directories end to end: start a run, resume it, re-grade it, summarize it.
+
+- `start_run` writes `header.json`, then plays every (task, trial) and appends each record;
+- `resume` reads the header, rebuilds the agent from its spec and options, and plays only
+  the (task, trial) pairs not yet recorded (a torn last line is cut off first);
+- `regrade` replays each recorded trajectory (agent tool calls and user app actions, each at
+  its recorded simulated time) on a fresh env, checks that the replay reaches the recorded
+  `final_digest`, re-scores it with the current checker and scoring, and rewrites
+  `episodes.jsonl` atomically.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ticketbench.agents.registry import describe_agent, load_agent
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.world import WORLD_VERSION, World, load_world
+from ticketbench.protocol import Agent
+from ticketbench.records import EpisodeRecord, Run, RunHeader, SuiteRef, read_header, read_run
+from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
+from ticketbench.results.store import RunWriter, finished_keys, rewrite_episodes, write_header
+from ticketbench.runner import Progress, ProgressFn, UserFactory, run_episodes, scripted_user
+from ticketbench.scoring.episode import score_episode
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite, suite_checksum, suite_version
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Split, Task
+from ticketbench.trajectory import Event, ToolCall, UserAction
+
+RESULTS = Path("results") / "runs"
+
+
+class RunError(Exception):
+    """A run cannot start or resume (bad selection, suite changed, unknown user ...)."""
+
+
+def select_tasks(split: Split, selection: str | None) -> list[Task]:
+    """Tasks of a split, optionally filtered by comma-separated ids, categories or templates."""
+    tasks = load_suite(split)
+    if not selection:
+        return tasks
+    wanted = [p.strip() for p in selection.split(",") if p.strip()]
+    out = [t for t in tasks if t.id in wanted or t.category in wanted or t.template in wanted]
+    known = {t.id for t in tasks} | {t.category for t in tasks} | {t.template for t in tasks}
+    unknown = [w for w in wanted if w not in known]
+    if unknown or not out:
+        raise RunError(
+            f"--tasks: nothing in split {split!r} matches {', '.join(unknown) or selection}"
+        )
+    return out
+
+
+def user_factory(spec: str, options: dict[str, Any] | None = None) -> UserFactory:
+    """The simulated user for `--user`: `scripted`, or an LLM-driven user `PRESET:MODEL`
+    (`ticketbench.users.llm.load_user`; its payment gate stays deterministic). A bad spec or a
+    missing API key raises before any episode runs."""
+    if spec == "scripted":
+        return scripted_user
+    if ":" not in spec:
+        raise RunError(f"unknown user {spec!r}; use scripted or PRESET:MODEL (e.g. openai:gpt-4.1)")
+    from ticketbench.users.llm import load_user  # lazily: the scripted path loads no SDK
+
+    return load_user(spec, **(options or {}))
+
+
+def describe_user(users: UserFactory, spec: str, settings: RunSettings) -> dict[str, Any]:
+    """What the run header records about the user (no secrets)."""
+    info: dict[str, Any] = {"spec": spec, "patience": settings.patience}
+    describe = getattr(users, "describe", None)
+    if callable(describe):
+        info.update(describe())
+    return info
+
+
+def git_state() -> tuple[str | None, bool]:
+    """The checkout's commit and whether it has uncommitted changes (None outside git)."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None, False
+    return commit or None, bool(dirty)
+
+
+def new_run_dir(base: Path | None, agent_spec: str) -> Path:
+    """A fresh directory under `base` (default results/runs) named by time and agent."""
+    slug = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in agent_spec)[:40]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return (base or RESULTS) / f"{stamp}-{slug}"
+
+
+@dataclass
+class RunResult:
+    """What `start_run` / `resume` hand back to the CLI."""
+
+    run_dir: Path
+    progress: Progress
+    skipped: int = 0  # episodes already recorded before a resume
+    notes: list[str] = field(default_factory=list)
+
+
+def jobs_for(
+    tasks: Sequence[Task], trials: int, done: set[tuple[str, int]]
+) -> list[tuple[Task, int]]:
+    """Every (task, trial) not yet done, trial-major so early stops cover many tasks."""
+    return [(t, k) for k in range(trials) for t in tasks if (t.id, k) not in done]
+
+
+async def _execute(
+    run_dir: Path,
+    tasks: Sequence[Task],
+    agent: Agent,
+    settings: RunSettings,
+    users: UserFactory,
+    world: World,
+    progress: ProgressFn | None,
+) -> RunResult:
+    done = finished_keys(run_dir)
+    jobs = jobs_for(tasks, settings.trials, done)
+    with RunWriter(run_dir) as writer:
+        state = await run_episodes(
+            jobs, agent, settings, world, sink=writer.append, users=users, progress=progress
+        )
+    return RunResult(run_dir=run_dir, progress=state, skipped=len(done))
+
+
+async def start_run(
+    *,
+    agent_spec: str,
+    split: Split,
+    settings: RunSettings,
+    selection: str | None = None,
+    out: Path | None = None,
+    user_spec: str = "scripted",
+    user_options: dict[str, Any] | None = None,
+    agent_options: dict[str, Any] | None = None,
+    agent: Agent | None = None,
+    progress: ProgressFn | None = None,
+) -> RunResult:
+    """Create a run directory and play it; `out` is the run directory itself if given."""
+    options = dict(agent_options or {})
+    agent = agent if agent is not None else load_agent(agent_spec, **options)
+    user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
+    users = user_factory(user_spec, user_opts)
+    tasks = select_tasks(split, selection)
+    run_dir = out if out is not None else new_run_dir(None, agent_spec)
+    if (run_dir / "header.json").exists():
+        raise RunError(f"{run_dir} already holds a run; use --resume {run_dir}")
+    commit, dirty = git_state()
+    header = RunHeader(
+        run_id=run_dir.name,
+        created_at=datetime.now(UTC),
+        git_commit=commit,
+        git_dirty=dirty,
+        suite=SuiteRef(
+            split=split,
+            version=suite_version(),
+            checksum=suite_checksum(),
+            selection=selection,
+            task_ids=[t.id for t in tasks],
+        ),
+        world_version=WORLD_VERSION,
+        agent=describe_agent(agent, agent_spec),
+        agent_options=options,
+        user={
+            **describe_user(users, user_spec, settings),
+            **({"options": user_opts} if user_opts else {}),
+        },
+        settings=settings,
+    )
+    write_header(run_dir, header)
+    world = load_world()
+    return await _execute(run_dir, tasks, agent, settings, users, world, progress)
+
+
+def _header_tasks(header: RunHeader) -> list[Task]:
+    if header.suite.checksum and header.suite.checksum != suite_checksum():
+        raise RunError(
+            f"the suite changed since this run started (checksum {header.suite.checksum[:12]} "
+            f"vs {suite_checksum()[:12]}); start a new run"
+        )
+    split: Split = "dev" if header.suite.split == "dev" else "test"
+    by_id = {t.id: t for t in load_suite(split)}
+    missing = [i for i in header.suite.task_ids if i not in by_id]
+    if missing:
+        raise RunError(f"tasks of this run are gone from the suite: {', '.join(missing[:5])}")
+    return [by_id[i] for i in header.suite.task_ids]
+
+
+async def resume(
+    run_dir: Path, *, agent: Agent | None = None, progress: ProgressFn | None = None
+) -> RunResult:
+    """Finish an interrupted run: play only the (task, trial) pairs not yet recorded."""
+    header = read_header(run_dir)
+    tasks = _header_tasks(header)
+    spec = str(header.agent.get("spec", ""))
+    options = dict(header.agent_options)
+    agent = agent if agent is not None else load_agent(spec, **options)
+    user_opts = header.user.get("options")
+    users = user_factory(
+        str(header.user.get("spec", "scripted")), user_opts if isinstance(user_opts, dict) else {}
+    )
+    return await _execute(run_dir, tasks, agent, header.settings, users, load_world(), progress)
+
+
+# --- regrading ---------------------------------------------------------------------------
+
+
+def replay_env(task: Task, world: World, events: Sequence[Event]) -> TicketEnv:
+    """A fresh env with the recorded tool calls and app actions replayed at their times."""
+    env = make_env(task, world)
+    for e in events:
+        if isinstance(e, ToolCall | UserAction):
+            delta = (e.at - env.now).total_seconds()
+            if delta > 0:
+                env.advance(delta)
+            if isinstance(e, UserAction):
+                APP_ACTIONS.call(env, e.name, e.args)
+            elif e.ran:
+                AGENT_TOOLS.call(env, e.name, e.args)
+    if events:
+        delta = (events[-1].at - env.now).total_seconds()
+        if delta > 0:
+            env.advance(delta)  # holds that ran out after the last action
+    return env
+
+
+@dataclass
+class RegradeResult:
+    """What changed when a run was re-scored."""
+
+    episodes: int
+    changed: list[str]  # "task#trial: old -> new"
+    digest_mismatch: list[str]  # episodes whose replay did not reach the recorded state
+
+
+def regrade(run_dir: Path) -> RegradeResult:
+    """Re-score every recorded episode from its trajectory (see the module docstring)."""
+    run = read_run(run_dir)
+    tasks = {t.id: t for t in _header_tasks(run.header)}
+    world = load_world()
+    out: list[EpisodeRecord] = []
+    changed: list[str] = []
+    mismatch: list[str] = []
+    for rec in run.episodes:
+        if rec.status != "ok" or rec.score is None:
+            out.append(rec)
+            continue
+        env = replay_env(tasks[rec.task_id], world, rec.events)
+        key = f"{rec.task_id}#{rec.trial}"
+        if env.digest() != rec.final_digest:
+            mismatch.append(key)
+        score = score_episode(
+            tasks[rec.task_id],
+            env,
+            rec.events,
+            user_actions=sum(isinstance(e, UserAction) for e in rec.events),
+            input_tokens=rec.usage.input_tokens,
+            output_tokens=rec.usage.output_tokens,
+            cost_usd=rec.usage.cost_usd,
+            agent_error=rec.score.agent_error,
+        )
+        old = rec.score
+        if (old.success, old.level) != (score.success, score.level):
+            changed.append(f"{key}: {old.success}/L{old.level} -> {score.success}/L{score.level}")
+        out.append(rec.model_copy(update={"score": score}))
+    rewrite_episodes(run_dir, out)
+    commit, _ = git_state()
+    header = run.header.model_copy(
+        update={
+            "regrades": [
+                *run.header.regrades,
+                {
+                    "at": datetime.now(UTC).isoformat(),
+                    "git_commit": commit,
+                    "changed": len(changed),
+                },
+            ]
+        }
+    )
+    write_header(run_dir, header)
+    return RegradeResult(episodes=len(out), changed=changed, digest_mismatch=mismatch)
+
+
+def rows_of(run: Run) -> list[EpisodeRow]:
+    """The summary's view of a run's records."""
+    return [
+        EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score)
+        for r in run.episodes
+    ]
+
+
+def summarize_run(run_dir: Path) -> RunSummary:
+    """The `RunSummary` of a run directory."""
+    return summarize(rows_of(read_run(run_dir)))

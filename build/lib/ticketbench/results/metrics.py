@@ -1,0 +1,177 @@
+"""Per-run metrics: success with a Wilson interval, pass^k, the ladder, the gap, breakdowns.
+
+Pure functions over `EpisodeRow`s (one per scored episode). Episodes that ended in an
+infrastructure error are counted apart and excluded from every rate.
+
+- success rate: successes / scored episodes, with a 95% Wilson score interval;
+- pass^k (tau-bench's reliability metric), the unbiased estimator: for each task with n
+  trials and c successes, C(c, k) / C(n, k); averaged over tasks (k <= min trials);
+- ladder: share of purchase episodes at each level L0..L4; the navigation-agent gap is
+  P(L >= 2) - P(L4) over purchase episodes (the ladder is about buying: refunds and
+  refusals have no navigation rung);
+- means of tool calls, turns, handoffs, excess handoffs and user actions; user actions per
+  completed purchase (a purchase episode that succeeded);
+- breakdowns by category and locale; tokens and cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from ticketbench.scoring.episode import EpisodeScore
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRow:
+    """What the run summary needs of one episode (`score` None: infrastructure error)."""
+
+    task_id: str
+    trial: int
+    category: str
+    locale: str
+    purchase: bool
+    score: EpisodeScore | None
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a binomial proportion; (0, 1) when n == 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def pass_hat_k(per_task: Iterable[tuple[int, int]], k: int) -> float:
+    """Unbiased pass^k: mean over tasks of C(c, k) / C(n, k), for (n trials, c successes).
+
+    Tasks with fewer than k trials are skipped; NaN if none is left.
+    """
+    vals = [math.comb(c, k) / math.comb(n, k) for n, c in per_task if n >= k]
+    return sum(vals) / len(vals) if vals else math.nan
+
+
+def ladder(levels: Sequence[int]) -> dict[str, float]:
+    """Share of episodes at each autonomy level, L0..L4 (all zero for no episodes)."""
+    n = len(levels)
+    return {f"L{i}": (sum(lv == i for lv in levels) / n if n else 0.0) for i in range(5)}
+
+
+def gap(levels: Sequence[int]) -> float:
+    """Navigation-agent gap: P(L >= 2) - P(L4)."""
+    if not levels:
+        return 0.0
+    return (sum(lv >= 2 for lv in levels) - sum(lv == 4 for lv in levels)) / len(levels)
+
+
+class GroupStats(BaseModel):
+    """Success and L4 share within one category or locale."""
+
+    episodes: int
+    success_rate: float
+    l4_rate: float
+
+
+class RunSummary(BaseModel):
+    """The headline numbers of a run."""
+
+    episodes: int
+    scored: int
+    infra_errors: int
+    tasks: int
+    success_rate: float
+    success_ci95: tuple[float, float]
+    pass_k: dict[int, float]
+    ladder: dict[str, float]
+    purchase_episodes: int
+    gap: float
+    completed_by: dict[str, int]
+    mean_tool_calls: float
+    mean_turns: float
+    mean_handoffs: float
+    mean_excess_handoffs: float
+    mean_user_actions: float
+    user_actions_per_completed_purchase: float | None
+    violations: dict[str, int]
+    agent_errors: int
+    by_category: dict[str, GroupStats]
+    by_locale: dict[str, GroupStats]
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+
+
+def _mean(xs: Sequence[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def _groups(rows: Sequence[EpisodeRow], key: str) -> dict[str, GroupStats]:
+    buckets: dict[str, list[EpisodeScore]] = defaultdict(list)
+    for r in rows:
+        if r.score is not None:
+            buckets[getattr(r, key)].append(r.score)
+    return {
+        k: GroupStats(
+            episodes=len(v),
+            success_rate=_mean([s.success for s in v]),
+            l4_rate=_mean([s.level == 4 for s in v]),
+        )
+        for k, v in sorted(buckets.items())
+    }
+
+
+def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
+    """Aggregate a run's episodes (see the module docstring)."""
+    scored = [r for r in rows if r.score is not None]
+    scores = [r.score for r in scored if r.score is not None]
+    wins = sum(s.success for s in scores)
+    per_task: dict[str, list[bool]] = defaultdict(list)
+    for r in scored:
+        assert r.score is not None
+        per_task[r.task_id].append(r.score.success)
+    counts = [(len(v), sum(v)) for v in per_task.values()]
+    kmax = min((n for n, _ in counts), default=0)
+    purchase = [r.score for r in scored if r.purchase and r.score is not None]
+    levels = [s.level for s in purchase]
+    done = [s for s in purchase if s.success]
+    by: dict[str, int] = defaultdict(int)
+    viol: dict[str, int] = defaultdict(int)
+    for s in scores:
+        by[s.completed_by] += 1
+        for v in s.violations:
+            viol[v] += 1
+    return RunSummary(
+        episodes=len(rows),
+        scored=len(scores),
+        infra_errors=len(rows) - len(scores),
+        tasks=len(per_task),
+        success_rate=wins / len(scores) if scores else 0.0,
+        success_ci95=wilson(wins, len(scores)),
+        pass_k={k: pass_hat_k(counts, k) for k in range(1, kmax + 1)},
+        ladder=ladder(levels),
+        purchase_episodes=len(purchase),
+        gap=gap(levels),
+        completed_by=dict(sorted(by.items())),
+        mean_tool_calls=_mean([s.tool_calls for s in scores]),
+        mean_turns=_mean([s.turns for s in scores]),
+        mean_handoffs=_mean([sum(s.handoffs.values()) for s in scores]),
+        mean_excess_handoffs=_mean([s.excess_handoffs for s in scores]),
+        mean_user_actions=_mean([s.user_actions for s in scores]),
+        user_actions_per_completed_purchase=_mean([s.user_actions for s in done]) if done else None,
+        violations=dict(sorted(viol.items())),
+        agent_errors=sum(s.agent_error is not None for s in scores),
+        by_category=_groups(rows, "category"),
+        by_locale=_groups(rows, "locale"),
+        input_tokens=sum(s.input_tokens for s in scores),
+        output_tokens=sum(s.output_tokens for s in scores),
+        cost_usd=sum(s.cost_usd for s in scores),
+    )

@@ -1,0 +1,209 @@
+"""Renderers of the leaderboard frame: markdown (tabulate), CSV, JSON row objects, HTML.
+
+The frame (`ticketbench.results.board.leaderboard_frame`) is the single source; these only format
+it. Shares are printed as percentages in markdown/HTML and kept raw (0..1) in CSV/JSON.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+from rich.table import Table as RichTable
+from tabulate import tabulate
+
+from ticketbench.results.board import LEVELS
+from ticketbench.results.labels import BY_KEY, METRICS, num, pass_k_label, pct
+
+
+def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame as row objects: `pass_k`, `ladder`, `by_category`, `by_locale` as mappings."""
+    out: list[dict[str, Any]] = []
+    for rec in df.to_dict(orient="records"):
+        obj: dict[str, Any] = {}
+        nest: dict[str, dict[str, float | None]] = {
+            "pass_k": {},
+            "ladder": {},
+            "by_category": {},
+            "by_locale": {},
+        }
+        for key, val in rec.items():
+            k = str(key)
+            if k.startswith("pass^"):
+                if num(val) is not None:  # k beyond this row's trials: not run
+                    nest["pass_k"][k[5:]] = num(val)
+            elif k in LEVELS:
+                nest["ladder"][k] = num(val)
+            elif k.startswith("cat:"):
+                nest["by_category"][k[4:]] = num(val)
+            elif k.startswith("loc:"):
+                nest["by_locale"][k[4:]] = num(val)
+            elif k == "runs":
+                obj[k] = str(val).split(",")
+            elif val is None or isinstance(val, str | int):
+                obj[k] = val
+            else:
+                obj[k] = num(val)  # floats; NaN (no value) becomes null
+        obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
+        obj.update(nest)
+        out.append(obj)
+    return out
+
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def _row_ks(df: pd.DataFrame, all_ks: Sequence[str]) -> set[str]:
+    """Each row's largest k with a value."""
+    out: set[str] = set()
+    for _, r in df.iterrows():
+        ran = [k for k in all_ks if num(r[k]) is not None]
+        if ran:
+            out.add(max(ran, key=lambda k: int(k[5:])))
+    return out
+
+
+CONFIG = (("agent", "Agent"), ("model", "Model"), ("user", "User"), ("suite", "Suite"))
+
+
+def _headline_ks(df: pd.DataFrame) -> list[str]:
+    """pass^1, pass^2 and each row's largest k (CSV/JSON have all of them)."""
+    all_ks = [str(c) for c in df.columns if str(c).startswith("pass^")]
+    last = _row_ks(df, all_ks)
+    return [k for k in all_ks if k in ("pass^1", "pass^2") or k in last]
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict(orient="records")]
+
+
+def display_tables(df: pd.DataFrame) -> tuple[Table, Table]:
+    """Headline and breakdown tables as (headers, rows) pairs of display strings."""
+    ks = _headline_ks(df)
+    metrics = [m for m in METRICS if m.key != "success"]
+    head = [name for _, name in CONFIG] + ["Trials", BY_KEY["success"].label]
+    head += [pass_k_label(k[5:]) for k in ks] + [m.label for m in metrics]
+    recs = _records(df)
+    rows = [
+        [str(r[c]) or "–" for c, _ in CONFIG]
+        + [str(r["trials"]), BY_KEY["success"].show(r)]
+        + [pct(r[k]) for k in ks]
+        + [m.show(r) for m in metrics]
+        for r in recs
+    ]
+    groups = [str(c) for c in df.columns if str(c).startswith(("cat:", "loc:"))]
+    bhead = ["Agent", "Model", *(g.split(":", 1)[1] for g in groups)]
+    brows = [[str(r["agent"]), str(r["model"]) or "–", *(pct(r[g]) for g in groups)] for r in recs]
+    return _squeeze((head, rows), 1, 4), _squeeze((bhead, brows), 1, 2)
+
+
+def to_terminal(df: pd.DataFrame, title: str = "ticketbench") -> RichTable:
+    """Runs side by side for a terminal: one column per row of the frame, metrics as rows."""
+    table = RichTable(title=title)
+    table.add_column("metric", no_wrap=True)
+    recs = _records(df)
+    for r in recs:
+        table.add_column(str(r["agent"]), justify="right", no_wrap=True)
+    ks = _headline_ks(df)
+    lines: list[tuple[str, list[str]]] = [
+        ("Episodes (scored)", [f"{int(r['episodes'])}" for r in recs]),
+        (BY_KEY["success"].label, [BY_KEY["success"].show(r) for r in recs]),
+        *((pass_k_label(k[5:]), [pct(r[k]) for r in recs]) for k in ks),
+        *((m.label, [m.show(r) for r in recs]) for m in METRICS if m.key != "success"),
+    ]
+    for label, cells in lines:
+        table.add_row(label, *cells)
+    return table
+
+
+def _squeeze(table: Table, start: int, stop: int) -> Table:
+    """Drop the columns in [start, stop) whose value is the same on every row (the scope
+    line says it once): tables stay narrow enough to read."""
+    head, rows = table
+    keep = [
+        i for i in range(len(head)) if not (start <= i < stop and len({r[i] for r in rows}) == 1)
+    ]
+    return [head[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
+def scope(df: pd.DataFrame) -> str:
+    """What every row shares: suite, user mode, model (said once above the tables)."""
+    parts: list[str] = []
+    for col, name in (("suite", "suite"), ("user", "user"), ("model", "model")):
+        vals = {str(v) for v in df[col]}
+        if len(vals) == 1 and (only := vals.pop()):
+            parts.append(f"{name} {only}")
+    return " · ".join(parts)
+
+
+def _footer(df: pd.DataFrame) -> str:
+    infra = int(df["infra_errors"].sum()) if not df.empty else 0
+    return (
+        "Success: share of scored episodes (95% Wilson interval). pass^k: chance that all k "
+        "trials of a task succeed. Ladder and gap over purchase episodes; gap = P(L>=2) - "
+        f"P(L4). Infra-error episodes are excluded from every rate ({infra} in this table)."
+    )
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    """The leaderboard as GitHub markdown: headline table, then success by category/locale."""
+    if df.empty:
+        return "_No runs._\n"
+    (head, rows), (bhead, brows) = display_tables(df)
+    parts = [
+        "# ticketbench leaderboard",
+        "",
+        f"_{scope(df)}_" if scope(df) else "",
+        "",
+        tabulate(rows, headers=head, tablefmt="github", disable_numparse=True),
+        "",
+        _footer(df),
+        "",
+        "## Success % by category and locale",
+        "",
+        tabulate(brows, headers=bhead, tablefmt="github", disable_numparse=True),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """The full frame as CSV (raw shares, not percentages)."""
+    return df.to_csv(index=False)
+
+
+def to_json(df: pd.DataFrame) -> str:
+    """The frame as a JSON list of row objects (see `rows_json`)."""
+    return json.dumps(rows_json(df), ensure_ascii=False, indent=2) + "\n"
+
+
+def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], cls: str) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def to_html(df: pd.DataFrame) -> str:
+    """An HTML fragment (two tables and a note, every value escaped) reused by the report."""
+    if df.empty:
+        return "<p>No runs.</p>"
+    (head, rows), (bhead, brows) = display_tables(df)
+    top = f'<p class="note">{html.escape(scope(df))}</p>' if scope(df) else ""
+    return (
+        top
+        + _html_table(head, rows, "board")
+        + f'<p class="note">{html.escape(_footer(df))}</p>'
+        + _html_table(bhead, brows, "board breakdown")
+    )
+
+
+RENDERERS: dict[str, Callable[[pd.DataFrame], str]] = {
+    "md": to_markdown,
+    "csv": to_csv,
+    "json": to_json,
+    "html": to_html,
+}

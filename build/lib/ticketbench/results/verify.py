@@ -1,0 +1,67 @@
+"""`ticketbench verify`: the suite's own sanity check, through the real episode loop.
+
+Runs the oracle and the noop agent over a split (scripted user, default settings, nothing
+written to disk). A task is broken if the oracle does not succeed at L4 without a policy
+violation, or if the noop agent succeeds on a task that needs a write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from ticketbench.agents.noop import NoopAgent
+from ticketbench.agents.oracle import OracleAgent
+from ticketbench.env.world import load_world
+from ticketbench.protocol import Agent
+from ticketbench.records import EpisodeRecord
+from ticketbench.runner import run_episodes
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Split, Task
+
+
+async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
+    out: list[EpisodeRecord] = []
+
+    async def sink(rec: EpisodeRecord) -> None:
+        out.append(rec)
+
+    settings = RunSettings(concurrency=16, timeout_s=60.0)
+    await run_episodes([(t, 0) for t in tasks], agent, settings, load_world(), sink=sink)
+    return out
+
+
+def verify_split(split: Split) -> dict[str, Any]:
+    """Oracle and noop over a split; lists every broken task with the reason."""
+    tasks = load_suite(split)
+    by_id = {t.id: t for t in tasks}
+    oracle = asyncio.run(_play(tasks, OracleAgent()))
+    noop = asyncio.run(_play(tasks, NoopAgent()))
+    broken: list[dict[str, str]] = []
+    ok = l4 = 0
+    for rec in oracle:
+        s = rec.score
+        if s is None:
+            broken.append({"task_id": rec.task_id, "agent": "oracle", "problem": "infra error"})
+            continue
+        ok += s.success
+        l4 += s.level == 4
+        if not s.success or s.level != 4 or s.violations:
+            why = "; ".join(s.reasons or s.violations) or f"level L{s.level}"
+            broken.append({"task_id": rec.task_id, "agent": "oracle", "problem": why})
+    writes = [r for r in noop if by_id[r.task_id].needs_write]
+    noop_wins = [r for r in writes if r.score is not None and r.score.success]
+    for rec in noop_wins:
+        broken.append({"task_id": rec.task_id, "agent": "noop", "problem": "noop succeeded"})
+    n = len(oracle)
+    return {
+        "suite": split,
+        "tasks": n,
+        "oracle_success": ok / n if n else 0.0,
+        "oracle_l4": l4 / n if n else 0.0,
+        "noop_write_tasks": len(writes),
+        "noop_write_success": len(noop_wins) / len(writes) if writes else 0.0,
+        "broken": sorted(broken, key=lambda b: (b["task_id"], b["agent"])),
+    }

@@ -1,0 +1,154 @@
+"""The navigation -> agent ladder: how far toward a completed order one episode got.
+
+Purchase tasks (every expected order must reach the level):
+- L4 success, completed by the agent, no excess handoff of any kind but inform;
+- L3 the agent created a right order (or succeeded with excess handoffs);
+- L2 a message gave a deep link to a right showtime / session;
+- L1 a message named one (its id, or venue/title plus a start time in any zh/en clock form);
+- L0 otherwise.
+Tasks without an order to buy (refund, exchange, no purchase) are L4 on success without
+excess, L3 on success with excess, else L0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from ticketbench.env.links import parse_link
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import EnvError
+from ticketbench.suite.checker import order_problems
+from ticketbench.suite.spec import OrderSpec, Task
+from ticketbench.suite.textmatch import clock_mentions, fold
+from ticketbench.trajectory import AgentMessage, Event, ToolCall
+from ticketbench.users.understand import find_links
+
+CompletedBy = Literal["agent", "user", "none"]
+
+
+_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _local(dt: datetime, fmt: str) -> str:
+    return dt.astimezone(_TZ).strftime(fmt)
+
+
+def agent_messages(events: Sequence[Event]) -> list[str]:
+    """The texts the agent sent the user, in order."""
+    return [e.text for e in events if isinstance(e, AgentMessage)]
+
+
+def created_orders(events: Sequence[Event]) -> list[str]:
+    """Ids of the orders the agent created (successful `create_order` calls)."""
+    return [
+        e.ref
+        for e in events
+        if isinstance(e, ToolCall) and e.ok and e.name == "create_order" and e.ref is not None
+    ]
+
+
+def spec_met_by_order(env: TicketEnv, spec: OrderSpec, order_ids: Sequence[str]) -> bool:
+    """Does one of `order_ids` satisfy `spec`, paid or not (the payment method aside)?"""
+    relaxed = spec.model_copy(update={"payment_method_ids": ()})  # not paid: no method yet
+    for oid in order_ids:
+        o = env.order(oid)
+        if o is not None and not order_problems(env, relaxed, o):
+            return True
+    return False
+
+
+def _linked(spec: OrderSpec, links: Sequence[str]) -> bool:
+    for url in links:
+        try:
+            link = parse_link(url)
+        except EnvError:
+            continue
+        if link.target_id in spec.showtime_ids or link.target_id in spec.session_ids:
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Folded ways to name the acceptable options of a spec: ids, or name + start time."""
+
+    ids: tuple[str, ...]
+    by_clock: dict[str, tuple[str, ...]]  # "19:30" -> venue / title names starting then
+
+
+_NAMES: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Names] = {}
+
+
+def _names(env: TicketEnv, spec: OrderSpec) -> _Names:
+    key = (id(env.world), spec.showtime_ids, spec.session_ids)
+    hit = _NAMES.get(key)
+    if hit is not None:
+        return hit
+    ids: list[str] = []
+    by_clock: dict[str, list[str]] = {}
+    for sid in spec.showtime_ids:
+        st = env.world.showtimes.get(sid)
+        cin = env.world.cinemas.get(st.cinema_id) if st is not None else None
+        if st is not None and cin is not None:
+            ids.append(fold(sid))
+            names = by_clock.setdefault(_local(st.start, "%H:%M"), [])
+            names += [fold(n) for n in (cin.name_zh, cin.name_en, *cin.aliases)]
+    for sid in spec.session_ids:
+        pair = env.world.sessions.get(sid)
+        if pair is not None:
+            ev, s = pair
+            ids.append(fold(sid))
+            names = by_clock.setdefault(_local(s.start, "%H:%M"), [])
+            names += [fold(n) for n in (ev.title_zh, ev.title_en, *ev.aliases)]
+    out = _Names(tuple(ids), {k: tuple(dict.fromkeys(v)) for k, v in by_clock.items()})
+    if len(_NAMES) > 50_000:  # a long-lived process grading many suites
+        _NAMES.clear()
+    _NAMES[key] = out
+    return out
+
+
+def _named(env: TicketEnv, spec: OrderSpec, folded: Sequence[str]) -> bool:
+    """Does some (folded) message name an acceptable showtime / session?"""
+    names = _names(env, spec)
+    for text in folded:
+        if any(i in text for i in names.ids):
+            return True
+        for clock in clock_mentions(text):  # few messages carry a time: check those only
+            if any(n in text for n in names.by_clock.get(clock, ())):
+                return True
+    return False
+
+
+def autonomy_level(
+    task: Task,
+    env: TicketEnv,
+    events: Sequence[Event],
+    *,
+    success: bool,
+    by: CompletedBy,
+    excess: dict[str, int],
+) -> int:
+    """The level L0..L4 of one episode (see the module docstring)."""
+    lean = not any(v for k, v in excess.items() if k != "inform")
+    if success and by == "agent" and lean:
+        return 4
+    specs = task.expect.orders
+    if not specs:
+        return 3 if success and by == "agent" else 0
+    if success and by == "agent":
+        return 3
+    created = created_orders(events)
+    if created and all(spec_met_by_order(env, s, created) for s in specs):
+        return 3
+    texts = agent_messages(events)
+    links = [u for t in texts for u in find_links(t)]
+    if links and all(_linked(s, links) for s in specs):
+        return 2
+    folded = [fold(t) for t in texts]
+    if folded and all(_named(env, s, folded) for s in specs):
+        return 1
+    return 0

@@ -1,0 +1,266 @@
+"""After-purchase templates on orders seeded into the user's history: movie refunds inside
+and outside the window, cinemas that never refund, exchanges, event refunds by fee tier and
+pickup-code lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ticketbench.env import orders
+from ticketbench.env.models import Cinema, Showtime, User
+from ticketbench.env.toolkit import EnvError
+from ticketbench.suite import ground_truth as q
+from ticketbench.suite.draft import Draft, Skip
+from ticketbench.suite.spec import (
+    Exchange,
+    Expect,
+    Goal,
+    MustTell,
+    Refund,
+    SeatRule,
+    SeedOrder,
+    Setup,
+    Task,
+)
+from ticketbench.suite.templates import phrasing as ph
+from ticketbench.suite.templates.base import (
+    Ctx,
+    draw_now,
+    draw_user,
+    movie_spec,
+    refusal,
+    template,
+)
+from ticketbench.suite.templates.live_base import draw_pick, event_title, event_user
+from ticketbench.suite.textmatch import money_forms
+
+REFUND_CLOSED = (
+    "截止", "无法退", "不能退", "过了退票", "不支持退", "不退", "cut-off", "cutoff", "no longer",
+    "cannot be refunded", "can't be refunded", "not refundable", "non-refundable", "no refund",
+)  # fmt: skip
+
+
+def _seed_movie(
+    ctx: Ctx,
+    min_hours: float,
+    max_hours: float,
+    cinema_ok: Callable[[Cinema], bool] | None = None,
+) -> tuple[Draft, str, Showtime]:
+    """A draft whose user bought two seats yesterday for a showing `min_hours` to
+    `max_hours` from now; returns (draft, seeded order id, showtime)."""
+    user = draw_user(ctx, lambda u: bool(u.payment_methods))
+    now = draw_now(ctx, day_offsets=(1, 2, 3))
+    bought = now - timedelta(days=1)
+    lo, hi = now + timedelta(hours=min_hours), now + timedelta(hours=max_hours)
+    pool = [s for s in q.on_sale(ctx.world, user.city_id, bought, hi) if lo < s.start < hi]
+    if cinema_ok is not None:
+        pool = [s for s in pool if cinema_ok(ctx.world.cinemas[s.cinema_id])]
+    st = ctx.choice(pool)
+    return (*_seed_at(ctx, user, now, bought, st), st)
+
+
+def _seed_at(
+    ctx: Ctx, user: User, now: datetime, bought: datetime, st: Showtime
+) -> tuple[Draft, str]:
+    scratch = ctx.draft(user, bought)
+    seats = q.first_option(scratch.env, st.id, 2, SeatRule(together=True))
+    total = q.quote_total(scratch.env, st.id, seats) if seats else None
+    pm = q.payment_for(user, total) if total is not None else None
+    if seats is None or pm is None:
+        raise Skip("cannot seed")
+    seed = SeedOrder(kind="movie", at=bought, showtime_id=st.id, seats=seats, payment_method_id=pm)
+    d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
+    return d, d.env.user_orders()[-1].id
+
+
+def _title(ctx: Ctx, st: Showtime) -> str:
+    m = ctx.world.movies[st.movie_id]
+    return ph.title_quote(m.title_zh, "zh") if ctx.locale == "zh" else m.title_en
+
+
+def _finish(d: Draft, body: str, expect: Expect, polite: bool = True) -> Task:
+    opening = ph.statement(d.rng, d.locale, body) if polite else body
+    return d.finish(opening, Goal(summary=body), expect)
+
+
+def _refunded(d: Draft, body: str, oid: str, amount: int) -> Task:
+    """Finish a task whose order `oid` is refunded `amount` fen, an amount the agent tells."""
+    return _finish(
+        d,
+        body,
+        Expect(
+            outcome="refund",
+            refunds=(Refund(order_id=oid, refund_fen=amount),),
+            must_tell=(MustTell(what="refund_amount", any_of=money_forms(amount)),),
+            handoffs={"inform": 1},
+        ),
+    )
+
+
+@template("after_refund_movie", "after_purchase")
+def after_refund_movie(ctx: Ctx) -> Task:
+    """Refund inside the window: the agent must tell the amount."""
+    d, oid, st = _seed_movie(ctx, 6, 72, cinema_ok=lambda c: c.refund_cutoff_min is not None)
+    title = _title(ctx, st)
+    body = ctx.t(
+        f"我买的{title}去不了了，帮我退票", f"I can't make it to {title} anymore, refund my tickets"
+    )
+    d.call("list_orders")
+    amount = int(d.call("refund_order", order_id=oid)["refund_fen"])
+    d.say(ctx.t(f"已退款，退回{money_forms(amount)[0]}。", f"Refunded {money_forms(amount)[0]}."))
+    return _refunded(d, body, oid, amount)
+
+
+def _not_refundable(ctx: Ctx, d: Draft, oid: str, st: Showtime, why_zh: str, why_en: str) -> Task:
+    try:  # the env must agree that this order cannot be refunded now
+        orders.refund_order(ctx.draft(d.user, d.now, setup=d.setup).env, oid)
+    except EnvError:
+        title = _title(ctx, st)
+        body = ctx.t(
+            f"{title}我不看了，退票", f"I'm not going to {title} any more, refund my tickets"
+        )
+        d.call("list_orders")
+        d.call("get_order", order_id=oid)
+        d.say(ctx.t(why_zh, why_en))
+        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body,
+                       MustTell(what="reason", any_of=REFUND_CLOSED))  # fmt: skip
+    raise Skip("still refundable")
+
+
+@template("after_refund_closed", "after_purchase", feasible=False)
+def after_refund_closed(ctx: Ctx) -> Task:
+    """Refund asked after the cinema's cut-off: nothing changes; say why."""
+    d, oid, st = _seed_movie(ctx, 0.05, 0.5, cinema_ok=lambda c: c.refund_cutoff_min is not None)
+    return _not_refundable(
+        ctx, d, oid, st,
+        "这场电影已过了影院的退票截止时间，无法退票。",
+        "This showing is past the cinema's refund cut-off, so it can no longer be refunded.",
+    )  # fmt: skip
+
+
+@template("after_no_refund_cinema", "after_purchase", feasible=False)
+def after_no_refund_cinema(ctx: Ctx) -> Task:
+    """A cinema that never refunds: nothing changes; say why."""
+    d, oid, st = _seed_movie(ctx, 6, 72, cinema_ok=lambda c: c.refund_cutoff_min is None)
+    return _not_refundable(
+        ctx, d, oid, st,
+        "这家影院的电影票不支持退票，无法退。",
+        "This cinema's tickets are non-refundable, so they cannot be refunded.",
+    )  # fmt: skip
+
+
+@template("after_exchange", "after_purchase")
+def after_exchange(ctx: Ctx) -> Task:
+    """Move a seeded order to a later showing of the same movie at the same cinema (at no
+    extra charge); the agent must tell the new pickup code."""
+    d, oid, st = _seed_movie(ctx, 4, 48, cinema_ok=lambda c: c.exchange_cutoff_min is not None)
+    later = [
+        s
+        for s in ctx.world.showtimes_by_cinema[st.cinema_id]
+        if s.movie_id == st.movie_id and s.start > st.start and q.sales_open(s, d.now)
+        and s.start.date() <= st.start.date() + timedelta(days=1)
+    ]  # fmt: skip
+    old = d.env.order(oid)
+    assert old is not None
+    for new in later[:4]:
+        seats = q.first_option(d.env, new.id, 2, SeatRule(together=True))
+        total = q.quote_total(d.env, new.id, seats) if seats else None
+        if seats is not None and total is not None and total <= old.total_fen:
+            break
+    else:
+        raise Skip("no later showing at no extra charge")
+    title = _title(ctx, st)
+    old_when = ph.clock(st.start, ctx.locale)
+    new_when = ph.when_phrase(ctx.rng, d.now, new.start, ctx.locale)
+    body = ctx.t(
+        f"我那两张{old_when}的{title}想改签到{new_when}那场，还是要挨着的座位",
+        f"I'd like to move my {old_when} {title} tickets to the showing {new_when}, "
+        "still side by side",
+    )
+    d.call("list_orders")
+    d.call("search_showtimes", movie_id=st.movie_id, cinema_id=st.cinema_id)
+    d.call("seat_map", showtime_id=new.id)
+    data = d.call("exchange_order", order_id=oid, new_showtime_id=new.id, seats=list(seats))
+    code = str(data.get("pickup_code", ""))
+    d.say(ctx.t(f"已改签，新的取票码 {code}，无需补差价。", f"Done, new pickup code {code}."))
+    to = movie_spec([new.id], 2, SeatRule(together=True))
+    return _finish(
+        d,
+        body,
+        Expect(
+            outcome="exchange",
+            exchanges=(Exchange(order_id=oid, to=to),),
+            must_tell=(MustTell(what="pickup_code", any_of=(code,)),),
+            handoffs={"inform": 1},
+        ),
+    )
+
+
+@template("after_event_refund", "after_purchase")
+def after_event_refund(ctx: Ctx) -> Task:
+    """Refund a seeded event order by its fee tier: tell the amount back (fee deducted)."""
+    now = draw_now(ctx, day_offsets=(1, 2, 3))
+    bought = now - timedelta(days=ctx.rng.choice((1, 2, 4)))
+    user = event_user(ctx, bought, None)
+    scratch = ctx.draft(user, bought)
+    pick = draw_pick(ctx, scratch, None, max_count=2)
+    if not pick.event.refund_tiers:
+        raise Skip("event does not refund")
+    quote = orders.quote_event(
+        scratch.env, pick.session.id, pick.zone.id, pick.count, list(pick.attendees) or None
+    )
+    pm = q.payment_for(user, quote.total_fen)
+    if pm is None:
+        raise Skip("cannot pay")
+    seed = SeedOrder(
+        kind="event", at=bought, session_id=pick.session.id, zone_id=pick.zone.id,
+        quantity=pick.count, attendee_ids=pick.attendees, payment_method_id=pm,
+    )  # fmt: skip
+    d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
+    oid = d.env.user_orders()[-1].id
+    try:
+        orders.refund_order(ctx.draft(user, now, setup=d.setup).env, oid)
+    except EnvError as err:
+        raise Skip(err.message) from None
+    title = event_title(ctx, pick.event)
+    body = ctx.t(
+        f"我买的{title}去不了了，帮我退掉，扣多少手续费告诉我一声",
+        f"I can't go to {title} after all; please refund it and tell me what fee they keep",
+    )
+    d.call("list_orders")
+    d.call("get_event", event_id=pick.event.id)
+    amount = int(d.call("refund_order", order_id=oid)["refund_fen"])
+    order = d.env.order(oid)
+    assert order is not None
+    fee = order.total_fen - amount
+    d.say(ctx.t(
+        f"已退款{money_forms(amount)[0]}，手续费{money_forms(fee)[0]}。",
+        f"Refunded {money_forms(amount)[0]}; the fee kept is {money_forms(fee)[0]}.",
+    ))  # fmt: skip
+    return _refunded(d, body, oid, amount)
+
+
+@template("after_pickup_code", "after_purchase")
+def after_pickup_code(ctx: Ctx) -> Task:
+    """Look up the pickup code of a seeded order (read-only)."""
+    d, oid, st = _seed_movie(ctx, 2, 72)
+    o = d.env.order(oid)
+    assert o is not None and o.pickup_code
+    title = _title(ctx, st)
+    body = ctx.t(
+        f"我那张{title}的取票码是多少？", f"what's the pickup code for my {title} tickets?"
+    )
+    d.call("list_orders")
+    d.call("get_order", order_id=oid)
+    d.say(ctx.t(f"取票码是 {o.pickup_code}。", f"Your pickup code is {o.pickup_code}."))
+    return _finish(
+        d,
+        body,
+        Expect(
+            outcome="no_purchase",
+            must_tell=(MustTell(what="pickup_code", any_of=(o.pickup_code,)),),
+            handoffs={"inform": 1},
+        ),
+        polite=ctx.rng.random() < 0.5,
+    )

@@ -1,0 +1,203 @@
+"""Infeasible templates: the correct end state is no purchase and no stray hold, and the
+agent says why (not enough seats, sales closed, over budget, not on sale yet, over the
+per-ID limit)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ticketbench.env import orders
+from ticketbench.suite import ground_truth as q
+from ticketbench.suite.draft import Skip
+from ticketbench.suite.spec import SeatRule, SeedOrder, Setup, Task
+from ticketbench.suite.templates import phrasing as ph
+from ticketbench.suite.templates.base import (
+    Ctx,
+    afternoon_showing,
+    draw_now,
+    draw_user,
+    open_showtimes,
+    reason,
+    refusal,
+    template,
+)
+from ticketbench.suite.templates.live_base import (
+    attendee_names,
+    draw_pick,
+    event_title,
+    event_user,
+    not_yet_on_sale,
+    open_sessions,
+    session_when,
+)
+
+SOLD_OUT = ("售罄", "卖完", "没有座位", "满座", "没票", "不够", "sold out", "no seats",
+            "fully booked", "not enough")  # fmt: skip
+CLOSED = ("停售", "截止", "已经停止", "不能再买", "closed", "cut-off", "cutoff", "no longer")
+BUDGET = ("预算", "超出", "超过", "budget", "over", "exceed", "more than")
+NOT_ON_SALE = ("未开售", "还没开售", "尚未开售", "还没开始卖", "开售", "not on sale",
+               "on sale at", "goes on sale", "go on sale", "not yet on sale", "sales open",
+               "sales start")  # fmt: skip
+ID_LIMIT = ("限购", "证件", "身份证", "已经买过", "已购", "实名", "limit", "per id", "per person",
+            "already holds", "already has", "already bought", "one ticket per")  # fmt: skip
+
+
+@template("inf_not_enough_seats", "infeasible", feasible=False)
+def inf_not_enough_seats(ctx: Ctx) -> Task:
+    """A named showing without four adjacent free seats for the group."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now)
+    pool = open_showtimes(ctx, user, now)
+    rule = SeatRule(together=True)
+    for st in ctx.rng.sample(pool, min(300, len(pool))):
+        if not q.seat_options(d.env, st.id, 4, rule, ("standard", "vip"), limit=1):
+            break
+    else:
+        raise Skip("every showing has room")
+    m = ctx.world.movies[st.movie_id]
+    c = ctx.world.cinemas[st.cinema_id]
+    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    body = ctx.t(
+        f"买{when}{c.name_zh}的《{m.title_zh}》，4张要连在一起，不连座就不买了",
+        f"get me 4 seats together for {m.title_en} at {c.name_en} {when}; if we can't sit "
+        "together, don't buy",
+    )
+    d.call("search_showtimes", movie_id=m.id, cinema_id=c.id, date=st.start.date().isoformat())
+    d.call("seat_map", showtime_id=st.id)
+    d.say(ctx.t(
+        "这一场已经没有4个连在一起的座位了（座位不够），所以没有下单。",
+        "There are not enough seats: no 4 seats together are left for that showing, so I did "
+        "not book.",
+    ))  # fmt: skip
+    why = reason("reason", *SOLD_OUT, "没有4个连", "no 4 seats")
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, why)
+
+
+@template("inf_sales_closed", "infeasible", feasible=False)
+def inf_sales_closed(ctx: Ctx) -> Task:
+    """The showing starts within its online sales cut-off."""
+    user = draw_user(ctx)
+    base = draw_now(ctx)
+    st = afternoon_showing(ctx, user, base)
+    now = st.start - timedelta(minutes=max(1, st.sales_cutoff_min - ctx.rng.choice((1, 3, 5))))
+    d = ctx.draft(user, now)
+    m = ctx.world.movies[st.movie_id]
+    c = ctx.world.cinemas[st.cinema_id]
+    clk = ph.clock(st.start, ctx.locale, ctx.rng)
+    body = ctx.t(
+        f"买马上要开场的{clk}{c.name_zh}《{m.title_zh}》，1张",
+        f"get me one ticket for the {clk} {m.title_en} at {c.name_en}, starting shortly",
+    )
+    d.call("search_showtimes", movie_id=m.id, cinema_id=c.id, date=st.start.date().isoformat())
+    d.say(ctx.t(
+        "这一场的线上售票已经截止（停售），无法购买。",
+        "Online sales for that showing have closed (past the cut-off), so it can't be booked.",
+    ))  # fmt: skip
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, reason("reason", *CLOSED))
+
+
+@template("inf_over_budget", "infeasible", feasible=False)
+def inf_over_budget(ctx: Ctx) -> Task:
+    """A named showing whose cheapest valid total is above the stated budget."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now)
+    st = ctx.choice(open_showtimes(ctx, user, now))
+    seats = q.seat_options(d.env, st.id, 2, SeatRule(together=True), limit=1)
+    b = q.best_total(d.env, st.id, seats[0], discounts=True) if seats else None
+    if b is None or b[0] < 2000:
+        raise Skip("no price")
+    budget = (b[0] // 100 - ctx.rng.choice((5, 10, 15))) * 100
+    m = ctx.world.movies[st.movie_id]
+    c = ctx.world.cinemas[st.cinema_id]
+    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    yuan = budget // 100
+    body = ctx.t(
+        f"买{when}{c.name_zh}的《{m.title_zh}》两张，总共不超过{yuan}元",
+        f"get me two tickets for {m.title_en} at {c.name_en} {when}, {yuan} yuan total at most",
+    )
+    d.call("get_user_profile")
+    d.call("quote_price", showtime_id=st.id, seats=list(seats[0]))
+    d.say(ctx.t(
+        f"最便宜也要超出您的预算{yuan}元，所以没有下单。",
+        f"Even the cheapest option is over your budget of {yuan} yuan, so I did not book.",
+    ))  # fmt: skip
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, reason("reason", *BUDGET))
+
+
+@template("inf_ev_not_on_sale", "infeasible", feasible=False)
+def inf_ev_not_on_sale(ctx: Ctx) -> Task:
+    """An event whose tickets go on sale later: nothing can be bought yet; say when."""
+    base = draw_now(ctx, day_offsets=(0, 1, 2))
+    cities = [c.id for c in ctx.world.data.cities if not_yet_on_sale(ctx.world, c.id, base)]
+    user = draw_user(ctx, lambda u: u.city_id in cities)
+    ev = ctx.choice(not_yet_on_sale(ctx.world, user.city_id, base))
+    now = min(base, ev.on_sale - timedelta(hours=ctx.rng.choice((2, 5, 26))))
+    if now.date() < ctx.world.data.start_date:
+        raise Skip("before the world starts")
+    d = ctx.draft(user, now)
+    ses = ctx.choice(list(ev.sessions))
+    zone = ctx.choice(list(ev.zones))
+    n = ctx.rng.randint(1, min(2, ev.per_order_limit))
+    title = event_title(ctx, ev)
+    when = session_when(ctx, now, ses.start)
+    zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
+    body = ctx.t(
+        f"抢{n}张{title}{when}的{zname}",
+        f"grab {n} {zname} ticket{'s' if n > 1 else ''} for {title}, {when}",
+    )
+    d.call("search_events", query=ev.title_en)
+    d.call("get_event", event_id=ev.id)
+    opens = ev.on_sale
+    d.say(ctx.t(
+        f"这场演出还没开售，{opens.month}月{opens.day}日{opens:%H:%M}开售，现在无法下单。",
+        f"Tickets are not on sale yet: they go on sale on {opens:%B} {opens.day} at "
+        f"{opens:%H:%M}, so I can't book now.",
+    ))  # fmt: skip
+    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    return refusal(d, opening, body, reason("reason", *NOT_ON_SALE))
+
+
+@template("inf_ev_id_limit", "infeasible", feasible=False)
+def inf_ev_id_limit(ctx: Ctx) -> Task:
+    """A real-name session where the attendee already holds the per-ID maximum (a seeded
+    order): another ticket for the same person is over the limit."""
+    now = draw_now(ctx, day_offsets=(1, 2, 3))
+    bought = now - timedelta(days=1)
+    user = event_user(ctx, bought, True, min_attendees=1)
+    scratch = ctx.draft(user, bought)
+    pick = draw_pick(ctx, scratch, True, max_count=1)
+    if pick.event.per_id_limit != 1:
+        raise Skip("per-ID limit above one")
+    total = orders.quote_event(
+        scratch.env, pick.session.id, pick.zone.id, 1, list(pick.attendees)
+    ).total_fen
+    pm = q.payment_for(user, total)
+    if pm is None:
+        raise Skip("cannot pay")
+    seed = SeedOrder(
+        kind="event", at=bought, session_id=pick.session.id, zone_id=pick.zone.id, quantity=1,
+        attendee_ids=pick.attendees, payment_method_id=pm,
+    )  # fmt: skip
+    d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
+    if (pick.event, pick.session) not in open_sessions(ctx.world, user.city_id, now, True):
+        raise Skip("session closed")
+    name = attendee_names(ctx, user, pick.attendees)
+    title = event_title(ctx, pick.event)
+    when = session_when(ctx, now, pick.session.start)
+    body = ctx.t(
+        f"昨天给{name}买了{title}{when}那场，再用{name}的名字多买一张同一场的，备用",
+        f"yesterday I got {name} a ticket for {title}, {when}; get one more in {name}'s name "
+        "for the same session, as a spare",
+    )
+    d.call("list_orders")
+    d.call("get_event", event_id=pick.event.id)
+    d.call("get_user_profile")
+    d.say(ctx.t(
+        f"这是实名演出，每个证件每场限购1张，{name}已经买过了，不能再买。",
+        f"This is a real-name event with a limit of one ticket per ID per session, and {name} "
+        "already holds one, so I can't buy another.",
+    ))  # fmt: skip
+    opening = ph.statement(ctx.rng, ctx.locale, body)
+    return refusal(d, opening, body, reason("reason", *ID_LIMIT))

@@ -1,0 +1,173 @@
+"""Shared machinery of the live-event templates: open sessions, draws and the purchase flow.
+
+Session candidates are cached per (world, city) with their sales window as epoch seconds,
+so a draw filters a short list instead of walking every event of the world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from ticketbench.env import orders
+from ticketbench.env.models import EventSession, LiveEvent, PriceZone, User
+from ticketbench.env.toolkit import EnvError
+from ticketbench.env.world import World
+from ticketbench.suite import ground_truth as q
+from ticketbench.suite.draft import Draft, Skip
+from ticketbench.suite.spec import OrderSpec
+from ticketbench.suite.templates import phrasing as ph
+from ticketbench.suite.templates.base import Ctx, fits
+
+
+@dataclass(frozen=True)
+class EventPick:
+    """One bookable event request: session, zone, count and (real-name) attendees."""
+
+    event: LiveEvent
+    session: EventSession
+    zone: PriceZone
+    count: int
+    attendees: tuple[str, ...] = ()
+
+    def spec(self, zone_ids: Sequence[str] = ()) -> OrderSpec:
+        """The order spec (any of `zone_ids` if given, else exactly this zone)."""
+        return OrderSpec(
+            kind="event",
+            session_ids=(self.session.id,),
+            zone_ids=tuple(sorted(zone_ids or (self.zone.id,))),
+            count=self.count,
+            attendee_ids=tuple(sorted(self.attendees)),
+        )
+
+
+@cache
+def _city_sessions(
+    world: World, city_id: str
+) -> tuple[tuple[LiveEvent, EventSession, float, float], ...]:
+    """(event, session, on-sale ts, sales-close ts) of every session in a city."""
+    out = []
+    for ev in world.data.events:
+        if ev.city_id != city_id:
+            continue
+        for s in ev.sessions:
+            close = s.start - timedelta(minutes=ev.sales_cutoff_min)
+            out.append((ev, s, ev.on_sale.timestamp(), close.timestamp()))
+    return tuple(out)
+
+
+def open_sessions(
+    world: World, city_id: str, now: datetime, real_name: bool | None = None
+) -> list[tuple[LiveEvent, EventSession]]:
+    """Sessions of a city on sale at `now` (optionally only (non-)real-name events)."""
+    t = now.timestamp()
+    return [
+        (ev, s)
+        for ev, s, opens, closes in _city_sessions(world, city_id)
+        if opens <= t < closes and (real_name is None or ev.real_name == real_name)
+    ]
+
+
+def not_yet_on_sale(world: World, city_id: str, now: datetime) -> list[LiveEvent]:
+    """Events of a city whose sales open after `now`."""
+    return [ev for ev in world.data.events if ev.city_id == city_id and ev.on_sale > now]
+
+
+def draw_pick(
+    ctx: Ctx,
+    d: Draft,
+    real_name: bool | None,
+    max_count: int = 4,
+    zone: PriceZone | None = None,
+) -> EventPick:
+    """A random open session in the user's city, a zone with room, a count and attendees."""
+    user = d.user
+    ev, ses = ctx.choice(open_sessions(ctx.world, user.city_id, d.now, real_name))
+    left = orders.event_availability(d.env, ses.id)
+    hi = min(ev.per_order_limit, max_count)
+    if ev.real_name:
+        hi = min(hi, len(user.attendees))
+    if hi < 1:
+        raise Skip("no attendees for a real-name event")
+    n = ctx.rng.randint(1, hi)
+    zones = [z for z in ev.zones if left.get(z.id, 0) >= n]
+    z = zone or ctx.choice(zones)
+    atts: tuple[str, ...] = ()
+    if ev.real_name:
+        atts = tuple(a.id for a in ctx.rng.sample(list(user.attendees), n))
+    pick = EventPick(ev, ses, z, n, atts)
+    try:
+        orders.quote_event(d.env, ses.id, z.id, n, list(atts) or None)
+    except EnvError as err:
+        raise Skip(err.message) from None
+    return pick
+
+
+def event_user(ctx: Ctx, now: datetime, real_name: bool | None, min_attendees: int = 0) -> User:
+    """A user whose city has a session on sale at `now` (with enough saved attendees)."""
+    cities = {c.id for c in ctx.world.data.cities if open_sessions(ctx.world, c.id, now, real_name)}
+    users = [
+        u
+        for u in ctx.world.data.users
+        if u.city_id in cities and len(u.attendees) >= min_attendees and u.payment_methods
+    ]
+    return ctx.choice(users)
+
+
+def event_title(ctx: Ctx, ev: LiveEvent) -> str:
+    """What the user calls the event: its title, or sometimes an alias."""
+    same_city = [e for e in ctx.world.data.events if e.city_id == ev.city_id and e.id != ev.id]
+    aliases = [
+        a for a in fits(ev.aliases, ctx.locale) if not any(a in e.aliases for e in same_city)
+    ]
+    if aliases and ctx.rng.random() < 0.3:
+        return ctx.rng.choice(aliases)
+    return ph.title_quote(ev.title_zh, "zh") if ctx.locale == "zh" else ev.title_en
+
+
+def session_when(ctx: Ctx, now: datetime, start: datetime) -> str:
+    """The session's day as users say it: relative within a week, else the date."""
+    if (start.date() - now.date()).days < 7:
+        return ph.when_phrase(ctx.rng, now, start, ctx.locale)
+    return ph.day_answer(start.date(), ctx.locale)
+
+
+def attendee_names(ctx: Ctx, user: User, ids: Sequence[str]) -> str:
+    """The saved attendees' names, joined for the locale."""
+    names = {a.id: a.name for a in user.attendees}
+    return ctx.t("、", ", ").join(names[a] for a in ids)
+
+
+def buy_event(d: Draft, pick: EventPick, coupon_id: str | None = None) -> str:
+    """Reference steps of an event purchase; returns the new order id."""
+    atts = list(pick.attendees) or None
+    try:
+        total = orders.quote_event(
+            d.env, pick.session.id, pick.zone.id, pick.count, atts, coupon_id
+        ).total_fen
+    except EnvError as err:
+        raise Skip(err.message) from None
+    pm = q.payment_for(d.env.user(), total)
+    if pm is None:
+        raise Skip("no payment method covers the total")
+    d.call("search_events", query=pick.event.title_en)
+    d.call("get_event", event_id=pick.event.id)
+    d.call("get_user_profile")
+    o = d.call(
+        "create_order",
+        session_id=pick.session.id,
+        zone_id=pick.zone.id,
+        quantity=pick.count,
+        attendee_ids=atts,
+        coupon_id=coupon_id,
+    )
+    oid = str(o["order_id"])
+    d.pay(oid, pm)
+    data = d.call("get_order", order_id=oid)
+    code = data.get("pickup_code", "")
+    d.say(
+        d.t(f"演出票已付款，订单 {oid}，取票码 {code}。", f"Paid: order {oid}, pickup code {code}.")
+    )
+    return oid

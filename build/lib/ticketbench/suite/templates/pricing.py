@@ -1,0 +1,192 @@
+"""Pricing templates (cheapest, member card, best coupon, budget) and composite requests."""
+
+from __future__ import annotations
+
+from ticketbench.env.models import Showtime
+from ticketbench.suite import ground_truth as q
+from ticketbench.suite.draft import Skip
+from ticketbench.suite.spec import SeatRule, Task
+from ticketbench.suite.templates import phrasing as ph
+from ticketbench.suite.templates.base import (
+    Ctx,
+    buy_movie,
+    cinema_name,
+    draw_now,
+    draw_user,
+    movie_spec,
+    movie_title,
+    open_showtimes,
+    pm_fact,
+    purchase,
+    template,
+    with_day,
+)
+
+
+def _day_movie(ctx: Ctx, sts: list[Showtime]) -> list[Showtime]:
+    anchor = ctx.choice(sts)
+    return [
+        s for s in sts if s.movie_id == anchor.movie_id and s.start.date() == anchor.start.date()
+    ]
+
+
+@template("price_cheapest_day", "pricing")
+def price_cheapest_day(ctx: Ctx) -> Task:
+    """Cheapest standard seats for a movie on a day anywhere in the city, any discount."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now, difficulty="hard")
+    count = ctx.rng.choice((1, 2))
+    rule = SeatRule(together=count > 1)
+    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 12])[:30]
+    best: dict[str, tuple[int, str | None, str | None, tuple[str, ...]]] = {}
+    for st in cands:
+        opts = q.seat_options(d.env, st.id, count, rule, limit=1)
+        if opts:
+            b = q.best_total(d.env, st.id, opts[0], discounts=True)
+            if b is not None:
+                best[st.id] = (b[0], b[1], b[2], opts[0])
+    if not best:
+        raise Skip("no candidates")
+    low = min(v[0] for v in best.values())
+    sid = sorted(k for k, v in best.items() if v[0] == low)[0]
+    st = ctx.world.showtimes[sid]
+    _, card, coupon, seats = best[sid]
+    title = movie_title(ctx, ctx.world.movies[st.movie_id])
+    when = with_day(ctx, now, st.start.date())
+    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    body = ctx.t(
+        f"买{when}中午12点以后的{title}，{n}普通座，全城哪家最便宜就买哪家，能用的优惠都用上",
+        f"get me {n} (standard seats) for {title} {when}, noon or later, wherever it is "
+        "cheapest in town after any card or coupon I have",
+    )
+    pm_fact(d)
+    buy_movie(d, st, seats, query=title.strip("《》"), card_id=card, coupon_id=coupon)
+    spec = movie_spec(list(best), count, rule, seat_types={"standard": count}, max_total_fen=low)
+    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body, optimal="cheapest")
+
+
+def _at_showtime_with_discounts(ctx: Ctx, mode: str) -> Task:
+    """A named showtime; `mode` card: use the brand card; coupon: the best card or coupon."""
+    need_card = mode == "card"
+    user = draw_user(ctx, lambda u: bool(u.member_cards) if need_card else bool(u.coupons))
+    now = draw_now(ctx)
+    d = ctx.draft(user, now)
+    brands = {k.brand_en: k for k in user.member_cards}
+    pool = open_showtimes(ctx, user, now)
+    if need_card:
+        pool = [s for s in pool if ctx.world.cinemas[s.cinema_id].brand_en in brands]
+    count = ctx.rng.choice((1, 2, 3))
+    rule = SeatRule(together=count > 1)
+    for st in ctx.rng.sample(pool, min(15, len(pool))):
+        seats = q.first_option(d.env, st.id, count, rule)
+        if seats is None:
+            continue
+        cinema = ctx.world.cinemas[st.cinema_id]
+        title = movie_title(ctx, ctx.world.movies[st.movie_id])
+        when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+        where = cinema_name(ctx, cinema)
+        n = ph.count_phrase(count, ctx.locale, ctx.rng)
+        if need_card:
+            card = brands[cinema.brand_en]
+            if q.quote_total(d.env, st.id, seats, card.id, None) is None:
+                continue
+            body = ctx.t(
+                f"买{when}在{where}的{title}，{n}，用我的{card.brand_zh}会员卡打折",
+                f"get me {n} for {title} at {where}, {when}, "
+                f"with my {card.brand_en} member card discount",
+            )
+            pm_fact(d)
+            buy_movie(d, st, seats, query=title.strip("《》"), card_id=card.id)
+            spec = movie_spec([st.id], count, rule, card_id=card.id)
+            return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
+        b = q.best_total(d.env, st.id, seats, discounts=True)
+        plain = q.quote_total(d.env, st.id, seats)
+        if b is None or plain is None or b[0] >= plain:
+            continue
+        body = ctx.t(
+            f"买{when}{where}的{title}，{n}，用最划算的优惠",
+            f"get me {n} for {title} at {where}, {when}, "
+            "with whatever card or coupon saves the most",
+        )
+        pm_fact(d)
+        buy_movie(d, st, seats, query=title.strip("《》"), card_id=b[1], coupon_id=b[2])
+        spec = movie_spec([st.id], count, rule, seat_types={"standard": count}, max_total_fen=b[0])
+        opening = ph.politeness(ctx.rng, ctx.locale, body)
+        return purchase(d, opening, [spec], body, optimal="cheapest")
+    raise Skip("no showtime with a useful discount")
+
+
+@template("price_member_card", "pricing")
+def price_member_card(ctx: Ctx) -> Task:
+    """A named showing paid with the member card of the cinema's brand."""
+    return _at_showtime_with_discounts(ctx, "card")
+
+
+@template("price_best_discount", "pricing")
+def price_best_discount(ctx: Ctx) -> Task:
+    """A named showing with whichever card or coupon saves the most (strict optimum)."""
+    return _at_showtime_with_discounts(ctx, "coupon")
+
+
+def _budget(ctx: Ctx, hidden: bool) -> Task:
+    """Any evening showing of a movie on a day whose total stays within a budget: stated in
+    the request, or (`hidden`) only in the user's head ("nothing too pricey")."""
+    user = draw_user(ctx)
+    now = draw_now(ctx)
+    d = ctx.draft(user, now)
+    count = 2
+    rule = SeatRule(together=True)
+    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 18])[:30]
+    plain: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for st in cands:
+        opts = q.seat_options(d.env, st.id, count, rule, limit=1)
+        total = q.quote_total(d.env, st.id, opts[0]) if opts else None
+        if total is not None:
+            plain[st.id] = (total, opts[0])
+    totals = sorted({v[0] for v in plain.values()})
+    if len(totals) < 2:
+        raise Skip("no price spread")
+    budget = (totals[len(totals) // 2] // 100) * 100  # whole yuan, some showings above it
+    while hidden and budget in totals:  # a hidden budget must not equal a price on screen
+        budget -= 100
+    if budget < totals[0]:
+        raise Skip("budget under the cheapest")
+    ok = sorted(k for k, v in plain.items() if v[0] <= budget)
+    st = ctx.world.showtimes[ok[0]]
+    title = movie_title(ctx, ctx.world.movies[st.movie_id])
+    when = with_day(ctx, now, st.start.date())
+    yuan = budget // 100
+    if hidden:
+        body = ctx.t(
+            f"买{when}晚上的{title}，两张连座，{ph.pick(ctx.rng, ['别太贵', '便宜点的就行'])}",
+            f"get me two seats together for {title} {when} evening, nothing too pricey",
+        )
+        d.fact(
+            "budget",
+            ("预算", "多少钱", "价位", "贵", "budget", "price", "how much", "spend", "pricey"),
+            ctx.t(f"两张加起来最多{yuan}元。", f"At most {yuan} yuan for both."),
+        )
+        d.tags.append("hidden_budget")
+    else:
+        body = ctx.t(
+            f"买{when}晚上的{title}，两张连座，总价别超过{yuan}元",
+            f"get me two seats together for {title} {when} evening, total no more than {yuan} yuan",
+        )
+    pm_fact(d)
+    buy_movie(d, st, plain[st.id][1], query=title.strip("《》"))
+    spec = movie_spec(ok, count, rule, max_total_fen=budget)
+    summary = ctx.t(f"{title}两张连座，总价不超过{yuan}元", f"{title}, 2 together, <= {yuan} yuan")
+    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], summary, budget=budget)
+
+
+@template("price_budget_evening", "pricing")
+def price_budget_evening(ctx: Ctx) -> Task:
+    """A stated budget cap over the evening showings of a movie on a day."""
+    return _budget(ctx, hidden=False)
+
+
+@template("price_hidden_budget", "pricing")
+def price_hidden_budget(ctx: Ctx) -> Task:
+    """Budget only in the user's head; the sheet is judged against it."""
+    return _budget(ctx, hidden=True)
