@@ -155,3 +155,13 @@ def test_cli_leaderboard_formats_and_errors(results: Path, tmp_path: Path) -> No
     assert res.exit_code == 0 and "dev@9.9.9" in res.output
     res = runner.invoke(app, ["leaderboard", str(tmp_path / "nope")])
     assert res.exit_code == 1 and "no such file" in res.output
+
+
+def test_readme_names_every_metric_as_the_tables_do() -> None:
+    from pathlib import Path
+
+    from ticketbench.results.labels import METRICS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [m.label for m in METRICS if f"| {m.label} | {m.meaning} |" not in readme]
+    assert not missing, f"README's table columns lack: {missing}"

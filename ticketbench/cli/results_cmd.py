@@ -1,4 +1,4 @@
-"""`ticketbench leaderboard`, `check`, `baseline save` and `report`: turning runs into tables,
+"""`ticketbench leaderboard`, `gate`, `baseline save` and `report`: turning runs into tables,
 CI verdicts and a shareable HTML report."""
 
 from __future__ import annotations
