@@ -17,7 +17,7 @@ from pathlib import Path
 from ticketbench.env.world import data_root
 from ticketbench.suite.spec import Split, Task, task_from_row, task_to_row
 
-SUITE_VERSION = "1.1.0"  # 1.0.0 was the 876-task draft
+SUITE_VERSION = "1.2.0"  # 1.0.0: the 876-task draft; 1.1.0: before expect.reason
 SPLITS: tuple[Split, ...] = ("test", "dev")
 
 
