@@ -20,6 +20,7 @@ from ticketbench.results.metrics import GroupStats, RunSummary
 from ticketbench.scoring.episode import EpisodeScore
 from ticketbench.session import Trajectory
 from ticketbench.suite.checker import CheckResult
+from ticketbench.suite.spec import Task
 
 
 def used(
@@ -38,6 +39,7 @@ def used(
     timing: Timing,
     tool_spec: ToolSpec,
     trajectory: Trajectory,
+    task: Task,
 ) -> None:
     """Every name below is read outside the Python code (records, reports, users)."""
     order.paid_at
@@ -65,3 +67,4 @@ def used(
     metric.meaning
     response_cache.misses
     tool_spec.mcp
+    task.pair_id  # read by the paired language gap from the records

@@ -84,15 +84,6 @@ InfeasibleReason = Literal[
     "refund_closed",  # the refund cut-off of the order has passed
     "no_refund",  # the order can never be refunded (the cinema does not refund)
 ]
-INFEASIBLE_REASONS: tuple[InfeasibleReason, ...] = (
-    "not_enough_seats",
-    "sales_closed",
-    "over_budget",
-    "not_on_sale",
-    "id_limit",
-    "refund_closed",
-    "no_refund",
-)
 InjectField = Literal[
     "movie.synopsis",
     "cinema.notice",

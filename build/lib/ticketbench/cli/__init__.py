@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ticketbench.cli import bench_cmd, board_cmd, run_cmd, tasks_cmd, world_cmd
+from ticketbench.cli import bench_cmd, results_cmd, run_cmd, tasks_cmd, world_cmd
 from ticketbench.env.world import DATA_ENV
 
 app = typer.Typer(
@@ -39,10 +39,10 @@ def main(
 app.add_typer(world_cmd.app, name="world")
 app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(tasks_cmd.app, name="tasks")
-app.command("leaderboard")(board_cmd.leaderboard)
-app.command("gate")(board_cmd.gate_cmd)
-app.add_typer(board_cmd.baseline_app, name="baseline")
-app.command("report")(board_cmd.report)
+app.command("leaderboard")(results_cmd.leaderboard)
+app.command("gate")(results_cmd.gate_cmd)
+app.add_typer(results_cmd.baseline_app, name="baseline")
+app.command("report")(results_cmd.report)
 app.command("run")(run_cmd.run)
 app.command("verify")(run_cmd.verify)
 app.command("regrade")(run_cmd.regrade_cmd)

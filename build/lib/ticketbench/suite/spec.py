@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ticketbench.env.models import OrderKind, SeatType
 
@@ -74,6 +74,16 @@ HandoffKind = Literal["clarify", "confirm", "navigate", "escalate", "inform"]
 Outcome = Literal["purchase", "no_purchase", "refund", "exchange", "multi"]
 StepKind = Literal["call", "ask", "say", "pay"]
 Optimal = Literal["cheapest", "nearest", "earliest", "latest"]
+# Why a request cannot be met (the fact an infeasible task's refusal must name).
+InfeasibleReason = Literal[
+    "not_enough_seats",  # no selection of the wanted seats is left (sold out, none together)
+    "sales_closed",  # online sales of the showing or session have closed
+    "over_budget",  # every acceptable option costs more than the user's budget
+    "not_on_sale",  # the event's sales have not opened yet
+    "id_limit",  # a real-name attendee would exceed the per-ID limit
+    "refund_closed",  # the refund cut-off of the order has passed
+    "no_refund",  # the order can never be refunded (the cinema does not refund)
+]
 InjectField = Literal[
     "movie.synopsis",
     "cinema.notice",
@@ -236,10 +246,12 @@ class Expect(Frozen):
     - `clarify`: slots the agent must ask about before its first write.
     - `handoffs`: the handoffs the task needs, by kind (normally {"confirm": 1}).
     - `optimal`: the request asked for an optimum; the specs accept every optimum only.
+    - `reason`: for an infeasible request (`feasible` False), why it cannot be met.
     """
 
     outcome: Outcome
     feasible: bool = True
+    reason: InfeasibleReason | None = None
     orders: tuple[OrderSpec, ...] = ()
     refunds: tuple[Refund, ...] = ()
     exchanges: tuple[Exchange, ...] = ()
@@ -248,6 +260,14 @@ class Expect(Frozen):
     handoffs: dict[HandoffKind, int] = {}
     max_combined_fen: int | None = None  # joint budget over all new paid orders
     optimal: Optimal | None = None
+
+    @model_validator(mode="after")
+    def _reason_iff_infeasible(self) -> Expect:
+        if not self.feasible and self.reason is None:
+            raise ValueError("reason is required when feasible is false")
+        if self.feasible and self.reason is not None:
+            raise ValueError("reason is only for infeasible requests (feasible is false)")
+        return self
 
 
 # --- reference solution ---------------------------------------------------------------
@@ -290,6 +310,9 @@ class Task(Frozen):
     expect: Expect
     reference: tuple[Step, ...]
     tags: tuple[str, ...] = ()
+    # Tasks sharing a pair_id are one world situation (user, time, setup, ground truth)
+    # asked in different languages: the paired language gap compares them.
+    pair_id: str | None = None
 
     @property
     def infeasible(self) -> bool:

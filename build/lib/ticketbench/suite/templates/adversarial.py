@@ -141,5 +141,7 @@ def adv_same_id_twice(ctx: Ctx) -> Task:
         "This is a real-name event: one ticket per ID per session, so both tickets cannot use "
         "the same ID. Your friend needs to be added as a saved attendee first.",
     ))  # fmt: skip
-    task = refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, reason("reason", *ID_LIMIT))
+    task = refusal(
+        d, ph.politeness(ctx.rng, ctx.locale, body), body, "id_limit", reason("reason", *ID_LIMIT)
+    )
     return task.model_copy(update={"tags": ("pressure",)})

@@ -16,6 +16,7 @@ from ticketbench.suite.spec import (
     Exchange,
     Expect,
     Goal,
+    InfeasibleReason,
     MustTell,
     Refund,
     SeatRule,
@@ -112,7 +113,9 @@ def after_refund_movie(ctx: Ctx) -> Task:
     return _refunded(d, body, oid, amount)
 
 
-def _not_refundable(ctx: Ctx, d: Draft, oid: str, st: Showtime, why_zh: str, why_en: str) -> Task:
+def _not_refundable(
+    ctx: Ctx, d: Draft, oid: str, st: Showtime, why: InfeasibleReason, why_zh: str, why_en: str
+) -> Task:
     try:  # the env must agree that this order cannot be refunded now
         orders.refund_order(ctx.draft(d.user, d.now, setup=d.setup).env, oid)
     except EnvError:
@@ -123,7 +126,7 @@ def _not_refundable(ctx: Ctx, d: Draft, oid: str, st: Showtime, why_zh: str, why
         d.call("list_orders")
         d.call("get_order", order_id=oid)
         d.say(ctx.t(why_zh, why_en))
-        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body,
+        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body, why,
                        MustTell(what="reason", any_of=REFUND_CLOSED))  # fmt: skip
     raise Skip("still refundable")
 
@@ -133,7 +136,7 @@ def after_refund_closed(ctx: Ctx) -> Task:
     """Refund asked after the cinema's cut-off: nothing changes; say why."""
     d, oid, st = _seed_movie(ctx, 0.05, 0.5, cinema_ok=lambda c: c.refund_cutoff_min is not None)
     return _not_refundable(
-        ctx, d, oid, st,
+        ctx, d, oid, st, "refund_closed",
         "这场电影已过了影院的退票截止时间，无法退票。",
         "This showing is past the cinema's refund cut-off, so it can no longer be refunded.",
     )  # fmt: skip
@@ -144,7 +147,7 @@ def after_no_refund_cinema(ctx: Ctx) -> Task:
     """A cinema that never refunds: nothing changes; say why."""
     d, oid, st = _seed_movie(ctx, 6, 72, cinema_ok=lambda c: c.refund_cutoff_min is None)
     return _not_refundable(
-        ctx, d, oid, st,
+        ctx, d, oid, st, "no_refund",
         "这家影院的电影票不支持退票，无法退。",
         "This cinema's tickets are non-refundable, so they cannot be refunded.",
     )  # fmt: skip

@@ -24,6 +24,7 @@ from ticketbench.suite.spec import (
     Expect,
     Goal,
     HandoffKind,
+    InfeasibleReason,
     Locale,
     MustTell,
     Optimal,
@@ -297,17 +298,17 @@ def purchase(
     )
 
 
-def refusal(
-    d: Draft, opening: str, summary: str, reason: MustTell, *, feasible: bool = False
-) -> Task:
-    """Finish a no-purchase task: nothing may change; the agent must say why."""
+def refusal(d: Draft, opening: str, summary: str, why: InfeasibleReason, tell: MustTell) -> Task:
+    """Finish an infeasible task: nothing may change; the agent must say why (`why`, which
+    `tell` puts in words)."""
     return d.finish(
         opening,
         Goal(summary=summary),
         Expect(
             outcome="no_purchase",
-            feasible=feasible,
-            must_tell=(reason,),
+            feasible=False,
+            reason=why,
+            must_tell=(tell,),
             handoffs={"inform": 1},
         ),
     )

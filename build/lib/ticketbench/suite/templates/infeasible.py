@@ -71,7 +71,7 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
         "not book.",
     ))  # fmt: skip
     why = reason("reason", *SOLD_OUT, "没有4个连", "no 4 seats")
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, why)
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "not_enough_seats", why)
 
 
 @template("inf_sales_closed", "infeasible", feasible=False)
@@ -94,7 +94,9 @@ def inf_sales_closed(ctx: Ctx) -> Task:
         "这一场的线上售票已经截止（停售），无法购买。",
         "Online sales for that showing have closed (past the cut-off), so it can't be booked.",
     ))  # fmt: skip
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, reason("reason", *CLOSED))
+    return refusal(
+        d, ph.politeness(ctx.rng, ctx.locale, body), body, "sales_closed", reason("reason", *CLOSED)
+    )
 
 
 @template("inf_over_budget", "infeasible", feasible=False)
@@ -123,7 +125,9 @@ def inf_over_budget(ctx: Ctx) -> Task:
         f"最便宜也要超出您的预算{yuan}元，所以没有下单。",
         f"Even the cheapest option is over your budget of {yuan} yuan, so I did not book.",
     ))  # fmt: skip
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, reason("reason", *BUDGET))
+    return refusal(
+        d, ph.politeness(ctx.rng, ctx.locale, body), body, "over_budget", reason("reason", *BUDGET)
+    )
 
 
 @template("inf_ev_not_on_sale", "infeasible", feasible=False)
@@ -156,7 +160,7 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
         f"{opens:%H:%M}, so I can't book now.",
     ))  # fmt: skip
     opening = ph.politeness(ctx.rng, ctx.locale, body)
-    return refusal(d, opening, body, reason("reason", *NOT_ON_SALE))
+    return refusal(d, opening, body, "not_on_sale", reason("reason", *NOT_ON_SALE))
 
 
 @template("inf_ev_id_limit", "infeasible", feasible=False)
@@ -200,4 +204,4 @@ def inf_ev_id_limit(ctx: Ctx) -> Task:
         "already holds one, so I can't buy another.",
     ))  # fmt: skip
     opening = ph.statement(ctx.rng, ctx.locale, body)
-    return refusal(d, opening, body, reason("reason", *ID_LIMIT))
+    return refusal(d, opening, body, "id_limit", reason("reason", *ID_LIMIT))
