@@ -1,5 +1,0 @@
-"""`python -m ticketbench`: the command line."""
-
-from ticketbench.cli import app
-
-app()
