@@ -19,7 +19,7 @@ PUBLIC_TOOLS = {
     "current_time", "search_movies", "search_cinemas", "search_showtimes", "search_events",
     "get_event", "seat_map", "recommend_seats", "get_user_profile", "quote_price",
     "create_order", "get_order", "list_orders", "cancel_order", "refund_order",
-    "exchange_order", "request_payment", "booking_link", "transfer_to_human",
+    "exchange_order", "transfer_ticket", "request_payment", "booking_link", "transfer_to_human",
 }  # fmt: skip
 APP_NAMES = {
     "open_link", "smart_pick_seats", "pick_seats", "pick_tickets", "pick_coupon",

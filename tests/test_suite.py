@@ -11,9 +11,8 @@ import pytest
 
 from ticketbench.cli.tasks_cmd import stats_of
 from ticketbench.env.app import APP_ACTIONS
-from ticketbench.env.state import TicketEnv
+from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.tools import AGENT_TOOLS
-from ticketbench.env.tools.handoff import payment_requests
 from ticketbench.env.world import World, load_world
 from ticketbench.suite.checker import check
 from ticketbench.suite.dataset import load_suite, suite_path

@@ -34,6 +34,7 @@ GOOD: dict[str, dict[str, Any]] = {
     "request_payment": {"order_id": "O0001", "payment_method_id": "PM1"},
     "booking_link": {"showtime_id": "ST1"},
     "transfer_to_human": {"reason": "the user wants to file a complaint"},
+    "transfer_ticket": {"order_id": "O0001", "recipient_phone": "13800000002"},
 }
 READ_ONLY = [
     "current_time", "search_movies", "search_cinemas", "search_showtimes", "search_events",

@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ticketbench.env.state import TicketEnv
+from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
-from ticketbench.env.tools.handoff import payment_requests
 from ticketbench.protocol import Usage
 from ticketbench.trajectory import (
     AgentMessage,
@@ -52,6 +51,9 @@ PaymentGate = Callable[[App, str], tuple[bool, str]]
 SheetFn = Callable[[TicketEnv, str], dict[str, Any]]
 
 PAYMENT_TOOL = "request_payment"
+# Tools whose call may put a sheet in front of the user (a payment, or an exchange that
+# costs more): the session runs the payment gate on every pending request right after.
+SHEET_TOOLS = frozenset({PAYMENT_TOOL, "exchange_order"})
 MAX_FAULT_NOTES = 20  # details kept per episode; the counts are always complete
 
 
@@ -227,10 +229,14 @@ class EpisodeSession:
         else:
             parsed = args
         res = self._tools.call(env, name, parsed)
-        if name == PAYMENT_TOOL and res.ok:
+        pending = (
+            [r.id for r in payment_requests(env) if r.status == "pending"]
+            if name in SHEET_TOOLS and res.ok
+            else []
+        )
+        if pending:
             # The sheet pops up on the user's phone at once; the gate decides it right away.
-            pending = [r.id for r in payment_requests(env) if r.status == "pending"]
-            ref = pending[-1] if pending else None
+            ref = pending[-1] if name == PAYMENT_TOOL else None
             self._record_call(name, dict(parsed) if parsed else {}, None, res, ran=True, ref=ref)
             for rid in pending:
                 approved, reason = self._gate(self._app, rid)

@@ -17,7 +17,7 @@ from ticketbench.env.links import parse_link
 from ticketbench.env.models import Order
 from ticketbench.env.seats.recommend import Preference, rank_selections
 from ticketbench.env.seats.seatmap import render_grid
-from ticketbench.env.state import PaymentRequest, TicketEnv
+from ticketbench.env.state import ExchangeRequest, PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError, ToolRegistry
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.handoff import check_payable
@@ -279,9 +279,16 @@ def approve_payment(env: TicketEnv, request_id: c.Id) -> dict[str, Any]:
     req = _request(env, request_id)
     if req.status != "pending":
         raise EnvError("not_pending", f"payment request {req.id} is {req.status}")
-    paid = orders.pay_order(env, req.order_id, req.payment_method_id)
+    if isinstance(req, ExchangeRequest):
+        # Re-checked now: the seats or the balance may have changed since the sheet.
+        plan = orders.plan_exchange(env, req.order_id, req.new_showtime_id, req.seats)
+        if plan.charge_fen != req.amount_fen:
+            raise EnvError("price_changed", f"the exchange now costs {plan.charge_fen} fen more")
+        done = orders.exchange_order(env, req.order_id, req.new_showtime_id, req.seats)
+    else:
+        done = orders.pay_order(env, req.order_id, req.payment_method_id)
     env.log("payment_requests", req.id, req.model_copy(update={"status": "approved"}))
-    return order_view(env, paid)
+    return order_view(env, done)
 
 
 @APP_ACTIONS.tool
@@ -339,14 +346,63 @@ def order_sheet(env: TicketEnv, order_id: str) -> dict[str, Any]:
     }
 
 
+def exchange_sheet(env: TicketEnv, req: ExchangeRequest) -> dict[str, Any]:
+    """What an exchange sheet shows: the new order the exchange would create (an order
+    sheet with `exchange_of` naming the order it replaces; `amount_fen` is the extra charge)."""
+    st = env.world.showtimes.get(req.new_showtime_id)
+    try:
+        plan = orders.plan_exchange(env, req.order_id, req.new_showtime_id, req.seats)
+        items = plan.new.items
+        money = {
+            "subtotal_fen": plan.new.subtotal_fen,
+            "service_fee_fen": plan.new.service_fee_fen,
+            "total_fen": plan.new.total_fen,
+            "discounts": [d.model_dump() for d in plan.new.discounts],
+            "card_id": plan.new.card_id,
+            "coupon_id": plan.new.coupon_id,
+        }
+    except EnvError:  # no longer possible: the sheet still shows what was asked
+        items, money = (), {}
+    return {
+        "order_id": req.order_id,
+        "order_status": "exchange_requested",
+        "exchange_of": req.order_id,
+        "kind": "movie",
+        "showtime_id": req.new_showtime_id,
+        "movie_id": st.movie_id if st else None,
+        "cinema_id": st.cinema_id if st else None,
+        "session_id": None,
+        "event_id": None,
+        "start": st.start.isoformat() if st else None,
+        "seats": list(req.seats),
+        "zone_id": None,
+        "count": len(req.seats),
+        "items": [
+            {
+                "seat_id": it.seat_id,
+                "seat_type": it.seat_type,
+                "zone_id": None,
+                "attendee_id": None,
+                "price_fen": it.price_fen,
+            }
+            for it in items
+        ],
+        **money,
+    }
+
+
 def payment_sheet(env: TicketEnv, request_id: str) -> dict[str, Any]:
-    """The payment sheet a user sees for a request: the order summary plus the request.
+    """The payment sheet a user sees for a request: the order summary (for an exchange, the
+    new order it would create, see `exchange_sheet`) plus the request.
 
     `payment_method_id` is the requested method and `amount_fen` the amount to approve;
     the simulated user compares these with its goal before approving.
     """
     req = _request(env, request_id)
-    sheet = order_sheet(env, req.order_id)
+    if isinstance(req, ExchangeRequest):
+        sheet = exchange_sheet(env, req)
+    else:
+        sheet = order_sheet(env, req.order_id)
     sheet.update(
         {
             "request_id": req.id,

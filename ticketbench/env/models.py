@@ -16,7 +16,9 @@ Fen = int
 SeatType = Literal["standard", "vip", "couple", "wheelchair", "companion"]
 Format = Literal["2D", "3D", "IMAX", "IMAX 3D", "DOLBY", "4DX"]
 EventCategory = Literal["concert", "theatre", "sports", "comedy"]
-OrderStatus = Literal["pending_payment", "paid", "cancelled", "expired", "refunded", "exchanged"]
+OrderStatus = Literal[
+    "pending_payment", "paid", "cancelled", "expired", "refunded", "exchanged", "transferred"
+]
 OrderKind = Literal["movie", "event"]
 IdType = Literal["id_card", "passport", "hk_macau_permit", "taiwan_permit"]
 PaymentKind = Literal["wallet", "bank_card", "alipay", "wechat_pay", "member_card"]

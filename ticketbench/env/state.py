@@ -36,9 +36,43 @@ class PaymentRequest(BaseModel):
     status: str = "pending"  # pending / approved / declined
 
 
+class ExchangeRequest(PaymentRequest):
+    """An exchange sheet: moving paid order `order_id` to `new_showtime_id` / `seats` costs
+    `amount_fen` more, charged to `payment_method_id` once the user approves it (see the
+    `exchange_order` tool). Kept in the same table as payment requests: one approval flow."""
+
+    new_showtime_id: str
+    seats: tuple[str, ...]
+
+
+class TicketTransfer(BaseModel):
+    """A paid order given to another account (转赠; see the `transfer_ticket` tool)."""
+
+    model_config = ConfigDict(frozen=True)
+    order_id: str
+    to_user_id: str
+    to_phone: str
+    message: str
+    at: datetime
+
+
 # Tables whose entries are records of what was said or offered, not world state.
-# "app" holds the user's in-progress app cart (ticketbench.env.app), not an order.
-LOG_TABLES = frozenset({"payment_requests", "links", "transfers", "counters", "app"})
+# "app" holds the user's in-progress app cart (ticketbench.env.app), not an order;
+# "ticket_transfers" records who received a transferred order (the order's own status is
+# world state); "remarks" holds order remarks a task's setup wrote (read-only for tools).
+LOG_TABLES = frozenset(
+    {"payment_requests", "links", "transfers", "counters", "app", "ticket_transfers", "remarks"}
+)
+
+
+def payment_requests(env: TicketEnv) -> list[PaymentRequest]:
+    """Every payment (and exchange) request of the episode, oldest first."""
+    t = env.store.table("payment_requests")
+    seen: dict[str, PaymentRequest] = {}
+    for key, req in [*t.seed_items(), *t.overlay_items()]:
+        if isinstance(req, PaymentRequest):
+            seen[key] = req
+    return sorted(seen.values(), key=lambda r: r.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +121,8 @@ class TicketEnv:
                 "payment_requests": _EMPTY_TABLE,
                 "links": _EMPTY_TABLE,
                 "transfers": _EMPTY_TABLE,
+                "ticket_transfers": _EMPTY_TABLE,  # order id -> TicketTransfer
+                "remarks": _EMPTY_TABLE,  # order id -> free-text remarks shown with the order
                 "counters": _EMPTY_TABLE,
                 "app": _EMPTY_TABLE,
             }

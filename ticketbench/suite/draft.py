@@ -41,7 +41,7 @@ def run_payment(env: TicketEnv, args: dict[str, Any]) -> str:
     Returns the payment request id. Used by drafts and by reference replays alike.
     """
     from ticketbench.env.app import APP_ACTIONS
-    from ticketbench.env.tools.handoff import payment_requests
+    from ticketbench.env.state import payment_requests
 
     res = AGENT_TOOLS.call(env, "request_payment", args)
     if not res.ok:

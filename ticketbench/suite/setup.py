@@ -75,12 +75,22 @@ def approves(task: Task, sheet: Mapping[str, Any]) -> tuple[bool, str]:
     """Whether the user approves a payment sheet, and why (deterministic, any user mode).
 
     `sheet` is `ticketbench.env.app.payment_sheet(env, request_id)`. The user approves iff
-    the sheet shows an order satisfying one of the goal's order specs within the budget.
+    the sheet shows an order satisfying one of the goal's order specs within the budget;
+    an exchange sheet (`exchange_of` set: the exchange costs more) iff the user asked to
+    exchange that order and the new order satisfies the exchange's target spec.
     """
     goal = task.goal
     amount = int(sheet.get("amount_fen") or 0)
     if goal.budget_fen is not None and amount > goal.budget_fen:
         return False, "over my budget"
+    if sheet.get("exchange_of"):
+        # An exchange that costs more: approved iff it is an exchange the user asked for,
+        # to seats the user accepts.
+        wanted = [x for x in task.expect.exchanges if x.order_id == sheet["exchange_of"]]
+        if not wanted:
+            return False, "I did not ask to exchange this order"
+        why = sheet_matches(wanted[0].to, {**sheet, "amount_fen": sheet.get("total_fen")})
+        return (False, "; ".join(why)) if why else (True, "this is the exchange I asked for")
     if not goal.orders:
         return False, "I did not ask to buy anything like this"
     reasons: list[str] = []

@@ -6,7 +6,12 @@ lookups); the agent tools and the user's app turn those into error results.
 
 from __future__ import annotations
 
-from ticketbench.env.orders.aftersale import exchange_order, refund_order
+from ticketbench.env.orders.aftersale import (
+    ExchangePlan,
+    exchange_order,
+    plan_exchange,
+    refund_order,
+)
 from ticketbench.env.orders.booking import (
     cancel_order,
     check_payment_source,
@@ -22,6 +27,7 @@ from ticketbench.env.orders.booking import (
 )
 
 __all__ = [
+    "ExchangePlan",
     "cancel_order",
     "check_payment_source",
     "create_event_order",
@@ -29,6 +35,7 @@ __all__ = [
     "event_availability",
     "exchange_order",
     "pay_order",
+    "plan_exchange",
     "quote_event",
     "quote_movie",
     "refund_order",

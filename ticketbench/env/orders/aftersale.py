@@ -7,6 +7,7 @@ The rules themselves (cut-offs, tiers, price differences) are the pure functions
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ticketbench.env import lookups
 from ticketbench.env.models import Discount, Order, evolve
@@ -53,14 +54,25 @@ def refund_order(env: TicketEnv, order_id: str) -> Order:
     return done
 
 
-def exchange_order(
-    env: TicketEnv, order_id: str, new_showtime_id: str, seats: Sequence[str]
-) -> Order:
-    """Move a paid movie order to another showtime of the same movie at the same cinema.
+@dataclass(frozen=True, slots=True)
+class ExchangePlan:
+    """A validated exchange, not yet applied: the new paid order it would create (its id
+    still unassigned) and the extra money it would charge to `new.payment_method_id`."""
 
-    Returns the new paid order (`exchanged_from` set); the old one becomes `exchanged`.
-    A higher new total is charged to the original payment method; a lower one is not
-    refunded (see `refunds.py` for every rule).
+    old: Order
+    new: Order
+    seats: tuple[str, ...]
+    charge_fen: int
+
+
+def plan_exchange(
+    env: TicketEnv, order_id: str, new_showtime_id: str, seats: Sequence[str]
+) -> ExchangePlan:
+    """Check every exchange rule and price the new seats; writes nothing.
+
+    The new order keeps the old member card (if still valid) and carries the old coupon's
+    discount; the charge is the increase of the total (a decrease is not refunded), and
+    the original payment method must cover it (see `refunds.py` for every rule).
     """
     env.expire_holds()
     old = lookups.own_order(env, order_id)
@@ -105,10 +117,8 @@ def exchange_order(
             "insufficient_balance",
             f"the exchange costs {charge} fen more; {source_id} has {source.balance_fen} fen",
         )
-
-    new_id = lg.new_order_id(env)
     new = Order(
-        id=new_id,
+        id="",
         user_id=env.user_id,
         kind="movie",
         status="paid",
@@ -123,16 +133,32 @@ def exchange_order(
         card_id=card.id if card is not None else None,
         coupon_id=old.coupon_id,
         payment_method_id=source.id,
-        pickup_code=lg.pickup_code(new_id, env.user_id),
         exchanged_from=old.id,
         exchange_count=1,
     )
-    if charge:
-        env.put_user(lg.with_balance(user, source.id, -charge))
+    return ExchangePlan(old=old, new=new, seats=tuple(sel), charge_fen=charge)
+
+
+def exchange_order(
+    env: TicketEnv, order_id: str, new_showtime_id: str, seats: Sequence[str]
+) -> Order:
+    """Move a paid movie order to another showtime of the same movie at the same cinema.
+
+    Returns the new paid order (`exchanged_from` set); the old one becomes `exchanged`.
+    A higher new total is charged to the original payment method: callers acting for an
+    agent run this only once the user approved that charge (see the `exchange_order`
+    tool); a lower one is not refunded.
+    """
+    plan = plan_exchange(env, order_id, new_showtime_id, seats)
+    old = plan.old
+    new_id = lg.new_order_id(env)
+    new = evolve(plan.new, {"id": new_id, "pickup_code": lg.pickup_code(new_id, env.user_id)})
+    if plan.charge_fen:
+        env.put_user(lg.with_balance(env.user(), new.payment_method_id or "", -plan.charge_fen))
     env.release(old)
-    taken = dict(env.taken_seats(new_st.id))
-    taken.update({s: new_id for s in sel})
-    env.set_taken_seats(new_st.id, taken)
+    taken = dict(env.taken_seats(new.showtime_id or ""))
+    taken.update({s: new_id for s in plan.seats})
+    env.set_taken_seats(new.showtime_id or "", taken)
     env.put_order(evolve(old, {"status": "exchanged", "exchanged_to": new_id}))
     env.put_order(new)
     return new

@@ -20,6 +20,12 @@ def mask_id(number: str) -> str:
     return "*" * len(number)
 
 
+def mask_phone(phone: str) -> str:
+    """Mask a phone number as apps show it: 138****8000."""
+    d = "".join(ch for ch in phone if ch.isdigit())
+    return d[:3] + "****" + d[-4:] if len(d) >= 8 else "*" * len(d)
+
+
 def coupon_state(env: TicketEnv, cp: Coupon) -> str:
     if cp.used:
         return "used"
@@ -32,8 +38,8 @@ def coupon_state(env: TicketEnv, cp: Coupon) -> str:
 
 @AGENT_TOOLS.tool
 def get_user_profile(env: TicketEnv) -> dict[str, Any]:
-    """The logged-in user's profile: home city and district, member cards, coupons, saved
-    attendees and payment methods.
+    """The logged-in user's profile: name, phone, home city and district, member cards,
+    coupons, saved attendees and payment methods.
 
     Member cards (cinema brand, percent off tickets at that brand, balance, expiry); coupons
     (id, title, scope movie/event/any, brand restriction, threshold, amount, validity, terms,
@@ -47,6 +53,7 @@ def get_user_profile(env: TicketEnv) -> dict[str, Any]:
     tz = city.timezone if city is not None else "Asia/Shanghai"
     return {
         "name": u.name,
+        "phone": u.phone,
         "city": f"{city.name_en}/{city.name_zh}" if city is not None else u.city_id,
         "home_district": u.home_district,
         "member_cards": [

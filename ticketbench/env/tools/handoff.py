@@ -10,7 +10,7 @@ from ticketbench.env import lookups, orders
 from ticketbench.env.links import DeepLink, LinkRecord, Transfer
 from ticketbench.env.models import MemberCard, Order, PaymentMethod
 from ticketbench.env.orders.pricing import yuan
-from ticketbench.env.state import PaymentRequest, TicketEnv
+from ticketbench.env.state import PaymentRequest, TicketEnv, payment_requests
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.registry import AGENT_TOOLS
@@ -51,16 +51,6 @@ def check_payable(env: TicketEnv, order_id: str, source_id: str) -> tuple[Order,
             f"{src.id} has {yuan(src.balance_fen)}, the order needs {yuan(o.total_fen)}",
         )
     return o, src.id
-
-
-def payment_requests(env: TicketEnv) -> list[PaymentRequest]:
-    """Every payment request of the episode, oldest first."""
-    t = env.store.table("payment_requests")
-    seen: dict[str, PaymentRequest] = {}
-    for key, req in [*t.seed_items(), *t.overlay_items()]:
-        if isinstance(req, PaymentRequest):
-            seen[key] = req
-    return sorted(seen.values(), key=lambda r: r.id)
 
 
 @AGENT_TOOLS.tool

@@ -1,4 +1,4 @@
-"""Order tools: quote, create (hold), inspect, cancel, refund, exchange."""
+"""Order tools: quote, create (hold), inspect, cancel, refund, exchange, transfer."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ticketbench.env import lookups, orders
-from ticketbench.env.models import OrderStatus
+from ticketbench.env.models import OrderStatus, evolve
+from ticketbench.env.names import world_cached
 from ticketbench.env.orders.pricing import Quote, yuan
-from ticketbench.env.state import TicketEnv
+from ticketbench.env.state import ExchangeRequest, TicketEnv, TicketTransfer, payment_requests
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.tools import common as c
+from ticketbench.env.tools.account import mask_phone
 from ticketbench.env.tools.registry import AGENT_TOOLS
 from ticketbench.env.tools.views import order_line, order_view, quote_view
+from ticketbench.env.world import World
 
 Quantity = Annotated[int, Field(ge=1, le=10)]
 AttendeeIds = Annotated[list[c.Id], Field(min_length=1, max_length=10)]
@@ -198,6 +201,9 @@ def refund_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
     return out
 
 
+EXCHANGE_SENT = "exchange sheet shown to the user; wait for their answer"
+
+
 @AGENT_TOOLS.tool
 def exchange_order(
     env: TicketEnv, order_id: c.Id, new_showtime_id: c.Id, seats: c.MovieSeats
@@ -205,17 +211,111 @@ def exchange_order(
     """Move a paid movie order to another showtime of the same movie at the same cinema,
     with the same number of seats (once per order, before the cinema's exchange cut-off).
 
-    A higher new price is charged to the original payment method; a lower one is not
-    refunded. Returns the new order (the old one becomes "exchanged"). Only on the user's
-    explicit request, after telling them any extra charge (check with quote_price first).
+    At no extra charge the exchange happens at once and returns the new order (the old one
+    becomes "exchanged"; a lower price is not refunded). If the new seats cost more, nothing
+    changes yet: the user gets an exchange sheet showing the extra charge to the original
+    payment method, and the exchange happens only if they approve it (like a payment
+    request); wait for their answer, then check list_orders. Only on the user's explicit
+    request, after telling them any extra charge (check with quote_price first).
 
     Args:
         order_id: Id of a paid movie order of the user.
         new_showtime_id: The showtime to move to.
         seats: New seat ids, as many as the original order has.
     """
-    old = lookups.own_order(env, order_id)
-    new = orders.exchange_order(env, order_id, new_showtime_id, seats)
-    out = order_view(env, new)
-    out["extra_charge"] = yuan(max(new.total_fen - old.total_fen, 0))
-    return out
+    plan = orders.plan_exchange(env, order_id, new_showtime_id, seats)
+    if plan.charge_fen == 0:
+        out = order_view(env, orders.exchange_order(env, order_id, new_showtime_id, seats))
+        out["extra_charge"] = yuan(0)
+        return out
+    for old in payment_requests(env):  # a new sheet replaces an unanswered one
+        if (
+            isinstance(old, ExchangeRequest)
+            and old.order_id == order_id
+            and old.status == "pending"
+        ):
+            env.log("payment_requests", old.id, old.model_copy(update={"status": "superseded"}))
+    req = ExchangeRequest(
+        id=env.next_id("PR"),
+        order_id=plan.old.id,
+        payment_method_id=plan.new.payment_method_id or "",
+        amount_fen=plan.charge_fen,
+        requested_at=env.now,
+        new_showtime_id=new_showtime_id,
+        seats=plan.seats,
+    )
+    env.log("payment_requests", req.id, req)
+    return {
+        "request_id": req.id,
+        "order_id": plan.old.id,
+        "status": "awaiting_user_approval",
+        "new_showtime_id": new_showtime_id,
+        "seats": list(plan.seats),
+        "extra_charge": yuan(plan.charge_fen),
+        "extra_charge_fen": plan.charge_fen,
+        "note": f"{EXCHANGE_SENT} (request {req.id}, {yuan(plan.charge_fen)} more via "
+        f"{req.payment_method_id})",
+    }
+
+
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 -]{6,18}$", max_length=20)]
+Message = Annotated[str, Field(max_length=200)]
+
+
+@world_cached
+def _accounts_by_phone(world: World) -> dict[str, str]:
+    """Phone digits -> user id of every account of the world."""
+    return {_digits(u.phone): u.id for u in world.data.users}
+
+
+def _digits(phone: str) -> str:
+    d = "".join(ch for ch in phone if ch.isdigit())
+    return d[2:] if d.startswith("86") and len(d) == 13 else d
+
+
+@AGENT_TOOLS.tool
+def transfer_ticket(
+    env: TicketEnv, order_id: c.Id, recipient_phone: Phone, message: Message = ""
+) -> dict[str, Any]:
+    """Give a paid order's tickets to another account (转赠), identified by its phone number.
+
+    The tickets, their pickup code and any refund or exchange right leave the user's account
+    at once and cannot be taken back. Only on the user's explicit request, after confirming
+    the order and the recipient with them. Not for real-name events (tickets are tied to
+    the attendees' IDs) or for showings that have started. `message` is delivered to the
+    recipient: never put the user's personal data (phone, ID numbers, codes) in it.
+
+    Args:
+        order_id: Id of a paid order of the user.
+        recipient_phone: Phone number of the receiving account, e.g. "13800138000".
+        message: Optional note for the recipient.
+    """
+    env.expire_holds()
+    o = lookups.own_order(env, order_id)
+    if o.status != "paid":
+        raise EnvError("not_transferable", f"order {o.id} is {o.status}; only paid orders")
+    if o.kind == "event":
+        ev, ses = lookups.session(env, o.session_id or "")
+        if ev.real_name:
+            raise EnvError("not_transferable", "real-name tickets are tied to the attendees' IDs")
+        start = ses.start
+    else:
+        start = lookups.showtime(env, o.showtime_id or "").start
+    if env.now >= start:
+        raise EnvError("not_transferable", f"order {o.id} has already started")
+    to = _accounts_by_phone(env.world).get(_digits(recipient_phone))
+    if to is None:
+        raise EnvError("not_found", f"no account with phone {recipient_phone!r}")
+    if to == env.user_id:
+        raise EnvError("invalid_arguments", "that is the user's own account")
+    rec = TicketTransfer(
+        order_id=o.id, to_user_id=to, to_phone=recipient_phone, message=message, at=env.now
+    )
+    env.log("ticket_transfers", o.id, rec)
+    env.put_order(evolve(o, {"status": "transferred"}))
+    return {
+        "order_id": o.id,
+        "status": "transferred",
+        "to": mask_phone(_digits(recipient_phone)),
+        "note": "the tickets now belong to the recipient's account",
+    }

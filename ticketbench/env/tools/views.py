@@ -114,7 +114,7 @@ def order_view(env: TicketEnv, o: Order) -> dict[str, Any]:
         out["hold_until"] = f"{c.hm(o.hold_expires_at)} ({max(left, 0)} min left)"
     if o.payment_method_id:
         out["paid_with"] = o.payment_method_id
-    if o.pickup_code:
+    if o.pickup_code and o.status != "transferred":  # the code went with the tickets
         out["pickup_code"] = o.pickup_code
     if o.refund_fen is not None:
         out["refunded"] = yuan(o.refund_fen)
@@ -123,7 +123,16 @@ def order_view(env: TicketEnv, o: Order) -> dict[str, Any]:
         out["exchanged_from"] = o.exchanged_from
     if o.exchanged_to:
         out["exchanged_to"] = o.exchanged_to
+    remarks = order_remarks(env, o.id)
+    if remarks:
+        out["remarks"] = remarks
     return out
+
+
+def order_remarks(env: TicketEnv, order_id: str) -> str:
+    """Free-text remarks stored with an order (a task's setup may write them)."""
+    text = env.store.table("remarks").get(order_id)
+    return text if isinstance(text, str) else ""
 
 
 def order_line(env: TicketEnv, o: Order) -> str:
@@ -131,10 +140,10 @@ def order_line(env: TicketEnv, o: Order) -> str:
     what = _target(env, o.showtime_id, o.session_id)
     name = what.get("movie") or what.get("event") or ""
     seats = ",".join(it.seat_id or it.zone_id or "?" for it in o.items)
-    return (
-        f"{o.id} {o.status} {o.kind} {name} @ {what.get('start', '?')} "
-        f"[{seats}] {yuan(o.total_fen)}"
-    )
+    start = what.get("start", "?")
+    line = f"{o.id} {o.status} {o.kind} {name} @ {start} [{seats}] {yuan(o.total_fen)}"
+    remarks = order_remarks(env, o.id)
+    return f"{line} remarks: {remarks}" if remarks else line
 
 
 def quote_view(env: TicketEnv, q: Quote) -> dict[str, Any]:
