@@ -11,7 +11,7 @@ from ticketbench.agents.llm.cache import ResponseCache
 from ticketbench.agents.llm.faults import AgentFaults
 from ticketbench.agents.llm.presets import Preset
 from ticketbench.env.models import Order
-from ticketbench.env.state import PaymentRequest
+from ticketbench.env.state import PaymentRequest, TicketTransfer
 from ticketbench.env.toolkit import ToolSpec
 from ticketbench.records import EpisodeRecord, Timing
 from ticketbench.results.labels import Metric
@@ -36,6 +36,7 @@ def used(
     response_cache: ResponseCache,
     run_result: RunResult,
     run_summary: RunSummary,
+    ticket_transfer: TicketTransfer,
     timing: Timing,
     tool_spec: ToolSpec,
     trajectory: Trajectory,
@@ -68,3 +69,5 @@ def used(
     response_cache.misses
     tool_spec.mcp
     task.pair_id  # read by the paired language gap from the records
+    ticket_transfer.to_phone  # the transfer log record: who got the tickets, as asked
+    ticket_transfer.to_user_id
