@@ -19,9 +19,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from ticketbench.records import EpisodeRecord, EpisodeUsage, InfraInfo, RunHeader, SuiteRef, Timing
+from ticketbench.records import (
+    EpisodeRecord,
+    EpisodeScore,
+    EpisodeUsage,
+    InfraInfo,
+    RunHeader,
+    SuiteRef,
+    Timing,
+)
 from ticketbench.results.store import rewrite_episodes, write_header
-from ticketbench.scoring.episode import EpisodeScore
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import CATEGORIES
 from ticketbench.trajectory import AgentMessage, Event, ToolCall, UserAction, UserLeft, UserMessage

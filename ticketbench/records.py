@@ -16,19 +16,20 @@ retries, cost limit), `regrades` (one entry per `ticketbench regrade`).
 Each `EpisodeRecord` line holds: `task_id`, `trial`, `seed`; task metadata copied from the
 suite (`category`, `locale`, `template`, `outcome`, `purchase`: the task expects orders,
 `needs_write`); `status` (`ok`, or `infra_error`: retries exhausted, excluded from scores);
-`attempts`; `events` (the trajectory, see `ticketbench.trajectory`: user / agent messages, tool
-calls, user app actions, limits, the user leaving, each with its simulated time `at`);
+`attempts`; `events` (the trajectory, see `ticketbench.trajectory`: user / agent messages,
+tool calls, user app actions, limits, the user leaving, each with its simulated time `at`);
 `final_digest` (hash of the env's end state: `regrade` replays the events on a fresh env and
-must reach the same digest); `score` (`ticketbench.scoring.episode.EpisodeScore`, None for infra
-errors); `infra` (the infrastructure error, if any); `usage` (model calls and tokens of the
-agent; `usage.user`: those of an LLM-driven user, kept apart, None for the scripted user);
-`faults` (agent-side faults by kind: malformed tool calls, refusals, empty completions ...)
-and `fault_notes` (the first few, with details);
-`timing` (the only wall-clock fields: `started_at`, `wall_s`). Two runs with the same
-settings produce identical lines apart from `timing`.
+must reach the same digest); `score` (`EpisodeScore`, computed by `ticketbench.scoring`,
+None for infra errors); `infra` (the infrastructure error, if any); `usage` (model calls and
+tokens of the agent; `usage.user`: those of an LLM-driven user, kept apart, None for the
+scripted user); `faults` (agent-side faults by kind: malformed tool calls, refusals, empty
+completions ...) and `fault_notes` (the first few, with details); `timing` (the only wall-
+clock fields: `started_at`, `wall_s`). Two runs with the same settings produce identical
+lines apart from `timing`.
 
-Writing (the durable appender, the run lock, the atomic rewrite) is `ticketbench.results.store`;
-this module is the types and the typed reader that the runner, replay and every report share.
+Writing (the durable appender, the run lock, the atomic rewrite) is
+`ticketbench.results.store`; this module is the types and the typed reader that the runner,
+replay and every report share.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticketbench.scoring.episode import EpisodeScore
 from ticketbench.settings import RunSettings
 from ticketbench.trajectory import Event
 
@@ -75,6 +75,38 @@ class RunHeader(BaseModel):
     user: dict[str, Any] = {}
     settings: RunSettings
     regrades: list[dict[str, Any]] = []
+
+
+CompletedBy = Literal["agent", "user", "none"]
+
+
+class EpisodeScore(BaseModel):
+    """The score of one episode (deterministic: no wall-clock field)."""
+
+    model_config = ConfigDict(frozen=True)
+    success: bool
+    reasons: list[str] = []
+    state_ok: bool = False
+    messages_ok: bool = False
+    completed_by: CompletedBy = "none"
+    level: int = 0
+    tool_calls: int = 0
+    tool_errors: int = 0
+    invalid_json: int = 0
+    turns: int = 0
+    handoffs: dict[str, int] = {}
+    handoffs_needed: dict[str, int] = {}
+    handoffs_excess: dict[str, int] = {}
+    necessary_handoffs: int = 0
+    excess_handoffs: int = 0
+    user_actions: int = 0
+    violations: list[str] = []
+    clarified: bool | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    sim_seconds: float = 0.0
+    agent_error: str | None = None
 
 
 class InfraInfo(BaseModel):

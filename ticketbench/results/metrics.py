@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from ticketbench.scoring.episode import EpisodeScore
+from ticketbench.records import EpisodeScore
 
 Z95 = 1.959963984540054
 

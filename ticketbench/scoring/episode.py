@@ -31,11 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
-
 from ticketbench.env.state import TicketEnv
+from ticketbench.records import CompletedBy, EpisodeScore
 from ticketbench.scoring.ladder import (
-    CompletedBy,
     agent_messages,
     autonomy_level,
     created_orders,
@@ -50,35 +48,6 @@ HANDOFF_KINDS: tuple[HandoffKind, ...] = ("clarify", "confirm", "navigate", "esc
 WRITE_TOOLS = frozenset(
     {"create_order", "request_payment", "cancel_order", "refund_order", "exchange_order"}
 )
-
-
-class EpisodeScore(BaseModel):
-    """The score of one episode (deterministic: no wall-clock field)."""
-
-    model_config = ConfigDict(frozen=True)
-    success: bool
-    reasons: list[str] = []
-    state_ok: bool = False
-    messages_ok: bool = False
-    completed_by: CompletedBy = "none"
-    level: int = 0
-    tool_calls: int = 0
-    tool_errors: int = 0
-    invalid_json: int = 0
-    turns: int = 0
-    handoffs: dict[str, int] = {}
-    handoffs_needed: dict[str, int] = {}
-    handoffs_excess: dict[str, int] = {}
-    necessary_handoffs: int = 0
-    excess_handoffs: int = 0
-    user_actions: int = 0
-    violations: list[str] = []
-    clarified: bool | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    sim_seconds: float = 0.0
-    agent_error: str | None = None
 
 
 def _first_write(events: Sequence[Event]) -> int:

@@ -15,20 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from ticketbench.env.links import parse_link
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
+from ticketbench.records import CompletedBy
 from ticketbench.suite.checker import order_problems
 from ticketbench.suite.spec import OrderSpec, Task
 from ticketbench.suite.textmatch import clock_mentions, fold
 from ticketbench.trajectory import AgentMessage, Event, ToolCall
 from ticketbench.users.understand import find_links
-
-CompletedBy = Literal["agent", "user", "none"]
-
 
 _TZ = ZoneInfo("Asia/Shanghai")
 
