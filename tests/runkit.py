@@ -190,7 +190,7 @@ def _episode(
         necessary_handoffs=sum(handoffs.values()) - sum(excess.values()),
         excess_handoffs=sum(excess.values()),
         user_actions=actions,
-        violations=["limit:turns"] if level == 1 else [],
+        violations=["write_before_clarify"] if level == 1 else [],
         input_tokens=inp,
         output_tokens=out,
         cost_usd=(inp * 2.5 + out * 10) / 1e6,

@@ -134,7 +134,10 @@ def test_infra_errors_are_retried_then_kept_apart(dev: list[Task]) -> None:
     settings = RunSettings(concurrency=1, timeout_s=10.0, max_retries=2, backoff_s=0.0)
     ok = play(dev[:1], Flaky(fails=2, retry_after=0.01), settings)
     assert ok[0].status == "ok" and ok[0].attempts == 3 and ok[0].score is not None
-    assert ok[0].usage.input_tokens == 10  # only the final attempt's usage is kept
+    # every attempt was served and paid for: the record counts all three
+    assert ok[0].usage.input_tokens == 30 and ok[0].usage.model_calls == 3
+    assert ok[0].usage.retried is not None and ok[0].usage.retried.input_tokens == 20
+    assert ok[0].score.input_tokens == 30
     failed = play(dev[:1], Flaky(fails=5), settings)
     assert failed[0].status == "infra_error" and failed[0].score is None
     assert failed[0].infra is not None and failed[0].infra.kind == "rate_limit"

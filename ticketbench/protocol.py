@@ -7,7 +7,9 @@ against it without importing the runner.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
@@ -15,13 +17,16 @@ from pydantic import BaseModel, ConfigDict
 from ticketbench.env.toolkit import ToolResult, ToolSpec
 
 __all__ = [
+    "AGENT_FAULT_KINDS",
     "NON_RETRYABLE_KINDS",
     "Agent",
+    "AgentError",
     "InfraError",
     "Session",
     "ToolResult",
     "ToolSpec",
     "Usage",
+    "api_wait",
 ]
 
 
@@ -40,7 +45,16 @@ class Usage(BaseModel):
 # Infrastructure errors that a retry cannot fix (the same request fails the same way): the
 # runner records them at once instead of backing off. `replay_missing`: a replay has no
 # recording for the episode.
-NON_RETRYABLE_KINDS = frozenset({"context_overflow", "auth", "bad_request", "replay_missing"})
+NON_RETRYABLE_KINDS = frozenset(
+    {"context_overflow", "auth", "bad_request", "invalid_model_output", "replay_missing"}
+)
+# Kinds that are the model's failure, not the infrastructure's: the API rejected a request
+# because of what the model itself produced (its own malformed tool-call arguments echoed
+# back). The runner scores such an episode as an agent failure, keeping its events and cost.
+# (`context_overflow` is the model's failure too once the episode has had a model answer: the
+# conversation the agent grew no longer fits; on the first request it is a configuration
+# problem and stays an infrastructure error.)
+AGENT_FAULT_KINDS = frozenset({"invalid_model_output"})
 
 
 class InfraError(Exception):
@@ -49,7 +63,7 @@ class InfraError(Exception):
     Episodes ending in an InfraError are retried by the runner (unless `kind` is in
     `NON_RETRYABLE_KINDS`) and kept out of scores. `kind` is one of: rate_limit,
     server_error, timeout, connection, context_overflow, auth, bad_request,
-    replay_missing, other.
+    invalid_model_output, replay_missing, other.
     """
 
     def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
@@ -57,6 +71,34 @@ class InfraError(Exception):
         self.kind = kind
         self.message = message
         self.retry_after = retry_after
+
+
+class AgentError(Exception):
+    """An agent failure recorded with exactly this message (replays re-raise recorded ones)."""
+
+
+# Set by the runner for each episode: marks time spent waiting on a model API, which never
+# counts against the episode's --timeout (a slow or rate-limited API is not the agent's fault).
+API_WAIT_HOOK: ContextVar[Callable[[], AbstractContextManager[None]] | None] = ContextVar(
+    "ticketbench_api_wait", default=None
+)
+
+
+@contextmanager
+def api_wait() -> Iterator[None]:
+    """Wrap a call to a model API: the time inside is not counted against the episode timeout.
+
+    Built-in LLM agents and the LLM user wrap every request (with the SDK's own retries and
+    Retry-After waits) in it; a plugin agent may do the same. Outside a runner episode it
+    does nothing. The runner caps the time an episode may spend in it (see
+    `ticketbench.runner.clock`).
+    """
+    hook = API_WAIT_HOOK.get()
+    if hook is None:
+        yield
+        return
+    with hook():
+        yield
 
 
 @runtime_checkable

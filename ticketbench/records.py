@@ -101,6 +101,7 @@ class EpisodeScore(BaseModel):
     excess_handoffs: int = 0
     user_actions: int = 0
     violations: list[str] = []
+    limits: list[str] = []  # limits reached (steps, turns, time): not violations
     clarified: bool | None = None
     input_tokens: int = 0
     output_tokens: int = 0
@@ -127,8 +128,18 @@ class UserUsage(BaseModel):
     cost_usd: float = 0.0
 
 
+class RetriedUsage(BaseModel):
+    """The part of an episode's model use spent on attempts that ended in an infra error."""
+
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class EpisodeUsage(BaseModel):
-    """Model use of one episode, as the agent reported it through `record_usage`."""
+    """Model use of one episode, as the agent reported it through `record_usage`, over all
+    its attempts (`retried`: the share of the attempts that were retried)."""
 
     model: str = ""
     model_calls: int = 0
@@ -137,6 +148,7 @@ class EpisodeUsage(BaseModel):
     cached_tokens: int = 0
     cost_usd: float = 0.0
     user: UserUsage | None = None
+    retried: RetriedUsage | None = None
 
 
 class Timing(BaseModel):
@@ -175,12 +187,41 @@ class EpisodeRecord(BaseModel):
 
 
 class Run(BaseModel):
-    """A run as read back from disk."""
+    """A run as read back from disk.
+
+    `episodes` holds one record per (task, trial): when a key was recorded more than once
+    (a resume retried an `infra_error` episode), the first `ok` record wins, else the last
+    record; the others are in `superseded` (their tokens and cost were still spent).
+    """
 
     header: RunHeader
     episodes: list[EpisodeRecord]
     torn_tail: bool = False  # the last line was cut off mid-write (and ignored)
     damaged: list[int] = []  # 1-based numbers of complete lines that are not valid records
+    superseded: list[EpisodeRecord] = []
+
+    @property
+    def expected(self) -> int:
+        """How many episodes the run is meant to hold (tasks x trials)."""
+        return len(self.header.suite.task_ids) * self.header.settings.trials
+
+    @property
+    def complete(self) -> bool:
+        """Every (task, trial) of the run is recorded."""
+        return len(self.episodes) >= self.expected
+
+    def problems(self) -> list[str]:
+        """What a reader must tell its user about this run (damage, missing episodes)."""
+        out: list[str] = []
+        if self.damaged:
+            shown = ", ".join(str(n) for n in self.damaged[:5])
+            more = f" and {len(self.damaged) - 5} more" if len(self.damaged) > 5 else ""
+            out.append(f"{len(self.damaged)} damaged line(s) skipped (line {shown}{more})")
+        if self.torn_tail:
+            out.append("a torn last line skipped (the run was killed mid-write)")
+        if not self.complete:
+            out.append(f"incomplete: {len(self.episodes)} of {self.expected} episodes")
+        return out
 
 
 class NotARun(ValueError):
@@ -228,16 +269,34 @@ def read_run(run_dir: str | Path) -> Run:
     """Read a run directory: the header and every valid episode record.
 
     A complete line that is not a valid record is skipped and its number listed in
-    `Run.damaged`; readers must say so rather than show a silently shorter run.
+    `Run.damaged`; readers must say so rather than show a silently shorter run (see
+    `Run.problems`). Records of one (task, trial) are resolved as `Run` describes.
     """
     path = Path(run_dir)
     header = read_header(path)
-    scan = scan_lines(path / EPISODES)
-    episodes: list[EpisodeRecord] = []
+    try:
+        scan = scan_lines(path / EPISODES)
+    except OSError as err:
+        raise NotARun(f"{path / EPISODES}: cannot read: {err.strerror or err}") from err
+    records: list[EpisodeRecord] = []
     damaged: list[int] = []
     for number, raw in scan.lines:
         try:
-            episodes.append(EpisodeRecord.model_validate_json(raw))
+            records.append(EpisodeRecord.model_validate_json(raw))
         except ValueError:
             damaged.append(number)
-    return Run(header=header, episodes=episodes, torn_tail=scan.torn_tail, damaged=damaged)
+    chosen: dict[tuple[str, int], int] = {}
+    for i, rec in enumerate(records):
+        prev = chosen.get(rec.key)
+        if prev is None or records[prev].status != "ok":
+            chosen[rec.key] = i
+    keep = set(chosen.values())
+    episodes = [r for i, r in enumerate(records) if i in keep]
+    superseded = [r for i, r in enumerate(records) if i not in keep]
+    return Run(
+        header=header,
+        episodes=episodes,
+        torn_tail=scan.torn_tail,
+        damaged=damaged,
+        superseded=superseded,
+    )

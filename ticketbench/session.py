@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ticketbench.env.jsonsafe import check_args, clean_text, has_surrogate, preview
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
 from ticketbench.protocol import Usage
@@ -54,6 +55,8 @@ PAYMENT_TOOL = "request_payment"
 # Tools whose call may put a sheet in front of the user (a payment, or an exchange that
 # costs more): the session runs the payment gate on every pending request right after.
 SHEET_TOOLS = frozenset({PAYMENT_TOOL, "exchange_order"})
+MAX_NAME = 100  # longest tool name kept (no tool name comes close)
+MAX_RAW = 4000  # raw arguments kept in the record of a rejected call
 MAX_FAULT_NOTES = 20  # details kept per episode; the counts are always complete
 
 
@@ -211,24 +214,39 @@ class EpisodeSession:
         return self._left is not None or bool(self._limits_hit)
 
     async def call(self, name: str, args: Mapping[str, Any] | str | None) -> ToolResult:
-        """Run a tool. `args` may be a raw JSON string; invalid JSON is an error result."""
+        """Run a tool. `args` may be a raw JSON string; invalid JSON is an error result.
+
+        Never raises: a bad name, arguments that are not a JSON object (or a string of one),
+        invalid Unicode, nesting past `jsonsafe.MAX_DEPTH` levels or oversized arguments
+        come back as error results that say what is wrong, and are recorded safely."""
         refusal = self._refusal(tool=True)
         if refusal is not None:
             return refusal
         self._steps += 1
         env = self._env
         env.advance(self._pace.tool_s)
-        parsed: Mapping[str, Any] | None
-        raw: str | None = None
-        if isinstance(args, str):
-            parsed, raw = self._parse(args)
-            if parsed is None:
-                res = error_result("invalid_json", f"{name}: arguments are not a JSON object")
-                self._record_call(name, None, raw, res, ran=False)
-                return res
-        else:
-            parsed = args
-        res = self._tools.call(env, name, parsed)
+        if not isinstance(name, str):
+            shown = preview(name, 80)
+            res = error_result("unknown_tool", f"the tool name must be a string, got {shown}")
+            self._record_call(shown, None, preview(args), res, ran=False)
+            return res
+        if has_surrogate(name) or len(name) > MAX_NAME:
+            shown = clean_text(name)[:MAX_NAME]
+            res = error_result("unknown_tool", f"no tool named {shown!r} (invalid name)")
+            self._record_call(shown, None, preview(args), res, ran=False)
+            return res
+        parsed, problem = _arguments(name, args)
+        if problem is not None:
+            raw = clean_text(args) if isinstance(args, str) else preview(args)
+            if len(raw) > MAX_RAW:
+                raw = raw[:MAX_RAW] + f"... ({len(raw):,} chars)"
+            self._record_call(name, None, raw, problem, ran=False)
+            return problem
+        assert parsed is not None
+        try:
+            res = self._tools.call(env, name, parsed)
+        except Exception as err:  # a tool never raises; this catches a harness bug
+            res = error_result("internal_error", f"{name}: {type(err).__name__}: {err}")
         pending = (
             [r.id for r in payment_requests(env) if r.status == "pending"]
             if name in SHEET_TOOLS and res.ok
@@ -237,18 +255,19 @@ class EpisodeSession:
         if pending:
             # The sheet pops up on the user's phone at once; the gate decides it right away.
             ref = pending[-1] if name == PAYMENT_TOOL else None
-            self._record_call(name, dict(parsed) if parsed else {}, None, res, ran=True, ref=ref)
+            self._record_call(name, parsed, None, res, ran=True, ref=ref)
             for rid in pending:
                 approved, reason = self._gate(self._app, rid)
                 self._user.on_payment(rid, approved, reason)
         else:
-            self._record_call(name, dict(parsed) if parsed else {}, None, res, ran=True)
+            self._record_call(name, parsed, None, res, ran=True)
         return res
 
     async def say(self, text: str) -> str | None:
         """Send a message to the user; returns the reply, or None once the user has left."""
         if self._refusal(tool=False) is not None:
             return None
+        text = clean_text(text) if isinstance(text, str) else preview(text)
         self._turns += 1
         env = self._env
         self._log(
@@ -291,9 +310,10 @@ class EpisodeSession:
 
         Implements `ticketbench.agents.llm.faults.FaultSink`: the counts land in the episode record.
         """
+        kind = clean_text(str(kind))[:60]
         self._faults[kind] = self._faults.get(kind, 0) + 1
         if len(self._fault_notes) < MAX_FAULT_NOTES:
-            self._fault_notes.append(f"{kind}: {detail}"[:300])
+            self._fault_notes.append(clean_text(f"{kind}: {detail}")[:300])
 
     def _add_user_usage(self, usage: Usage) -> None:
         """Model use of an LLM-driven user: kept apart from the agent's tokens and cost."""
@@ -371,16 +391,6 @@ class EpisodeSession:
         last = self._limits_hit[-1]
         return error_result("limit_reached", f"the episode's {last} limit was reached")
 
-    @staticmethod
-    def _parse(raw: str) -> tuple[Mapping[str, Any] | None, str]:
-        if not raw.strip():
-            return {}, raw  # an empty argument string means "no arguments"
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            return None, raw
-        return (value, raw) if isinstance(value, dict) else (None, raw)
-
     def _record_call(
         self,
         name: str,
@@ -403,3 +413,68 @@ class EpisodeSession:
             ran=ran,
             ref=ref if ref is not None else _ref_of(res.data),
         )
+
+
+def _json_error(name: str, raw: str, err: json.JSONDecodeError) -> ToolResult:
+    """Where parsing failed, and whether the arguments look cut off."""
+    cut = err.pos >= len(raw.rstrip()) - 1
+    hint = (
+        "; the arguments end there: they look truncated (close every string, { and [)"
+        if cut
+        else ""
+    )
+    around = clean_text(raw[max(0, err.pos - 20) : err.pos + 20])
+    return error_result(
+        "invalid_json",
+        f"{name}: arguments are not valid JSON: {err.msg} at line {err.lineno} column "
+        f"{err.colno} (char {err.pos}, near {around!r}){hint}",
+    )
+
+
+def _arguments(name: str, args: object) -> tuple[dict[str, Any] | None, ToolResult | None]:
+    """Parsed arguments, or the error result saying why they cannot be used."""
+    value: object
+    if args is None:
+        return {}, None
+    if isinstance(args, str):
+        if not args.strip():
+            return {}, None  # an empty argument string means "no arguments"
+        try:
+            value = json.loads(args)
+        except json.JSONDecodeError as err:
+            return None, _json_error(name, args, err)
+        except RecursionError:
+            return None, error_result("invalid_json", f"{name}: arguments nest too deeply to parse")
+        if not isinstance(value, dict):
+            kind = type(value).__name__ if value is not None else "null"
+            return None, error_result(
+                "invalid_json",
+                f"{name}: the arguments parsed as JSON ({_json_kind(value)}), but they must be "
+                f'a JSON object of named arguments, e.g. {{"query": "..."}} (got {kind})',
+            )
+    elif isinstance(args, Mapping):
+        value = args
+    else:
+        return None, error_result(
+            "invalid_arguments",
+            f"{name}: arguments must be a JSON object (or a JSON string of one), "
+            f"got {_json_kind(args)}",
+        )
+    problem = check_args(value)
+    if problem is not None:
+        return None, error_result("invalid_arguments", f"{name}: {problem}")
+    return dict(value), None
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return f"a {type(value).__name__}"

@@ -31,6 +31,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -62,7 +66,7 @@ def leaderboard(
     if fmt not in RENDERERS:
         raise _fail(f"unknown format {fmt!r}; expected one of {', '.join(RENDERERS)}", 2)
     try:
-        runs = load_runs(paths or [Path("results")])
+        runs = load_runs(paths or [Path("results")], warn=_warn)
         frame = leaderboard_frame(runs, allow_mixed=allow_mixed)
     except (RunLoadError, MixedSuitesError) as err:
         raise _fail(str(err)) from err
@@ -158,7 +162,7 @@ def report(
     from ticketbench.report import build_report  # the report pulls in templates; load on demand
 
     try:
-        runs = load_runs(paths)
+        runs = load_runs(paths, warn=_warn)
         html = build_report(runs, title=title, allow_mixed=allow_mixed, replay=replay)
     except (RunLoadError, MixedSuitesError) as err:
         raise _fail(str(err)) from err

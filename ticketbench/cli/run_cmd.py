@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -25,7 +28,7 @@ from ticketbench.results.lifecycle import (
     start_run,
     summarize_run,
 )
-from ticketbench.results.store import RunInUse, finished_keys
+from ticketbench.results.store import RunInUse, StoreError, finished_keys
 from ticketbench.runner import Progress as RunProgress
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import Split
@@ -57,8 +60,15 @@ def _options(
     return out
 
 
+PLAIN_EVERY_S = 10.0  # a plain progress line at most this often (and every 10% of the run)
+
+
 async def _with_progress(label: str, total: int, job: Any) -> RunResult:
-    """Run `job(progress_fn)` under a rich progress bar (ETA, successes, tokens, cost)."""
+    """Run `job(progress_fn)` under a rich progress bar (ETA, successes, tokens, cost), or,
+    when stderr is not a terminal (CI, a pipe), with a plain progress line every few
+    seconds and every tenth of the run."""
+    if not console.is_terminal:
+        return await _with_plain_progress(label, total, job)
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -77,6 +87,31 @@ async def _with_progress(label: str, total: int, job: Any) -> RunResult:
 
         result: RunResult = await job(update)
         return result
+
+
+async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
+    t0 = time.monotonic()
+    last = [t0, 0]
+    step = max(1, total // 10)
+
+    def line(p: RunProgress) -> str:
+        elapsed = time.monotonic() - t0
+        eta = (total - p.done) * elapsed / p.done if p.done else 0.0
+        return (
+            f"{label}: {p.done}/{total} episodes, ok {p.successes}, infra errors "
+            f"{p.infra_errors}, tokens {p.input_tokens + p.output_tokens:,}, "
+            f"${p.cost_usd:.4f}, {elapsed:.0f} s elapsed, ETA {eta:.0f} s"
+        )
+
+    def update(rec: EpisodeRecord, p: RunProgress) -> None:
+        now = time.monotonic()
+        if p.done == total or now - last[0] >= PLAIN_EVERY_S or p.done - last[1] >= step:
+            last[0], last[1] = now, p.done
+            console.print(line(p), highlight=False, soft_wrap=True)
+
+    console.print(f"{label}: {total} episodes to play", highlight=False)
+    result: RunResult = await job(update)
+    return result
 
 
 def _play(
@@ -122,6 +157,9 @@ def _interruptible(run_dir: Path, play: Callable[[], RunResult]) -> RunResult:
         raise typer.Exit(130) from None
 
 
+EXIT_INFRA = 3  # the run stopped because the infrastructure failed (auth, dead server)
+
+
 def _report_end(result: RunResult) -> None:
     p = result.progress
     if p.stopped == "cost_limit":
@@ -129,10 +167,54 @@ def _report_end(result: RunResult) -> None:
             f"[yellow]stopped at the cost limit after {p.done} episodes; "
             f"finish with: ticketbench run --resume {result.run_dir}[/yellow]"
         )
-    console.print(f"run directory: {result.run_dir}")
+    elif p.stopped == "infra":
+        console.print(
+            f"[red]error:[/red] run stopped: {escape(p.stop_reason)}; "
+            f"fix it, then finish with: ticketbench run --resume {result.run_dir}",
+            soft_wrap=True,
+        )
+    console.print(f"run directory: {result.run_dir}", soft_wrap=True)
+
+
+def _resume_conflicts(ctx: typer.Context) -> list[str]:
+    """Flags given on the command line next to --resume (which takes the run's own)."""
+    allowed = {"resume_dir", "as_json", "retry_infra"}
+    given = []
+    for param in ctx.command.params:
+        name = param.name or ""
+        if name in allowed:
+            continue
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            given.append(param.opts[0] if getattr(param, "opts", None) else name)
+    return given
+
+
+_FLAG_OF = {
+    "trials": "--trials",
+    "concurrency": "--concurrency",
+    "timeout_s": "--timeout",
+    "max_steps": "--max-steps",
+    "max_turns": "--max-turns",
+    "cost_limit_usd": "--cost-limit",
+    "seed": "--seed",
+}
+
+
+def _settings(**values: Any) -> RunSettings:
+    """RunSettings from the flags, with a one-line error naming the bad flag."""
+    try:
+        return RunSettings(**values)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        flag = _FLAG_OF.get(field, field)
+        got = values.get(field)
+        raise typer.BadParameter(f"{flag}: {first['msg'].lower()} (got {got})") from None
 
 
 def run(
+    ctx: typer.Context,
     agent: Annotated[
         str | None,
         typer.Option(
@@ -195,23 +277,40 @@ def run(
         typer.Option("--agent-opt", help="Agent option KEY=VALUE (JSON values), repeatable."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    retry_infra: Annotated[
+        bool,
+        typer.Option(
+            "--retry-infra/--keep-infra-errors",
+            help="With --resume: play again the episodes recorded as infra_error (default), "
+            "or keep them as they are.",
+        ),
+    ] = True,
 ) -> None:
     """Run an agent over the suite and print its scores; with no --agent, the baselines."""
     try:
         if resume_dir is not None:
+            conflicts = _resume_conflicts(ctx)
+            if conflicts:
+                raise typer.BadParameter(
+                    f"--resume takes the agent, suite, tasks and settings from the run's header; "
+                    f"drop {', '.join(conflicts)} (or start a new run with --out)"
+                )
             header = read_header(resume_dir)
             left = len(header.suite.task_ids) * header.settings.trials
-            left -= len(finished_keys(resume_dir))
+            left -= len(finished_keys(resume_dir, retry_infra=retry_infra))
             result = _interruptible(
                 resume_dir,
                 lambda: asyncio.run(
-                    _with_progress("resume", left, lambda p: resume(resume_dir, progress=p))
+                    _with_progress(
+                        "resume",
+                        left,
+                        lambda p: resume(resume_dir, progress=p, retry_infra=retry_infra),
+                    )
                 ),
             )
-
             _finish([("resumed", result)], as_json)
             return
-        settings = RunSettings(
+        settings = _settings(
             trials=trials,
             concurrency=concurrency,
             timeout_s=timeout,
@@ -245,13 +344,23 @@ def run(
             options.pop("prices", None)
         result = _play(agent, split, settings, tasks, out, user, options, user_options)
         _finish([(agent, result)], as_json)
-    except (RunError, ConfigError, NotARun, RunInUse) as err:
-        console.print(f"[red]error:[/red] {err}")
+    except (RunError, ConfigError, NotARun, RunInUse, StoreError) as err:
+        _error(err)
         raise typer.Exit(2) from err
+    except OSError as err:  # the file system refused something not foreseen above
+        _error(f"{getattr(err, 'filename', None) or ''} {err.strerror or err}".strip())
+        raise typer.Exit(2) from err
+
+
+def _error(err: object) -> None:
+    """One line on stderr, whatever the message holds (no markup, no wrapping)."""
+    text = " ".join(str(err).split()) if str(err).count("\n") < 3 else str(err)
+    console.print(f"[red]error:[/red] {escape(text)}", soft_wrap=True, highlight=False)
 
 
 def _finish(results: list[tuple[str, RunResult]], as_json: bool) -> None:
     summaries = [(name, summarize_run(r.run_dir)) for name, r in results]
+    stopped = [r for _, r in results if r.progress.stopped == "infra"]
     if as_json:
         payload = {
             name: {"run_dir": str(r.run_dir), **s.model_dump(mode="json")}
@@ -262,17 +371,22 @@ def _finish(results: list[tuple[str, RunResult]], as_json: bool) -> None:
         stdout_console().print(terminal_table([r.run_dir for _, r in results]))
     for _, r in results:
         _report_end(r)
+    if stopped:
+        raise typer.Exit(EXIT_INFRA)
 
 
 def regrade_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Re-score a run's saved trajectories with the current checker and scoring."""
+    """Re-score a run's saved trajectories with the current checker and scoring.
+
+    Refused while a run or resume writes the directory. Damaged lines are kept as they
+    were, named on stderr, and make the exit code 1."""
     try:
         res = regrade(run_dir)
-    except (RunError, NotARun, FileNotFoundError) as err:
-        console.print(f"[red]error:[/red] {err}")
+    except (RunError, NotARun, RunInUse, StoreError, FileNotFoundError) as err:
+        _error(err)
         raise typer.Exit(2) from err
     summary = summarize_run(run_dir)
     if as_json:
@@ -282,6 +396,7 @@ def regrade_cmd(
                     "episodes": res.episodes,
                     "changed": res.changed,
                     "digest_mismatch": res.digest_mismatch,
+                    "damaged_lines": res.damaged,
                     "summary": summary.model_dump(mode="json"),
                 },
                 ensure_ascii=False,
@@ -289,16 +404,24 @@ def regrade_cmd(
             )
             + "\n"
         )
-        return
-    stdout_console().print(terminal_table([run_dir]))
-    console.print(f"re-scored {res.episodes} episodes; {len(res.changed)} changed")
-    for line in res.changed:
-        console.print(f"  {line}")
-    if res.digest_mismatch:
+    else:
+        stdout_console().print(terminal_table([run_dir]))
+        console.print(f"re-scored {res.episodes} episodes; {len(res.changed)} changed")
+        for line in res.changed:
+            console.print(f"  {line}")
+        if res.digest_mismatch:
+            console.print(
+                f"[yellow]{len(res.digest_mismatch)} replays did not reach the recorded state "
+                f"(env changed since the run?): {', '.join(res.digest_mismatch[:10])}[/yellow]"
+            )
+    if res.damaged:
+        shown = ", ".join(str(n) for n in res.damaged[:10])
         console.print(
-            f"[yellow]{len(res.digest_mismatch)} replays did not reach the recorded state "
-            f"(env changed since the run?): {', '.join(res.digest_mismatch[:10])}[/yellow]"
+            f"[yellow]warning:[/yellow] {run_dir / 'episodes.jsonl'}: {len(res.damaged)} "
+            f"damaged line(s) kept as they were, not re-scored (line {shown})",
+            soft_wrap=True,
         )
+        raise typer.Exit(1)
 
 
 def verify(

@@ -17,6 +17,8 @@ import docstring_parser
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from ticketbench.env.jsonsafe import clean_text, preview
+
 MAX_STR = 400  # longest string argument any tool accepts
 E = TypeVar("E")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,8 +110,14 @@ def _format_validation(err: ValidationError) -> str:
 
 
 def compact_json(data: Any) -> str:
-    """Compact UTF-8 JSON (orjson: tool results are encoded on every call)."""
-    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+    """Compact UTF-8 JSON (orjson: tool results are encoded on every call).
+
+    Never raises: what orjson refuses (a lone surrogate an agent sent, a value nested too
+    deep) is encoded by the standard library with lone surrogates replaced."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        return clean_text(preview(data, 10_000))
 
 
 class Tool(Generic[E]):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from ticketbench.records import HEADER, Run, read_run
+from ticketbench.records import HEADER, EpisodeRecord, Run, read_run
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
 
 LEVELS = ("L0", "L1", "L2", "L3", "L4")
@@ -80,15 +80,40 @@ def load_run(run_dir: str | Path) -> Run:
         raise RunLoadError(f"{path}: corrupt run: {_short(err)}") from err
 
 
-def load_runs(paths: Iterable[str | Path]) -> list[Run]:
-    """Every run named by `paths` (see `find_run_dirs`); a run found twice is read once."""
+Warn = Callable[[str], None]
+
+
+def load_runs(paths: Iterable[str | Path], warn: Warn | None = None) -> list[Run]:
+    """Every run named by `paths` (see `find_run_dirs`); a run found twice is read once.
+
+    With `warn`, a reader's user is told about every run's problems (`Run.problems`: damaged
+    lines, a torn line, missing episodes), and a run that cannot be read at all (a corrupt
+    header, no valid record among damaged lines) is skipped with a warning instead of
+    failing the whole table; `RunLoadError` if no run is left. Without `warn`, the first
+    unreadable run raises.
+    """
     runs: list[Run] = []
     seen: set[str] = set()
     for run_dir in find_run_dirs(paths):
-        run = load_run(run_dir)
+        try:
+            run = load_run(run_dir)
+            if run.damaged and not run.episodes:
+                raise RunLoadError(
+                    f"{run_dir}: none of its {len(run.damaged)} episode line(s) is readable"
+                )
+        except RunLoadError as err:
+            if warn is None:
+                raise
+            warn(f"skipped {err}")
+            continue
+        if warn is not None:
+            for problem in run.problems():
+                warn(f"{run_dir}: {problem}")
         if run.header.run_id not in seen:
             seen.add(run.header.run_id)
             runs.append(run)
+    if not runs:
+        raise RunLoadError("no readable run left to show")
     return runs
 
 
@@ -142,7 +167,11 @@ def comparability(run: Run) -> tuple[Any, ...]:
 
 
 def episode_rows(run: Run, trial_offset: int = 0) -> list[EpisodeRow]:
-    """The run's episodes as `summarize` wants them (infra errors keep `score=None`)."""
+    """The run's episodes as `summarize` wants them (infra errors keep `score=None`); each
+    row's spend covers every attempt, and records a resume superseded."""
+    extra: dict[tuple[str, int], list[EpisodeRecord]] = defaultdict(list)
+    for old in run.superseded:
+        extra[old.key].append(old)
     return [
         EpisodeRow(
             task_id=e.task_id,
@@ -151,9 +180,19 @@ def episode_rows(run: Run, trial_offset: int = 0) -> list[EpisodeRow]:
             locale=e.locale,
             purchase=e.purchase,
             score=e.score if e.status == "ok" else None,
+            spent=spent_on([e, *extra.get(e.key, [])]),
         )
         for e in run.episodes
     ]
+
+
+def spent_on(records: Sequence[EpisodeRecord]) -> tuple[int, int, float]:
+    """Tokens and cost of the agent over records of one episode."""
+    return (
+        sum(r.usage.input_tokens for r in records),
+        sum(r.usage.output_tokens for r in records),
+        sum(r.usage.cost_usd for r in records),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +254,24 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
     return out
 
 
+def _mark(run: Run) -> str:
+    """What a leaderboard row says about a run that is not whole."""
+    parts = []
+    if not run.complete:
+        parts.append(f"incomplete: {len(run.episodes)}/{run.expected}")
+    if run.damaged:
+        parts.append(f"{len(run.damaged)} damaged line(s) skipped")
+    return ", ".join(parts)
+
+
 def _row(entry: Entry) -> dict[str, Any]:
     s, c = entry.summary, entry.config
+    marks = [m for m in (_mark(r) for r in entry.runs) if m]
+    agent = f"{c.agent} [{c.variant}]" if c.variant else c.agent
+    if marks:
+        agent += f" ({'; '.join(sorted(set(marks)))})"
     row: dict[str, Any] = {
-        "agent": f"{c.agent} [{c.variant}]" if c.variant else c.agent,
+        "agent": agent,
         "model": c.model,
         "user": c.user,
         "suite": c.suite,

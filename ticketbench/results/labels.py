@@ -41,6 +41,8 @@ class Metric:
 
 
 def _success(r: Row) -> str:
+    if num(r.get("episodes")) == 0:  # an interval over nothing says nothing
+        return "no scored episodes"
     return f"{pct(r['success'])} [{pct(r['success_lo'])}, {pct(r['success_hi'])}]"
 
 

@@ -11,21 +11,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from ticketbench.agents.llm.presets import configured_secrets
 from ticketbench.agents.registry import describe_agent, load_agent
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import WORLD_VERSION, World, load_world
-from ticketbench.protocol import Agent
-from ticketbench.records import EpisodeRecord, Run, RunHeader, SuiteRef, read_header, read_run
+from ticketbench.protocol import Agent, InfraError
+from ticketbench.records import (
+    EPISODES,
+    EpisodeRecord,
+    Run,
+    RunHeader,
+    SuiteRef,
+    read_header,
+    read_run,
+    scan_lines,
+)
+from ticketbench.results.board import episode_rows
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
-from ticketbench.results.store import RunWriter, finished_keys, rewrite_episodes, write_header
+from ticketbench.results.store import LOCK, RunWriter, rewrite_episodes, run_lock, write_header
 from ticketbench.runner import Progress, ProgressFn, UserFactory, run_episodes, scripted_user
 from ticketbench.scoring.episode import score_episode
 from ticketbench.settings import RunSettings
@@ -35,6 +48,7 @@ from ticketbench.suite.spec import Split, Task
 from ticketbench.trajectory import Event, ToolCall, UserAction
 
 RESULTS = Path("results") / "runs"
+T = TypeVar("T")
 
 
 class RunError(Exception):
@@ -119,21 +133,83 @@ def jobs_for(
 
 
 async def _execute(
-    run_dir: Path,
+    writer: RunWriter,
     tasks: Sequence[Task],
     agent: Agent,
     settings: RunSettings,
     users: UserFactory,
     world: World,
     progress: ProgressFn | None,
+    retry_infra: bool = True,
 ) -> RunResult:
-    done = finished_keys(run_dir)
+    done = writer.finished_keys(retry_infra=retry_infra)  # under the lock: nobody adds to it
     jobs = jobs_for(tasks, settings.trials, done)
-    with RunWriter(run_dir) as writer:
-        state = await run_episodes(
-            jobs, agent, settings, world, sink=writer.append, users=users, progress=progress
-        )
-    return RunResult(run_dir=run_dir, progress=state, skipped=len(done))
+    state = await run_episodes(
+        jobs, agent, settings, world, sink=writer.append, users=users, progress=progress
+    )
+    return RunResult(run_dir=writer.run_dir, progress=state, skipped=len(done))
+
+
+def load_world_checked() -> World:
+    """The committed world, or a `RunError` saying what is wrong with its file."""
+    try:
+        return load_world()
+    except FileNotFoundError as err:
+        raise RunError(str(err)) from err
+    except (OSError, EOFError, ValueError) as err:  # truncated gzip, corrupt JSON ...
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise RunError(f"the world data is damaged ({detail}); reinstall or rebuild it") from err
+
+
+def suite_checked(call: Callable[[], T]) -> T:
+    """Run a suite lookup, turning a missing, stale or corrupt suite into a `RunError`."""
+    try:
+        return call()
+    except FileNotFoundError as err:
+        raise RunError(str(err)) from err
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise RunError(f"the task suite cannot be loaded: {detail}") from err
+
+
+def prepare_dir(run_dir: Path) -> bool:
+    """Create `run_dir` if needed; True if it was created. One-line `RunError`s for paths
+    that cannot hold a run (an existing file, a path under a file, a read-only place)."""
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunError(f"--out {run_dir}: is an existing file, not a directory")
+    existed = run_dir.exists()
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / f".probe.{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise RunError(
+            f"--out {run_dir}: cannot create a run directory there: {err.strerror or err}"
+        ) from err
+    return not existed
+
+
+def _discard(run_dir: Path) -> None:
+    """Remove a run directory this process created and left without a header."""
+    if (run_dir / "header.json").exists():
+        return
+    for name in (LOCK, EPISODES):
+        (run_dir / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        run_dir.rmdir()
+
+
+async def preflight(agent: Agent) -> None:
+    """Let an agent check its endpoint once before the first episode (`check()`), so that a
+    dead server or a rejected key stops the run at once with one clear message."""
+    check = getattr(agent, "check", None)
+    if check is None:
+        return
+    try:
+        await check()
+    except InfraError as err:
+        raise RunError(f"the agent's endpoint failed its check: {err.kind}: {err.message}") from err
 
 
 async def start_run(
@@ -149,50 +225,77 @@ async def start_run(
     agent: Agent | None = None,
     progress: ProgressFn | None = None,
 ) -> RunResult:
-    """Create a run directory and play it; `out` is the run directory itself if given."""
+    """Create a run directory and play it; `out` is the run directory itself if given.
+
+    Everything that can fail before the first episode (agent, user, tasks, world, the
+    endpoint check) is done before the directory is touched, so a failed start leaves no
+    half-made run behind. The header is written under the run's lock, so two runs started
+    on one `--out` cannot both write it.
+    """
     options = dict(agent_options or {})
     agent = agent if agent is not None else load_agent(agent_spec, **options)
     user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
     users = user_factory(user_spec, user_opts)
-    tasks = select_tasks(split, selection)
+    tasks = suite_checked(lambda: select_tasks(split, selection))
+    version, checksum = suite_checked(lambda: (suite_version(), suite_checksum()))
+    world = load_world_checked()
+    await preflight(agent)
     run_dir = out if out is not None else new_run_dir(None, agent_spec)
-    if (run_dir / "header.json").exists():
-        raise RunError(f"{run_dir} already holds a run; use --resume {run_dir}")
-    commit, dirty = git_state()
-    header = RunHeader(
-        run_id=run_dir.name,
-        created_at=datetime.now(UTC),
-        git_commit=commit,
-        git_dirty=dirty,
-        suite=SuiteRef(
-            split=split,
-            version=suite_version(),
-            checksum=suite_checksum(),
-            selection=selection,
-            task_ids=[t.id for t in tasks],
-        ),
-        world_version=WORLD_VERSION,
-        agent=describe_agent(agent, agent_spec),
-        agent_options=options,
-        user={
-            **describe_user(users, user_spec, settings),
-            **({"options": user_opts} if user_opts else {}),
-        },
-        settings=settings,
-    )
-    write_header(run_dir, header)
-    world = load_world()
-    return await _execute(run_dir, tasks, agent, settings, users, world, progress)
+    created = prepare_dir(run_dir)
+    try:
+        writer = RunWriter(run_dir, secrets=configured_secrets())
+    except BaseException:
+        if created:
+            _discard(run_dir)
+        raise
+    with writer:
+        try:
+            if writer.has_header():
+                raise RunError(f"{run_dir} already holds a run; use --resume {run_dir}")
+            if (run_dir / EPISODES).exists() and (run_dir / EPISODES).stat().st_size:
+                raise RunError(
+                    f"{run_dir} holds episodes but no header.json (a damaged or foreign run): "
+                    "not adopting them; choose another --out"
+                )
+        except RunError:
+            if created:
+                _discard(run_dir)
+            raise
+        commit, dirty = git_state()
+        header = RunHeader(
+            run_id=run_dir.name,
+            created_at=datetime.now(UTC),
+            git_commit=commit,
+            git_dirty=dirty,
+            suite=SuiteRef(
+                split=split,
+                version=version,
+                checksum=checksum,
+                selection=selection,
+                task_ids=[t.id for t in tasks],
+            ),
+            world_version=WORLD_VERSION,
+            agent=describe_agent(agent, agent_spec),
+            agent_options=options,
+            user={
+                **describe_user(users, user_spec, settings),
+                **({"options": user_opts} if user_opts else {}),
+            },
+            settings=settings,
+        )
+        writer.write_header(header)
+        return await _execute(writer, tasks, agent, settings, users, world, progress)
 
 
 def _header_tasks(header: RunHeader) -> list[Task]:
-    if header.suite.checksum and header.suite.checksum != suite_checksum():
+    current = suite_checked(suite_checksum)
+    if header.suite.checksum and header.suite.checksum != current:
         raise RunError(
             f"the suite changed since this run started (checksum {header.suite.checksum[:12]} "
-            f"vs {suite_checksum()[:12]}); start a new run"
+            f"vs {current[:12]}); start a new run"
         )
     split: Split = "dev" if header.suite.split == "dev" else "test"
-    by_id = {t.id: t for t in load_suite(split)}
+    by_id = {t.id: t for t in suite_checked(lambda: load_suite(split))}
     missing = [i for i in header.suite.task_ids if i not in by_id]
     if missing:
         raise RunError(f"tasks of this run are gone from the suite: {', '.join(missing[:5])}")
@@ -200,9 +303,14 @@ def _header_tasks(header: RunHeader) -> list[Task]:
 
 
 async def resume(
-    run_dir: Path, *, agent: Agent | None = None, progress: ProgressFn | None = None
+    run_dir: Path,
+    *,
+    agent: Agent | None = None,
+    progress: ProgressFn | None = None,
+    retry_infra: bool = True,
 ) -> RunResult:
-    """Finish an interrupted run: play only the (task, trial) pairs not yet recorded."""
+    """Finish an interrupted run: play the (task, trial) pairs not yet recorded, and (with
+    `retry_infra`) those whose record is an `infra_error` (the new record supersedes it)."""
     header = read_header(run_dir)
     tasks = _header_tasks(header)
     spec = str(header.agent.get("spec", ""))
@@ -212,7 +320,12 @@ async def resume(
     users = user_factory(
         str(header.user.get("spec", "scripted")), user_opts if isinstance(user_opts, dict) else {}
     )
-    return await _execute(run_dir, tasks, agent, header.settings, users, load_world(), progress)
+    world = load_world_checked()
+    await preflight(agent)
+    with RunWriter(run_dir, secrets=configured_secrets()) as writer:
+        return await _execute(
+            writer, tasks, agent, header.settings, users, world, progress, retry_infra
+        )
 
 
 # --- regrading ---------------------------------------------------------------------------
@@ -244,62 +357,93 @@ class RegradeResult:
     episodes: int
     changed: list[str]  # "task#trial: old -> new"
     digest_mismatch: list[str]  # episodes whose replay did not reach the recorded state
+    damaged: list[int] = field(default_factory=list)  # lines kept as they were, unread
+
+
+def _regraded(rec: EpisodeRecord, task: Task, world: World) -> tuple[EpisodeRecord, bool]:
+    """The record re-scored, and whether its replay reached the recorded state."""
+    assert rec.score is not None
+    env = replay_env(task, world, rec.events)
+    score = score_episode(
+        task,
+        env,
+        rec.events,
+        user_actions=sum(isinstance(e, UserAction) for e in rec.events),
+        input_tokens=rec.usage.input_tokens,
+        output_tokens=rec.usage.output_tokens,
+        cost_usd=rec.usage.cost_usd,
+        agent_error=rec.score.agent_error,
+    )
+    return rec.model_copy(update={"score": score}), env.digest() == rec.final_digest
 
 
 def regrade(run_dir: Path) -> RegradeResult:
-    """Re-score every recorded episode from its trajectory (see the module docstring)."""
-    run = read_run(run_dir)
-    tasks = {t.id: t for t in _header_tasks(run.header)}
-    world = load_world()
-    out: list[EpisodeRecord] = []
-    changed: list[str] = []
-    mismatch: list[str] = []
-    for rec in run.episodes:
-        if rec.status != "ok" or rec.score is None:
-            out.append(rec)
-            continue
-        env = replay_env(tasks[rec.task_id], world, rec.events)
-        key = f"{rec.task_id}#{rec.trial}"
-        if env.digest() != rec.final_digest:
-            mismatch.append(key)
-        score = score_episode(
-            tasks[rec.task_id],
-            env,
-            rec.events,
-            user_actions=sum(isinstance(e, UserAction) for e in rec.events),
-            input_tokens=rec.usage.input_tokens,
-            output_tokens=rec.usage.output_tokens,
-            cost_usd=rec.usage.cost_usd,
-            agent_error=rec.score.agent_error,
-        )
-        old = rec.score
-        if (old.success, old.level) != (score.success, score.level):
-            changed.append(f"{key}: {old.success}/L{old.level} -> {score.success}/L{score.level}")
-        out.append(rec.model_copy(update={"score": score}))
-    rewrite_episodes(run_dir, out)
-    commit, _ = git_state()
-    header = run.header.model_copy(
-        update={
-            "regrades": [
-                *run.header.regrades,
-                {
-                    "at": datetime.now(UTC).isoformat(),
-                    "git_commit": commit,
-                    "changed": len(changed),
-                },
-            ]
+    """Re-score every recorded episode from its trajectory (see the module docstring).
+
+    Runs under the run's lock (`RunInUse` while a run or resume writes it). A damaged line
+    is kept byte for byte where it was and reported; a file with no valid record at all is
+    left untouched (`RunError`).
+    """
+    with run_lock(run_dir):
+        header = read_header(run_dir)
+        tasks = {t.id: t for t in _header_tasks(header)}
+        world = load_world_checked()
+        scan = scan_lines(run_dir / EPISODES)
+        out: list[EpisodeRecord | bytes] = []
+        changed: list[str] = []
+        mismatch: list[str] = []
+        damaged: list[int] = []
+        episodes = 0
+        for number, raw in scan.lines:
+            try:
+                rec = EpisodeRecord.model_validate_json(raw)
+            except ValueError:
+                damaged.append(number)
+                out.append(raw)
+                continue
+            episodes += 1
+            task = tasks.get(rec.task_id)
+            if rec.status != "ok" or rec.score is None or task is None:
+                out.append(raw)
+                continue
+            new, same_state = _regraded(rec, task, world)
+            key = f"{rec.task_id}#{rec.trial}"
+            if not same_state:
+                mismatch.append(key)
+            old, score = rec.score, new.score
+            assert score is not None
+            if (old.success, old.level) != (score.success, score.level):
+                changed.append(
+                    f"{key}: {old.success}/L{old.level} -> {score.success}/L{score.level}"
+                )
+            out.append(new)
+        if damaged and not episodes:
+            raise RunError(
+                f"{run_dir / EPISODES}: none of its {len(damaged)} line(s) is a valid record; "
+                "nothing regraded, the file is left as it was"
+            )
+        rewrite_episodes(run_dir, out, configured_secrets())
+        commit, _ = git_state()
+        entry: dict[str, Any] = {
+            "at": datetime.now(UTC).isoformat(),
+            "git_commit": commit,
+            "changed": len(changed),
         }
+        if damaged:
+            entry["damaged_lines"] = damaged
+        write_header(
+            run_dir,
+            header.model_copy(update={"regrades": [*header.regrades, entry]}),
+            configured_secrets(),
+        )
+    return RegradeResult(
+        episodes=episodes, changed=changed, digest_mismatch=mismatch, damaged=damaged
     )
-    write_header(run_dir, header)
-    return RegradeResult(episodes=len(out), changed=changed, digest_mismatch=mismatch)
 
 
 def rows_of(run: Run) -> list[EpisodeRow]:
     """The summary's view of a run's records."""
-    return [
-        EpisodeRow(r.task_id, r.trial, r.category, r.locale, r.purchase, r.score)
-        for r in run.episodes
-    ]
+    return episode_rows(run)
 
 
 def summarize_run(run_dir: Path) -> RunSummary:

@@ -11,7 +11,8 @@ infrastructure error are counted apart and excluded from every rate.
   refusals have no navigation rung);
 - means of tool calls, turns, handoffs, excess handoffs and user actions; user actions per
   completed purchase (a purchase episode that succeeded);
-- breakdowns by category and locale; tokens and cost.
+- breakdowns by category and locale; tokens and cost: everything spent, on scored
+  episodes, on infra-error episodes and on retried attempts alike.
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ class EpisodeRow:
     locale: str
     purchase: bool
     score: EpisodeScore | None
+    # (input tokens, output tokens, USD) spent on the episode over all its attempts and
+    # records, infra errors included; None: take them from the score
+    spent: tuple[int, int, float] | None = None
+
+    def spend(self) -> tuple[int, int, float]:
+        if self.spent is not None:
+            return self.spent
+        s = self.score
+        return (s.input_tokens, s.output_tokens, s.cost_usd) if s is not None else (0, 0, 0.0)
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -171,7 +181,7 @@ def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
         agent_errors=sum(s.agent_error is not None for s in scores),
         by_category=_groups(rows, "category"),
         by_locale=_groups(rows, "locale"),
-        input_tokens=sum(s.input_tokens for s in scores),
-        output_tokens=sum(s.output_tokens for s in scores),
-        cost_usd=sum(s.cost_usd for s in scores),
+        input_tokens=sum(r.spend()[0] for r in rows),
+        output_tokens=sum(r.spend()[1] for r in rows),
+        cost_usd=sum(r.spend()[2] for r in rows),
     )

@@ -1,13 +1,19 @@
 """One episode: a fresh env, user and session; the agent plays; the end state is scored.
 
 Rules:
-- timeout: `settings.timeout_s` of wall time per episode (hard; the agent is cancelled and
-  the episode is scored on the state it reached, with an agent error "timeout");
+- timeout: `settings.timeout_s` of agent time per episode (wall time minus time spent
+  waiting on model APIs, see `runner.clock`; hard, also for agents that block the event
+  loop): the agent is stopped and the episode is scored on the state it reached, with an
+  agent error "timeout";
 - retries: only an `InfraError` restarts an episode from scratch (never one of the
   `NON_RETRYABLE_KINDS`: auth, bad request, context overflow ...), after an exponential
   backoff (`backoff_s * 2**(attempt-1)`, at least the error's `retry_after`, at most 60 s);
   after `max_retries` retries the episode is recorded as `infra_error` and kept out of
-  scores. Any other exception is the agent's failure and is scored;
+  scores. An InfraError that is the model's own doing (`AGENT_FAULT_KINDS`, or a context
+  overflow after the episode's first model answer) is the agent's failure. Any other
+  exception (also `CancelledError` and `SystemExit` raised by the agent) is the agent's
+  failure and is scored. Tokens and cost of failed attempts are added to the record
+  (`usage.retried` says how much of it they were);
 - seeds: `episode_seed(settings.seed, task id, trial)`, the same in every run.
 
 Privileged baselines (oracle, navigator, replay) get the task through `for_episode(task,
@@ -21,15 +27,33 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
+from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import World
-from ticketbench.protocol import NON_RETRYABLE_KINDS, Agent, InfraError, Usage
-from ticketbench.records import EpisodeRecord, EpisodeUsage, InfraInfo, Timing, UserUsage
+from ticketbench.protocol import (
+    AGENT_FAULT_KINDS,
+    API_WAIT_HOOK,
+    NON_RETRYABLE_KINDS,
+    Agent,
+    AgentError,
+    InfraError,
+    Usage,
+)
+from ticketbench.records import (
+    EpisodeRecord,
+    EpisodeUsage,
+    InfraInfo,
+    RetriedUsage,
+    Timing,
+    UserUsage,
+)
+from ticketbench.runner.clock import EpisodeClock, EpisodeTimeout
 from ticketbench.scoring.episode import score_episode
-from ticketbench.session import EpisodeSession, Limits, Pace
+from ticketbench.session import EpisodeSession, Limits, Pace, Trajectory
 from ticketbench.settings import RunSettings
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
@@ -60,6 +84,49 @@ def _backoff(settings: RunSettings, attempt: int, err: InfraError) -> float:
     return min(delay, MAX_BACKOFF_S)
 
 
+@dataclass
+class _Spent:
+    """Model use of an episode's attempts that ended in an infrastructure error."""
+
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    model: str = ""
+
+    def add(self, traj: Trajectory) -> None:
+        u = traj.usage
+        self.model_calls += traj.model_calls
+        self.input_tokens += u.input_tokens
+        self.output_tokens += u.output_tokens
+        self.cached_tokens += u.cached_tokens
+        self.cost_usd += u.cost_usd
+        self.model = u.model or self.model
+
+
+def _agent_failure(err: InfraError, traj: Trajectory) -> str | None:
+    """The agent error an `InfraError` really is (see `protocol.AGENT_FAULT_KINDS`), or None."""
+    if err.kind in AGENT_FAULT_KINDS:
+        return f"{err.kind}: {err.message}"
+    if err.kind == "context_overflow" and traj.model_calls > 0:
+        return f"context_overflow: the conversation outgrew the model's context ({err.message})"
+    return None
+
+
+async def _play(player: Agent, session: EpisodeSession, clock: EpisodeClock) -> None:
+    token = API_WAIT_HOOK.set(clock.waiting)
+    try:
+        if clock.timeout_s is None:
+            await player.run(session)
+        else:
+            async with asyncio.timeout(None) as cm:
+                with clock.enforced(cm):
+                    await player.run(session)
+    finally:
+        API_WAIT_HOOK.reset(token)
+
+
 async def play_episode(
     task: Task,
     trial: int,
@@ -68,13 +135,18 @@ async def play_episode(
     world: World,
     users: UserFactory = scripted_user,
 ) -> EpisodeRecord:
-    """Play one (task, trial) to the end, retrying infrastructure errors; never raises them."""
+    """Play one (task, trial) to the end, retrying infrastructure errors; never raises them.
+
+    Whatever the agent raises (an exception, `CancelledError`, `SystemExit`) is that
+    episode's failure; only a cancellation of the runner itself and Ctrl-C propagate.
+    """
     seed = episode_seed(settings.seed, task.id, trial)
     limits = Limits(settings.max_steps, settings.max_turns, settings.max_wall_s)
     pace = Pace(settings.tool_s, settings.user_turn_s, settings.user_action_s)
     gate = partial(settle_payment, task)
     started = datetime.now(UTC)
     wall0 = time.perf_counter()
+    spent = _Spent()
     attempt = 0
     while True:
         attempt += 1
@@ -93,57 +165,101 @@ async def play_episode(
         # getattr, not isinstance: a runtime Protocol check costs ~20 us per episode
         for_episode = getattr(agent, "for_episode", None)
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent
+        clock = EpisodeClock(settings.timeout_s)
         error: str | None = None
         try:
-            if settings.timeout_s is None:
-                await player.run(session)
-            else:
-                async with asyncio.timeout(settings.timeout_s):
-                    await player.run(session)
+            await _play(player, session, clock)
         except InfraError as err:
-            if attempt <= settings.max_retries and err.kind not in NON_RETRYABLE_KINDS:
-                await asyncio.sleep(_backoff(settings, attempt, err))
-                continue
-            return _infra_record(task, trial, seed, attempt, err, started, wall0)
-        except TimeoutError:
+            traj = session.trajectory()
+            error = _agent_failure(err, traj)
+            if error is None:
+                spent.add(traj)
+                if attempt <= settings.max_retries and err.kind not in NON_RETRYABLE_KINDS:
+                    await asyncio.sleep(_backoff(settings, attempt, err))
+                    continue
+                return _infra_record(task, trial, seed, attempt, err, spent, started, wall0)
+        except (TimeoutError, EpisodeTimeout):
             error = f"timeout: the episode exceeded {settings.timeout_s:g} s"
-        except Exception as err:  # the agent's own failure: recorded and scored, not retried
+        except AgentError as err:
+            error = str(err)
+        except asyncio.CancelledError as err:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the run itself is being cancelled
+            error = f"CancelledError: {err}"
+        except (KeyboardInterrupt, GeneratorExit):
+            raise
+        except BaseException as err:
             error = f"{type(err).__name__}: {err}"
-        traj = session.trajectory()
-        usage = traj.usage
-        score = score_episode(
-            task,
-            env,
-            traj.events,
-            user_actions=traj.user_actions,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cost_usd=usage.cost_usd,
-            agent_error=error,
+        return _scored_record(
+            task, trial, seed, attempt, session, env, error, spent, started, wall0
         )
-        return construct(
-            EpisodeRecord,
-            **_task_fields(task, trial, seed),
-            status="ok",
-            attempts=attempt,
-            events=traj.events,
-            final_digest=env.digest(),
-            score=score,
-            infra=None,
-            usage=construct(
-                EpisodeUsage,
-                model=usage.model,
-                model_calls=traj.model_calls,
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,
-                cached_tokens=usage.cached_tokens,
-                cost_usd=usage.cost_usd,
-                user=_user_usage(traj.user_usage, traj.user_model_calls),
-            ),
-            faults=traj.faults,
-            fault_notes=list(traj.fault_notes),
-            timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
-        )
+
+
+def _scored_record(
+    task: Task,
+    trial: int,
+    seed: int,
+    attempt: int,
+    session: EpisodeSession,
+    env: TicketEnv,
+    error: str | None,
+    spent: _Spent,
+    started: datetime,
+    wall0: float,
+) -> EpisodeRecord:
+    traj = session.trajectory()
+    usage = traj.usage
+    # Tokens and cost cover every attempt: those that failed were served and paid for.
+    input_tokens = usage.input_tokens + spent.input_tokens
+    output_tokens = usage.output_tokens + spent.output_tokens
+    cost_usd = usage.cost_usd + spent.cost_usd
+    score = score_episode(
+        task,
+        env,
+        traj.events,
+        user_actions=traj.user_actions,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost_usd,
+        agent_error=error,
+    )
+    return construct(
+        EpisodeRecord,
+        **_task_fields(task, trial, seed),
+        status="ok",
+        attempts=attempt,
+        events=traj.events,
+        final_digest=env.digest(),
+        score=score,
+        infra=None,
+        usage=construct(
+            EpisodeUsage,
+            model=usage.model or spent.model,
+            model_calls=traj.model_calls + spent.model_calls,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cached_tokens=usage.cached_tokens + spent.cached_tokens,
+            cost_usd=cost_usd,
+            user=_user_usage(traj.user_usage, traj.user_model_calls),
+            retried=_retried(spent),
+        ),
+        faults=traj.faults,
+        fault_notes=list(traj.fault_notes),
+        timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
+    )
+
+
+def _retried(spent: _Spent) -> RetriedUsage | None:
+    if not spent.model_calls and not spent.cost_usd:
+        return None
+    return construct(
+        RetriedUsage,
+        model_calls=spent.model_calls,
+        input_tokens=spent.input_tokens,
+        output_tokens=spent.output_tokens,
+        cost_usd=spent.cost_usd,
+    )
 
 
 def _user_usage(usage: Usage | None, calls: int) -> UserUsage | None:
@@ -179,6 +295,7 @@ def _infra_record(
     seed: int,
     attempts: int,
     err: InfraError,
+    spent: _Spent,
     started: datetime,
     wall0: float,
 ) -> EpisodeRecord:
@@ -191,7 +308,17 @@ def _infra_record(
         final_digest="",
         score=None,
         infra=InfraInfo(kind=err.kind, message=err.message, attempts=attempts),
-        usage=EpisodeUsage(),
+        usage=construct(
+            EpisodeUsage,
+            model=spent.model,
+            model_calls=spent.model_calls,
+            input_tokens=spent.input_tokens,
+            output_tokens=spent.output_tokens,
+            cached_tokens=spent.cached_tokens,
+            cost_usd=spent.cost_usd,
+            user=None,
+            retried=_retried(spent),
+        ),
         faults={},
         fault_notes=[],
         timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),

@@ -3,7 +3,16 @@
 - concurrency: `settings.concurrency` workers take jobs in order;
 - every finished record goes to the sink at once (written before the next episode starts);
 - cost limit: once the reported cost reaches `settings.cost_limit_usd` no new episode
-  starts; in-flight ones finish and are recorded, so the run can be resumed.
+  starts; in-flight ones finish and are recorded, so the run can be resumed. The cost of
+  every attempt counts, retried ones too;
+- the infrastructure is down: an `auth` error (a rejected key: every request will fail
+  the same way) stops the run at once; so do `infra_streak(concurrency)` episodes in a row
+  that failed with the same infrastructure error kind (a dead server, an outage). In-flight
+  episodes finish and are recorded; `--resume` plays the rest, infra errors included;
+- a sink that fails (a full disk) stops the run; its error is raised once the in-flight
+  episodes are done;
+- the episode watchdog (`runner.clock`) runs while episodes play, so that an agent that
+  blocks the event loop is still stopped at its timeout.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from dataclasses import dataclass
 from ticketbench.env.world import World
 from ticketbench.protocol import Agent
 from ticketbench.records import EpisodeRecord
+from ticketbench.runner.clock import watchdog
 from ticketbench.runner.episode import UserFactory, play_episode, scripted_user
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import Task
@@ -37,10 +47,20 @@ class Progress:
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
-    stopped: str | None = None  # why the run stopped early (e.g. "cost_limit")
+    stopped: str | None = None  # why the run stopped early: "cost_limit" or "infra"
+    stop_reason: str = ""  # one line saying why, for the user
 
 
 ProgressFn = Callable[[EpisodeRecord, Progress], None]
+
+FATAL_KINDS = frozenset({"auth"})  # one is enough: every later request fails the same way
+# Per-episode by design (a replay that lacks some episodes): never a reason to stop a run.
+_NOT_AN_OUTAGE = frozenset({"replay_missing"})
+
+
+def infra_streak(concurrency: int) -> int:
+    """Episodes in a row failing with one infrastructure error kind that stop a run."""
+    return max(3, min(concurrency, 10))
 
 
 @contextmanager
@@ -77,16 +97,41 @@ async def run_episodes(
     limit = settings.cost_limit_usd
     pending = iter(jobs)  # shared by the workers; asyncio is single-threaded
     syncing: set[asyncio.Task[None]] = set()
+    streak_kind: str | None = None
+    streak = 0
+    stop_after = infra_streak(settings.concurrency)
+    sink_error: list[BaseException] = []
 
     async def durable(rec: EpisodeRecord, synced: Awaitable[None]) -> None:
         await synced
         if progress is not None:
             progress(rec, state)
 
+    def watch_infra(rec: EpisodeRecord) -> None:
+        nonlocal streak_kind, streak
+        info = rec.infra
+        if rec.status != "infra_error" or info is None or info.kind in _NOT_AN_OUTAGE:
+            streak_kind, streak = None, 0
+            return
+        streak = streak + 1 if info.kind == streak_kind else 1
+        streak_kind = info.kind
+        if state.stopped is not None:
+            return
+        if info.kind in FATAL_KINDS:
+            state.stopped = "infra"
+            state.stop_reason = f"{info.kind}: {info.message}"
+        elif streak >= stop_after:
+            state.stopped = "infra"
+            state.stop_reason = (
+                f"{streak} episodes in a row failed with {info.kind}: {info.message}"
+            )
+
     async def worker() -> None:
         # A fixed pool of workers, not one waiting coroutine per job: Semaphore wake-ups
         # cost O(waiters) each, which made 1,000 queued episodes quadratic.
         for task, trial in pending:
+            if state.stopped is not None or sink_error:
+                return
             if limit is not None and state.cost_usd >= limit:
                 state.stopped = "cost_limit"
                 return
@@ -101,15 +146,21 @@ async def run_episodes(
             state.cost_usd += rec.usage.cost_usd
             if rec.usage.user is not None:  # the cost limit covers the simulated user too
                 state.cost_usd += rec.usage.user.cost_usd
+            watch_infra(rec)
             # The sink writes the line now (so a killed process keeps it); waiting for its
             # fsync is left to a task so the worker moves on to the next episode at once.
-            job = asyncio.ensure_future(durable(rec, sink(rec)))
+            try:
+                synced = sink(rec)
+            except Exception as err:
+                sink_error.append(err)
+                return
+            job = asyncio.ensure_future(durable(rec, synced))
             syncing.add(job)
             job.add_done_callback(syncing.discard)
 
     workers = min(settings.concurrency, len(jobs))
     try:
-        with _gc_tuned():
+        with _gc_tuned(), watchdog().active():
             if workers == 1:
                 await worker()
             elif workers > 1:
@@ -119,6 +170,8 @@ async def run_episodes(
     finally:
         await _aclose(agent)
         await _aclose(users)  # an LLM-driven user's factory holds HTTP clients too
+    if sink_error:
+        raise sink_error[0]
     return state
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ticketbench.protocol import Usage
+from ticketbench.protocol import Usage, api_wait
 from ticketbench.suite.spec import Task
 from ticketbench.trajectory import LeaveReason
 from ticketbench.users.base import App, Reply
@@ -157,7 +157,8 @@ class LLMUser:
                     break
         notes, self._notes = self._notes, []
         self._turns.append(("user", "\n".join([*notes, text]) if notes else text))
-        said, usage = await self._model.complete(self._system, list(self._turns))
+        with api_wait():  # the user's model time is not the agent's time
+            said, usage = await self._model.complete(self._system, list(self._turns))
         stopped = STOP in said
         said = said.replace(STOP, "").strip() or self._t["fallback"]
         self._turns.append(("assistant", said))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import anthropic
 from anthropic.types import Message
@@ -22,7 +22,6 @@ from ticketbench.protocol import InfraError, Session
 
 __all__ = ["AnthropicAgent"]
 
-DEFAULT_MAX_TOKENS = 4096  # the Messages API requires max_tokens
 _ECHOED = ("text", "tool_use", "thinking", "redacted_thinking")
 
 
@@ -30,6 +29,10 @@ class AnthropicAgent(LLMAgentBase):
     """An agent over `anthropic.AsyncAnthropic` Messages."""
 
     api_name = "anthropic-messages"
+    tool_choice_auto: ClassVar[dict[str, str]] = {"type": "auto"}
+
+    async def _ping(self) -> None:
+        await self._client().with_options(max_retries=0, timeout=10.0).models.list(limit=1)
 
     def _client(self) -> anthropic.AsyncAnthropic:
         # base_url has no /v1: the SDK adds it.
@@ -44,7 +47,7 @@ class AnthropicAgent(LLMAgentBase):
         cfg = self.config
         body: dict[str, Any] = {
             "model": cfg.model,
-            "max_tokens": cfg.max_tokens or DEFAULT_MAX_TOKENS,
+            "max_tokens": cfg.max_tokens,
             "system": system,
             "messages": messages,
         }

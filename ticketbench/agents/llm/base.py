@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ticketbench.agents.llm.cache import ResponseCache, request_key
 from ticketbench.agents.llm.faults import AgentFaults, classify, report_fault
 from ticketbench.agents.llm.presets import AgentConfig, resolve_api_key
 from ticketbench.agents.llm.prices import PriceTable, load_prices
-from ticketbench.protocol import InfraError, Session, Usage
+from ticketbench.protocol import InfraError, Session, Usage, api_wait
 
 __all__ = ["DEFAULT_GUIDANCE", "EMPTY_RETRIES", "LLMAgentBase", "system_prompt"]
 
@@ -100,10 +100,17 @@ class LLMAgentBase:
         # Clients of other, finished loops cannot be closed from here; just drop them.
         self._clients = {k: v for k, v in self._clients.items() if not v[0].is_closed()}
 
+    tool_choice_auto: ClassVar[Any] = "auto"  # the API's way of saying "the model decides"
+
     def _add_options(self, body: dict[str, Any], tools: list[dict[str, Any]]) -> None:
-        """Add the tools (when there are any) and the sampling settings that are set."""
+        """Add the tools (when there are any) and the sampling settings that are set.
+
+        `tool_choice` is sent as "auto" whenever tools are: it is every API's default, but
+        some servers (llama-cpp-python's chatml-function-calling) ignore the tools without
+        it."""
         if tools:  # some servers reject `tools: []`
             body["tools"] = tools
+            body["tool_choice"] = self.tool_choice_auto
         if self.config.temperature is not None:
             body["temperature"] = self.config.temperature
         if self.config.top_p is not None:
@@ -160,15 +167,48 @@ class LLMAgentBase:
         if cached is not None:
             return cached, True
         try:
-            data = await send()
+            with api_wait():  # waiting on the API (retries too) is not the agent's time
+                data = await send()
         except Exception as exc:
             infra = classify(exc)
             if infra is None:  # not an API failure: a bug, let it surface
                 raise
+            if infra.kind in ("connection", "timeout"):
+                infra = InfraError(
+                    infra.kind, f"{infra.message} ({self.config.base_url})", infra.retry_after
+                )
             raise infra from exc
         self.model_calls += 1
         self.cache.put(key, data, {"model": self.config.model, "base_url": self.config.base_url})
         return data, False
+
+    async def check(self) -> None:
+        """Check the endpoint once before the first episode: it must answer, and accept the
+        key. Raises `InfraError` (`connection`, `timeout`, `auth`) otherwise; any other
+        answer (a 404 from a server without a model list) counts as alive. With `--cache on`
+        a rerun may need no server at all, so nothing is checked."""
+        if self.cache.mode == "on":
+            return
+        try:
+            await self._ping()
+        except Exception as exc:
+            infra = classify(exc)
+            if infra is None:
+                raise
+            if infra.kind == "auth":
+                var = self.config.api_key_env or "the API key"
+                raise InfraError(
+                    "auth",
+                    f"{self.config.base_url} rejected the key ({infra.message}); check {var}",
+                ) from exc
+            if infra.kind in ("connection", "timeout"):
+                raise InfraError(
+                    infra.kind, f"cannot reach {self.config.base_url}: {infra.message}"
+                ) from exc
+
+    async def _ping(self) -> None:
+        """One cheap authenticated request without retries (the model list)."""
+        raise NotImplementedError
 
     def _usage(
         self, input_tokens: int, output_tokens: int, cached_tokens: int, from_cache: bool

@@ -82,7 +82,7 @@ class ResponseCache:
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, ensure_ascii=False)
+                json.dump(entry, fh)  # ASCII: a lone surrogate in a response must not fail it
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

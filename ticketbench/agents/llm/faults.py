@@ -1,7 +1,12 @@
 """What went wrong in a model call: infrastructure (retried, kept out of scores) or the agent.
 
 SDK exceptions become `InfraError`s with a stable `kind`; the runner retries those and never
-counts them against the agent. Agent-side oddities (refusals, empty completions, malformed
+counts them against the agent, except the model's own share of 400s: a request rejected
+because of the model's malformed tool-call arguments (`invalid_model_output`), and a context
+overflow after the episode's first answer (the conversation the agent grew) are the agent's
+failures (see `ticketbench.protocol.AGENT_FAULT_KINDS` and the runner). Every other 400 is
+`bad_request` (the harness's request: an option the server rejects), not retried.
+Agent-side oddities (refusals, empty completions, malformed
 tool calls) are not errors at all: they are counted in `AgentFaults` and the episode goes on.
 """
 
@@ -108,6 +113,26 @@ def _is_overflow(message: str) -> bool:
     return any(marker in low for marker in _OVERFLOW_MARKERS)
 
 
+# A 400 naming these is about what the model produced (its tool-call arguments echoed back in
+# the conversation), not about the harness's request: the model's failure.
+_MODEL_OUTPUT_MARKERS = (
+    "tool_call",
+    "tool call",
+    "tool_use",
+    "function call",
+    "function.arguments",
+    "arguments",
+    "invalid json",
+    "json_invalid",
+    "failed to parse",
+)
+
+
+def _is_model_output(message: str) -> bool:
+    low = message.lower()
+    return any(marker in low for marker in _MODEL_OUTPUT_MARKERS)
+
+
 def _status_kind(status: int, detail: str) -> str:
     if status == 429:
         return "rate_limit"
@@ -119,6 +144,8 @@ def _status_kind(status: int, detail: str) -> str:
         return "context_overflow"
     if status >= 500:
         return "server_error"
+    if status in (400, 422) and _is_model_output(detail):
+        return "invalid_model_output"
     if 400 <= status < 500:
         return "bad_request"
     return "other"

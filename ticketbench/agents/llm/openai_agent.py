@@ -42,14 +42,16 @@ class OpenAIAgent(LLMAgentBase):
         )
         return client
 
+    async def _ping(self) -> None:
+        await self._client().with_options(max_retries=0, timeout=10.0).models.list()
+
     def _body(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> dict[str, Any]:
         cfg = self.config
         body: dict[str, Any] = {"model": cfg.model, "messages": messages}
         self._add_options(body, tools)
         if cfg.seed is not None:
             body["seed"] = cfg.seed
-        if cfg.max_tokens is not None:
-            body[cfg.max_tokens_param] = cfg.max_tokens
+        body[cfg.max_tokens_param] = cfg.max_tokens
         body.update(cfg.extra)
         return body
 

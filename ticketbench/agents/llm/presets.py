@@ -14,7 +14,15 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["PRESETS", "AgentConfig", "ConfigError", "Preset", "build_config", "resolve_api_key"]
+__all__ = [
+    "PRESETS",
+    "AgentConfig",
+    "ConfigError",
+    "Preset",
+    "build_config",
+    "configured_secrets",
+    "resolve_api_key",
+]
 
 
 class ConfigError(ValueError):
@@ -105,6 +113,9 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+DEFAULT_MAX_TOKENS = 4096  # output tokens per model call (ample for a ticketing turn)
+
+
 class AgentConfig(BaseModel):
     """Everything that shapes an LLM agent's requests; recorded in the run header.
 
@@ -121,7 +132,9 @@ class AgentConfig(BaseModel):
     temperature: float | None = None  # None: the server's default (some models reject it)
     top_p: float | None = None
     seed: int | None = None  # OpenAI-compatible only; Anthropic has no seed
-    max_tokens: int | None = None  # Anthropic requires one: 4096 when unset
+    # Output tokens per model call. Always sent: a model that never stops would otherwise
+    # generate up to the context limit and hold a one-slot local server for minutes.
+    max_tokens: int = Field(DEFAULT_MAX_TOKENS, ge=1)
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     # Send `reasoning_content` back on assistant tool-call messages (DeepSeek thinking mode
     # requires it; other servers may reject the unknown field, so it is opt-in).
@@ -186,3 +199,22 @@ def resolve_api_key(config: AgentConfig) -> str:
         f"{config.preset}:{config.model} needs an API key: set the environment variable "
         f"{env or '(none configured)'} (or read another one with --agent-opt api_key_env=NAME)"
     )
+
+
+_SECRET_NAMES = ("API_KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "ACCESS_KEY")
+
+
+def configured_secrets(environ: dict[str, str] | None = None) -> list[str]:
+    """Every secret this process could send: the values of the presets' key variables and of
+    any variable whose name says it holds a key, token, secret or password.
+
+    Writers scrub these from everything they put on disk (records, headers, reports), so an
+    error body that echoes the key is never stored. Placeholders of local servers are not
+    secrets.
+    """
+    env = dict(os.environ) if environ is None else environ
+    names = {p.api_key_env for p in PRESETS.values()}
+    names.update(k for k in env if any(part in k.upper() for part in _SECRET_NAMES))
+    placeholders = {p.default_key for p in PRESETS.values()}
+    values = {env.get(n, "").strip() for n in names}
+    return sorted(v for v in values if len(v) >= 6 and v not in placeholders)
