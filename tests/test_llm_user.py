@@ -120,7 +120,7 @@ async def test_llm_user_with_the_oracle_reaches_l4_and_is_in_the_header(
     server.script(CHAT, said("openai", "Yes, go ahead."), said("openai", "Great, thanks."))
     result = await start_run(
         agent_spec="oracle",
-        split="dev",
+        suite="dev",
         settings=FAST,
         selection=task.id,
         out=tmp_path / "run",
@@ -147,7 +147,7 @@ def test_missing_key_or_bad_user_fails_before_the_run(
         asyncio.run(
             start_run(
                 agent_spec="oracle",
-                split="dev",
+                suite="dev",
                 settings=FAST,
                 selection=dev_task().id,
                 out=tmp_path / "run",

@@ -32,7 +32,7 @@ def _subset() -> str:
 
 def _run(spec: str, out: Path, selection: str, settings: RunSettings = SETTINGS) -> Path:
     asyncio.run(
-        start_run(agent_spec=spec, split="dev", settings=settings, selection=selection, out=out)
+        start_run(agent_spec=spec, suite="dev", settings=settings, selection=selection, out=out)
     )
     return out
 

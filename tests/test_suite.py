@@ -214,8 +214,8 @@ def test_hf_folder_loads_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_generate_reproduces(tmp_path: Path, world: World) -> None:
     """`ticketbench tasks generate --seed 2026` rewrites the committed folder byte for byte."""
-    from ticketbench.suite.dataset import write_suite
-    from ticketbench.suite.generator import DEFAULT_SEED, generate
+    from ticketbench.suite.dataset import DEFAULT_SEED, write_suite
+    from ticketbench.suite.generator import generate
 
     write_suite(generate(world, DEFAULT_SEED), tmp_path, DEFAULT_SEED)
     for name in ("data/test.jsonl", "data/dev.jsonl", "README.md"):

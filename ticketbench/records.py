@@ -50,11 +50,17 @@ EPISODES = "episodes.jsonl"
 
 
 class SuiteRef(BaseModel):
-    """Which tasks a run covers."""
+    """Which tasks a run covers: the suite's identity, never the seed it came from.
 
+    `name` is "" for the installed suite, else the suite folder's or task file's name;
+    `path` (None for the installed suite) is where resume and regrade find the tasks.
+    """
+
+    name: str = ""
     split: str
     version: str = ""
     checksum: str = ""
+    path: str | None = None
     selection: str | None = None
     task_ids: list[str] = []
 

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 import typer
 
+from ticketbench.cli.suites import load_source
+from ticketbench.records import Run
 from ticketbench.results.board import (
     MixedSuitesError,
     RunLoadError,
@@ -17,6 +19,7 @@ from ticketbench.results.board import (
 )
 from ticketbench.results.gate import BaselineError, check, load_baseline, save_baseline, to_markdown
 from ticketbench.results.render import RENDERERS
+from ticketbench.suite.sources import TaskSource
 
 # `check` owns 0/1/2 (ok / regression / not comparable); unreadable inputs get their own code.
 EXIT_BAD_INPUT = 3
@@ -44,6 +47,19 @@ def _emit(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
+def _on_suite(runs: list[Run], source: TaskSource) -> list[Run]:
+    """The runs played on `source` (same checksum; the same split unless it covers all)."""
+    kept = [
+        r
+        for r in runs
+        if r.header.suite.checksum == source.checksum
+        and (source.split == "all" or r.header.suite.split == source.split)
+    ]
+    if not kept:
+        raise _fail(f"none of the {len(runs)} run(s) given is on {source.label}")
+    return kept
+
+
 def leaderboard(
     paths: Annotated[
         list[Path] | None,
@@ -58,6 +74,14 @@ def leaderboard(
     allow_mixed: Annotated[
         bool, typer.Option("--allow-mixed", help="Allow runs on different suites in one table.")
     ] = False,
+    suite: Annotated[
+        str | None,
+        typer.Option(
+            "--suite",
+            help="Only runs on this suite: dev, test, all, a suite folder (e.g. a held-out "
+            "one) or a task file. Runs are matched by the suite's checksum.",
+        ),
+    ] = None,
 ) -> None:
     """One row per agent configuration (agent, model, user mode, suite, trials): success with
     its 95% CI, pass^k, the L0-L4 ladder, the navigation-agent gap, steps, handoffs, user
@@ -67,6 +91,8 @@ def leaderboard(
         raise _fail(f"unknown format {fmt!r}; expected one of {', '.join(RENDERERS)}", 2)
     try:
         runs = load_runs(paths or [Path("results")], warn=_warn)
+        if suite is not None:
+            runs = _on_suite(runs, load_source(suite))
         frame = leaderboard_frame(runs, allow_mixed=allow_mixed)
     except (RunLoadError, MixedSuitesError) as err:
         raise _fail(str(err)) from err

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError
+from ticketbench.cli.suites import SUITE_HELP, load_source
 from ticketbench.records import EpisodeRecord, NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
@@ -27,20 +28,15 @@ from ticketbench.results.lifecycle import (
     resume,
     start_run,
     summarize_run,
+    task_source,
 )
 from ticketbench.results.store import RunInUse, StoreError, finished_keys
 from ticketbench.runner import Progress as RunProgress
 from ticketbench.settings import RunSettings
-from ticketbench.suite.spec import Split
+from ticketbench.suite.sources import TaskSource
 
 console = Console(stderr=True)
 BASELINES = ("oracle", "noop", "navigator")
-
-
-def _split(name: str) -> Split:
-    if name not in ("dev", "test"):
-        raise typer.BadParameter("--suite must be dev or test")
-    return "dev" if name == "dev" else "test"
 
 
 def _options(
@@ -116,7 +112,7 @@ async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
 
 def _play(
     agent: str,
-    split: Split,
+    source: TaskSource,
     settings: RunSettings,
     tasks: str | None,
     out: Path | None,
@@ -126,13 +122,13 @@ def _play(
 ) -> RunResult:
     from ticketbench.results.lifecycle import new_run_dir, select_tasks
 
-    total = len(select_tasks(split, tasks)) * settings.trials
+    total = len(select_tasks(source, tasks)) * settings.trials
     out = out if out is not None else new_run_dir(None, agent)
 
     async def job(progress: Any) -> RunResult:
         return await start_run(
             agent_spec=agent,
-            split=split,
+            suite=source,
             settings=settings,
             selection=tasks,
             out=out,
@@ -223,7 +219,14 @@ def run(
             "replay:RUN_DIR | module:Class. Omitted: run the three baselines side by side.",
         ),
     ] = None,
-    suite: Annotated[str, typer.Option("--suite", help="Split: dev or test.")] = "dev",
+    suite: Annotated[
+        str,
+        typer.Option(
+            "--suite",
+            help="dev, test, a suite folder (its test split; `tasks generate --out` writes one) "
+            "or a task file (JSON lines).",
+        ),
+    ] = "dev",
     trials: Annotated[int, typer.Option("--trials", min=1, help="Trials per task.")] = 1,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
     tasks: Annotated[
@@ -319,7 +322,7 @@ def run(
             cost_limit_usd=cost_limit,
             seed=seed,
         )
-        split = _split(suite)
+        source = task_source(suite)
         options = _options(agent_opt, base_url)
         user_options = _options(user_opt, None, "--user-opt")
         if cache is not None:
@@ -334,7 +337,7 @@ def run(
             results = []
             for name in BASELINES:
                 run_dir = out / name if out is not None else None
-                played = _play(name, split, settings, tasks, run_dir, user, {}, user_options)
+                played = _play(name, source, settings, tasks, run_dir, user, {}, user_options)
                 results.append((name, played))
             _finish(results, as_json)
             return
@@ -342,7 +345,7 @@ def run(
             # baselines, replays and plugins take no cache or price options
             options.pop("cache", None)
             options.pop("prices", None)
-        result = _play(agent, split, settings, tasks, out, user, options, user_options)
+        result = _play(agent, source, settings, tasks, out, user, options, user_options)
         _finish([(agent, result)], as_json)
     except (RunError, ConfigError, NotARun, RunInUse, StoreError) as err:
         _error(err)
@@ -425,14 +428,13 @@ def regrade_cmd(
 
 
 def verify(
-    suite: Annotated[str, typer.Option("--suite", help="dev, test or all.")] = "all",
+    suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Run the oracle and noop over the suite; fail listing every broken task."""
     from ticketbench.results.verify import verify_split
 
-    splits: list[Split] = ["dev", "test"] if suite == "all" else [_split(suite)]
-    results = [verify_split(s) for s in splits]
+    results = [verify_split(part) for part in load_source(suite).by_split()]
     broken = [b for r in results for b in r["broken"]]
     if as_json:
         payload: dict[str, Any] = (

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ticketbench.cli.suites import SUITE_HELP, load_source
 from ticketbench.env.world import load_world
-from ticketbench.suite.dataset import SPLITS
-from ticketbench.suite.spec import Split, Task
+from ticketbench.suite.dataset import DEFAULT_SEED
+from ticketbench.suite.spec import Task
 
 app = typer.Typer(help="Generate, inspect and validate the task suite.", no_args_is_help=True)
 console = Console()
@@ -21,19 +22,33 @@ console = Console()
 
 @app.command()
 def generate(
-    seed: Annotated[int, typer.Option("--seed", help="Generator seed.")] = 2026,
+    seed: Annotated[
+        str,
+        typer.Option(
+            "--seed",
+            help="Generator seed (any text). Any seed but the public one (2026) makes a "
+            "held-out suite: the card does not record it, and --out is required.",
+        ),
+    ] = str(DEFAULT_SEED),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default: tasks/suite).")
+        Path | None,
+        typer.Option("--out", help="Output folder (default: the installed suite)."),
     ] = None,
 ) -> None:
-    """Generate the suite (byte-identical for the same seed and world)."""
+    """Generate a complete suite folder (both splits and the dataset card), byte-identical
+    for the same seed and world."""
     from ticketbench.suite.dataset import suite_path, write_suite
     from ticketbench.suite.generator import generate as gen
 
+    public = seed == str(DEFAULT_SEED)
+    if not public and out is None:
+        raise typer.BadParameter(
+            "a private seed needs --out DIR (the installed suite is seed 2026)"
+        )
     folder = out or suite_path()
     started = time.perf_counter()
     tasks = gen(load_world(), seed)
-    digest = write_suite(tasks, folder, seed)
+    digest = write_suite(tasks, folder, seed if public else None)
     took = time.perf_counter() - started
     n = sum(map(len, tasks.values()))
     console.print(f"wrote {n} tasks to {folder} in {took:.1f}s (sha256 {digest[:12]})")
@@ -54,13 +69,11 @@ def stats_of(tasks: list[Task]) -> dict[str, Any]:
 
 @app.command()
 def stats(
-    suite: Annotated[str, typer.Option("--suite", help="Split: test or dev.")] = "test",
+    suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "test",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Counts per category, locale and template."""
-    from ticketbench.suite.dataset import load_suite
-
-    data = stats_of(load_suite(_split(suite)))
+    data = stats_of(list(load_source(suite).tasks))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -68,23 +81,16 @@ def stats(
         console.print(f"[bold]{key}[/bold]: {value}")
 
 
-def _split(name: str) -> Split:
-    for split in SPLITS:
-        if name == split:
-            return split
-    raise typer.BadParameter("suite must be test or dev")
-
-
 @app.command()
-def show(task_id: str) -> None:
+def show(
+    task_id: str,
+    suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "all",
+) -> None:
     """Print one task readably."""
-    from ticketbench.suite.dataset import load_suite
-
-    for split in SPLITS:
-        for t in load_suite(split):
-            if t.id == task_id:
-                _print(t)
-                return
+    for t in load_source(suite).tasks:
+        if t.id == task_id:
+            _print(t)
+            return
     raise typer.BadParameter(f"no task {task_id}")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ticketbench.env.store import plain
 from ticketbench.records import EpisodeRecord, Run
-from ticketbench.suite.spec import Fact, Split, Task
+from ticketbench.suite.spec import Fact, Task
 from ticketbench.trajectory import Event, ToolCall, UserAction
 
 MAX_CELL = 2000
@@ -75,24 +75,26 @@ class Replayer:
 
     def __init__(self) -> None:
         self._tasks: dict[tuple[str, str, str], dict[str, Task] | None] = {}
+        self._why: dict[tuple[str, str, str], str] = {}
         self._world: Any = None
 
     def tasks_for(self, run: Run) -> tuple[dict[str, Task] | None, str]:
-        """The run's tasks if the installed suite matches it, else None and why not."""
+        """The run's tasks if its suite can still be loaded unchanged, else None and why not."""
         s = run.header.suite
-        key = (s.split, s.version, s.checksum)
-        if key not in self._tasks:
-            from ticketbench.suite.dataset import load_suite, suite_checksum, suite_version
+        key = (s.split, s.path or "", s.checksum)
+        if key not in self._why:
+            from ticketbench.suite.sources import recorded_source
+            from ticketbench.suite.taskfile import TaskFileError
 
-            installed = (suite_version(), suite_checksum())
-            if s.split not in ("dev", "test") or (s.version, s.checksum) != installed:
-                self._tasks[key] = None
+            try:
+                source = recorded_source(s.split, s.path)
+            except (TaskFileError, OSError) as err:
+                self._tasks[key], self._why[key] = None, f"the run's suite cannot be loaded: {err}"
             else:
-                split: Split = "dev" if s.split == "dev" else "test"
-                self._tasks[key] = {t.id: t for t in load_suite(split)}
-        found = self._tasks[key]
-        why = "" if found is not None else f"{s.split}@{s.version} is not the installed suite"
-        return found, why
+                same = source.checksum == s.checksum
+                self._tasks[key] = {t.id: t for t in source.tasks} if same else None
+                self._why[key] = "" if same else f"{source.label} is not the suite of this run"
+        return self._tasks[key], self._why[key]
 
     def diff(self, run: Run, rec: EpisodeRecord) -> DiffResult:
         """The episode's state diff (see the module docstring)."""

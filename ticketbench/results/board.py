@@ -135,10 +135,12 @@ class Config:
     split: str
     version: str
     variant: str = ""  # run ids, when one configuration's runs could not be pooled
+    source: str = ""  # "" for the installed suite, else the suite folder's or file's name
 
     @property
     def suite(self) -> str:
-        return f"{self.split}@{self.version}" if self.version else self.split
+        where = f"{self.source}/" if self.source else ""
+        return f"{where}{self.split}@{self.version}" if self.version else where + self.split
 
 
 def config_of(run: Run) -> Config:
@@ -151,6 +153,7 @@ def config_of(run: Run) -> Config:
         user=str(h.user.get("spec") or "scripted"),
         split=h.suite.split,
         version=h.suite.version,
+        source=h.suite.name,
     )
 
 

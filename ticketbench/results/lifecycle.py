@@ -42,9 +42,10 @@ from ticketbench.results.store import LOCK, RunWriter, rewrite_episodes, run_loc
 from ticketbench.runner import Progress, ProgressFn, UserFactory, run_episodes, scripted_user
 from ticketbench.scoring.episode import score_episode
 from ticketbench.settings import RunSettings
-from ticketbench.suite.dataset import load_suite, suite_checksum, suite_version
 from ticketbench.suite.setup import make_env
-from ticketbench.suite.spec import Split, Task
+from ticketbench.suite.sources import TaskSource, recorded_source, resolve_suite
+from ticketbench.suite.spec import Task
+from ticketbench.suite.taskfile import TaskFileError
 from ticketbench.trajectory import Event, ToolCall, UserAction
 
 RESULTS = Path("results") / "runs"
@@ -55,9 +56,9 @@ class RunError(Exception):
     """A run cannot start or resume (bad selection, suite changed, unknown user ...)."""
 
 
-def select_tasks(split: Split, selection: str | None) -> list[Task]:
-    """Tasks of a split, optionally filtered by comma-separated ids, categories or templates."""
-    tasks = load_suite(split)
+def select_tasks(source: TaskSource, selection: str | None) -> list[Task]:
+    """Tasks of a source, optionally filtered by comma-separated ids, categories or templates."""
+    tasks = list(source.tasks)
     if not selection:
         return tasks
     wanted = [p.strip() for p in selection.split(",") if p.strip()]
@@ -66,9 +67,20 @@ def select_tasks(split: Split, selection: str | None) -> list[Task]:
     unknown = [w for w in wanted if w not in known]
     if unknown or not out:
         raise RunError(
-            f"--tasks: nothing in split {split!r} matches {', '.join(unknown) or selection}"
+            f"--tasks: nothing in {source.label} matches {', '.join(unknown) or selection}"
         )
     return out
+
+
+def task_source(suite: str | TaskSource) -> TaskSource:
+    """The tasks a run plays: a resolved source, or a `--suite` reference to resolve (one
+    split: dev, test, a suite folder's test split, or a task file)."""
+    if isinstance(suite, TaskSource):
+        return suite
+    try:
+        return resolve_suite(suite, single=True)
+    except TaskFileError as err:
+        raise RunError(str(err)) from None
 
 
 def user_factory(spec: str, options: dict[str, Any] | None = None) -> UserFactory:
@@ -215,7 +227,7 @@ async def preflight(agent: Agent) -> None:
 async def start_run(
     *,
     agent_spec: str,
-    split: Split,
+    suite: str | TaskSource = "dev",
     settings: RunSettings,
     selection: str | None = None,
     out: Path | None = None,
@@ -225,7 +237,8 @@ async def start_run(
     agent: Agent | None = None,
     progress: ProgressFn | None = None,
 ) -> RunResult:
-    """Create a run directory and play it; `out` is the run directory itself if given.
+    """Create a run directory and play `suite` (a `--suite` reference or a resolved source);
+    `out` is the run directory itself if given.
 
     Everything that can fail before the first episode (agent, user, tasks, world, the
     endpoint check) is done before the directory is touched, so a failed start leaves no
@@ -236,8 +249,8 @@ async def start_run(
     agent = agent if agent is not None else load_agent(agent_spec, **options)
     user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
     users = user_factory(user_spec, user_opts)
-    tasks = suite_checked(lambda: select_tasks(split, selection))
-    version, checksum = suite_checked(lambda: (suite_version(), suite_checksum()))
+    source = suite_checked(lambda: task_source(suite))
+    tasks = select_tasks(source, selection)
     world = load_world_checked()
     await preflight(agent)
     run_dir = out if out is not None else new_run_dir(None, agent_spec)
@@ -268,9 +281,11 @@ async def start_run(
             git_commit=commit,
             git_dirty=dirty,
             suite=SuiteRef(
-                split=split,
-                version=version,
-                checksum=checksum,
+                name=source.name,
+                split=source.split,
+                version=source.version,
+                checksum=source.checksum,
+                path=str(source.path) if source.path is not None else None,
                 selection=selection,
                 task_ids=[t.id for t in tasks],
             ),
@@ -288,14 +303,16 @@ async def start_run(
 
 
 def _header_tasks(header: RunHeader) -> list[Task]:
-    current = suite_checked(suite_checksum)
-    if header.suite.checksum and header.suite.checksum != current:
+    try:
+        source = recorded_source(header.suite.split, header.suite.path)
+    except (TaskFileError, OSError) as err:
+        raise RunError(f"the run's suite cannot be loaded: {err}") from None
+    if header.suite.checksum and header.suite.checksum != source.checksum:
         raise RunError(
             f"the suite changed since this run started (checksum {header.suite.checksum[:12]} "
-            f"vs {current[:12]}); start a new run"
+            f"vs {source.checksum[:12]}); start a new run"
         )
-    split: Split = "dev" if header.suite.split == "dev" else "test"
-    by_id = {t.id: t for t in suite_checked(lambda: load_suite(split))}
+    by_id = {t.id: t for t in source.tasks}
     missing = [i for i in header.suite.task_ids if i not in by_id]
     if missing:
         raise RunError(f"tasks of this run are gone from the suite: {', '.join(missing[:5])}")

@@ -18,8 +18,8 @@ from ticketbench.protocol import Agent
 from ticketbench.records import EpisodeRecord
 from ticketbench.runner import run_episodes
 from ticketbench.settings import RunSettings
-from ticketbench.suite.dataset import load_suite
-from ticketbench.suite.spec import Split, Task
+from ticketbench.suite.sources import TaskSource
+from ticketbench.suite.spec import Task
 
 
 async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
@@ -33,9 +33,10 @@ async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
     return out
 
 
-def verify_split(split: Split) -> dict[str, Any]:
-    """Oracle and noop over a split; lists every broken task with the reason."""
-    tasks = load_suite(split)
+def verify_split(source: TaskSource) -> dict[str, Any]:
+    """Oracle and noop over the tasks of one source (one split); lists every broken task
+    with the reason."""
+    tasks = list(source.tasks)
     by_id = {t.id: t for t in tasks}
     oracle = asyncio.run(_play(tasks, OracleAgent()))
     noop = asyncio.run(_play(tasks, NoopAgent()))
@@ -57,7 +58,7 @@ def verify_split(split: Split) -> dict[str, Any]:
         broken.append({"task_id": rec.task_id, "agent": "noop", "problem": "noop succeeded"})
     n = len(oracle)
     return {
-        "suite": split,
+        "suite": source.label,
         "tasks": n,
         "oracle_success": ok / n if n else 0.0,
         "oracle_l4": l4 / n if n else 0.0,

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 
 from ticketbench.env.world import World
 from ticketbench.suite.checker import check
+from ticketbench.suite.dataset import DEFAULT_SEED
 from ticketbench.suite.draft import Skip, replay
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import CATEGORIES, Category, Locale, Split, Task
 from ticketbench.suite.templates import TEMPLATES, Ctx, Template
 
-DEFAULT_SEED = 2026
 MAX_ATTEMPTS = 40
 # Tasks per category and split. The infeasible category gets more so that, with the
 # infeasible after-purchase and adversarial templates, about 18% of the suite is infeasible.
@@ -33,7 +33,7 @@ def templates_of(category: Category) -> list[Template]:
     return [t for t in TEMPLATES.values() if t.category == category]
 
 
-def _one(world: World, seed: int, split: Split, cat: Category, i: int) -> Task:
+def _one(world: World, seed: int | str, split: Split, cat: Category, i: int) -> Task:
     tmpls = templates_of(cat)
     if not tmpls:
         raise ValueError(f"no templates for category {cat}")
@@ -61,7 +61,7 @@ def verify(task: Task, world: World) -> None:
         raise RuntimeError(f"{task.id} ({task.template}): reference fails: {res.reasons}")
 
 
-def iter_split(world: World, seed: int, split: Split) -> Iterator[Task]:
+def iter_split(world: World, seed: int | str, split: Split) -> Iterator[Task]:
     """The tasks of one split in order, each verified against its own checker."""
     for cat in CATEGORIES:
         for i in range(PLAN[split][cat]):
@@ -70,6 +70,6 @@ def iter_split(world: World, seed: int, split: Split) -> Iterator[Task]:
             yield task
 
 
-def generate(world: World, seed: int = DEFAULT_SEED) -> dict[Split, list[Task]]:
+def generate(world: World, seed: int | str = DEFAULT_SEED) -> dict[Split, list[Task]]:
     """The whole suite: tasks per split, in a stable order."""
     return {split: list(iter_split(world, seed, split)) for split in ("test", "dev")}

@@ -296,11 +296,11 @@ class Task(Frozen):
     """One request of the suite with its hidden user state and ground truth."""
 
     id: str
-    split: Split
+    split: Split = "test"
     category: Category
     locale: Locale
-    template: str
-    difficulty: Difficulty
+    template: str = "custom"  # the generator's template; hand-written tasks keep "custom"
+    difficulty: Difficulty = "medium"
     user_id: str
     now: datetime
     opening: str
