@@ -13,11 +13,10 @@ from ticketbench.agents.llm.presets import Preset
 from ticketbench.env.models import Order
 from ticketbench.env.state import PaymentRequest, TicketTransfer
 from ticketbench.env.toolkit import ToolSpec
-from ticketbench.records import EpisodeRecord, Timing
+from ticketbench.records import EpisodeRecord, EpisodeScore, Timing
 from ticketbench.results.labels import Metric
 from ticketbench.results.lifecycle import RunResult
 from ticketbench.results.metrics import GroupStats, RunSummary
-from ticketbench.scoring.episode import EpisodeScore
 from ticketbench.session import Trajectory
 from ticketbench.suite.checker import CheckResult
 from ticketbench.suite.spec import Task
