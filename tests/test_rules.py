@@ -229,6 +229,59 @@ def test_recommendations_obey_rules_and_preferences() -> None:
     assert code_of(rank_selections, sm, taken, 2, "middle") == "invalid_preference"
 
 
+def _reference_ranking(
+    sm: SeatMap, taken: set[str], n: int, pref: str, limit: int
+) -> list[list[str]]:
+    """Every window of n adjacent free seats of allowed types, checked with the rules
+    themselves and sorted by the scorer: the slow, obvious version of `rank_selections`
+    (contiguous runs only; callers skip the two-run fallback)."""
+    from ticketbench.env.seats.recommend import _ALLOWED, _DEFAULT_TYPES, _Scorer
+
+    types = _ALLOWED.get(pref, _DEFAULT_TYPES)
+    score = _Scorer(sm, pref)
+    keyed = []
+    for blocks in sm.rows:
+        for block in blocks:
+            for i in range(len(block) - n + 1):
+                run = block[i : i + n]
+                if any(s in taken or s in sm.broken or sm.seats[s].type not in types for s in run):
+                    continue
+                if pref == "wheelchair" and not any(sm.seats[s].type == "wheelchair" for s in run):
+                    continue
+                try:
+                    check_movie_selection(sm, taken | sm.broken, run)
+                except EnvError:
+                    continue
+                keyed.append((score(run), list(run)))
+    keyed.sort()
+    return [run for _, run in keyed[:limit]]
+
+
+@pytest.mark.parametrize("density", [0.0, 0.2, 0.5, 0.8, 0.95])
+def test_recommendations_match_the_obvious_ranking(density: float) -> None:
+    import random
+
+    from ticketbench.env.world import load_world
+
+    world = load_world()
+    rng = random.Random(f"recommend:{density}")
+    halls = sorted(world.halls.values(), key=lambda h: h.id)
+    prefs = ("centre", "aisle", "front", "back", "together", "couple", "wheelchair")
+    checked = 0
+    for _ in range(150):
+        sm = seat_map(rng.choice(halls))
+        taken = {s for s in sm.seats if rng.random() < density}
+        pref, n, limit = rng.choice(prefs), rng.randint(1, 4), rng.choice((1, 3, 5, 12))
+        if pref == "couple" and n % 2:
+            continue
+        want = _reference_ranking(sm, taken, n, pref, limit)
+        if not want and pref not in ("together", "couple") and n > 1:
+            continue  # the two-run fallback: test_recommend_split_fallback
+        assert rank_selections(sm, taken, n, pref, limit) == want, (sm.hall_id, pref, n)
+        checked += 1
+    assert checked > 50
+
+
 def test_recommend_split_fallback() -> None:
     sm = sm_of("SS_SS", "SS_SS")
     sels = rank_selections(sm, set(), 4, "centre")

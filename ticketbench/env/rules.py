@@ -92,6 +92,10 @@ def check_special_seats(sm: SeatMap, selection: Collection[str]) -> None:
       in the same order (a companion seat with no adjacent wheelchair seat is sold like a
       standard seat).
     """
+    if sm.couple_partner.keys().isdisjoint(selection) and sm.companion_of.keys().isdisjoint(
+        selection
+    ):
+        return  # the common case: no couple or companion seat selected
     for sid in sorted(selection, key=lambda s: seat_sort_key(sm, s)):
         mate = sm.couple_partner.get(sid)
         if mate is not None and mate not in selection:

@@ -81,15 +81,19 @@ def seat_price(showtime: Showtime, seat_type: SeatType) -> int:
     return price
 
 
+@lru_cache(maxsize=1 << 14)
+def _seat_item(seat_id: str, seat_type: SeatType, price_fen: int) -> OrderItem:
+    # Items are frozen and repeat across episodes: one validated instance per distinct item.
+    return OrderItem(seat_id=seat_id, seat_type=seat_type, price_fen=price_fen)
+
+
 def seat_items(sm: SeatMap, showtime: Showtime, seats: Sequence[str]) -> list[OrderItem]:
     """One priced order item per seat (the seats were already checked as sellable)."""
     items = []
     for sid in seats:
         seat_type = sm.seats[sid].type
         assert seat_type is not None  # broken seats are rejected by check_movie_selection
-        items.append(
-            OrderItem(seat_id=sid, seat_type=seat_type, price_fen=seat_price(showtime, seat_type))
-        )
+        items.append(_seat_item(sid, seat_type, seat_price(showtime, seat_type)))
     return items
 
 

@@ -12,7 +12,7 @@ standard/VIP seats; every other preference uses standard and VIP seats only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Literal, get_args
 
 from ticketbench.env.models import SeatType
@@ -76,70 +76,39 @@ def _valid(sm: SeatMap, unavailable: Collection[str], seats: tuple[str, ...], pr
     return not stranded_seats(sm, unavailable, seats)
 
 
-# (seats, block, index of the first seat in the block) of one candidate run.
-_Run = tuple[tuple[str, ...], tuple[str, ...], int]
+# A run of adjacent seats in one block: (the block, index of the run's first seat in it).
+_Run = tuple[tuple[str, ...], int]
 
 
-def _row_runs(
-    sm: SeatMap, r: int, blocked: Collection[str], size: int, score: _Scorer
-) -> Iterator[tuple[Score, _Run]]:
-    """Runs of `size` adjacent free seats of allowed types in row `r`, with their keys.
+def _ranked_runs(sm: SeatMap, size: int, pref: str) -> tuple[_Run, ...]:
+    """Every run of `size` adjacent seats of the preference's types in one block, best first.
 
-    Inlined `_Scorer.window` (same arithmetic, so the same floats). Keys end with
-    (row, first seat number), so they are unique: no ties to break.
+    The ranking depends on the layout alone (keys are unique: they end with row and first
+    seat number), so it is built once per (seat map, size, preference) and each call only
+    walks it, skipping runs that are not free: a mostly free hall yields its best runs
+    after a few steps instead of a scan of every row.
     """
-    pref = score.pref
+    if pref == "together":
+        pref = "centre"  # ranked alike: only `rank_selections` treats them apart
+    memo = sm.derived
+    hit = memo.get((size, pref))
+    if hit is not None:
+        return hit  # type: ignore[return-value]
     types = _ALLOWED.get(pref, _DEFAULT_TYPES)
-    seats, aisle = sm.seats, sm.aisle_side
-    mid, col_norm = score.mid, score.col_norm
-    row_cost = abs(r - score.ideal) / score.row_norm
-    fr = float(r)
-    for block in sm.rows[r - 1]:
-        run = 0
-        for i, sid in enumerate(block):
-            x = seats[sid]
-            run = run + 1 if x.type in types and sid not in blocked else 0
-            if run < size:
-                continue
-            j = i - size + 1
-            first = seats[block[j]]
-            c = round(abs((first.col + x.col) / 2 - mid) / col_norm + row_cost, 6)
-            tie = (fr, float(first.number))
-            if pref == "front":
-                k: Score = (fr, c, *tie)
-            elif pref == "back":
-                k = (-fr, c, *tie)
-            elif pref == "aisle":
-                k = (0.0 if block[j] in aisle or sid in aisle else 1.0, c, *tie)
-            else:
-                k = (c, *tie)
-            yield k, (block[j : i + 1], block, j)
-
-
-def _ranked_runs(
-    sm: SeatMap, blocked: Collection[str], size: int, score: _Scorer
-) -> list[tuple[str, ...]]:
-    """Every run of `size` adjacent free seats of allowed types in one block, best first."""
-    keyed = [kr for r in range(1, sm.n_rows + 1) for kr in _row_runs(sm, r, blocked, size, score)]
+    score = _Scorer(sm, pref)
+    seats = sm.seats
+    keyed: list[tuple[Score, _Run]] = []
+    for blocks in sm.rows:
+        for block in blocks:
+            run = 0
+            for i, sid in enumerate(block):
+                run = run + 1 if seats[sid].type in types else 0
+                if run >= size:
+                    keyed.append((score(block[i - size + 1 : i + 1]), (block, i - size + 1)))
     keyed.sort(key=lambda kr: kr[0])
-    return [run[0] for _, run in keyed]
-
-
-def _row_plan(sm: SeatMap, score: _Scorer) -> tuple[list[int], list[Score] | None]:
-    """Rows in the order their runs can rank, and a lower bound on the key of any run in
-    that row or a later one (None: no bound, visit every row)."""
-    rows = list(range(1, sm.n_rows + 1))
-    if score.pref == "front":
-        return rows, [(float(r),) for r in rows]
-    if score.pref == "back":
-        rows.reverse()
-        return rows, [(-float(r),) for r in rows]
-    if score.pref == "aisle":
-        return rows, None
-    # centre-like keys start with round(col cost + row cost, 6) >= round(row cost, 6)
-    costs = {r: round(abs(r - score.ideal) / score.row_norm, 6) for r in rows}
-    rows.sort(key=lambda r: (costs[r], r))
-    return rows, [(costs[r],) for r in rows]
+    out = tuple(run for _, run in keyed)
+    memo[(size, pref)] = out
+    return out
 
 
 def _strands(blocked: Collection[str], block: tuple[str, ...], i: int, size: int) -> bool:
@@ -181,35 +150,43 @@ def rank_selections(
         raise EnvError("order_limit", f"count must be 1 to {MOVIE_ORDER_LIMIT}; got {count}")
     if preference == "couple" and count % 2:
         raise EnvError("couple_pair", "couple seats are sold in pairs: ask for an even count")
-    types = _ALLOWED.get(preference, _DEFAULT_TYPES)
     # Seat availability already includes the broken seats: no need to copy the set.
     blocked: frozenset[str] | set[str]
     if isinstance(unavailable, frozenset | set) and sm.broken <= unavailable:
         blocked = unavailable
     else:
         blocked = set(unavailable) | sm.broken
-    score = _Scorer(sm, preference)
-    special = types is not _DEFAULT_TYPES  # standard/VIP runs never break couple/companion rules
-    # Best-first over rows: stop once `limit` valid runs all rank before anything the
-    # remaining rows could offer (validity of a run does not depend on other runs).
-    rows, bounds = _row_plan(sm, score)
-    found: list[tuple[Score, tuple[str, ...]]] = []
-    for pos, r in enumerate(rows):
-        for key, (w, block, i) in _row_runs(sm, r, blocked, count, score):
-            if _strands(blocked, block, i, count):
-                continue
-            if special and not _valid(sm, blocked, w, preference):
-                continue
-            found.append((key, w))
-        if bounds is not None and len(found) >= limit and pos + 1 < len(rows):
-            found.sort(key=lambda kw: kw[0])
-            if found[limit - 1][0] < bounds[pos + 1]:
-                break
-    found.sort(key=lambda kw: kw[0])
-    out = [list(w) for _, w in found[:limit]]
+    # standard/VIP runs never break couple/companion rules; other types need the full check
+    special = preference in _ALLOWED
+    out: list[list[str]] = []
+    if limit < 1:
+        return out
+    for block, i in _ranked_runs(sm, count, preference):
+        run = block[i : i + count]
+        if not blocked.isdisjoint(run) or _strands(blocked, block, i, count):
+            continue
+        if special and not _valid(sm, blocked, run, preference):
+            continue
+        out.append(list(run))
+        if len(out) == limit:
+            break
     if out or preference in ("together", "couple") or count < 2:
         return out
-    return _split(sm, set(blocked), count, score, limit)
+    return _split(sm, set(blocked), count, _Scorer(sm, preference), limit)
+
+
+def _free_runs(
+    sm: SeatMap, blocked: set[str], size: int, pref: str, n: int
+) -> list[tuple[str, ...]]:
+    """The `n` best runs of `size` free seats (the gap rule not applied)."""
+    out: list[tuple[str, ...]] = []
+    for block, i in _ranked_runs(sm, size, pref):
+        run = block[i : i + size]
+        if blocked.isdisjoint(run):
+            out.append(run)
+            if len(out) == n:
+                break
+    return out
 
 
 def _split(
@@ -223,7 +200,7 @@ def _split(
     """Selections made of two runs in the same or neighbouring rows (fallback)."""
     best: dict[int, list[tuple[str, ...]]] = {}
     for size in range(1, count):
-        best[size] = _ranked_runs(sm, blocked, size, score)[:per_size]
+        best[size] = _free_runs(sm, blocked, size, score.pref, per_size)
     combos: dict[tuple[str, ...], Score] = {}
     for a in range(1, count // 2 + 1):
         for wa in best[a]:

@@ -55,6 +55,9 @@ class SeatMap:
     # rendering patches a copy instead of formatting every seat on every call.
     grid: bytes = field(default=b"", compare=False, repr=False)
     grid_pos: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # Tables derived from the layout alone, built on first use (e.g. the ranked seat runs
+    # of `recommend.py`); the map is shared by every episode, so each is built once.
+    derived: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def seat(self, seat_id: str) -> Seat | None:
         return self.seats.get(seat_id)

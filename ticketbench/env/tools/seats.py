@@ -66,8 +66,8 @@ def _side_by_side(sm: seatmap.SeatMap, seats: list[str]) -> bool:
     row, block = info[0].row, info[0].block
     if any(x.row != row or x.block != block for x in info):
         return False
-    numbers = sorted(x.number for x in info)
-    return all(n == numbers[0] + i for i, n in enumerate(numbers))
+    numbers = {x.number for x in info}
+    return len(numbers) == len(info) and max(numbers) - min(numbers) == len(info) - 1
 
 
 @AGENT_TOOLS.tool
