@@ -215,12 +215,30 @@ def run_bench(n: int = 300, seed: int = 0, world: World | None = None) -> dict[s
     }
     if big is not None:
         out["world_10x"] = big.counts()
+    out.update(_prompt_size())
     return out
+
+
+def _prompt_size() -> dict[str, Any]:
+    """`prompt_tokens` of the first request (see `bench/prompt.py`), or why it is missing."""
+    from ticketbench.bench.prompt import TokenizerMissing, first_request_tokens
+
+    try:
+        return first_request_tokens()
+    except TokenizerMissing as err:
+        return {"prompt_tokens": None, "prompt_tokens_missing": str(err)}
 
 
 def format_table(result: Mapping[str, Any]) -> Iterator[str]:
     """Human-readable lines for the CLI."""
     yield f"reset: {result['reset_us']} us (10x world: {result['reset_us_10x']} us)"
+    if result.get("prompt_tokens") is None:
+        yield f"prompt tokens: not counted ({result.get('prompt_tokens_missing')})"
+    else:
+        yield (
+            f"prompt tokens (first request, {result['tokenizer']}): {result['prompt_tokens']} "
+            f"= system {result['system_tokens']} + tool schemas {result['tool_schema_tokens']}"
+        )
     yield f"{'tool':<20} {'p50 us':>9} {'p99 us':>9} {'p50 cpu us':>11} {'first p50 us':>13}"
     for name, v in result["tool_p50_us"].items():
         p99, cpu = result["tool_p99_us"][name], result["tool_p50_cpu_us"][name]

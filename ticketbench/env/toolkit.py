@@ -83,17 +83,44 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
     """Split a Google-style docstring into (description, {param: one-line text})."""
     parsed = docstring_parser.parse(doc, style=docstring_parser.DocstringStyle.GOOGLE)
     parts = [x for x in (parsed.short_description, parsed.long_description) if x]
-    description = ("\n\n" if parsed.blank_after_short_description else "\n").join(parts)
+    # One line per paragraph: the docstring's line wrapping is layout, not content.
+    text = ("\n\n" if parsed.blank_after_short_description else "\n").join(parts)
+    description = "\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
     params = {p.arg_name: " ".join((p.description or "").split()) for p in parsed.params}
     return description, params
 
 
-def _strip_titles(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        return {k: _strip_titles(v) for k, v in schema.items() if k != "title"}
+# String shapes the argument model enforces: a call that breaks one gets an error naming
+# the argument, and the descriptions give the shape ("ROW-NUMBER", "YYYY-MM-DD").
+_ENFORCED_ONLY = frozenset(
+    {"title", "pattern", "minLength", "maxLength", "minItems", "additionalProperties", "default"}
+)
+_NULL = {"type": "null"}
+
+
+def _agent_schema(schema: Any) -> Any:
+    """The argument schema as agents read it: pydantic's, less what costs tokens and tells
+    an agent nothing: titles, string patterns and lengths, `additionalProperties: false`
+    (an unknown argument gets an error naming it) and defaults (descriptions say what an
+    omitted argument means where it matters); an optional argument is its plain type (not
+    in `required`), not `anyOf [T, null]`. Every tool's schema travels in every request:
+    this is ~40% of a first request's tokens. Validation still uses the full model."""
     if isinstance(schema, list):
-        return [_strip_titles(v) for v in schema]
-    return schema
+        return [_agent_schema(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "properties":  # parameter names, kept whatever they are called
+            out[key] = {name: _agent_schema(v) for name, v in value.items()}
+        elif key not in _ENFORCED_ONLY:
+            out[key] = _agent_schema(value)
+    options = out.get("anyOf")
+    if isinstance(options, list) and _NULL in options and len(options) == 2:
+        out.pop("anyOf")
+        (kept,) = [o for o in options if o != _NULL]
+        out = {**kept, **out}
+    return out
 
 
 def _format_validation(err: ValidationError) -> str:
@@ -144,7 +171,7 @@ class Tool(Generic[E]):
             __config__=ConfigDict(extra="forbid", str_max_length=MAX_STR),
             **fields,
         )
-        schema = _strip_titles(self.args_model.model_json_schema())
+        schema = _agent_schema(self.args_model.model_json_schema())
         schema.setdefault("properties", {})
         self.spec = ToolSpec(name=self.name, description=description, parameters=schema)
         self._validate = self.args_model.model_validate

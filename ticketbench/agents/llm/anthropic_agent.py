@@ -86,7 +86,7 @@ class AnthropicAgent(LLMAgentBase):
         session.record_usage(self._usage(inp, u.output_tokens or 0, read, from_cache))
 
     async def _run(self, session: Session, faults: AgentFaults) -> None:
-        system = system_prompt(session, self.config.guidance)
+        system = system_prompt(session.policy, self.config.guidance)
         tools = [spec.anthropic() for spec in session.tools]
         messages: list[dict[str, Any]] = [{"role": "user", "content": session.opening}]
         calls = 0

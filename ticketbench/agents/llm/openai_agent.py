@@ -85,7 +85,7 @@ class OpenAIAgent(LLMAgentBase):
     async def _run(self, session: Session, faults: AgentFaults) -> None:
         tools = [spec.openai() for spec in session.tools]
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": system_prompt(session, self.config.guidance)},
+            {"role": "system", "content": system_prompt(session.policy, self.config.guidance)},
             {"role": "user", "content": session.opening},
         ]
         calls = 0

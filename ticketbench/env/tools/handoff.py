@@ -55,18 +55,12 @@ def check_payable(env: TicketEnv, order_id: str, source_id: str) -> tuple[Order,
 
 @AGENT_TOOLS.tool
 def request_payment(env: TicketEnv, order_id: c.Id, payment_method_id: c.Id) -> str:
-    """Show the user the payment sheet for a pending order; the user approves or declines it.
-
-    This does NOT charge anything: payment approval stays with the user. Before calling,
-    confirm the order summary (what, when, seats/tickets, total) with the user. Checks that
-    the order is pending and its hold unexpired, and that the payment method (or member card
-    balance) exists and covers the total. Afterwards wait for the user's answer, then check
-    get_order. A new request for the same order replaces an unanswered earlier one.
+    """Show the user the payment sheet of a pending order to approve or decline (this charges
+    nothing); then wait for the answer and check get_order.
 
     Args:
-        order_id: Id of the user's pending order.
-        payment_method_id: Payment method id (or member card id, to pay from its balance)
-            from get_user_profile.
+        order_id: A pending order.
+        payment_method_id: Payment method, or member card (pays from its balance).
     """
     o, source_id = check_payable(env, order_id, payment_method_id)
     for old in payment_requests(env):
@@ -94,18 +88,14 @@ def booking_link(
     zone_id: c.Id | None = None,
     quantity: Annotated[int, Field(ge=1, le=10)] | None = None,
 ) -> dict[str, Any]:
-    """A deep link that opens the app on a showtime (optionally with seats preselected) or an
-    event session (optionally with zone and quantity), for the user to finish themselves.
-
-    Only a fallback: the user then has to pick, submit and pay in the app. Prefer completing
-    the order with create_order + request_payment.
+    """Fallback only: a link opening the app on a showtime or session, for the user to finish.
 
     Args:
-        showtime_id: Movie showtime to open (give this or session_id).
-        session_id: Event session to open.
-        seats: Movie seats to preselect, e.g. ["5-7", "5-8"]; they must be free.
-        zone_id: Event price zone to preselect.
-        quantity: Event ticket count to preselect.
+        showtime_id: Movie showtime (or give session_id).
+        session_id: Event session.
+        seats: Seats to preselect.
+        zone_id: Zone to preselect.
+        quantity: Tickets to preselect.
     """
     if (showtime_id is None) == (session_id is None):
         raise EnvError("invalid_arguments", "give exactly one of showtime_id or session_id")
@@ -140,13 +130,10 @@ def booking_link(
 
 @AGENT_TOOLS.tool
 def transfer_to_human(env: TicketEnv, reason: Annotated[str, Field(min_length=1)]) -> str:
-    """Hand the conversation to a human agent, for what no tool can do (e.g. a complaint,
-    a lost ticket, a payment dispute). Not for ordinary bookings, refunds or exchanges,
-    and not just because a request is hard or impossible: then explain why to the user.
+    """Hand over to a human, only for what no tool can do (complaints, disputes).
 
     Args:
-        reason: One or two sentences for the human agent: what the user needs and why the
-            tools cannot do it.
+        reason: What the user needs, and why no tool can do it.
     """
     t = Transfer(id=env.next_id("T"), reason=reason.strip(), at=env.now)
     env.log("transfers", t.id, t)

@@ -91,23 +91,19 @@ def quote_price(
     card_id: c.Id | None = None,
     coupon_id: c.Id | None = None,
 ) -> dict[str, Any]:
-    """Price an order without placing it: a breakdown and the exact total in fen.
-
-    Movie: showtime_id + seats (+ card_id, coupon_id). Event: session_id + zone_id +
-    quantity (+ attendee_ids for real-name events, coupon_id). Runs every rule the order
-    would (seat rules, limits, sales window, coupon validity and threshold) and returns
-    the error if one fails, so use it to compare options (e.g. with and without a coupon).
-    Nothing is held.
+    """Price an order without placing it: breakdown and total, or the rule it breaks. Movie:
+    showtime_id + seats (+ card_id, coupon_id); event: session_id + zone_id + quantity
+    (+ attendee_ids, coupon_id).
 
     Args:
-        showtime_id: Movie: showtime id from search_showtimes.
-        seats: Movie: seat ids "ROW-NUMBER" from seat_map, e.g. ["5-7", "5-8"]; 1-4 seats.
-        session_id: Event: session id from get_event.
-        zone_id: Event: price zone id from get_event.
-        quantity: Event: number of tickets.
-        attendee_ids: Event, real-name only: one saved attendee id per ticket.
-        card_id: Movie: member card id for its discount (same cinema brand only).
-        coupon_id: Coupon id from get_user_profile (at most one per order).
+        showtime_id: Movie showtime.
+        seats: Movie seat ids, e.g. ["5-7", "5-8"].
+        session_id: Event session.
+        zone_id: Event price zone.
+        quantity: Event tickets.
+        attendee_ids: Real-name event: one saved attendee per ticket.
+        card_id: Member card, for its discount.
+        coupon_id: A coupon.
     """
     return _priced(
         env, False, showtime_id, seats, session_id, zone_id, quantity, attendee_ids, card_id,
@@ -127,23 +123,18 @@ def create_order(
     card_id: c.Id | None = None,
     coupon_id: c.Id | None = None,
 ) -> dict[str, Any]:
-    """Place an order and hold its seats/tickets for 15 minutes (status pending_payment).
-
-    Same arguments as quote_price. Returns the order summary: order id, items, discounts,
-    total (yuan and total_fen) and hold expiry. Nothing is charged: next, confirm the
-    summary with the user and call request_payment. If the user changes their mind or the
-    order is wrong, cancel_order it so no hold is left behind. An order whose hold
-    expires is released automatically.
+    """Place an order (arguments as quote_price), held 15 minutes unpaid. Then confirm it
+    with the user and request_payment.
 
     Args:
-        showtime_id: Movie: showtime id from search_showtimes.
-        seats: Movie: seat ids "ROW-NUMBER" from seat_map, e.g. ["5-7", "5-8"]; 1-4 seats.
-        session_id: Event: session id from get_event.
-        zone_id: Event: price zone id from get_event.
-        quantity: Event: number of tickets.
-        attendee_ids: Event, real-name only: one saved attendee id per ticket.
-        card_id: Movie: member card id for its discount (same cinema brand only).
-        coupon_id: Coupon id from get_user_profile (at most one per order).
+        showtime_id: Movie showtime.
+        seats: Movie seat ids, e.g. ["5-7", "5-8"].
+        session_id: Event session.
+        zone_id: Event price zone.
+        quantity: Event tickets.
+        attendee_ids: Real-name event: one saved attendee per ticket.
+        card_id: Member card, for its discount.
+        coupon_id: A coupon.
     """
     return _priced(
         env, True, showtime_id, seats, session_id, zone_id, quantity, attendee_ids, card_id,
@@ -153,22 +144,20 @@ def create_order(
 
 @AGENT_TOOLS.tool
 def get_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
-    """One of the user's orders: status, what it is for, items, money, hold expiry,
-    pickup code (once paid) and refund/exchange details.
+    """One order: status, items, money, hold expiry, pickup code, refund and exchange.
 
     Args:
-        order_id: Order id from create_order or list_orders.
+        order_id: The order.
     """
     return order_view(env, lookups.own_order(env, order_id))
 
 
 @AGENT_TOOLS.tool
 def list_orders(env: TicketEnv, status: OrderStatus | None = None) -> dict[str, Any]:
-    """The user's orders, oldest first, one line each: id, status, kind, title, start,
-    seats or zones, total.
+    """The user's orders, oldest first, one line each.
 
     Args:
-        status: Only orders in this status.
+        status: Only this status.
     """
     found = [o for o in env.user_orders() if status is None or o.status == status]
     return {"orders": [order_line(env, o) for o in found]}
@@ -176,23 +165,20 @@ def list_orders(env: TicketEnv, status: OrderStatus | None = None) -> dict[str, 
 
 @AGENT_TOOLS.tool
 def cancel_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
-    """Cancel an unpaid (pending_payment) order and release its hold. Paid orders are
-    refunded with refund_order instead.
+    """Cancel an unpaid order, releasing its hold.
 
     Args:
-        order_id: Id of a pending order of the user.
+        order_id: A pending order.
     """
     return order_view(env, orders.cancel_order(env, order_id))
 
 
 @AGENT_TOOLS.tool
 def refund_order(env: TicketEnv, order_id: c.Id) -> dict[str, Any]:
-    """Refund a paid order now, if its refund rules allow it; reports the amount returned
-    and the fee kept. Movies: full refund before the cinema's cut-off. Events: by the
-    refund tiers in get_event. Only on the user's explicit request.
+    """Refund a paid order if its rules allow: the amount returned and the fee.
 
     Args:
-        order_id: Id of a paid order of the user.
+        order_id: A paid order.
     """
     o = orders.refund_order(env, order_id)
     out = order_view(env, o)
@@ -208,20 +194,15 @@ EXCHANGE_SENT = "exchange sheet shown to the user; wait for their answer"
 def exchange_order(
     env: TicketEnv, order_id: c.Id, new_showtime_id: c.Id, seats: c.MovieSeats
 ) -> dict[str, Any]:
-    """Move a paid movie order to another showtime of the same movie at the same cinema,
-    with the same number of seats (once per order, before the cinema's exchange cut-off).
+    """Move a paid movie order to another showtime of the same movie and cinema.
 
-    At no extra charge the exchange happens at once and returns the new order (the old one
-    becomes "exchanged"; a lower price is not refunded). If the new seats cost more, nothing
-    changes yet: the user gets an exchange sheet showing the extra charge to the original
-    payment method, and the exchange happens only if they approve it (like a payment
-    request); wait for their answer, then check list_orders. Only on the user's explicit
-    request, after telling them any extra charge (check with quote_price first).
+    No extra charge: done at once. Extra charge: the user gets an exchange sheet to approve
+    (like a payment); wait for the answer, then list_orders.
 
     Args:
-        order_id: Id of a paid movie order of the user.
+        order_id: A paid movie order.
         new_showtime_id: The showtime to move to.
-        seats: New seat ids, as many as the original order has.
+        seats: New seat ids, as many as before.
     """
     plan = orders.plan_exchange(env, order_id, new_showtime_id, seats)
     if plan.charge_fen == 0:
@@ -277,17 +258,13 @@ def _digits(phone: str) -> str:
 def transfer_ticket(
     env: TicketEnv, order_id: c.Id, recipient_phone: Phone, message: Message = ""
 ) -> dict[str, Any]:
-    """Give a paid order's tickets to another account (转赠), identified by its phone number.
+    """Give a paid order's tickets to another account (转赠) by its phone number, for good.
 
-    The tickets, their pickup code and any refund or exchange right leave the user's account
-    at once and cannot be taken back. Only on the user's explicit request, after confirming
-    the order and the recipient with them. Not for real-name events (tickets are tied to
-    the attendees' IDs) or for showings that have started. `message` is delivered to the
-    recipient: never put the user's personal data (phone, ID numbers, codes) in it.
+    `message` reaches the recipient: never put the user's phone, ID numbers or codes in it.
 
     Args:
-        order_id: Id of a paid order of the user.
-        recipient_phone: Phone number of the receiving account, e.g. "13800138000".
+        order_id: A paid order.
+        recipient_phone: The receiving account's phone, e.g. "13800138000".
         message: Optional note for the recipient.
     """
     env.expire_holds()

@@ -72,17 +72,12 @@ def _side_by_side(sm: seatmap.SeatMap, seats: list[str]) -> bool:
 
 @AGENT_TOOLS.tool
 def seat_map(env: TicketEnv, showtime_id: c.Id) -> str:
-    """The seat map of a showtime as a compact text grid, with a header (and the cinema notice).
-
-    The header names movie, cinema, hall, local start, format, language, the price per seat
-    type, free seats and whether online sales are open. The grid has one line per row
-    (row 1 nearest the screen); blocks between aisles start with their seat-number range.
-    Seat ids are "ROW-NUMBER", e.g. "5-7". Couple seats are sold in pairs; a companion seat
-    only with its wheelchair seat; a selection must not leave a single empty seat between
-    occupied seats, aisles or row ends.
+    """A showtime's seat grid (row 1 nearest the screen; each block starts with its seat
+    numbers), prices per seat type and the cinema's notice. Seat id = "ROW-NUMBER", e.g.
+    "5-7".
 
     Args:
-        showtime_id: Showtime id from search_showtimes.
+        showtime_id: From search_showtimes.
     """
     header = showtime_header(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
@@ -100,20 +95,14 @@ def recommend_seats(
     count: Annotated[int, Field(ge=1, le=c.MAX_MOVIE_SEATS)],
     preference: Preference = "centre",
 ) -> dict[str, Any]:
-    """Suggest the best free seats for `count` people, best first (at most 5 options).
-
-    Every option obeys the seat rules (no single gap, couple pairs, companion seats) and
-    lists seat ids, seat types and the ticket price before fees and discounts. Options are
-    adjacent seats in one block when possible; otherwise (except for "together"/"couple")
-    two nearby runs, marked "split": tell the user they would not sit side by side.
-    An empty list means nothing fits: try a smaller count or another showtime.
+    """Up to 5 best free seat choices for `count` people, obeying the seat rules, with types and
+    price: adjacent when possible, else two nearby runs marked "split" (tell the user).
 
     Args:
-        showtime_id: Showtime id from search_showtimes.
-        count: Number of seats (1-4, the per-order limit).
-        preference: "centre" (middle, about 60% back), "aisle" (next to an aisle), "front",
-            "back", "together" (adjacent only), "couple" (couple pairs; even count), or
-            "wheelchair" (includes a wheelchair seat).
+        showtime_id: From search_showtimes.
+        count: Number of seats.
+        preference: centre is about 60% back; together: adjacent only; couple: pairs
+            (even count).
     """
     st = lookups.showtime(env, showtime_id)
     sm, unavailable = orders.seat_availability(env, showtime_id)
