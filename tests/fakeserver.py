@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 CHAT = "/v1/chat/completions"
 MESSAGES = "/v1/messages"
+MODELS = "/v1/models"
 
 
 @dataclass
@@ -60,10 +61,13 @@ class FakeServer:
         self.requests: list[Recorded] = []
         self.unscripted = 0  # requests that found the script empty (a test bug)
         self.port = 0
+        # GET /v1/models (the endpoint check before a run): alive and accepting by default
+        self.models_reply = Reply(json={"object": "list", "data": []})
         self.app = Starlette(
             routes=[
                 Route(CHAT, self._handle, methods=["POST"]),
                 Route(MESSAGES, self._handle, methods=["POST"]),
+                Route(MODELS, self._models, methods=["GET"]),
             ]
         )
 
@@ -102,6 +106,12 @@ class FakeServer:
     def pending(self, path: str) -> int:
         with self._lock:
             return len(self._scripts[path])
+
+    async def _models(self, request: Request) -> Response:
+        with self._lock:
+            self.requests.append(Recorded(MODELS, None, dict(request.headers)))
+        reply = self.models_reply
+        return JSONResponse(reply.json, status_code=reply.status, headers=reply.headers)
 
     async def _handle(self, request: Request) -> Response:
         raw = await request.body()

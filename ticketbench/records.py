@@ -264,10 +264,9 @@ def scan_lines(path: Path) -> LineScan:
     if not path.exists():
         return LineScan([], 0, False)
     data = path.read_bytes()
-    lines = data.splitlines(keepends=True)
-    torn = bool(lines) and not lines[-1].endswith(b"\n")
-    if torn:
-        lines.pop()
+    # Only b"\n" ends a line: a record never holds a raw \r, but a damaged line may.
+    lines = [part + b"\n" for part in data.split(b"\n")]
+    torn = lines.pop() != b"\n"  # the bytes after the last newline (none: a clean end)
     return LineScan(list(enumerate(lines, 1)), sum(len(x) for x in lines), torn)
 
 
