@@ -5,7 +5,8 @@ recorded episode of the same (task id, trial) and plays its agent actions in the
 order: every tool call (with the recorded arguments; a call whose arguments were not valid
 JSON is sent as the same raw string) and every agent message. User replies, app actions and
 the payment gate come from the current user and env, so they may differ when things changed;
-the replay does not adapt to them. It stops when the recording ends. It needs no API key and
+the replay does not adapt to them. It stops when the recording ends, with the recorded agent
+error if the episode had one (a crash, a timeout), so that its score says the same. It needs no API key and
 makes no model call, which makes it a cheap CI regression check: replaying a run of the
 current code reproduces its scores exactly, and a changed score points at a change in the
 env, the suite, the user or the scoring.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ticketbench.agents.llm.presets import ConfigError
-from ticketbench.protocol import InfraError, Session
+from ticketbench.protocol import AgentError, InfraError, Session
 from ticketbench.records import EPISODES, NotARun, RunHeader, read_run
 from ticketbench.trajectory import AgentMessage, Event, ToolCall
 
@@ -77,7 +78,8 @@ def load_recording(run_dir: Path) -> tuple[RunHeader, dict[tuple[str, int], Any]
     episodes: dict[tuple[str, int], Any] = {}
     for rec in run.episodes:
         if rec.status == "ok":
-            episodes[rec.key] = _steps(rec.events)
+            error = rec.score.agent_error if rec.score is not None else None
+            episodes[rec.key] = (_steps(rec.events), error)
         else:
             episodes[rec.key] = rec.infra.kind if rec.infra is not None else rec.status
     return run.header, episodes
@@ -91,9 +93,11 @@ class ReplayAgent:
         run_dir: str | Path,
         steps: Sequence[ReplayStep] | None = None,
         missing: str | None = None,
+        error: str | None = None,
     ) -> None:
         self.run_dir = Path(run_dir)
         self._steps = tuple(steps or ())
+        self._error = error  # the recorded agent error, raised again after the last step
         self._missing = missing  # why this episode has nothing to replay, if so
         self._episodes: dict[tuple[str, int], Any] = {}
         self._source: dict[str, Any] = {}
@@ -115,7 +119,8 @@ class ReplayAgent:
         key = (str(task.id), trial)
         found = self._episodes.get(key)
         if isinstance(found, tuple):
-            return ReplayAgent(self.run_dir, steps=found)
+            steps, error = found
+            return ReplayAgent(self.run_dir, steps=steps, error=error)
         why = (
             f"the recorded episode ended in an infrastructure error ({found})"
             if isinstance(found, str)
@@ -135,3 +140,7 @@ class ReplayAgent:
                 await session.call(step.tool, step.args)
             else:
                 await session.say(step.text)
+        if self._error is not None:
+            # The recorded episode ended in an agent error (a crash, a timeout ...): the replay
+            # ends the same way, so its score says the same.
+            raise AgentError(self._error)
