@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fakeserver import CHAT, MESSAGES, MODELS, FakeServer, Reply, oai_call, oai_completion
+from fakeserver import CHAT, MESSAGES, FakeServer, Reply, oai_call, oai_completion
 from faultkit import SELECTION, error_lines, invoke
 from llmkit import dev_task, fake_agent, play
 
@@ -197,9 +197,7 @@ async def test_tools_go_with_tool_choice_auto_and_a_max_tokens(
 ) -> None:
     path = CHAT if api == "openai" else MESSAGES
     text = (
-        Reply(json=oai_completion("Hello"))
-        if api == "openai"
-        else Reply(json=_anth_text("Hello"))
+        Reply(json=oai_completion("Hello")) if api == "openai" else Reply(json=_anth_text("Hello"))
     )
     server.script(path, text)
     settings = FAST.model_copy(update={"max_turns": 1})
@@ -245,7 +243,9 @@ async def test_failed_attempts_are_counted_and_the_cost_limit_sees_them(
 
 
 def test_secrets_echoed_by_the_server_are_scrubbed(server: FakeServer, tmp_path: Path) -> None:
-    server.script(CHAT, Reply(status=400, json={"error": {"message": f"bad request from key {KEY}"}}))
+    server.script(
+        CHAT, Reply(status=400, json={"error": {"message": f"bad request from key {KEY}"}})
+    )
     out = tmp_path / "run"
     res = llm_run(server, out)
     assert res.exit_code == 0, res.output  # type: ignore[attr-defined]

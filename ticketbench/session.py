@@ -417,7 +417,7 @@ class EpisodeSession:
 
 def _json_error(name: str, raw: str, err: json.JSONDecodeError) -> ToolResult:
     """Where parsing failed, and whether the arguments look cut off."""
-    cut = err.pos >= len(raw.rstrip()) - 1
+    cut = err.pos >= len(raw.rstrip()) - 1 or err.msg.startswith("Unterminated string")
     hint = (
         "; the arguments end there: they look truncated (close every string, { and [)"
         if cut
@@ -426,8 +426,8 @@ def _json_error(name: str, raw: str, err: json.JSONDecodeError) -> ToolResult:
     around = clean_text(raw[max(0, err.pos - 20) : err.pos + 20])
     return error_result(
         "invalid_json",
-        f"{name}: arguments are not valid JSON: {err.msg} at line {err.lineno} column "
-        f"{err.colno} (char {err.pos}, near {around!r}){hint}",
+        f"{name}: arguments are not valid JSON: {err.msg} (line {err.lineno}, column "
+        f"{err.colno}, char {err.pos} of {len(raw)}, near {around!r}){hint}",
     )
 
 

@@ -6,10 +6,10 @@ order: every tool call (with the recorded arguments; a call whose arguments were
 JSON is sent as the same raw string) and every agent message. User replies, app actions and
 the payment gate come from the current user and env, so they may differ when things changed;
 the replay does not adapt to them. It stops when the recording ends, with the recorded agent
-error if the episode had one (a crash, a timeout), so that its score says the same. It needs no API key and
-makes no model call, which makes it a cheap CI regression check: replaying a run of the
-current code reproduces its scores exactly, and a changed score points at a change in the
-env, the suite, the user or the scoring.
+error if the episode had one (a crash, a timeout), so that its score says the same. It needs
+no API key and makes no model call, which makes it a cheap CI regression check: replaying a
+run of the current code reproduces its scores exactly, and a changed score points at a
+change in the env, the suite, the user or the scoring.
 
 Errors:
 - a missing or unreadable run directory, or a damaged episode line, is a `ConfigError` when

@@ -120,9 +120,9 @@ def _play(
     options: dict[str, Any],
     user_options: dict[str, Any] | None = None,
 ) -> RunResult:
-    from ticketbench.results.lifecycle import new_run_dir, select_tasks
+    from ticketbench.results.lifecycle import new_run_dir, select_tasks, suite_checked
 
-    total = len(select_tasks(source, tasks)) * settings.trials
+    total = len(suite_checked(lambda: select_tasks(source, tasks))) * settings.trials
     out = out if out is not None else new_run_dir(None, agent)
 
     async def job(progress: Any) -> RunResult:
