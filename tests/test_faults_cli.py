@@ -71,9 +71,10 @@ def test_damaged_suite_data_is_a_one_line_error(
     dev = badline / "suite" / "data" / "dev.jsonl"
     dev.write_bytes(dev.read_bytes() + b'{"id": "dev-x", \n')
     _recard(badline)
-    nocard = _data_copy(tmp_path / "nocard")
-    (nocard / "suite" / "README.md").unlink()
-    for root, says in [(stale, "checksum"), (badline, "cannot be loaded"), (nocard, "no suite")]:
+    nodata = _data_copy(tmp_path / "nodata")
+    shutil.rmtree(nodata / "suite" / "data")
+    cases = [(stale, "checksum"), (badline, "dev.jsonl:189: not valid JSON"), (nodata, "no suite")]
+    for root, says in cases:
         monkeypatch.setenv("TICKETBENCH_DATA", str(root))
         out = tmp_path / f"run-{root.parent.name}"
         line = _one_error(invoke("run", "--agent", "oracle", "--tasks", SELECTION,

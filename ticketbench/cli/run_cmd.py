@@ -101,6 +101,8 @@ async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
 
     def update(rec: EpisodeRecord, p: RunProgress) -> None:
         now = time.monotonic()
+        if p.done == last[1]:
+            return  # several records became durable at once: one line for them
         if p.done == total or now - last[0] >= PLAIN_EVERY_S or p.done - last[1] >= step:
             last[0], last[1] = now, p.done
             console.print(line(p), highlight=False, soft_wrap=True)
