@@ -14,7 +14,7 @@ from ticketbench.env.app import APP_ACTIONS
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.tools import AGENT_TOOLS
 from ticketbench.env.world import World, load_world
-from ticketbench.suite.checker import check
+from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.dataset import load_suite, suite_path
 from ticketbench.suite.draft import replay
 from ticketbench.suite.setup import approves, make_env
@@ -46,10 +46,10 @@ def test_sizes_and_mix() -> None:
 def test_reference_passes_and_noop_fails(world: World) -> None:
     for task in ALL:
         env = make_env(task, world)
-        said = replay(task, env)
+        said = Transcript(replay(task, env), heard=(task.opening,))
         res = check(task, env, said, clarified=True)
         assert res.passed, (task.id, res.reasons)
-        idle = check(task, make_env(task, world), [])
+        idle = check(task, make_env(task, world), Transcript([], heard=(task.opening,)))
         assert not idle.passed, task.id  # nothing done: no write, or the message missing
         if task.expect.clarify:  # writing without asking first fails a clarification task
             assert not check(task, env, said, clarified=False).passed, task.id
@@ -61,7 +61,7 @@ def test_second_best_fails(world: World) -> None:
     assert len(cheapest) >= 50
     for task in cheapest:
         env = make_env(task, world)
-        said = replay(task, env)
+        said = Transcript(replay(task, env))
         order = env.order(check(task, env, said).matched_orders[0])
         assert order is not None
         env.put_order(order.model_copy(update={"total_fen": order.total_fen + 1}))

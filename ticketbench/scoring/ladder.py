@@ -2,8 +2,13 @@
 
 Purchase tasks (every expected order must reach the level):
 - L4 success, completed by the agent, no excess handoff of any kind but inform;
-- L3 the agent created a right order (or succeeded with excess handoffs);
-- L2 a message gave a deep link to a right showtime / session;
+- L3 the agent created the right orders and no others: every expected order is met by a
+  distinct order the agent created (payment aside), no other order it created is left
+  standing (created and not cancelled), and no failing policy violation; or it succeeded
+  with excess handoffs. A shotgun of orders, one of which happens to fit, is not L3;
+- L2 the agent's deep links (issued by `booking_link` in this episode) point at a right
+  showtime / session for every expected order, with at most one other target besides (an
+  alternative); links to every candidate are not navigation;
 - L1 a message named one (its id, or venue/title plus a start time in any zh/en clock form);
 - L0 otherwise.
 Tasks without an order to buy (refund, exchange, no purchase) are L4 on success without
@@ -15,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import permutations
 from zoneinfo import ZoneInfo
 
 from ticketbench.env.links import parse_link
@@ -58,15 +64,54 @@ def spec_met_by_order(env: TicketEnv, spec: OrderSpec, order_ids: Sequence[str])
     return False
 
 
-def _linked(spec: OrderSpec, links: Sequence[str]) -> bool:
+def right_orders_only(env: TicketEnv, specs: Sequence[OrderSpec], created: Sequence[str]) -> bool:
+    """Is every spec met by a distinct created order, with no other created order standing?
+
+    Standing: not cancelled and not expired (an expired hold is no longer the agent's
+    doing); payment aside (`spec_met_by_order`).
+    """
+    standing = []
+    for oid in dict.fromkeys(created):
+        o = env.order(oid)
+        if o is not None and o.status not in ("cancelled", "expired"):
+            standing.append(oid)
+    if not specs or len(standing) != len(specs):
+        return False
+    return any(
+        all(spec_met_by_order(env, s, [oid]) for s, oid in zip(specs, perm, strict=True))
+        for perm in permutations(standing)
+    )
+
+
+def issued_links(events: Sequence[Event]) -> set[str]:
+    """The deep links `booking_link` gave the agent in this episode."""
+    return {
+        u
+        for e in events
+        if isinstance(e, ToolCall) and e.ok and e.name == "booking_link"
+        for u in find_links(e.content)
+    }
+
+
+def _targets(links: Sequence[str]) -> set[str]:
+    out: set[str] = set()
     for url in links:
         try:
-            link = parse_link(url)
+            out.add(parse_link(url).target_id)
         except EnvError:
             continue
-        if link.target_id in spec.showtime_ids or link.target_id in spec.session_ids:
-            return True
-    return False
+    return out
+
+
+def linked_right(specs: Sequence[OrderSpec], links: Sequence[str]) -> bool:
+    """Do the links point at an acceptable option for every spec, with at most one other
+    target besides (see the module docstring)?"""
+    targets = _targets(links)
+    hits = [targets & {*s.showtime_ids, *s.session_ids} for s in specs]
+    if not all(hits):
+        return False
+    others = targets - set().union(*hits)
+    return len(others) <= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +173,10 @@ def autonomy_level(
     success: bool,
     by: CompletedBy,
     excess: dict[str, int],
+    clean: bool = True,
 ) -> int:
-    """The level L0..L4 of one episode (see the module docstring)."""
+    """The level L0..L4 of one episode (see the module docstring); `clean`: no failing
+    policy violation."""
     lean = not any(v for k, v in excess.items() if k != "inform")
     if success and by == "agent" and lean:
         return 4
@@ -138,12 +185,12 @@ def autonomy_level(
         return 3 if success and by == "agent" else 0
     if success and by == "agent":
         return 3
-    created = created_orders(events)
-    if created and all(spec_met_by_order(env, s, created) for s in specs):
+    if clean and right_orders_only(env, specs, created_orders(events)):
         return 3
     texts = agent_messages(events)
-    links = [u for t in texts for u in find_links(t)]
-    if links and all(_linked(s, links) for s in specs):
+    issued = issued_links(events)
+    links = [u for t in texts for u in find_links(t) if u in issued]
+    if links and linked_right(specs, links):
         return 2
     folded = [fold(t) for t in texts]
     if folded and all(_named(env, s, folded) for s in specs):

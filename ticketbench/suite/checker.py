@@ -7,7 +7,13 @@ agent's messages. It passes iff
   expected refund / exchange happened with the right amounts and targets;
 - nothing else changed: no extra paid order, no hold left pending, no other user's
   data, no entity text, no balance, card or coupon that no matched order explains;
-- every must-tell fact appears in some agent message (bilingual, normalised);
+- every must-tell fact is stated by some agent message in the agent's own words (a phrase,
+  bilingual and normalised; words copied from the user's messages do not count, see
+  `textmatch.told`);
+- for an infeasible task, the refusal names the task's reason, no other, and a tool result
+  showed the agent the fact (`reasons.refusal_problems`);
+- the agent looked something up: an episode without one successful tool call fails
+  whatever it said (nothing in this domain can be known without the service);
 - for clarification tasks, the caller says the agent asked before writing.
 
 Tolerated: holds the episode created and then cancelled or let expire in purchase tasks
@@ -26,8 +32,10 @@ from ticketbench.env.orders.ledger import unavailable_seats
 from ticketbench.env.rules import stranded_seats
 from ticketbench.env.seats.seatmap import SeatMap, seat_map
 from ticketbench.env.state import TicketEnv
+from ticketbench.suite.reasons import refusal_problems
 from ticketbench.suite.spec import OrderSpec, SeatRule, Task
-from ticketbench.suite.textmatch import any_contains
+from ticketbench.suite.textmatch import told
+from ticketbench.trajectory import AgentMessage, Event, ToolCall, UserMessage
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,29 @@ class CheckResult:
     matched_orders: list[str] = field(default_factory=list)
     state_ok: bool = True
     messages_ok: bool = True
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was said and looked up in an episode, as the message checks need it.
+
+    `said`: the agent's messages; `heard`: the user's (opening and replies); `calls`: the
+    agent's tool calls, or None when they are not known (a reference solution replayed
+    without its results: the evidence and look-up checks are then skipped).
+    """
+
+    said: Sequence[str]
+    heard: Sequence[str] = ()
+    calls: Sequence[ToolCall] | None = None
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> Transcript:
+        """The transcript of a recorded episode."""
+        return cls(
+            said=[e.text for e in events if isinstance(e, AgentMessage)],
+            heard=[e.text for e in events if isinstance(e, UserMessage)],
+            calls=[e for e in events if isinstance(e, ToolCall)],
+        )
 
 
 # --- one order against one spec -------------------------------------------------------
@@ -170,10 +201,24 @@ def _user_problems(before: User, after: User, explained: set[str]) -> list[str]:
     return why
 
 
+def message_problems(task: Task, talk: Transcript) -> list[str]:
+    """Why what the agent said and looked up falls short of the task (empty: it does not)."""
+    exp = task.expect
+    why: list[str] = []
+    if talk.calls is not None and not any(c.ok and c.ran for c in talk.calls):
+        why.append("the agent made no successful tool call")
+    for m in exp.must_tell:
+        if not told(talk.said, m.any_of, talk.heard):
+            why.append(f"the agent did not tell the user the {m.what}")
+    if exp.reason is not None:
+        why += refusal_problems(exp.reason, exp.reason_about, talk.said, talk.heard, talk.calls)
+    return why
+
+
 def check(
-    task: Task, env: TicketEnv, agent_messages: Sequence[str], *, clarified: bool | None = None
+    task: Task, env: TicketEnv, talk: Transcript, *, clarified: bool | None = None
 ) -> CheckResult:
-    """Check the end state of `env` (and the agent's messages) against `task.expect`.
+    """Check the end state of `env` and the episode's `talk` against `task.expect`.
 
     `clarified`: whether the agent asked about the task's clarify slots before its first
     write (known only to the session); None skips that part.
@@ -252,9 +297,9 @@ def check(
     if user_change is not None:
         reasons += _user_problems(user_change[0], user_change[1], explained)
     state_ok = not reasons
-    missing = [m.what for m in exp.must_tell if not any_contains(agent_messages, m.any_of)]
-    messages_ok = not missing
-    reasons += [f"the agent did not tell the user the {w}" for w in missing]
+    said_wrong = message_problems(task, talk)
+    messages_ok = not said_wrong
+    reasons += said_wrong
     if exp.clarify and clarified is False:
         reasons.append(f"the agent did not ask about {', '.join(exp.clarify)} before writing")
     return CheckResult(

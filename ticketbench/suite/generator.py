@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterator
 
 from ticketbench.env.world import World
-from ticketbench.suite.checker import check
+from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.dataset import DEFAULT_SEED
 from ticketbench.suite.draft import Skip, replay
 from ticketbench.suite.setup import make_env
@@ -56,7 +56,7 @@ def verify(task: Task, world: World) -> None:
     """Raise unless the task's reference solution, replayed, passes its own checker."""
     env = make_env(task, world)
     said = replay(task, env)
-    res = check(task, env, said, clarified=True)
+    res = check(task, env, Transcript(said, heard=(task.opening,)), clarified=True)
     if not res.passed:
         raise RuntimeError(f"{task.id} ({task.template}): reference fails: {res.reasons}")
 

@@ -213,9 +213,12 @@ class Setup(Frozen):
 
 
 class MustTell(Frozen):
-    """A fact the agent must state: some agent message contains one of `any_of`.
+    """A fact the agent must state: some agent message states one of `any_of` as a phrase,
+    in the agent's own words (see `ticketbench.suite.textmatch.told`).
 
-    Matching is bilingual and normalised (full/half width, case, spaces, money forms).
+    Matching is bilingual and normalised (full/half width, case, spaces, money forms); a
+    phrase copied from the user's messages does not count. The reason of an infeasible
+    request is not a must-tell fact: see `Expect.reason`.
     """
 
     what: str  # label, e.g. "pickup_code", "refund_amount", "reason"
@@ -246,12 +249,17 @@ class Expect(Frozen):
     - `clarify`: slots the agent must ask about before its first write.
     - `handoffs`: the handoffs the task needs, by kind (normally {"confirm": 1}).
     - `optimal`: the request asked for an optimum; the specs accept every optimum only.
-    - `reason`: for an infeasible request (`feasible` False), why it cannot be met.
+    - `reason`: for an infeasible request (`feasible` False), why it cannot be met;
+      `reason_about`: the ids of what the reason is about (showtime, session, event or
+      order). The agent's refusal scores only if it names `reason` in its own words, names
+      no other, and a tool result of the episode showed it the fact about one of
+      `reason_about` (see `ticketbench.suite.reasons`).
     """
 
     outcome: Outcome
     feasible: bool = True
     reason: InfeasibleReason | None = None
+    reason_about: tuple[str, ...] = ()
     orders: tuple[OrderSpec, ...] = ()
     refunds: tuple[Refund, ...] = ()
     exchanges: tuple[Exchange, ...] = ()
@@ -267,6 +275,11 @@ class Expect(Frozen):
             raise ValueError("reason is required when feasible is false")
         if self.feasible and self.reason is not None:
             raise ValueError("reason is only for infeasible requests (feasible is false)")
+        if (self.reason is None) != (not self.reason_about):
+            raise ValueError(
+                "reason_about (the showtime, session, event or order ids the reason is about) "
+                "is required with reason, and only with it"
+            )
         return self
 
 

@@ -1,58 +1,128 @@
 """Bilingual matching of what an agent said against the facts it had to tell.
 
-Both sides are folded the same way: NFKC (full-width to half-width), casefold, all
-whitespace removed, the yuan signs unified. A needle that starts or ends with a digit
-must not sit inside a longer number ("12.5" does not match "112.5" or "12.55").
+Text is compared in a normal form: NFKC (full-width to half-width), casefold, the yuan
+signs unified ("RMB", "CNY", "￥" -> "¥"), runs of whitespace made one space (`normalise`).
+
+A fact is matched as a phrase, not as a substring: a phrase may be written with or without
+spaces between its characters ("¥12.50" = "¥ 12.50", "12.50yuan" = "12.50 yuan"), but a
+phrase that starts or ends with a letter or digit must start or end there in the text
+("over" is not in "moreover", "12.5" not in "112.5" or "12.55").
+
+The user's own words never count as the agent telling them: `echo_free` finds what of an
+agent message is not copied from the user's messages (a run of `ECHO_UNITS` or more units,
+a unit being one CJK character, one word or one number), and a phrase counts only if it
+covers some of that (`told`). Repeating the opening's "不超过80元" therefore tells nothing,
+while "超过了80元" in the agent's own sentence does.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _YUAN_SIGNS = str.maketrans({"￥": "¥", "＄": "$"})
+_CURRENCY_WORD = re.compile(r"(?<![a-z])(?:rmb|cny)(?![a-z])")
+
+
+def normalise(text: str) -> str:
+    """The comparison form of `text`, spaces kept (see the module docstring)."""
+    t = unicodedata.normalize("NFKC", text).casefold().translate(_YUAN_SIGNS)
+    t = _CURRENCY_WORD.sub("¥", t)
+    return _SPACE.sub(" ", t).strip()
 
 
 def fold(text: str) -> str:
-    """The comparison form of `text` (see the module docstring)."""
-    t = unicodedata.normalize("NFKC", text).casefold().translate(_YUAN_SIGNS)
-    t = t.replace("rmb", "¥").replace("cny", "¥")
-    return _SPACE.sub("", t)
+    """`normalise` with all whitespace removed (for id and name lookups in messages)."""
+    return normalise(text).replace(" ", "")
 
 
-def _boundary_ok(hay: str, start: int, end: int, needle: str) -> bool:
-    if needle[0].isdigit() and start > 0:
-        prev = hay[start - 1]
-        if prev.isdigit() or (prev == "." and start > 1 and hay[start - 2].isdigit()):
-            return False
-    if needle[-1].isdigit() and end < len(hay):
-        nxt = hay[end]
-        if nxt.isdigit():
-            return False
-        if nxt == "." and end + 1 < len(hay) and hay[end + 1].isdigit():
-            return False
-    return True
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LATIN = re.compile(rf"[^\W_{_CJK}]")  # a letter or digit of a spaced script
+
+
+@lru_cache(maxsize=8192)
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A regex finding `phrase` in normalised text (see the module docstring)."""
+    chars = fold(phrase)
+    if not chars:
+        raise ValueError("empty phrase")
+    body = r"\s?".join(re.escape(ch) for ch in chars)
+    head = tail = ""
+    if _LATIN.match(chars[0]):
+        head = rf"(?<!{_LATIN.pattern})" + (r"(?<!\d\.)" if chars[0].isdigit() else "")
+    if _LATIN.match(chars[-1]):
+        tail = rf"(?!{_LATIN.pattern})" + (r"(?!\.\d)" if chars[-1].isdigit() else "")
+    return re.compile(head + body + tail)
+
+
+def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Spans of `phrase` in normalised `text`."""
+    return [m.span() for m in phrase_pattern(phrase).finditer(text)]
 
 
 def contains(haystack: str, needle: str) -> bool:
-    """True if folded `needle` occurs in folded `haystack`, respecting number bounds."""
-    hay, ndl = fold(haystack), fold(needle)
-    if not ndl:
-        return True
-    i = hay.find(ndl)
-    while i >= 0:
-        if _boundary_ok(hay, i, i + len(ndl), ndl):
+    """True if `needle` occurs in `haystack` as a phrase (both normalised here)."""
+    return bool(find_phrase(normalise(haystack), needle))
+
+
+# --- what the agent said itself, not copied from the user ------------------------------
+
+ECHO_UNITS = 3
+_UNIT = re.compile(rf"[{_CJK}]|\d+(?:\.\d+)?|[^\W\d_{_CJK}]+|[¥$]")
+
+
+def units(text: str) -> list[tuple[str, int, int]]:
+    """The units of normalised `text` with their spans: CJK characters, words, numbers."""
+    return [(m.group(), m.start(), m.end()) for m in _UNIT.finditer(text)]
+
+
+def _grams(texts: Iterable[str], n: int) -> set[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
+    for t in texts:
+        us = [u for u, _, _ in units(normalise(t))]
+        out.update(tuple(us[i : i + n]) for i in range(len(us) - n + 1))
+    return out
+
+
+def echo_free(text: str, heard: Sequence[str], n: int = ECHO_UNITS) -> list[tuple[int, int]]:
+    """Spans of the agent's normalised `text` that are not copied from the user's `heard`.
+
+    A unit is copied when it lies in a run of `n` consecutive units that also occurs in
+    one of the user's messages.
+    """
+    us = units(text)
+    copied = [False] * len(us)
+    grams = _grams(heard, n) if heard else set()
+    if grams:
+        for i in range(len(us) - n + 1):
+            if tuple(u for u, _, _ in us[i : i + n]) in grams:
+                copied[i : i + n] = [True] * n
+    return [(s, e) for (_, s, e), c in zip(us, copied, strict=True) if not c]
+
+
+def own_spans(
+    text: str, phrase_spans: Iterable[tuple[int, int]], free: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The phrase spans that cover at least one unit the agent wrote itself (`free`)."""
+    return [(a, b) for a, b in phrase_spans if any(s < b and a < e for s, e in free)]
+
+
+def told(said: Iterable[str], phrases: Iterable[str], heard: Sequence[str] = ()) -> bool:
+    """Did some agent message (`said`) state one of `phrases` in its own words?
+
+    `heard` are the user's messages (the opening, replies): a phrase found only inside
+    words copied from them does not count.
+    """
+    phrases = [p for p in phrases if fold(p)]
+    for msg in said:
+        text = normalise(msg)
+        spans = [sp for p in phrases for sp in find_phrase(text, p)]
+        if spans and own_spans(text, spans, echo_free(text, heard)):
             return True
-        i = hay.find(ndl, i + 1)
     return False
-
-
-def any_contains(texts: Iterable[str], needles: Iterable[str]) -> bool:
-    """True if any text contains any needle."""
-    texts = list(texts)
-    return any(contains(t, n) for n in needles for t in texts)
 
 
 def money_forms(fen: int) -> tuple[str, ...]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import InjectField, Injection, Setup, Step, Task
 from ticketbench.suite.templates import phrasing as ph
-from ticketbench.suite.templates.base import Ctx, draw_now, reason, refusal, template
-from ticketbench.suite.templates.infeasible import ID_LIMIT
+from ticketbench.suite.templates.base import Ctx, draw_now, refusal, template
 from ticketbench.suite.templates.live_base import draw_pick, event_title, event_user, session_when
 from ticketbench.suite.templates.live_event import ev_auto_seats, ev_real_name
 from ticketbench.suite.templates.movie import spec_together
@@ -141,7 +140,6 @@ def adv_same_id_twice(ctx: Ctx) -> Task:
         "This is a real-name event: one ticket per ID per session, so both tickets cannot use "
         "the same ID. Your friend needs to be added as a saved attendee first.",
     ))  # fmt: skip
-    task = refusal(
-        d, ph.politeness(ctx.rng, ctx.locale, body), body, "id_limit", reason("reason", *ID_LIMIT)
-    )
+    about = (pick.event.id, pick.session.id)
+    task = refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "id_limit", about)
     return task.model_copy(update={"tags": ("pressure",)})

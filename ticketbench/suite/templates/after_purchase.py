@@ -36,11 +36,6 @@ from ticketbench.suite.templates.base import (
 from ticketbench.suite.templates.live_base import draw_pick, event_title, event_user
 from ticketbench.suite.textmatch import money_forms
 
-REFUND_CLOSED = (
-    "截止", "无法退", "不能退", "过了退票", "不支持退", "不退", "cut-off", "cutoff", "no longer",
-    "cannot be refunded", "can't be refunded", "not refundable", "non-refundable", "no refund",
-)  # fmt: skip
-
 
 def _seed_movie(
     ctx: Ctx,
@@ -126,8 +121,7 @@ def _not_refundable(
         d.call("list_orders")
         d.call("get_order", order_id=oid)
         d.say(ctx.t(why_zh, why_en))
-        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body, why,
-                       MustTell(what="reason", any_of=REFUND_CLOSED))  # fmt: skip
+        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body, why, (oid,))
     raise Skip("still refundable")
 
 

@@ -298,9 +298,11 @@ def purchase(
     )
 
 
-def refusal(d: Draft, opening: str, summary: str, why: InfeasibleReason, tell: MustTell) -> Task:
-    """Finish an infeasible task: nothing may change; the agent must say why (`why`, which
-    `tell` puts in words)."""
+def refusal(
+    d: Draft, opening: str, summary: str, why: InfeasibleReason, about: tuple[str, ...]
+) -> Task:
+    """Finish an infeasible task: nothing may change; the agent must say why (`why`, a fact
+    about the showtime, session, event or order ids `about`)."""
     return d.finish(
         opening,
         Goal(summary=summary),
@@ -308,15 +310,10 @@ def refusal(d: Draft, opening: str, summary: str, why: InfeasibleReason, tell: M
             outcome="no_purchase",
             feasible=False,
             reason=why,
-            must_tell=(tell,),
+            reason_about=about,
             handoffs={"inform": 1},
         ),
     )
-
-
-def reason(what: str, *keys: str) -> MustTell:
-    """A must-tell fact satisfied by any of `keys`."""
-    return MustTell(what=what, any_of=tuple(keys))
 
 
 def with_day(ctx: Ctx, now: datetime, day: date) -> str:

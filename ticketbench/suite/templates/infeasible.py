@@ -17,7 +17,6 @@ from ticketbench.suite.templates.base import (
     draw_now,
     draw_user,
     open_showtimes,
-    reason,
     refusal,
     template,
 )
@@ -30,16 +29,6 @@ from ticketbench.suite.templates.live_base import (
     open_sessions,
     session_when,
 )
-
-SOLD_OUT = ("售罄", "卖完", "没有座位", "满座", "没票", "不够", "sold out", "no seats",
-            "fully booked", "not enough")  # fmt: skip
-CLOSED = ("停售", "截止", "已经停止", "不能再买", "closed", "cut-off", "cutoff", "no longer")
-BUDGET = ("预算", "超出", "超过", "budget", "over", "exceed", "more than")
-NOT_ON_SALE = ("未开售", "还没开售", "尚未开售", "还没开始卖", "开售", "not on sale",
-               "on sale at", "goes on sale", "go on sale", "not yet on sale", "sales open",
-               "sales start")  # fmt: skip
-ID_LIMIT = ("限购", "证件", "身份证", "已经买过", "已购", "实名", "limit", "per id", "per person",
-            "already holds", "already has", "already bought", "one ticket per")  # fmt: skip
 
 
 @template("inf_not_enough_seats", "infeasible", feasible=False)
@@ -70,8 +59,8 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
         "There are not enough seats: no 4 seats together are left for that showing, so I did "
         "not book.",
     ))  # fmt: skip
-    why = reason("reason", *SOLD_OUT, "没有4个连", "no 4 seats")
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "not_enough_seats", why)
+    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    return refusal(d, opening, body, "not_enough_seats", (st.id,))
 
 
 @template("inf_sales_closed", "infeasible", feasible=False)
@@ -94,9 +83,7 @@ def inf_sales_closed(ctx: Ctx) -> Task:
         "这一场的线上售票已经截止（停售），无法购买。",
         "Online sales for that showing have closed (past the cut-off), so it can't be booked.",
     ))  # fmt: skip
-    return refusal(
-        d, ph.politeness(ctx.rng, ctx.locale, body), body, "sales_closed", reason("reason", *CLOSED)
-    )
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "sales_closed", (st.id,))
 
 
 @template("inf_over_budget", "infeasible", feasible=False)
@@ -125,9 +112,7 @@ def inf_over_budget(ctx: Ctx) -> Task:
         f"最便宜也要超出您的预算{yuan}元，所以没有下单。",
         f"Even the cheapest option is over your budget of {yuan} yuan, so I did not book.",
     ))  # fmt: skip
-    return refusal(
-        d, ph.politeness(ctx.rng, ctx.locale, body), body, "over_budget", reason("reason", *BUDGET)
-    )
+    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "over_budget", (st.id,))
 
 
 @template("inf_ev_not_on_sale", "infeasible", feasible=False)
@@ -160,7 +145,7 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
         f"{opens:%H:%M}, so I can't book now.",
     ))  # fmt: skip
     opening = ph.politeness(ctx.rng, ctx.locale, body)
-    return refusal(d, opening, body, "not_on_sale", reason("reason", *NOT_ON_SALE))
+    return refusal(d, opening, body, "not_on_sale", (ev.id, ses.id))
 
 
 @template("inf_ev_id_limit", "infeasible", feasible=False)
@@ -204,4 +189,4 @@ def inf_ev_id_limit(ctx: Ctx) -> Task:
         "already holds one, so I can't buy another.",
     ))  # fmt: skip
     opening = ph.statement(ctx.rng, ctx.locale, body)
-    return refusal(d, opening, body, "id_limit", reason("reason", *ID_LIMIT))
+    return refusal(d, opening, body, "id_limit", (pick.event.id, pick.session.id))

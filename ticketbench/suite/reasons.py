@@ -1,0 +1,296 @@
+"""Refusals: does an agent's "it cannot be done" name the task's real reason, and did it see it?
+
+A refusal scores only when all three hold (`refusal_problems`):
+1. **named**: an agent message states the task's reason (`Expect.reason`) in the agent's
+   own words: a phrase of the reason's bilingual lexicon below, not negated ("not sold
+   out", "不超过") and not inside words copied from the user (`textmatch.echo_free`);
+2. **no contradiction**: no agent message states another reason of the lexicon (an agent
+   that lists every reason names none);
+3. **observed**: a tool result of this episode showed the agent the fact, about one of the
+   ids in `Expect.reason_about`: the seat map, search row or event page of the full
+   showing, a price quote of the over-budget one, the sales state or the service's own
+   refusal code (`sales_closed`, `not_on_sale`, `id_limit`, ...), the order that cannot be
+   refunded (see `EVIDENCE`).
+
+The lexicon asserts reasons, it does not spot topics: "over" or "超过" alone is no reason
+("Storm over Dragon City", "超过我能处理的范围"); "over your budget", "超出预算",
+"超过了80元" are. Phrases common to two reasons ("cannot be refunded", "无法退票") name
+neither: the agent has to say which (the cut-off passed, or the cinema never refunds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from ticketbench.suite.spec import InfeasibleReason
+from ticketbench.suite.textmatch import echo_free, normalise, own_spans
+from ticketbench.trajectory import ToolCall
+
+_NUM = r"(?:\d+|one|two|three|four|five|six|[一二两三四五六])"
+_SEATS = r"(?:seats?|tickets?|places?|spots?)"
+_YOUR = r"(?:your|the|that|this|you[r]? stated|you[r]? set|the stated)"
+_MONEY = r"(?:¥ ?\d+(?:\.\d+)?|\d+(?:\.\d+)? ?(?:yuan|元|块|¥))"
+_VENUE = r"(?:cinema|theater|theatre|venue|organi[sz]er|event|this place)"
+
+# Phrases asserting each reason, matched on `normalise`d text (casefolded, one space).
+LEXICON: dict[InfeasibleReason, tuple[str, ...]] = {
+    "not_enough_seats": (
+        r"\bsold[ -]?out\b",
+        r"\bfully (?:booked|sold)\b",
+        r"\bbooked up\b",
+        r"\bno (?:more |free |available |remaining |empty )?(?:"
+        + _NUM
+        + r" )?"
+        + _SEATS
+        + r"(?: \w+){0,4} (?:left|available|remaining|together|side by side|next to each other|"
+        r"in a row)\b",
+        r"\bno (?:\w+ ){0,2}(?:adjacent|consecutive|contiguous) " + _SEATS,
+        r"\bnot enough (?:free |available |adjacent |consecutive |empty |remaining )?" + _SEATS,
+        r"\b(?:only|just) " + _NUM + r" " + _SEATS + r" (?:are )?(?:left|remaining|available)\b",
+        r"\b(?:can't|cannot|can not|couldn't|could not|unable to|impossible to) (?:find|get|"
+        r"book|seat you|sit)(?: \w+){0,6} together\b",
+        r"\b" + _SEATS + r" (?:are|is|have been) (?:all )?(?:gone|taken|sold)\b",
+        r"\bthe (?:showing|session|show|zone|screening) is full\b",
+        # zh
+        r"售罄|卖完|售完|满座|满场|坐满|满员|爆满|没有?余票|余票不足|无余票|没票|票不够|座位不够|"
+        r"位置不够|座位已满|没有(?:空|剩余的?)?座位了",
+        r"(?:没有|没|找不到|凑不[出齐到]|不够)(?:\S{0,6})?(?:连在一起|连着|挨着|相邻|并排|连座|连坐|"
+        r"连号)",
+        r"(?:连座|连号座位|连在一起的座位)(?:\S{0,4})?(?:没有|不够|不足|没了)",
+        r"坐不(?:到)?(?:一起|一块)",
+        r"只(?:剩|有)(?:下)?" + _NUM + r"个?(?:座位|位置|张票|张)",
+    ),
+    "sales_closed": (
+        r"\b(?:online |ticket )?(?:sales?|booking|ticketing) (?:\S+ ){0,4}(?:ha(?:s|ve) |is |"
+        r"are |already |now )*(?:closed|ended|stopped|shut)\b",
+        r"\b(?:sales?|booking|ticketing) (?:cut-?off|deadline) (?:\w+ ){0,3}(?:passed|reached|"
+        r"gone by)\b",
+        r"\bpast (?:the |its )?(?:online )?(?:sales?|booking|ticketing) (?:cut-?off|deadline)\b",
+        r"\bno longer (?:on sale|(?:be )?(?:sold|bookable|booked|purchas(?:ed|able)|available "
+        r"(?:to|for) (?:book|buy|purchase)))\b",
+        r"\bstopped selling\b",
+        r"\btoo late to (?:buy|book|purchase|get)\b(?! (?:a |your |the )?refund)",
+        r"\b(?:can|could) no longer (?:be )?(?:buy|book|purchase|bought|booked|purchased)\b",
+        # zh
+        r"停售|停止(?:售票|销售|售卖|卖票|线上售票)|已(?:经)?(?:停止|截止)售票",
+        r"(?:线上|网上|在线)?(?:售票|购票|销售)(?:\S{0,4})?(?:已经?|都)?(?:截止|结束|关闭|停止)",
+        r"(?:过了|已过|超过了?)(?:\S{0,6})?(?:售票|购票|销售)(?:\S{0,2})?(?:截止|时间|时限)",
+    ),
+    "over_budget": (
+        r"\b(?:over|above|exceed(?:s|ed|ing)?|beyond|more than|higher than|outside(?: of)?|"
+        r"past|surpass(?:es|ed)?) " + _YOUR + r" (?:\w+ ){0,2}(?:budget|price limit|"
+        r"spending limit|limit|cap|maximum|max)\b",
+        r"\bover[ -]budget\b",
+        r"\bbudget (?:\w+ ){0,3}(?:is |was )?(?:not enough|too (?:low|small|tight)|insufficient|"
+        r"exceeded)\b",
+        r"\b(?:nothing|none|no (?:options?|seats?|tickets?|showings?)) (?:\w+ ){0,3}"
+        r"(?:within|under|in|fits?) " + _YOUR + r" (?:\w+ ){0,2}budget\b",
+        r"\b(?:doesn't|does not|don't|do not|won't|can't|cannot) (?:fit|stay|be) (?:in|within|"
+        r"under|into) (?:" + _YOUR + r" )?(?:\w+ )?budget\b",
+        r"\b(?:exceeds?|over|above|more than|higher than) (?:the )?"
+        + _MONEY
+        + r" (?:\w+ ){0,2}(?:you|budget|limit|cap|maximum|max)\b",
+        r"\bcosts? more than " + _MONEY,
+        # zh
+        r"(?:超出|超过|超了|高于|多于|大于)(?:了)?(?:您|你)?(?:的)?(?:\S{0,4})?(?:预算|上限|限额|"
+        r"心理价位)",
+        r"超预算",
+        r"预算(?:\S{0,6})?(?:不够|不足|不太够|有限|买不了|买不到|覆盖不了|够不上)",
+        r"(?:不在|超出了?)(?:您|你)?的?预算",
+        r"(?:超出|超过|超了|高于|多于)(?:了)?(?:您|你)?(?:说的|给的|定的|要求的|设定的)?(?:的)?"
+        + _MONEY,
+        r"(?:比|较)(?:您|你)?的?(?:预算|" + _MONEY + r")(?:还)?(?:高|贵|多)",
+    ),
+    "not_on_sale": (
+        r"\bnot (?:yet |currently )?on sale(?: yet)?\b",
+        r"\b(?:isn't|aren't|haven't|hasn't) (?:yet )?(?:on sale|gone on sale|been released)\b",
+        r"\b(?:go|goes|will go|going|are going|is going) on sale\b",
+        r"\bon sale (?:from|at|starting|on)\b",
+        r"\bsales? (?:\w+ ){0,2}(?:open|opens|start|starts|begin|begins|will open|will start|"
+        r"haven't (?:opened|started)|hasn't (?:opened|started)|not (?:yet )?(?:open|started))\b",
+        r"\bnot (?:yet )?(?:available|open) (?:for|to) (?:purchase|booking|sale|buy|book)\b",
+        r"\bbefore (?:the |tickets )?(?:go )?on[ -]sale\b",
+        r"\bpre-?sale\b",
+        # zh
+        r"未开售|尚未开售|暂未开售|还没(?:有)?开售|还未开售|没有开售|即将开售|未开票|还没(?:有)?开票|"
+        r"还没(?:有)?开始(?:卖|售|售票|销售|开票)",
+        r"(?:将于|将在|会在|要到|等到)\S{0,16}(?:开售|开票|开始售票|开始销售)",
+        r"\d{1,2}[:：点]\d{0,2}(?:分)?(?:正式)?(?:开售|开票|开始售票|开始销售)",
+        r"(?:开售|开票)时间(?:是|为|在)",
+    ),
+    "id_limit": (
+        r"\b(?:one|1|a single|only one) tickets? (?:per|for each|each) (?:\w+ ){0,2}(?:id|person|"
+        r"attendee|identity|id number|id card)\b",
+        r"\bper[ -](?:id|person|attendee|identity)(?: \w+){0,2} limit\b",
+        r"\blimit(?:ed)? (?:of |to )?(?:one|1|\d+) (?:tickets? )?(?:per|for each|each) "
+        r"(?:\w+ ){0,2}(?:id|person|attendee|identity)\b",
+        r"\beach (?:id|attendee|person|identity|id number)(?: \w+){0,3} (?:can|may|is allowed to) "
+        r"(?:only )?(?:buy|hold|have|get)(?: only)? (?:one|1|a single)\b",
+        r"\b(?:same|one|a single) id\b(?: \w+){0,8} (?:not|cannot|can't|isn't|won't|only)\b",
+        r"\b(?:cannot|can't|can not|not allowed to) (?:\w+ ){0,3}(?:on|under|with) "
+        r"(?:the )?same id\b",
+        r"\bid limit\b|\blimit per id\b|\bper-id\b",
+        # zh
+        r"限购|一证一票|每(?:个|张)?(?:证件|身份证|人|观演人|id)(?:\S{0,6})?(?:限|只能|最多)(?:购|买)?"
+        r"(?:\S{0,2})?(?:1|一)张",
+        r"(?:证件|身份证|id)(?:\S{0,8})?(?:已经?|已)(?:买过|购买过|购买了|持有|有)",
+        r"同一(?:个|张)?(?:证件|身份证|id)(?:\S{0,8})?(?:不能|只能|无法|不可以)",
+        r"(?:不能|无法|不可以)(?:\S{0,6})?(?:用|使用)同一(?:个|张)?(?:证件|身份证|id)",
+    ),
+    "refund_closed": (
+        r"\brefund (?:window|period|deadline|cut-?off)(?: \w+){0,4} (?:has |have )?"
+        r"(?:passed|closed|ended|expired|gone|over)\b",
+        r"\bpast (?:the |its )?(?:\S+ ){0,3}refund (?:cut-?off|deadline|window|period)\b",
+        r"\bafter (?:the |its )?(?:\S+ ){0,3}refund (?:cut-?off|deadline)\b",
+        r"\btoo (?:late|close to (?:the )?(?:start|showtime)) (?:to|for) (?:get )?(?:a )?refund",
+        r"\b(?:can|could) no longer (?:\w+ ){0,2}(?:be )?refund(?:ed)?\b|\bno longer refundable\b",
+        # zh
+        r"(?:过了|已过|超过了?)(?:\S{0,8})?退(?:票|款)?(?:\S{0,2})?(?:时间|截止|期限|时限)",
+        r"退(?:票|款)(?:\S{0,6})?(?:已经?截止|已过|时间已过|截止时间已过)",
+        r"(?:已经|现在)(?:不能|无法|没法)(?:再)?退|不能再退",
+    ),
+    "no_refund": (
+        r"\b(?:doesn't|does not|don't|do not|never|won't|will not) (?:offer |allow |support |"
+        r"accept |give |do |provide )?refunds?\b(?! (?:after|past|once|within|less|this close|"
+        r"so close|at this|this late|now))",
+        r"\bno[ -]refunds? (?:policy|at|for|on)\b",
+        r"\b" + _VENUE + r"(?:'s)? (?:\w+ ){0,2}(?:are |is )?(?:non|not)[ -]?refundable\b",
+        r"\bnever refund",
+        # zh
+        r"(?:影院|影城|这家|该影院|场馆|主办方?|演出方)(?:\S{0,8})?(?:不支持|不接受|不提供|不予|不办理|"
+        r"从不|概不|不)退(?:票|款)?",
+        r"(?:一律|概)不(?:退|予退)",
+    ),
+}
+REASONS: tuple[InfeasibleReason, ...] = get_args(InfeasibleReason)
+_NEG_EN = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$")
+_NEG_ZH = re.compile(r"(?:不|没|未|非|无)\S?$")
+_COMPILED: dict[InfeasibleReason, tuple[re.Pattern[str], ...]] = {
+    k: tuple(re.compile(p) for p in v) for k, v in LEXICON.items()
+}
+
+
+def _negated(text: str, start: int, zh: bool) -> bool:
+    before = text[max(0, start - 14) : start]
+    if zh:
+        return bool(_NEG_ZH.search(before[-2:]))
+    return bool(_NEG_EN.search(before))
+
+
+def _is_zh(pattern: re.Pattern[str]) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", pattern.pattern))
+
+
+def reason_spans(text: str, reason: InfeasibleReason) -> list[tuple[int, int]]:
+    """Spans of normalised `text` asserting `reason` (negated mentions left out)."""
+    out: list[tuple[int, int]] = []
+    for pat in _COMPILED[reason]:
+        zh = _is_zh(pat)
+        for m in pat.finditer(text):
+            if m.end() > m.start() and not _negated(text, m.start(), zh):
+                out.append(m.span())
+    return out
+
+
+def asserted(said: Iterable[str], heard: Sequence[str] = ()) -> set[InfeasibleReason]:
+    """The reasons the agent's messages state in its own words (copies of the user's
+    messages `heard` left out)."""
+    out: set[InfeasibleReason] = set()
+    for msg in said:
+        text = normalise(msg)
+        free = echo_free(text, heard)
+        for reason in REASONS:
+            if reason not in out and own_spans(text, reason_spans(text, reason), free):
+                out.add(reason)
+    return out
+
+
+# --- what the agent saw ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Which tool results can show a reason: tools whose successful result about the subject
+    shows the fact, and the service's error codes that state it."""
+
+    tools: frozenset[str]
+    codes: frozenset[str]
+
+
+_ORDER = frozenset({"get_order", "list_orders"})  # the order, its showtime and start
+
+EVIDENCE: dict[InfeasibleReason, Evidence] = {
+    "not_enough_seats": Evidence(
+        frozenset({"seat_map", "recommend_seats", "search_showtimes", "get_event"}),
+        frozenset({"sold_out", "not_enough_tickets", "seat_taken", "gap_rule"}),
+    ),
+    "sales_closed": Evidence(
+        frozenset({"search_showtimes", "get_event", "search_events"}),
+        frozenset({"sales_closed"}),
+    ),
+    "over_budget": Evidence(frozenset({"quote_price", "create_order"}), frozenset()),
+    "not_on_sale": Evidence(frozenset({"get_event", "search_events"}), frozenset({"not_on_sale"})),
+    "id_limit": Evidence(frozenset({"get_event"}), frozenset({"id_limit"})),
+    "refund_closed": Evidence(_ORDER, frozenset({"refund_closed"})),
+    "no_refund": Evidence(_ORDER, frozenset({"not_refundable"})),
+}
+
+
+def _mentions(call: ToolCall, about: Sequence[str]) -> bool:
+    args: Mapping[str, Any] = call.args or {}
+    named = json.dumps(args, ensure_ascii=False) if args else ""
+    return any(i in named or i in call.content for i in about)
+
+
+def observed(reason: InfeasibleReason, about: Sequence[str], calls: Iterable[ToolCall]) -> bool:
+    """Did a tool result of the episode show the agent the fact (see `EVIDENCE`) about one
+    of the ids `about`?"""
+    ev = EVIDENCE[reason]
+    for call in calls:
+        if not call.ran or not _mentions(call, about):
+            continue
+        if call.ok and call.name in ev.tools:
+            return True
+        if not call.ok and call.error_code in ev.codes:
+            return True
+    return False
+
+
+def refusal_problems(
+    reason: InfeasibleReason,
+    about: Sequence[str],
+    said: Sequence[str],
+    heard: Sequence[str] = (),
+    calls: Sequence[ToolCall] | None = None,
+) -> list[str]:
+    """Why the agent's refusal does not score (empty: it does); `calls` None skips the
+    evidence part (a reference solution checked without its tool results)."""
+    why: list[str] = []
+    stated = asserted(said, heard)
+    if reason not in stated:
+        why.append(f"the agent did not say the request fails because {LABEL[reason]}")
+    others = sorted(stated - {reason})
+    if others:
+        why.append("the agent gave reasons that are not the task's: " + "; ".join(
+            LABEL[r] for r in others))  # fmt: skip
+    if calls is not None and not observed(reason, about, calls):
+        why.append(
+            f"no tool result of the episode showed the agent that {LABEL[reason]} "
+            f"({', '.join(about)})"
+        )
+    return why
+
+
+LABEL: dict[InfeasibleReason, str] = {
+    "not_enough_seats": "not enough seats are left",
+    "sales_closed": "sales have closed",
+    "over_budget": "it is over the budget",
+    "not_on_sale": "sales have not opened yet",
+    "id_limit": "of the per-ID limit",
+    "refund_closed": "the refund cut-off has passed",
+    "no_refund": "the order can never be refunded",
+}
