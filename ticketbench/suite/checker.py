@@ -301,7 +301,7 @@ def check(
     messages_ok = not said_wrong
     reasons += said_wrong
     if exp.clarify and clarified is False:
-        reasons.append(f"the agent did not ask about {', '.join(exp.clarify)} before writing")
+        reasons.append(f"the agent did not ask about {', '.join(exp.clarify)} first")
     return CheckResult(
         passed=not reasons,
         reasons=reasons,
