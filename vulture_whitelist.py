@@ -13,11 +13,12 @@ from ticketbench.agents.llm.presets import Preset
 from ticketbench.env.models import Order
 from ticketbench.env.state import PaymentRequest, TicketTransfer
 from ticketbench.env.toolkit import ToolSpec
-from ticketbench.records import EpisodeRecord, EpisodeScore, Timing
+from ticketbench.records import EpisodeRecord, EpisodeScore, EpisodeUsage, Timing
 from ticketbench.results.labels import Metric
 from ticketbench.results.lifecycle import RunResult
 from ticketbench.results.metrics import GroupStats, RunSummary
 from ticketbench.session import Trajectory
+from ticketbench.suite import textmatch
 from ticketbench.suite.checker import CheckResult
 from ticketbench.suite.spec import Task
 
@@ -27,6 +28,7 @@ def used(
     check_result: CheckResult,
     episode_record: EpisodeRecord,
     episode_score: EpisodeScore,
+    episode_usage: EpisodeUsage,
     group_stats: GroupStats,
     metric: Metric,
     order: Order,
@@ -42,6 +44,7 @@ def used(
     task: Task,
 ) -> None:
     """Every name below is read outside the Python code (records, reports, users)."""
+    episode_usage.retried
     order.paid_at
     order.refunded_at
     payment_request.requested_at
@@ -70,3 +73,6 @@ def used(
     task.pair_id  # read by the paired language gap from the records
     ticket_transfer.to_phone  # the transfer log record: who got the tickets, as asked
     ticket_transfer.to_user_id
+
+    # public API: phrase matching, used by tests and agents that check their own messages
+    textmatch.contains

@@ -172,7 +172,7 @@ class _Watchdog:
                     fired[k] = now
                 signal.pthread_kill(main, WATCHDOG_SIGNAL)
 
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+    def _on_signal(self, _signum: int, _frame: FrameType | None) -> None:
         try:
             task = asyncio.current_task()
         except RuntimeError:  # no running loop in this thread right now
