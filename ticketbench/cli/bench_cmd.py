@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Speed benchmarks: env tool latency and reset cost; episode throughput.")
+app = typer.Typer(
+    help="Benchmarks: env tool latency and reset cost; episode throughput; the session fuzz."
+)
 
 
 @app.callback()
@@ -57,3 +59,30 @@ def bench_run(
     for c, eff in result["concurrency_efficiency"].items():
         rate = result["concurrency_episodes_per_s"][c]
         typer.echo(f"concurrency {c:>4}: {rate} episodes/s, efficiency {eff}")
+
+
+@app.command("fuzz")
+def bench_fuzz(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    calls: Annotated[int, typer.Option("--calls", min=1, help="Fuzzed session calls.")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fuzz.")] = 0,
+) -> None:
+    """Hostile calls through the public session API, with the world's invariants checked
+    after each: exceptions that escape `session.call` and invariant breaks (seats sold
+    twice, money not conserved, coupons reused, refunds keeping seats, other users' orders
+    shown or changed, payments without approval). Exit 1 if either is not 0."""
+    from ticketbench.bench.fuzz import fuzz
+
+    result = fuzz(calls=calls, seed=seed)
+    data = result.as_dict()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            f"{data['calls']:,} calls over {data['episodes']:,} episodes in {data['wall_s']} s: "
+            f"{data['escapes']} escapes, {data['invariant_breaks']} invariant breaks"
+        )
+        for line in data["examples"]:
+            typer.echo(f"  {line}")
+    if result.escapes or result.breaks:
+        raise typer.Exit(1)
