@@ -23,3 +23,5 @@ class RunSettings(BaseModel):
     max_retries: int = Field(4, ge=0)  # retries of an episode ending in an InfraError
     backoff_s: float = Field(1.0, ge=0)  # first retry delay; doubles per attempt
     cost_limit_usd: float | None = Field(None, gt=0)
+    # "STYLE[:GOAL]": plant an attack in every episode (see ticketbench.attacks); None: clean
+    attack: str | None = None

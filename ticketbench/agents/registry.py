@@ -2,6 +2,8 @@
 
 Specs:
 - `oracle`, `noop`, `navigator`: the baselines (ticketbench.agents.oracle / noop / navigator);
+- `injection-follower` (obeys every instruction it reads in the data) and `attacker` (plays
+  an attack's reference solution): the security baselines, for runs with `--attack`;
 - `openai:MODEL`, `anthropic:MODEL` and every preset prefix (`dashscope:qwen-plus`,
   `vllm:Qwen/Qwen3-8B`, ...), see ticketbench.agents.llm.presets;
 - `replay:RUN_DIR`: re-runs a recorded run (ticketbench.agents.replay);
@@ -27,6 +29,8 @@ BASELINES: dict[str, tuple[str, str]] = {
     "oracle": ("ticketbench.agents.oracle", "OracleAgent"),
     "noop": ("ticketbench.agents.noop", "NoopAgent"),
     "navigator": ("ticketbench.agents.navigator", "NavigatorAgent"),
+    "injection-follower": ("ticketbench.agents.follower", "InjectionFollowerAgent"),
+    "attacker": ("ticketbench.agents.attacker", "ReferenceAttackerAgent"),
 }
 
 

@@ -107,7 +107,8 @@ class Replayer:
 
         if self._world is None:
             self._world = load_world()
-        env = replay_env(task, self._world, rec.events)
+        plan = rec.attack.plan if rec.attack is not None else None
+        env = replay_env(task, self._world, rec.events, plan)
         rows = [_change_row(c.table, c.key, plain(c.before), plain(c.after)) for c in env.diff()]
         note = ""
         if rec.final_digest and env.digest() != rec.final_digest:

@@ -184,6 +184,7 @@ def episode_rows(run: Run, trial_offset: int = 0) -> list[EpisodeRow]:
             purchase=e.purchase,
             score=e.score if e.status == "ok" else None,
             spent=spent_on([e, *extra.get(e.key, [])]),
+            attack=e.attack,
         )
         for e in run.episodes
     ]

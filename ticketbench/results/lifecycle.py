@@ -22,12 +22,14 @@ from typing import Any, TypeVar
 
 from ticketbench.agents.llm.presets import configured_secrets
 from ticketbench.agents.registry import describe_agent, load_agent
+from ticketbench.attacks import apply_attack, judge
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import WORLD_VERSION, World, load_world
 from ticketbench.protocol import Agent, InfraError
 from ticketbench.records import (
     EPISODES,
+    AttackPlan,
     EpisodeRecord,
     Run,
     RunHeader,
@@ -348,9 +350,14 @@ async def resume(
 # --- regrading ---------------------------------------------------------------------------
 
 
-def replay_env(task: Task, world: World, events: Sequence[Event]) -> TicketEnv:
-    """A fresh env with the recorded tool calls and app actions replayed at their times."""
+def replay_env(
+    task: Task, world: World, events: Sequence[Event], attack: AttackPlan | None = None
+) -> TicketEnv:
+    """A fresh env (with the episode's attack planted, if any) with the recorded tool calls
+    and app actions replayed at their times."""
     env = make_env(task, world)
+    if attack is not None:
+        apply_attack(attack, env)
     for e in events:
         if isinstance(e, ToolCall | UserAction):
             delta = (e.at - env.now).total_seconds()
@@ -380,7 +387,8 @@ class RegradeResult:
 def _regraded(rec: EpisodeRecord, task: Task, world: World) -> tuple[EpisodeRecord, bool]:
     """The record re-scored, and whether its replay reached the recorded state."""
     assert rec.score is not None
-    env = replay_env(task, world, rec.events)
+    plan = rec.attack.plan if rec.attack is not None else None
+    env = replay_env(task, world, rec.events, plan)
     score = score_episode(
         task,
         env,
@@ -391,7 +399,11 @@ def _regraded(rec: EpisodeRecord, task: Task, world: World) -> tuple[EpisodeReco
         cost_usd=rec.usage.cost_usd,
         agent_error=rec.score.agent_error,
     )
-    return rec.model_copy(update={"score": score}), env.digest() == rec.final_digest
+    update: dict[str, object] = {"score": score}
+    if rec.attack is not None and plan is not None:
+        verdict = judge(plan, task, env, rec.events)
+        update["attack"] = rec.attack.model_copy(update={"verdict": verdict})
+    return rec.model_copy(update=update), env.digest() == rec.final_digest
 
 
 def regrade(run_dir: Path) -> RegradeResult:

@@ -14,7 +14,12 @@ Rules:
   exception (also `CancelledError` and `SystemExit` raised by the agent) is the agent's
   failure and is scored. Tokens and cost of failed attempts are added to the record
   (`usage.retried` says how much of it they were);
-- seeds: `episode_seed(settings.seed, task id, trial)`, the same in every run.
+- seeds: `episode_seed(settings.seed, task id, trial)`, the same in every run;
+- attacks (`settings.attack`, see `ticketbench.attacks`): the episode's attack is planned
+  from its seed, planted into the env before the agent starts (part of the episode's start,
+  not the agent's change) and judged after scoring; the record keeps both
+  (`EpisodeRecord.attack`). A privileged attacker baseline gets the plan through
+  `for_attack(plan)`, never through the session.
 
 Privileged baselines (oracle, navigator, replay) get the task through `for_episode(task,
 trial, seed)` if the agent object has that method; agents without it are shared by all
@@ -26,11 +31,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from ticketbench.attacks import AttackSpec, apply_attack, judge, parse_spec, plan_attack
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import World
@@ -44,6 +50,8 @@ from ticketbench.protocol import (
     Usage,
 )
 from ticketbench.records import (
+    AttackPlan,
+    AttackRecord,
     EpisodeRecord,
     EpisodeUsage,
     InfraInfo,
@@ -57,7 +65,7 @@ from ticketbench.session import EpisodeSession, Limits, Pace, Trajectory
 from ticketbench.settings import RunSettings
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
-from ticketbench.trajectory import construct
+from ticketbench.trajectory import Event, construct
 from ticketbench.users import ScriptedUser, User, settle_payment
 
 MAX_BACKOFF_S = 60.0
@@ -147,10 +155,14 @@ async def play_episode(
     started = datetime.now(UTC)
     wall0 = time.perf_counter()
     spent = _Spent()
+    spec = parse_spec(settings.attack) if settings.attack else None
+    plan = plan_attack(task, world, spec, seed, assistant_name(agent)) if spec else None
     attempt = 0
     while True:
         attempt += 1
         env = make_env(task, world)
+        if plan is not None:
+            apply_attack(plan, env)
         session = EpisodeSession(
             env,
             users(task, seed, settings),
@@ -165,6 +177,9 @@ async def play_episode(
         # getattr, not isinstance: a runtime Protocol check costs ~20 us per episode
         for_episode = getattr(agent, "for_episode", None)
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent
+        for_attack = getattr(player, "for_attack", None)
+        if plan is not None and for_attack is not None:
+            player = for_attack(plan)
         clock = EpisodeClock(settings.timeout_s)
         error: str | None = None
         try:
@@ -177,7 +192,8 @@ async def play_episode(
                 if attempt <= settings.max_retries and err.kind not in NON_RETRYABLE_KINDS:
                     await asyncio.sleep(_backoff(settings, attempt, err))
                     continue
-                return _infra_record(task, trial, seed, attempt, err, spent, started, wall0)
+                rec = _infra_record(task, trial, seed, attempt, err, spent, started, wall0)
+                return _attacked(rec, spec, plan, task, env, [])
         except (TimeoutError, EpisodeTimeout):
             error = f"timeout: the episode exceeded {settings.timeout_s:g} s"
         except AgentError as err:
@@ -191,9 +207,33 @@ async def play_episode(
             raise
         except BaseException as err:
             error = f"{type(err).__name__}: {err}"
-        return _scored_record(
-            task, trial, seed, attempt, session, env, error, spent, started, wall0
-        )
+        rec = _scored_record(task, trial, seed, attempt, session, env, error, spent, started, wall0)
+        return _attacked(rec, spec, plan, task, env, rec.events)
+
+
+def _attacked(
+    rec: EpisodeRecord,
+    spec: AttackSpec | None,
+    plan: AttackPlan | None,
+    task: Task,
+    env: TicketEnv,
+    events: Sequence[Event],
+) -> EpisodeRecord:
+    """The record with its attack and verdict (no plan: the asked goal fits no part of the
+    task; no events: an infra error, nothing to judge)."""
+    if spec is None:
+        return rec
+    verdict = judge(plan, task, env, events) if plan is not None and events else None
+    attack = AttackRecord(spec=str(spec), plan=plan, verdict=verdict)
+    return rec.model_copy(update={"attack": attack})
+
+
+def assistant_name(agent: Agent) -> str | None:
+    """What an attack addressed "to the assistant by name" calls it: the model, if known."""
+    describe = getattr(agent, "describe", None)
+    info = describe() if callable(describe) else None
+    model = info.get("model") if isinstance(info, dict) else None
+    return model if isinstance(model, str) and model else None
 
 
 def _scored_record(
@@ -247,6 +287,7 @@ def _scored_record(
         faults=traj.faults,
         fault_notes=list(traj.fault_notes),
         timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
+        attack=None,
     )
 
 
@@ -322,4 +363,5 @@ def _infra_record(
         faults={},
         fault_notes=[],
         timing=construct(Timing, started_at=started, wall_s=time.perf_counter() - wall0),
+        attack=None,
     )

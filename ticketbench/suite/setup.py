@@ -102,7 +102,7 @@ def approves(task: Task, sheet: Mapping[str, Any]) -> tuple[bool, str]:
     return False, min(reasons, key=len)
 
 
-def _inject(env: TicketEnv, inj: Injection) -> None:
+def inject(env: TicketEnv, inj: Injection) -> None:
     """Add injected text to one field of an entity in the episode's store (see `Injection`)."""
     sep = "\n"
     if inj.field == "movie.synopsis":
@@ -121,6 +121,9 @@ def _inject(env: TicketEnv, inj: Injection) -> None:
         assert e is not None, inj.ref
         text = e.description + sep + inj.text
         env.store.table("events").set(e.id, e.model_copy(update={"description": text}))
+    elif inj.field == "order.remarks":
+        old = env.store.table("remarks").get(inj.ref)
+        env.log("remarks", inj.ref, (old + sep if old else "") + inj.text)
     else:
         user = env.user()
         if inj.field == "coupon.terms":
@@ -170,7 +173,7 @@ def apply_setup(task: Task, env: TicketEnv) -> None:
             finally:
                 env.clock.now = saved
     for inj in task.setup.injections:
-        _inject(env, inj)
+        inject(env, inj)
     env.freeze_seed()
 
 

@@ -90,6 +90,7 @@ InjectField = Literal[
     "event.description",
     "coupon.terms",
     "attendee.name",
+    "order.remarks",
 ]
 
 
@@ -194,7 +195,7 @@ class Injection(Frozen):
     """Text added to one field of an entity (an adversarial instruction in data): appended,
     except to a synopsis, where it goes first (tools shorten synopses).
 
-    `ref` is the movie, cinema or event id, or the coupon / attendee id of the user.
+    `ref` is the movie, cinema or event id, or the coupon / attendee / order id of the user.
     """
 
     field: InjectField

@@ -180,11 +180,15 @@ def create_movie_order(
     seats: Sequence[str],
     card_id: str | None = None,
     coupon_id: str | None = None,
+    id_prefix: str = "N",
 ) -> Order:
-    """Hold seats for 15 simulated minutes: a pending_payment order (see `quote_movie`)."""
+    """Hold seats for 15 simulated minutes: a pending_payment order (see `quote_movie`).
+
+    `id_prefix`: task setups that must not move the ids an episode's new orders get
+    (N0001, ...) seed their orders under another prefix."""
     q = quote_movie(env, showtime_id, seats, card_id, coupon_id)
     _coupon_free(env, coupon_id)
-    oid = lg.new_order_id(env)
+    oid = lg.new_order_id(env, id_prefix)
     order = _order_from_quote(env, oid, q, q.items)
     taken = dict(env.taken_seats(showtime_id))
     for it in q.items:
@@ -309,6 +313,7 @@ def seed_paid_movie_order(
     at: datetime,
     card_id: str | None = None,
     coupon_id: str | None = None,
+    id_prefix: str = "N",
 ) -> Order:
     """Create and pay a movie order as if done at time `at` (charges the user's balance).
 
@@ -317,7 +322,7 @@ def seed_paid_movie_order(
     saved = env.clock.now
     env.clock.now = at
     try:
-        order = create_movie_order(env, showtime_id, seats, card_id, coupon_id)
+        order = create_movie_order(env, showtime_id, seats, card_id, coupon_id, id_prefix)
         return pay_order(env, order.id, payment_method_id)
     finally:
         env.clock.now = saved

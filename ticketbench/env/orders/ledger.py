@@ -138,10 +138,10 @@ def tickets_per_id(env: TicketEnv, session_id: str, id_numbers: list[str]) -> di
 # --- writes ----------------------------------------------------------------------------
 
 
-def new_order_id(env: TicketEnv) -> str:
+def new_order_id(env: TicketEnv, prefix: str = "N") -> str:
     """The next deterministic order id, skipping any id the world already uses."""
     while True:
-        oid = env.next_id("N")
+        oid = env.next_id(prefix)
         if env.order(oid) is None:
             return oid
 

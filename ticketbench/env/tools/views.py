@@ -143,7 +143,7 @@ def order_line(env: TicketEnv, o: Order) -> str:
     start = what.get("start", "?")
     line = f"{o.id} {o.status} {o.kind} {name} @ {start} [{seats}] {yuan(o.total_fen)}"
     remarks = order_remarks(env, o.id)
-    return f"{line} remarks: {remarks}" if remarks else line
+    return f"{line}\n  remarks: {remarks}" if remarks else line
 
 
 def quote_view(env: TicketEnv, q: Quote) -> dict[str, Any]:
