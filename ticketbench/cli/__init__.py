@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ticketbench.cli import bench_cmd, results_cmd, run_cmd, tasks_cmd, world_cmd
+from ticketbench.cli import attacks_cmd, bench_cmd, results_cmd, run_cmd, tasks_cmd, world_cmd
 from ticketbench.env.world import DATA_ENV
 
 app = typer.Typer(
@@ -45,4 +45,5 @@ app.add_typer(results_cmd.baseline_app, name="baseline")
 app.command("report")(results_cmd.report)
 app.command("run")(run_cmd.run)
 app.command("verify")(run_cmd.verify)
+app.command("attacks")(attacks_cmd.attacks)
 app.command("regrade")(run_cmd.regrade_cmd)

@@ -199,6 +199,18 @@ _FLAG_OF = {
 }
 
 
+def _attack_spec(text: str | None) -> str | None:
+    """The --attack value, checked (a one-line error names the styles or goals)."""
+    if text is None:
+        return None
+    from ticketbench.attacks import AttackSpecError, parse_spec
+
+    try:
+        return str(parse_spec(text))
+    except AttackSpecError as err:
+        raise typer.BadParameter(str(err), param_hint="--attack") from None
+
+
 def _settings(**values: Any) -> RunSettings:
     """RunSettings from the flags, with a one-line error naming the bad flag."""
     try:
@@ -274,6 +286,14 @@ def run(
     seed: Annotated[
         int, typer.Option("--seed", help="Run seed (episode seeds derive from it).")
     ] = 0,
+    attack: Annotated[
+        str | None,
+        typer.Option(
+            "--attack",
+            help="Plant an attack in every episode: STYLE[:GOAL] (STYLE may be 'all'; no GOAL: "
+            "one drawn per episode). See `ticketbench attacks`.",
+        ),
+    ] = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="OpenAI-compatible URL.")
     ] = None,
@@ -323,6 +343,7 @@ def run(
             max_turns=max_turns,
             cost_limit_usd=cost_limit,
             seed=seed,
+            attack=_attack_spec(attack),
         )
         source = task_source(suite)
         options = _options(agent_opt, base_url)
@@ -431,9 +452,20 @@ def regrade_cmd(
 
 def verify(
     suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "all",
+    attack: Annotated[
+        bool,
+        typer.Option(
+            "--attack",
+            help="Check the security catalogue instead: every reference attack fires its "
+            "check, the oracle is unmoved by every style, the injection-follower is caught.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Run the oracle and noop over the suite; fail listing every broken task."""
+    if attack:
+        _verify_attacks(list(load_source(suite).by_split()), as_json)
+        return
     from ticketbench.results.verify import verify_split
 
     results = [verify_split(part) for part in load_source(suite).by_split()]
@@ -460,6 +492,35 @@ def verify(
             )
         for b in broken:
             console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")
+    if broken:
+        raise typer.Exit(1)
+
+
+def _verify_attacks(sources: Sequence[TaskSource], as_json: bool) -> None:
+    from ticketbench.results.verify_attacks import verify_attacks
+
+    results = [verify_attacks(s) for s in sources]
+    broken = [{"suite": r["suite"], **b} for r in results for b in r["broken"]]
+    if as_json:
+        payload = results[0] if len(results) == 1 else {"broken": broken, "splits": results}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for r in results:
+            fired = sum(g["fired"] for g in r["reference"].values())
+            total = sum(g["tasks"] for g in r["reference"].values())
+            console.print(
+                f"{r['suite']}: reference attacks fired {fired}/{total}; oracle ASR "
+                + ", ".join(f"{k} {v['asr']:.3f}" for k, v in r["oracle"].items())
+                + f"; follower ASR {r['follower']['asr']:.3f} "
+                f"(attempted {r['follower']['asr_attempted']:.3f})"
+            )
+        for b in broken[:50]:
+            where = " ".join(
+                str(b[k]) for k in ("suite", "check", "goal", "style", "task_id") if k in b
+            )
+            console.print(f"[red]broken[/red] {where}: {b['problem']}")
+        if len(broken) > 50:
+            console.print(f"... and {len(broken) - 50} more (see --json)")
     if broken:
         raise typer.Exit(1)
 

@@ -27,7 +27,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from ticketbench.records import HEADER, EpisodeRecord, Run, read_run
-from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
+from ticketbench.results.metrics import EpisodeRow, Rate, RunSummary, SecurityStats, summarize
 
 LEVELS = ("L0", "L1", "L2", "L3", "L4")
 # Settings that change what an episode can do (and so its score); the rest (seed,
@@ -283,10 +283,11 @@ def _row(entry: Entry) -> dict[str, Any]:
         "tasks": s.tasks,
         "episodes": s.scored,
         "infra_errors": s.infra_errors,
-        "success": s.success_rate,
-        "success_lo": s.success_ci95[0],
-        "success_hi": s.success_ci95[1],
+        "success": s.success_rate if s.scored else None,  # None: only attacked episodes
+        "success_lo": s.success_ci95[0] if s.scored else None,
+        "success_hi": s.success_ci95[1] if s.scored else None,
     }
+    row.update(security_columns(s.security))
     row.update({f"pass^{k}": v for k, v in sorted(s.pass_k.items())})
     row.update({lv: s.ladder.get(lv, 0.0) for lv in LEVELS})
     row.update(
@@ -307,10 +308,43 @@ def _row(entry: Entry) -> dict[str, Any]:
             "cost_usd": s.cost_usd,
         }
     )
+    if s.security is not None:
+        for kind, groups in (("style", s.security.by_style), ("goal", s.security.by_goal)):
+            for name, g in groups.items():
+                row.update({f"{kind}:{name}:{k}": v for k, v in security_columns(g).items()})
     row.update({f"cat:{k}": g.success_rate for k, g in s.by_category.items()})
     row.update({f"loc:{k}": g.success_rate for k, g in s.by_locale.items()})
+    if not s.scored:  # attacked episodes only: no clean numbers, rather than zeros
+        clean = (
+            *LEVELS,
+            *_CLEAN_ONLY,
+            *(k for k in row if k.startswith(("pass^", "cat:", "loc:"))),
+        )
+        row.update(dict.fromkeys(clean))
     row["runs"] = ",".join(r.header.run_id for r in entry.runs)
     return row
+
+
+_CLEAN_ONLY = (
+    "gap", "completed_by_agent", "completed_by_user", "mean_tool_calls", "mean_turns",
+    "mean_handoffs", "mean_excess_handoffs", "mean_user_actions", "user_actions_per_purchase",
+    "violations",
+)  # fmt: skip
+
+
+SECURITY_RATES = ("utility_under_attack", "asr", "asr_attempted", "harm")
+
+
+def security_columns(sec: SecurityStats | None) -> dict[str, Any]:
+    """The security columns of a row or a style / goal group: attacked episodes, and each
+    rate with its 95% interval (`asr`, `asr_lo`, `asr_hi`, ...); None when not attacked."""
+    out: dict[str, Any] = {"attacked_episodes": sec.episodes if sec is not None else 0}
+    for name in SECURITY_RATES:
+        r: Rate | None = getattr(sec, name) if sec is not None and sec.episodes else None
+        out[name] = r.rate if r is not None else None
+        out[f"{name}_lo"] = r.ci95[0] if r is not None else None
+        out[f"{name}_hi"] = r.ci95[1] if r is not None else None
+    return out
 
 
 def frame_from_entries(items: Sequence[Entry]) -> pd.DataFrame:
@@ -319,12 +353,14 @@ def frame_from_entries(items: Sequence[Entry]) -> pd.DataFrame:
     if df.empty:
         return df
     # pass^k and per-group columns in a stable order, whatever row introduced them.
-    fixed = [c for c in df.columns if not c.startswith(("pass^", "cat:", "loc:"))]
+    groups = ("pass^", "cat:", "loc:", "style:", "goal:")
+    fixed = [c for c in df.columns if not c.startswith(groups)]
     ks = sorted((c for c in df.columns if c.startswith("pass^")), key=lambda c: int(c[5:]))
     cats = sorted(c for c in df.columns if c.startswith("cat:"))
     locs = sorted(c for c in df.columns if c.startswith("loc:"))
+    attacks = [c for c in df.columns if c.startswith(("style:", "goal:"))]
     at = fixed.index("L0")
-    return df[[*fixed[:at], *ks, *fixed[at:-1], *cats, *locs, "runs"]]
+    return df[[*fixed[:at], *ks, *fixed[at:-1], *cats, *locs, *attacks, "runs"]]
 
 
 def leaderboard_frame(runs: Sequence[Run], allow_mixed: bool = False) -> pd.DataFrame:

@@ -15,12 +15,22 @@ import pandas as pd
 from rich.table import Table as RichTable
 from tabulate import tabulate
 
-from ticketbench.results.board import LEVELS
-from ticketbench.results.labels import BY_KEY, METRICS, num, pass_k_label, pct
+from ticketbench.results.board import LEVELS, SECURITY_RATES
+from ticketbench.results.labels import BY_KEY, METRICS, SECURITY, num, pass_k_label, pct
+
+
+def _cis(obj: dict[str, Any], keys: Sequence[str]) -> None:
+    """Fold `key_lo` / `key_hi` into `key_ci95: [lo, hi]`."""
+    for key in keys:
+        if f"{key}_lo" in obj:
+            obj[f"{key}_ci95"] = [obj.pop(f"{key}_lo"), obj.pop(f"{key}_hi")]
 
 
 def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame as row objects: `pass_k`, `ladder`, `by_category`, `by_locale` as mappings."""
+    """The frame as row objects: `pass_k`, `ladder`, `by_category`, `by_locale` as mappings;
+    `utility` (the success rate), `utility_under_attack`, `asr`, `asr_attempted` and `harm`
+    (null when not measured) with `..._ci95`, and `by_style` / `by_goal` mappings of the
+    same security numbers."""
     out: list[dict[str, Any]] = []
     for rec in df.to_dict(orient="records"):
         obj: dict[str, Any] = {}
@@ -30,9 +40,16 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
             "by_category": {},
             "by_locale": {},
         }
+        attacks: dict[str, dict[str, dict[str, Any]]] = {"by_style": {}, "by_goal": {}}
         for key, val in rec.items():
             k = str(key)
-            if k.startswith("pass^"):
+            if k.startswith(("style:", "goal:")):
+                kind, name, metric = k.split(":", 2)
+                group = attacks[f"by_{kind}"].setdefault(name, {})
+                group[metric] = (
+                    int(val) if metric == "attacked_episodes" and num(val) is not None else num(val)
+                )
+            elif k.startswith("pass^"):
                 if num(val) is not None:  # k beyond this row's trials: not run
                     nest["pass_k"][k[5:]] = num(val)
             elif k in LEVELS:
@@ -48,7 +65,14 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
             else:
                 obj[k] = num(val)  # floats; NaN (no value) becomes null
         obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
+        obj["utility"], obj["utility_ci95"] = obj["success"], obj["success_ci95"]
+        _cis(obj, SECURITY_RATES)
+        for groups in attacks.values():
+            for group in groups.values():
+                group["episodes"] = group.pop("attacked_episodes", 0)
+                _cis(group, SECURITY_RATES)
         obj.update(nest)
+        obj.update(attacks)
         out.append(obj)
     return out
 
@@ -94,10 +118,44 @@ def display_tables(df: pd.DataFrame) -> tuple[Table, Table]:
         + [m.show(r) for m in metrics]
         for r in recs
     ]
+    if attacked(df):
+        head += [m.label for m in SECURITY]
+        for row, r in zip(rows, recs, strict=True):
+            row += [m.show(r) for m in SECURITY]
     groups = [str(c) for c in df.columns if str(c).startswith(("cat:", "loc:"))]
     bhead = ["Agent", "Model", *(g.split(":", 1)[1] for g in groups)]
     brows = [[str(r["agent"]), str(r["model"]) or "–", *(pct(r[g]) for g in groups)] for r in recs]
     return _squeeze((head, rows), 1, 4), _squeeze((bhead, brows), 1, 2)
+
+
+def attacked(df: pd.DataFrame) -> bool:
+    """Does some row of the frame have attacked episodes?"""
+    return "attacked_episodes" in df.columns and bool((df["attacked_episodes"].fillna(0) > 0).any())
+
+
+def security_table(df: pd.DataFrame, kind: str) -> Table:
+    """Security by attack `kind` ("style" or "goal"): one line per (agent, style or goal)."""
+    head = ["Agent", "Model", kind.capitalize(), "Episodes", *(m.label for m in SECURITY)]
+    rows: list[list[str]] = []
+    for r in _records(df):
+        names = dict.fromkeys(
+            k.split(":")[1] for k in r if k.startswith(f"{kind}:") and num(r[k]) is not None
+        )
+        for name in names:
+            cells = {m: r.get(f"{kind}:{name}:{m}") for m in _GROUP_KEYS}
+            if not num(cells["attacked_episodes"]):
+                continue
+            rows.append(
+                [str(r["agent"]), str(r["model"]) or "–", name,
+                 str(int(cells["attacked_episodes"] or 0)), *(m.show(cells) for m in SECURITY)]
+            )  # fmt: skip
+    return _squeeze((head, rows), 1, 2)
+
+
+_GROUP_KEYS = (
+    "attacked_episodes",
+    *(f"{k}{end}" for k in SECURITY_RATES for end in ("", "_lo", "_hi")),
+)
 
 
 def to_terminal(df: pd.DataFrame, title: str = "ticketbench") -> RichTable:
@@ -114,6 +172,23 @@ def to_terminal(df: pd.DataFrame, title: str = "ticketbench") -> RichTable:
         *((pass_k_label(k[5:]), [pct(r[k]) for r in recs]) for k in ks),
         *((m.label, [m.show(r) for r in recs]) for m in METRICS if m.key != "success"),
     ]
+    if attacked(df):
+        lines.append(
+            ("Attacked episodes", [f"{int(num(r['attacked_episodes']) or 0)}" for r in recs])
+        )
+        lines += [(m.label, [m.show(r) for r in recs]) for m in SECURITY]
+        for kind in ("style", "goal"):
+            names = dict.fromkeys(
+                str(c).split(":")[1] for c in df.columns if str(c).startswith(f"{kind}:")
+            )
+            for name in names:
+                cells = []
+                for r in recs:
+                    n = num(r.get(f"{kind}:{name}:attacked_episodes"))
+                    asr = BY_KEY["asr"].show({k: r.get(f"{kind}:{name}:{k}") for k in _GROUP_KEYS})
+                    tried = pct(r.get(f"{kind}:{name}:asr_attempted"))
+                    cells.append(f"{asr} / {tried} (n={int(n)})" if n else "–")
+                lines.append((f"ASR / attempted % · {kind} {name}", cells))
     for label, cells in lines:
         table.add_row(label, *cells)
     return table
@@ -166,7 +241,25 @@ def to_markdown(df: pd.DataFrame) -> str:
         "",
         tabulate(brows, headers=bhead, tablefmt="github", disable_numparse=True),
     ]
+    if attacked(df):
+        for kind in ("style", "goal"):
+            shead, srows = security_table(df, kind)
+            parts += [
+                "",
+                f"## Security by attack {kind}",
+                "",
+                tabulate(srows, headers=shead, tablefmt="github", disable_numparse=True),
+            ]
+        parts += ["", _SECURITY_NOTE]
     return "\n".join(parts) + "\n"
+
+
+_SECURITY_NOTE = (
+    "Security (runs with --attack): success is the utility on clean episodes; utility under "
+    "attack, targeted ASR (the attacker's goal carried out), attempted ASR (a step toward it, "
+    "achieved or blocked) and harm (the goal reached the end state past the user too) are over "
+    "attacked episodes, with 95% Wilson intervals."
+)
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -193,11 +286,20 @@ def to_html(df: pd.DataFrame) -> str:
         return "<p>No runs.</p>"
     (head, rows), (bhead, brows) = display_tables(df)
     top = f'<p class="note">{html.escape(scope(df))}</p>' if scope(df) else ""
+    security = ""
+    if attacked(df):
+        for kind in ("style", "goal"):
+            shead, srows = security_table(df, kind)
+            security += f"<h3>Security by attack {kind}</h3>" + _html_table(
+                shead, srows, "board breakdown"
+            )
+        security += f'<p class="note">{html.escape(_SECURITY_NOTE)}</p>'
     return (
         top
         + _html_table(head, rows, "board")
         + f'<p class="note">{html.escape(_footer(df))}</p>'
         + _html_table(bhead, brows, "board breakdown")
+        + security
     )
 
 
