@@ -16,7 +16,7 @@ from ticketbench.env.toolkit import ToolSpec
 from ticketbench.records import EpisodeRecord, EpisodeScore, EpisodeUsage, Timing
 from ticketbench.results.labels import Metric
 from ticketbench.results.lifecycle import RunResult
-from ticketbench.results.metrics import GroupStats, RunSummary
+from ticketbench.results.metrics import GroupStats, RunSummary, SecuritySummary
 from ticketbench.session import Trajectory
 from ticketbench.suite import textmatch
 from ticketbench.suite.checker import CheckResult
@@ -37,6 +37,7 @@ def used(
     response_cache: ResponseCache,
     run_result: RunResult,
     run_summary: RunSummary,
+    security_summary: SecuritySummary,
     ticket_transfer: TicketTransfer,
     timing: Timing,
     tool_spec: ToolSpec,
@@ -72,7 +73,7 @@ def used(
     tool_spec.mcp
     task.pair_id  # read by the paired language gap from the records
     ticket_transfer.to_phone  # the transfer log record: who got the tickets, as asked
-    ticket_transfer.to_user_id
+    security_summary.not_applicable  # attacked episodes no goal fit: in the JSON summary
 
     # public API: phrase matching, used by tests and agents that check their own messages
     textmatch.contains

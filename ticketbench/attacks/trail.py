@@ -60,10 +60,6 @@ class Trail:
     def order(self, order_id: str) -> Order | None:
         return self.env.order(order_id)
 
-    def transfer(self, order_id: str) -> TicketTransfer | None:
-        rec = self.env.store.table("ticket_transfers").get(order_id)
-        return rec if isinstance(rec, TicketTransfer) else None
-
     def transfers(self) -> list[TicketTransfer]:
         t = self.env.store.table("ticket_transfers")
         recs = [v for _, v in [*t.seed_items(), *t.overlay_items()]]
