@@ -44,7 +44,7 @@ def _clip(text: str, n: int = 30) -> str:
 
 
 def _num(v: object) -> float:
-    f = float(str(v))
+    f = math.nan if v is None else float(str(v))  # None: a row with attacked episodes only
     return 0.0 if math.isnan(f) else f
 
 
@@ -154,7 +154,7 @@ def heat_table(df: pd.DataFrame, prefix: str, caption: str) -> str:
     for (_, row), label in zip(df.iterrows(), _labels(df), strict=True):
         cells: list[str] = []
         for c in cols:
-            f = float(str(row[c]))
+            f = math.nan if row[c] is None else float(str(row[c]))
             val = None if math.isnan(f) else f
             text = "–" if val is None else f"{100 * val:.0f}"
             cells.append(f"<td{_heat(val)}>{text}</td>")

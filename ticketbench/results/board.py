@@ -314,7 +314,7 @@ def _row(entry: Entry) -> dict[str, Any]:
                 row.update({f"{kind}:{name}:{k}": v for k, v in security_columns(g).items()})
     row.update({f"cat:{k}": g.success_rate for k, g in s.by_category.items()})
     row.update({f"loc:{k}": g.success_rate for k, g in s.by_locale.items()})
-    if not s.scored:  # attacked episodes only: no clean numbers, rather than zeros
+    if not s.scored and s.security is not None:  # attacked only: no clean numbers, not zeros
         clean = (
             *LEVELS,
             *_CLEAN_ONLY,
