@@ -35,13 +35,16 @@ replay and every report share.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 
+from ticketbench.env.jsonsafe import clean_text
 from ticketbench.settings import RunSettings
 from ticketbench.trajectory import Event
 
@@ -394,3 +397,35 @@ def read_run(run_dir: str | Path) -> Run:
         damaged=damaged,
         superseded=superseded,
     )
+
+
+def encode_record(record: EpisodeRecord) -> bytes:
+    """One JSONL line for `record`, never failing on what an agent put into it.
+
+    The session already rejects lone surrogates and deep nesting in tool arguments; this is
+    the last line of defence for anything else (an agent message, a fault note): the record
+    is re-encoded with lone surrogates replaced and over-deep values cut.
+    """
+    try:
+        return record.model_dump_json().encode() + b"\n"
+    except (PydanticSerializationError, ValueError, RecursionError):
+        safe = _safe_json(record.model_dump(mode="python"), 0)
+        line = json.dumps(safe, ensure_ascii=False, default=str, separators=(",", ":"))
+        return line.encode() + b"\n"
+
+
+_MAX_DEPTH = 64
+
+
+def _safe_json(value: object, depth: int) -> object:
+    if depth > _MAX_DEPTH:
+        return "(nested too deep)"
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _safe_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe_json(v, depth + 1) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return clean_text(str(value))

@@ -20,7 +20,7 @@ from rich.table import Table
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError
 from ticketbench.cli.suites import SUITE_HELP, load_source
-from ticketbench.records import EpisodeRecord, NotARun, read_header
+from ticketbench.records import NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
     RunResult,
@@ -31,6 +31,7 @@ from ticketbench.results.lifecycle import (
     task_source,
 )
 from ticketbench.results.store import RunInUse, StoreError, finished_keys
+from ticketbench.runner import Executor, ExecutorError, make_executor
 from ticketbench.runner import Progress as RunProgress
 from ticketbench.settings import RunSettings
 from ticketbench.suite.sources import TaskSource
@@ -77,7 +78,7 @@ async def _with_progress(label: str, total: int, job: Any) -> RunResult:
     with Progress(*columns, console=console, transient=True) as bar:
         tid = bar.add_task(label, total=total, ok=0, tok=0, cost=0.0)
 
-        def update(rec: EpisodeRecord, p: RunProgress) -> None:
+        def update(p: RunProgress) -> None:
             tokens = p.input_tokens + p.output_tokens
             bar.update(tid, completed=p.done, ok=p.successes, tok=tokens, cost=p.cost_usd)
 
@@ -99,7 +100,7 @@ async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
             f"${p.cost_usd:.4f}, {elapsed:.0f} s elapsed, ETA {eta:.0f} s"
         )
 
-    def update(rec: EpisodeRecord, p: RunProgress) -> None:
+    def update(p: RunProgress) -> None:
         now = time.monotonic()
         if p.done == last[1]:
             return  # several records became durable at once: one line for them
@@ -121,6 +122,7 @@ def _play(
     user: str,
     options: dict[str, Any],
     user_options: dict[str, Any] | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     from ticketbench.results.lifecycle import new_run_dir, select_tasks, suite_checked
 
@@ -138,6 +140,7 @@ def _play(
             user_options=user_options,
             agent_options=options,
             progress=progress,
+            executor=executor,
         )
 
     return _interruptible(out, lambda: asyncio.run(_with_progress(agent, total, job)))
@@ -176,7 +179,7 @@ def _report_end(result: RunResult) -> None:
 
 def _resume_conflicts(ctx: typer.Context) -> list[str]:
     """Flags given on the command line next to --resume (which takes the run's own)."""
-    allowed = {"resume_dir", "as_json", "retry_infra"}
+    allowed = {"resume_dir", "as_json", "retry_infra", "executor", "workers", "ray_address"}
     given = []
     for param in ctx.command.params:
         name = param.name or ""
@@ -302,6 +305,22 @@ def run(
         typer.Option("--agent-opt", help="Agent option KEY=VALUE (JSON values), repeatable."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    executor: Annotated[
+        str,
+        typer.Option(
+            "--executor",
+            help="Where episodes play: local (this process), process (--workers processes on "
+            "this machine) or ray (a Ray cluster; needs the ray extra). Records are the same.",
+        ),
+    ] = "local",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes or Ray actors (default: the CPU count)."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="Join this Ray cluster (default: start a local one)."),
+    ] = None,
     retry_infra: Annotated[
         bool,
         typer.Option(
@@ -313,6 +332,7 @@ def run(
 ) -> None:
     """Run an agent over the suite and print its scores; with no --agent, the baselines."""
     try:
+        where = make_executor(executor, workers=workers, ray_address=ray_address)
         if resume_dir is not None:
             conflicts = _resume_conflicts(ctx)
             if conflicts:
@@ -329,7 +349,9 @@ def run(
                     _with_progress(
                         "resume",
                         left,
-                        lambda p: resume(resume_dir, progress=p, retry_infra=retry_infra),
+                        lambda p: resume(
+                            resume_dir, progress=p, retry_infra=retry_infra, executor=where
+                        ),
                     )
                 ),
             )
@@ -360,7 +382,9 @@ def run(
             results = []
             for name in BASELINES:
                 run_dir = out / name if out is not None else None
-                played = _play(name, source, settings, tasks, run_dir, user, {}, user_options)
+                played = _play(
+                    name, source, settings, tasks, run_dir, user, {}, user_options, where
+                )
                 results.append((name, played))
             _finish(results, as_json)
             return
@@ -368,9 +392,9 @@ def run(
             # baselines, replays and plugins take no cache or price options
             options.pop("cache", None)
             options.pop("prices", None)
-        result = _play(agent, source, settings, tasks, out, user, options, user_options)
+        result = _play(agent, source, settings, tasks, out, user, options, user_options, where)
         _finish([(agent, result)], as_json)
-    except (RunError, ConfigError, NotARun, RunInUse, StoreError) as err:
+    except (RunError, ConfigError, NotARun, RunInUse, StoreError, ExecutorError) as err:
         _error(err)
         raise typer.Exit(2) from err
     except OSError as err:  # the file system refused something not foreseen above

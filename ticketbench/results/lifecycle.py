@@ -41,7 +41,14 @@ from ticketbench.records import (
 from ticketbench.results.board import episode_rows
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
 from ticketbench.results.store import LOCK, RunWriter, rewrite_episodes, run_lock, write_header
-from ticketbench.runner import Progress, ProgressFn, UserFactory, run_episodes, scripted_user
+from ticketbench.runner import (
+    Executor,
+    LocalExecutor,
+    Progress,
+    ProgressFn,
+    UserFactory,
+    scripted_user,
+)
 from ticketbench.scoring.episode import score_episode
 from ticketbench.settings import RunSettings
 from ticketbench.suite.setup import make_env
@@ -154,12 +161,14 @@ async def _execute(
     users: UserFactory,
     world: World,
     progress: ProgressFn | None,
+    executor: Executor | None,
     retry_infra: bool = True,
 ) -> RunResult:
     done = writer.finished_keys(retry_infra=retry_infra)  # under the lock: nobody adds to it
     jobs = jobs_for(tasks, settings.trials, done)
-    state = await run_episodes(
-        jobs, agent, settings, world, sink=writer.append, users=users, progress=progress
+    executor = executor if executor is not None else LocalExecutor()
+    state = await executor.play(
+        jobs, agent, settings, world, writer=writer, users=users, progress=progress
     )
     return RunResult(run_dir=writer.run_dir, progress=state, skipped=len(done))
 
@@ -238,6 +247,7 @@ async def start_run(
     agent_options: dict[str, Any] | None = None,
     agent: Agent | None = None,
     progress: ProgressFn | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Create a run directory and play `suite` (a `--suite` reference or a resolved source);
     `out` is the run directory itself if given.
@@ -301,7 +311,7 @@ async def start_run(
             settings=settings,
         )
         writer.write_header(header)
-        return await _execute(writer, tasks, agent, settings, users, world, progress)
+        return await _execute(writer, tasks, agent, settings, users, world, progress, executor)
 
 
 def _header_tasks(header: RunHeader) -> list[Task]:
@@ -327,6 +337,7 @@ async def resume(
     agent: Agent | None = None,
     progress: ProgressFn | None = None,
     retry_infra: bool = True,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Finish an interrupted run: play the (task, trial) pairs not yet recorded, and (with
     `retry_infra`) those whose record is an `infra_error` (the new record supersedes it)."""
@@ -343,7 +354,7 @@ async def resume(
     await preflight(agent)
     with RunWriter(run_dir, secrets=configured_secrets()) as writer:
         return await _execute(
-            writer, tasks, agent, header.settings, users, world, progress, retry_infra
+            writer, tasks, agent, header.settings, users, world, progress, executor, retry_infra
         )
 
 

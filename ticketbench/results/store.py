@@ -32,10 +32,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from pydantic_core import PydanticSerializationError
 
-from ticketbench.env.jsonsafe import clean_text
-from ticketbench.records import EPISODES, HEADER, EpisodeRecord, RunHeader, read_run, scan_lines
+from ticketbench.records import (
+    EPISODES,
+    HEADER,
+    EpisodeRecord,
+    RunHeader,
+    encode_record,
+    read_run,
+    scan_lines,
+)
 
 LOCK = ".lock"
 REDACTED = "[REDACTED]"
@@ -77,38 +83,6 @@ def scrub(data: bytes, pairs: Sequence[tuple[bytes, bytes]]) -> bytes:
         if needle in data:
             data = data.replace(needle, repl)
     return data
-
-
-def encode_record(record: EpisodeRecord) -> bytes:
-    """One JSONL line for `record`, never failing on what an agent put into it.
-
-    The session already rejects lone surrogates and deep nesting in tool arguments; this is
-    the last line of defence for anything else (an agent message, a fault note): the record
-    is re-encoded with lone surrogates replaced and over-deep values cut.
-    """
-    try:
-        return record.model_dump_json().encode() + b"\n"
-    except (PydanticSerializationError, ValueError, RecursionError):
-        safe = _safe_json(record.model_dump(mode="python"), 0)
-        line = json.dumps(safe, ensure_ascii=False, default=str, separators=(",", ":"))
-        return line.encode() + b"\n"
-
-
-_MAX_DEPTH = 64
-
-
-def _safe_json(value: object, depth: int) -> object:
-    if depth > _MAX_DEPTH:
-        return "(nested too deep)"
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(str(k)): _safe_json(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_safe_json(v, depth + 1) for v in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return clean_text(str(value))
 
 
 def _write_all(fd: int, data: bytes) -> None:
