@@ -155,6 +155,17 @@ def test_racing_runs_on_one_out_never_mix_agents(tmp_path: Path) -> None:
     assert not list(out.glob("*.tmp"))
 
 
+def test_run_on_an_out_another_process_holds_writes_nothing(tmp_path: Path) -> None:
+    # The race above, made deterministic: the other run holds the directory's lock and has
+    # not written its header yet; this one must not write a header of its own.
+    out = tmp_path / "run"
+    out.mkdir()
+    with store.run_lock(out):
+        res = invoke("run", "--agent", "noop", "--tasks", SELECTION, "--out", str(out))
+    assert res.exit_code == 2 and "being written by another" in res.stderr
+    assert not (out / HEADER).exists() and not (out / EPISODES).exists()
+
+
 def test_headerless_directory_is_not_adopted(tmp_path: Path) -> None:
     first = tmp_path / "first"
     _oracle_run(first)
@@ -227,3 +238,19 @@ def test_corrupt_run_among_many_is_skipped_with_a_warning(tmp_path: Path) -> Non
     shown = invoke("leaderboard", str(partial), "--format", "json")
     assert shown.exit_code == 0 and "incomplete: 4 of 16 episodes" in shown.stderr
     assert "incomplete: 4/16" in json.loads(shown.stdout)[0]["agent"]
+
+
+def test_report_scrubs_secrets_from_runs_written_before(tmp_path: Path) -> None:
+    from runkit import make_run
+
+    key = "sk-old-run-secret-42ab"
+    run_dir = make_run(tmp_path, "old", style="llm")
+    path = run_dir / EPISODES
+    path.write_text(path.read_text(encoding="utf-8").replace("st-0042", key), encoding="utf-8")
+    assert key in path.read_text(encoding="utf-8")
+    out = tmp_path / "r.html"
+    res = invoke("report", str(run_dir), "-o", str(out), "--no-replay",
+                 env={"DASHSCOPE_API_KEY": key})  # fmt: skip
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    assert key not in html and "[REDACTED]" in html

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from ticketbench.agents.llm.presets import configured_secrets
 from ticketbench.cli.suites import load_source
 from ticketbench.records import Run
 from ticketbench.results.board import (
@@ -19,6 +20,7 @@ from ticketbench.results.board import (
 )
 from ticketbench.results.gate import BaselineError, check, load_baseline, save_baseline, to_markdown
 from ticketbench.results.render import RENDERERS
+from ticketbench.results.store import scrubbed
 from ticketbench.suite.sources import TaskSource
 
 # `check` owns 0/1/2 (ok / regression / not comparable); unreadable inputs get their own code.
@@ -126,6 +128,8 @@ def gate_cmd(
         run = load_run(run_dir)
     except (BaselineError, RunLoadError) as err:
         raise _fail(str(err), EXIT_BAD_INPUT) from err
+    for problem in run.problems():
+        _warn(f"{run_dir}: {problem}")
     verdict = check(run, base, max_drop)
     text = to_markdown(verdict)
     typer.echo(text, nl=False)
@@ -151,6 +155,8 @@ def baseline_save(
         run = load_run(run_dir)
     except RunLoadError as err:
         raise _fail(str(err)) from err
+    for problem in run.problems():
+        _warn(f"{run_dir}: {problem}")
     if not any(e.status == "ok" for e in run.episodes):
         raise _fail(f"{run_dir}: no scored episode: nothing to save as a baseline")
     base = save_baseline(run, file)
@@ -188,7 +194,9 @@ def report(
     from ticketbench.report import build_report  # the report pulls in templates; load on demand
 
     try:
-        runs = load_runs(paths, warn=_warn)
+        # Runs written before secrets were scrubbed (or under another key) may hold one.
+        secrets = configured_secrets()
+        runs = [scrubbed(r, secrets) for r in load_runs(paths, warn=_warn)]
         html = build_report(runs, title=title, allow_mixed=allow_mixed, replay=replay)
     except (RunLoadError, MixedSuitesError) as err:
         raise _fail(str(err)) from err

@@ -37,6 +37,7 @@ from ticketbench.records import (
     EPISODES,
     HEADER,
     EpisodeRecord,
+    Run,
     RunHeader,
     encode_record,
     read_run,
@@ -83,6 +84,16 @@ def scrub(data: bytes, pairs: Sequence[tuple[bytes, bytes]]) -> bytes:
         if needle in data:
             data = data.replace(needle, repl)
     return data
+
+
+def scrubbed(run: Run, secrets: Iterable[str]) -> Run:
+    """`run` with every secret replaced (for readers that show records: the report)."""
+    pairs = scrubber(secrets)
+    if not pairs:
+        return run
+    data = run.model_dump_json().encode()
+    clean = scrub(data, pairs)
+    return run if clean == data else Run.model_validate_json(clean)
 
 
 def _write_all(fd: int, data: bytes) -> None:
