@@ -13,6 +13,14 @@
    (3 calls per episode, each followed by one cheap tool call, then one message) at several
    concurrency levels. Ideal throughput is concurrency / (3 * latency);
    `concurrency_efficiency` is measured throughput over ideal.
+3. Executors: the same fake model through each executor (`local`, `process`, `ray`) at 256
+   and 1,024 concurrent episodes, 4 rounds each, every record appended and fsynced by the
+   driver. Per executor: `efficiency` and `episodes_per_s` keyed by level,
+   `cpu_ms_per_episode` (CPU of the whole process tree: driver, workers, and for Ray its
+   own daemons, sampled from /proc: `bench.cpu`), `overhead_ms_per_episode` (that CPU
+   less local's: what playing elsewhere costs), and `startup_s` (a first, small run that
+   starts the workers: a forkserver with the world loaded, or Ray and its actors; later
+   runs reuse them, and the timed passes come after it).
 """
 
 from __future__ import annotations
@@ -26,12 +34,21 @@ from pathlib import Path
 from typing import Any
 
 from ticketbench.agents.oracle import OracleAgent
+from ticketbench.bench.cpu import TreeCpu
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Session
 from ticketbench.records import EpisodeRecord
 from ticketbench.results.store import RunWriter
-from ticketbench.runner import episode, run_episodes
+from ticketbench.runner import (
+    EXECUTORS,
+    Executor,
+    ExecutorError,
+    episode,
+    make_executor,
+    run_episodes,
+    scripted_user,
+)
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.spec import Split, Task
@@ -153,16 +170,90 @@ def concurrency_bench(
     return out
 
 
-def run_all(split: Split = "test", latency_s: float = 0.2) -> dict[str, Any]:
-    """Both benchmarks, with the targets they are held to."""
+EXECUTOR_LEVELS = (256, 1024)
+EXECUTOR_ROUNDS = 4
+
+
+async def _executor_pass(
+    executor: Executor, tasks: Sequence[Task], concurrency: int, latency_s: float
+) -> tuple[float, float]:
+    """(wall s, tree CPU s) of one pass of the fake model through `executor`."""
+    world = load_world()
+    settings = RunSettings(concurrency=concurrency, timeout_s=None)
+    jobs = [(t, 0) for t in tasks]
+    with tempfile.TemporaryDirectory() as tmp, RunWriter(Path(tmp)) as writer, TreeCpu() as cpu:
+        t0 = time.perf_counter()
+        await executor.play(
+            jobs, FakeModelAgent(latency_s), settings, world, writer=writer,
+            users=scripted_user,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+    return wall, cpu.seconds
+
+
+async def _executor_passes(
+    executor: Executor, levels: Sequence[int], latency_s: float, rounds: int
+) -> dict[str, Any]:
+    pool = load_suite("test")
+    t0 = time.perf_counter()
+    await _executor_pass(executor, pool[:64], 64, latency_s)
+    out: dict[str, Any] = {"startup_s": round(time.perf_counter() - t0, 2)}
+    eff: dict[str, float] = {}
+    rate: dict[str, float] = {}
+    cpu_ms: dict[str, float] = {}
+    for c in levels:
+        n = c * rounds
+        tasks = [pool[i % len(pool)] for i in range(n)]
+        wall, cpu = await _executor_pass(executor, tasks, c, latency_s)
+        ideal = c / (MODEL_CALLS * latency_s)
+        rate[str(c)] = round(n / wall, 1)
+        eff[str(c)] = round((n / wall) / ideal, 4)
+        cpu_ms[str(c)] = round(cpu / n * 1000, 3)
+    out.update(efficiency=eff, episodes_per_s=rate, cpu_ms_per_episode_by_level=cpu_ms)
+    out["cpu_ms_per_episode"] = round(sum(cpu_ms.values()) / len(cpu_ms), 3)
+    return out
+
+
+def executor_bench(
+    names: Sequence[str] = EXECUTORS,
+    levels: Sequence[int] = EXECUTOR_LEVELS,
+    latency_s: float = 0.2,
+    rounds: int = EXECUTOR_ROUNDS,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Every executor against the fake model (see the module docstring)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        try:
+            executor = make_executor(name, workers=None if name == "local" else workers)
+            result = asyncio.run(_executor_passes(executor, levels, latency_s, rounds))
+        except ExecutorError as err:  # e.g. Ray not installed: say so, measure the others
+            out[name] = {"error": str(err)}
+            continue
+        result["describe"] = executor.describe()
+        out[name] = result
+    local = out.get("local", {}).get("cpu_ms_per_episode")
+    for result in out.values():
+        if local is not None and "cpu_ms_per_episode" in result:
+            result["overhead_ms_per_episode"] = round(result["cpu_ms_per_episode"] - local, 3)
+    return out
+
+
+def run_all(
+    split: Split = "test", latency_s: float = 0.2, executors: Sequence[str] = EXECUTORS
+) -> dict[str, Any]:
+    """Every benchmark, with the targets they are held to."""
     oracle = oracle_bench(split)
     conc = concurrency_bench(latency_s=latency_s)
     return {
         **oracle,
         **conc,
+        "executors": executor_bench(executors, latency_s=latency_s),
         "targets": {
             "overhead_ms_per_episode_max": 3.0,
             "oracle_1000_episodes_max_s": 10.0,
             "concurrency_efficiency_at_256_min": 0.9,
+            "process_efficiency_at_256_min": 0.95,
+            "process_vs_local_episodes_per_s_at_1024_min": 1.6,
         },
     }

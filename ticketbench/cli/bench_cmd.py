@@ -42,12 +42,22 @@ def bench_run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     suite: Annotated[str, typer.Option("--suite", help="Split for the oracle pass.")] = "test",
     latency: Annotated[float, typer.Option("--latency", help="Fake model latency (s).")] = 0.2,
+    executors: Annotated[
+        str,
+        typer.Option("--executors", help="Executors to measure, comma-separated."),
+    ] = "local,process,ray",
 ) -> None:
-    """Oracle episodes/s and harness overhead per episode over a split, and concurrency
-    efficiency against a fake 200 ms model at 1, 16, 64 and 256 concurrent episodes."""
+    """Oracle episodes/s and harness overhead per episode over a split; concurrency
+    efficiency against a fake 200 ms model at 1, 16, 64 and 256 concurrent episodes; and
+    every executor (local, process, ray) at 256 and 1,024 concurrent episodes."""
     from ticketbench.bench.episodes import run_all
+    from ticketbench.runner import EXECUTORS
 
-    result = run_all("dev" if suite == "dev" else "test", latency_s=latency)
+    names = [n.strip() for n in executors.split(",") if n.strip()]
+    unknown = [n for n in names if n not in EXECUTORS]
+    if unknown:
+        raise typer.BadParameter(f"--executors: unknown {', '.join(unknown)}")
+    result = run_all("dev" if suite == "dev" else "test", latency_s=latency, executors=names)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -59,6 +69,18 @@ def bench_run(
     for c, eff in result["concurrency_efficiency"].items():
         rate = result["concurrency_episodes_per_s"][c]
         typer.echo(f"concurrency {c:>4}: {rate} episodes/s, efficiency {eff}")
+    for name, ex in result["executors"].items():
+        if "error" in ex:
+            typer.echo(f"executor {name}: not measured ({ex['error']})")
+            continue
+        levels = ", ".join(
+            f"{c}: {ex['episodes_per_s'][c]} episodes/s, efficiency {ex['efficiency'][c]}"
+            for c in ex["efficiency"]
+        )
+        typer.echo(
+            f"executor {name}: {levels}; {ex['cpu_ms_per_episode']} ms CPU per episode "
+            f"(+{ex.get('overhead_ms_per_episode', 0)} vs local); startup {ex['startup_s']} s"
+        )
 
 
 @app.command("fuzz")

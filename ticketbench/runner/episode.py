@@ -135,6 +135,58 @@ async def _play(player: Agent, session: EpisodeSession, clock: EpisodeClock) -> 
         API_WAIT_HOOK.reset(token)
 
 
+def attack_plan(
+    task: Task, world: World, settings: RunSettings, seed: int, assistant: str | None
+) -> tuple[AttackSpec | None, AttackPlan | None]:
+    """The run's attack (`settings.attack`) and its plan for this episode, if any."""
+    spec = parse_spec(settings.attack) if settings.attack else None
+    return spec, plan_attack(task, world, spec, seed, assistant) if spec else None
+
+
+def open_episode(
+    task: Task,
+    seed: int,
+    settings: RunSettings,
+    world: World,
+    users: UserFactory = scripted_user,
+    plan: AttackPlan | None = None,
+) -> tuple[TicketEnv, EpisodeSession]:
+    """A fresh env (attacked by `plan`, if any) and the session an agent plays it in: what
+    `play_episode` and the gym environment hand to an agent."""
+    env = make_env(task, world)
+    if plan is not None:
+        apply_attack(plan, env)
+    session = EpisodeSession(
+        env,
+        users(task, seed, settings),
+        tools=AGENT_TOOLS,
+        actions=APP_ACTIONS,
+        payment_sheet=payment_sheet,
+        payment_gate=partial(settle_payment, task),
+        policy=POLICY,
+        limits=Limits(settings.max_steps, settings.max_turns, settings.max_wall_s),
+        pace=Pace(settings.tool_s, settings.user_turn_s, settings.user_action_s),
+    )
+    return env, session
+
+
+def close_episode(
+    task: Task,
+    trial: int,
+    seed: int,
+    session: EpisodeSession,
+    env: TicketEnv,
+    *,
+    started: datetime,
+    wall0: float,
+    attack: tuple[AttackSpec | None, AttackPlan | None] = (None, None),
+    error: str | None = None,
+) -> EpisodeRecord:
+    """The scored record of one attempt played in `open_episode`'s session."""
+    rec = _scored_record(task, trial, seed, 1, session, env, error, _Spent(), started, wall0)
+    return _attacked(rec, attack[0], attack[1], task, env, rec.events)
+
+
 async def play_episode(
     task: Task,
     trial: int,
@@ -149,31 +201,14 @@ async def play_episode(
     episode's failure; only a cancellation of the runner itself and Ctrl-C propagate.
     """
     seed = episode_seed(settings.seed, task.id, trial)
-    limits = Limits(settings.max_steps, settings.max_turns, settings.max_wall_s)
-    pace = Pace(settings.tool_s, settings.user_turn_s, settings.user_action_s)
-    gate = partial(settle_payment, task)
     started = datetime.now(UTC)
     wall0 = time.perf_counter()
     spent = _Spent()
-    spec = parse_spec(settings.attack) if settings.attack else None
-    plan = plan_attack(task, world, spec, seed, assistant_name(agent)) if spec else None
+    spec, plan = attack_plan(task, world, settings, seed, assistant_name(agent))
     attempt = 0
     while True:
         attempt += 1
-        env = make_env(task, world)
-        if plan is not None:
-            apply_attack(plan, env)
-        session = EpisodeSession(
-            env,
-            users(task, seed, settings),
-            tools=AGENT_TOOLS,
-            actions=APP_ACTIONS,
-            payment_sheet=payment_sheet,
-            payment_gate=gate,
-            policy=POLICY,
-            limits=limits,
-            pace=pace,
-        )
+        env, session = open_episode(task, seed, settings, world, users, plan)
         # getattr, not isinstance: a runtime Protocol check costs ~20 us per episode
         for_episode = getattr(agent, "for_episode", None)
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent

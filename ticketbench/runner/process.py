@@ -1,8 +1,9 @@
 """The process executor: episodes shard over N worker processes on this machine.
 
-- workers: `--workers N` processes (default: the CPU count), started with `spawn` (a clean
-  interpreter: the driver's event loop, threads and locks are not forked into them). Each
-  loads the world and unpacks the shipment (`runner.remote`) once;
+- workers: `--workers N` processes (default: the CPU count), forked by a `forkserver`
+  (a clean process started once per driver, not a fork of the driver's event loop,
+  threads and locks) that has imported the harness and loaded the world (`runner.boot`):
+  a worker only unpacks the shipment (`runner.remote`);
 - concurrency: `settings.concurrency` episodes in flight in all, split evenly over the
   workers; each worker plays its share on its own event loop (as `--executor local`
   does), with the episode watchdog;
@@ -101,7 +102,8 @@ class _Pool:
         self._slots = max(1, -(-concurrency // workers))  # ceil: never fewer in flight
         self._dispatch = dispatch
         self._restarts = MAX_RESTARTS * workers
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["ticketbench.runner.boot"])  # before its first start
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._workers: list[_Worker] = []
