@@ -7,6 +7,7 @@ there by decorator name.
 """
 
 # ruff: noqa: B018
+from ticketbench import gym
 from ticketbench.agents.llm.cache import ResponseCache
 from ticketbench.agents.llm.faults import AgentFaults
 from ticketbench.agents.llm.presets import Preset
@@ -77,3 +78,6 @@ def used(
 
     # public API: phrase matching, used by tests and agents that check their own messages
     textmatch.contains
+
+    # public API: the gym environment RL code drives (tests, examples/ray_rollouts.py)
+    gym.TicketingEnv
