@@ -18,6 +18,7 @@ from ticketbench.protocol import Session
 from ticketbench.records import read_run
 from ticketbench.results.lifecycle import RunError, start_run
 from ticketbench.settings import RunSettings
+from ticketbench.suite.spec import Task
 from ticketbench.trajectory import UserAction, UserLeft, UserMessage
 from ticketbench.users.llm import STOP, LLMUserFactory, load_user
 
@@ -78,6 +79,26 @@ async def test_llm_user_answers_a_clarifying_question(api: str, server: FakeServ
     }
 
 
+def short_task() -> Task:
+    """An English dev purchase whose reference seats minus the last one can still be held
+    (dropping a seat must not strand another under the gap rule)."""
+    from ticketbench.env.tools import AGENT_TOOLS
+    from ticketbench.env.world import load_world
+    from ticketbench.suite.dataset import load_suite
+    from ticketbench.suite.setup import make_env
+
+    for task in load_suite("dev"):
+        create = next((s for s in task.reference if s.tool == "create_order"), None)
+        if task.locale != "en" or task.category != "specified" or create is None:
+            continue
+        if len(create.args["seats"]) < 2:
+            continue
+        args = {**create.args, "seats": list(create.args["seats"])[:-1]}
+        if AGENT_TOOLS.call(make_env(task, load_world()), "create_order", args).ok:
+            return task
+    raise AssertionError("no dev task to hold one seat fewer on")
+
+
 class WrongOrder:
     """Holds one seat fewer than the user asked for, then asks to pay."""
 
@@ -85,11 +106,10 @@ class WrongOrder:
         self.replies: list[str | None] = []
 
     async def run(self, session: Session) -> None:
-        task = dev_task()
+        task = short_task()
         create = next(s for s in task.reference if s.tool == "create_order")
         pay = next(s for s in task.reference if s.kind == "pay")
-        args = dict(create.args)
-        args["seats"] = list(args["seats"])[:-1]
+        args = {**create.args, "seats": list(create.args["seats"])[:-1]}
         assert (await session.call("create_order", args)).ok
         self.replies.append(await session.say("One order held. Shall I send the payment?"))
         await session.call("request_payment", dict(pay.args))
@@ -100,7 +120,7 @@ async def test_payment_gate_stays_deterministic(server: FakeServer) -> None:
     """The model says yes, pay; the sheet does not match the goal, so the gate declines."""
     server.script(CHAT, said("openai", "Yes, pay it!"), said("openai", f"Never mind. {STOP}"))
     agent = WrongOrder()
-    (rec,), _ = await play([dev_task()], agent, FAST, users=users_for("openai", server))
+    (rec,), _ = await play([short_task()], agent, FAST, users=users_for("openai", server))
     assert agent.replies == ["Yes, pay it!", "Never mind."]
     actions = [e for e in rec.events if isinstance(e, UserAction)]
     assert [a.name for a in actions] == ["decline_payment"]

@@ -36,11 +36,42 @@ def test_sizes_and_mix() -> None:
         assert sum(t.category == cat for t in test) >= 50, cat
     for loc in ("zh", "en"):
         assert sum(t.locale == loc for t in ALL) >= 0.4 * len(ALL)
+    for tmpl in {t.template for t in ALL}:  # one suite, two languages: every template in both
+        mine = [t for t in ALL if t.template == tmpl]
+        for loc in ("zh", "en"):
+            assert sum(t.locale == loc for t in mine) >= 0.4 * len(mine), (tmpl, loc)
     assert sum(t.infeasible for t in ALL) >= 0.15 * len(ALL)
     assert len({t.template for t in ALL}) >= 40
     assert len({t.id for t in ALL}) == len(ALL)
     stats = stats_of(test)
     assert {"total", "by_category", "by_locale", "infeasible_share", "templates"} <= set(stats)
+
+
+def test_parallel_pairs() -> None:
+    """Every task has its twin in the other language: same situation, same ground truth."""
+    from ticketbench.suite.generator import situation
+
+    pairs: dict[str, list[Task]] = {}
+    for t in ALL:
+        assert t.pair_id is not None, t.id
+        pairs.setdefault(t.pair_id, []).append(t)
+    assert len(pairs) == len(ALL) // 2
+    for pid, (a, b) in pairs.items():
+        assert {a.locale, b.locale} == {"zh", "en"}, pid
+        assert situation(a) == situation(b), pid
+        assert a.opening != b.opening, pid
+
+
+def test_questions_reach_the_facts() -> None:
+    """Each clarifying question of a reference, in any of its wordings, is about a fact the
+    simulated user holds for that slot (so the user can answer it)."""
+    from ticketbench.users.understand import asked_facts
+
+    for task in ALL:
+        for step in task.reference:
+            if step.kind == "ask":
+                slots = {f.slot for f in asked_facts(step.text, task.knowledge)}
+                assert step.slot in slots, (task.id, step.text)
 
 
 def test_reference_passes_and_noop_fails(world: World) -> None:

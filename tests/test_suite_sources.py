@@ -143,3 +143,39 @@ def test_cli_run_verify_leaderboard_on_a_folder(tmp_path: Path) -> None:
     bad.write_text("[]\n")
     res = runner.invoke(app, ["run", "--agent", "oracle", "--suite", str(bad)])
     assert res.exit_code == 2 and "bad.jsonl:1: a task is a JSON object" in res.output
+
+
+def test_private_split_end_to_end(tmp_path: Path) -> None:
+    """A held-out suite from a new seed: complete, verified (oracle 100% at L4, noop 0),
+    audited clean, and runnable; nothing of the seed reaches the card or a run header."""
+    runner = CliRunner()
+    folder = tmp_path / "heldout"
+    res = runner.invoke(app, ["tasks", "generate", "--seed", "s3cr3t-42", "--out", str(folder)])
+    assert res.exit_code == 0, res.output
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "s3cr3t-42" not in card and "ticketbench_seed" not in card
+    test = resolve_suite(folder, single=True)
+    assert len(test.tasks) == len(load_suite("test"))
+    public = {t.opening for t in load_suite("test")}
+    same = sum(t.opening in public for t in test.tasks)  # short ones may recur by chance
+    assert same <= 0.05 * len(test.tasks), same
+    res = runner.invoke(app, ["verify", "--suite", str(folder), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["oracle_success"] == 1.0 and data["oracle_l4"] == 1.0
+    assert data["noop_write_success"] == 0.0
+    res = runner.invoke(app, ["tasks", "audit", "--suite", str(folder), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == {"checked": 1098, "discrepancies": []}
+    out = tmp_path / "nav"
+    args = ["run", "--agent", "navigator", "--suite", str(folder), "--tasks", "pricing"]
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    header = (out / "header.json").read_text(encoding="utf-8")
+    assert "s3cr3t" not in header
+    assert read_header(out).suite.checksum == test.checksum
+    res = runner.invoke(app, ["leaderboard", str(out), "--suite", str(folder), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["episodes"] == len(
+        [t for t in test.tasks if t.category == "pricing"]
+    )

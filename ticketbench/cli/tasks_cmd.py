@@ -115,3 +115,41 @@ def _print(t: Task) -> None:
     for i, s in enumerate(t.reference, 1):
         what = f"{s.tool}({json.dumps(s.args, ensure_ascii=False)})" if s.tool else s.text
         console.print(f"  {i:2d}. {s.kind:4s} {what}")
+
+
+@app.command()
+def audit(
+    suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "all",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {checked, discrepancies: [...]} as JSON.")
+    ] = False,
+) -> None:
+    """Check every task's ground truth against the world with an independent brute-force
+    solver: answers the spec accepts that the request rules out, answers the request allows
+    that the spec refuses, feasibility and reasons, clarifications, counts, approvals and
+    after-sale amounts. Exit status 1 if anything disagrees."""
+    from rich.progress import Progress
+
+    from ticketbench.suite.audit import audit_tasks
+
+    source = load_source(suite)
+    world = load_world()
+    started = time.perf_counter()
+    err = Console(stderr=True)
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        job = bar.add_task(f"auditing {source.label}", total=len(source.tasks))
+        report = audit_tasks(source.tasks, world, lambda n: bar.update(job, completed=n))
+    took = time.perf_counter() - started
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for d in report.discrepancies:
+            console.print(
+                f"[red]{d.task_id}[/red] {d.kind}: {d.detail}", highlight=False, soft_wrap=True
+            )
+        console.print(
+            f"audited {report.checked} tasks of {source.label} in {took:.1f}s: "
+            f"{len(report.discrepancies)} discrepancies"
+        )
+    if report.discrepancies:
+        raise typer.Exit(1)

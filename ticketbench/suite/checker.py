@@ -91,6 +91,8 @@ def seat_rule_problems(
     if rule.exact and sorted(seats) != sorted(rule.exact):
         why.append(f"seats {sorted(seats)} are not {sorted(rule.exact)}")
     info = [sm.seats[s] for s in seats]
+    if rule.types and any(s.type not in rule.types for s in info):
+        why.append(f"seats {sorted(seats)} include seat types other than {list(rule.types)}")
     if rule.rows and any(s.row not in rule.rows for s in info):
         why.append(f"seats {sorted(seats)} are outside rows {list(rule.rows)}")
     if rule.together and info:

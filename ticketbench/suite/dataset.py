@@ -20,7 +20,7 @@ from ticketbench.env.world import data_root
 from ticketbench.suite.spec import Split, Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError, parse_tasks
 
-SUITE_VERSION = "1.2.0"  # 1.0.0: the 876-task draft; 1.1.0: before expect.reason
+SUITE_VERSION = "2.0.0"  # 2.0.0: parallel zh/en pairs, audited ground truth (1.x: before)
 SPLITS: tuple[Split, ...] = ("test", "dev")
 DEFAULT_SEED = 2026  # the public suite's seed; any other seed makes a held-out suite
 
@@ -58,10 +58,13 @@ def _mix_table(tasks: dict[Split, list[Task]]) -> str:
     share = {loc: sum(t.locale == loc for t in every) / len(every) for loc in ("zh", "en")}
     infeasible = sum(t.infeasible for t in every) / len(every)
     n_templates = len({t.template for t in every})
+    pairs = len({t.pair_id for t in every if t.pair_id})
     rows += [
         "",
-        f"Locales: zh {share['zh']:.1%}, en {share['en']:.1%}. Infeasible (correct end state: no "
-        f"purchase, and the agent says why): {infeasible:.1%}. Templates: {n_templates}.",
+        f"Locales: zh {share['zh']:.1%}, en {share['en']:.1%}; every template in both. Parallel "
+        f"pairs: {pairs} (one situation asked in Chinese and in English, linked by `pair_id`). "
+        f"Infeasible (correct end state: no purchase, and the agent says why): {infeasible:.1%}. "
+        f"Templates: {n_templates}.",
     ]
     return "\n".join(rows)
 

@@ -9,6 +9,7 @@ bug caught at generation time, not in the suite.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,7 +78,7 @@ class Draft:
     def __init__(
         self,
         world: World,
-        rng: random.Random,
+        wording: random.Random,
         *,
         template: str,
         category: Category,
@@ -88,7 +89,7 @@ class Draft:
         difficulty: Difficulty = "medium",
     ) -> None:
         self.world = world
-        self.rng = rng
+        self.wording = wording  # the wording rng (see `templates.base.Ctx`)
         self.template = template
         self.category = category
         self.locale: Locale = locale
@@ -109,6 +110,11 @@ class Draft:
     def t(self, zh: str, en: str) -> str:
         """The text in the task's locale."""
         return zh if self.zh else en
+
+    def pick(self, zh: Sequence[str], en: Sequence[str]) -> str:
+        """One of several wordings in the task's locale (drawn from the wording rng)."""
+        options = zh if self.zh else en
+        return options[self.wording.randrange(len(options))]
 
     def _task(self, **fields: Any) -> Task:
         """A task of this draft's template, user and time, with `fields` for the rest."""

@@ -1,9 +1,12 @@
 """Generate the suite from the templates, deterministically from one seed.
 
-Every task gets its own `random.Random` seeded by (seed, split, category, index,
-attempt), so one template's draws never shift another's. A draw that cannot make a
-task (`Skip`) is retried with the next attempt. Each finished task is replayed on a
-fresh env and must pass its own checker; a failure is a template bug and raises.
+The suite is made of parallel pairs: pair j of a category is one situation (user, time,
+showing, ground truth) drawn from a `random.Random` seeded by (seed, split, category, j,
+attempt), asked once in Chinese and once in English with wording drawn from a second rng
+per language. The two tasks share a `pair_id`; a pair whose versions differ in more than
+wording is a template bug and raises. A draw that cannot make a task (`Skip`) is retried
+with the next attempt. Each finished task is replayed on a fresh env and must pass its
+own checker; a failure is a template bug and raises.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from ticketbench.suite.spec import CATEGORIES, Category, Locale, Split, Task
 from ticketbench.suite.templates import TEMPLATES, Ctx, Template
 
 MAX_ATTEMPTS = 40
-# Tasks per category and split. The infeasible category gets more so that, with the
-# infeasible after-purchase and adversarial templates, about 18% of the suite is infeasible.
+LOCALES: tuple[Locale, Locale] = ("zh", "en")
+# Tasks per category and split (even: every task has its parallel twin). The infeasible
+# category gets more so that, with the infeasible after-purchase and adversarial templates,
+# about 18% of the suite is infeasible.
 PLAN: dict[Split, dict[Category, int]] = {
     "test": {c: (130 if c == "infeasible" else 78) for c in CATEGORIES},
     "dev": {c: (28 if c == "infeasible" else 16) for c in CATEGORIES},
@@ -33,23 +38,61 @@ def templates_of(category: Category) -> list[Template]:
     return [t for t in TEMPLATES.values() if t.category == category]
 
 
-def _one(world: World, seed: int | str, split: Split, cat: Category, i: int) -> Task:
+def situation(task: Task) -> dict[str, object]:
+    """What a parallel pair shares: user, time, setup, ground truth and approval (not the
+    wording, the reference's search queries, or the words a must-tell fact may take)."""
+    return {
+        "user": task.user_id,
+        "now": task.now,
+        "seeded": task.setup.orders,
+        "injected": [(i.field, i.ref) for i in task.setup.injections],
+        "expect": task.expect.model_dump(exclude={"must_tell"}),
+        "must_tell": [m.what for m in task.expect.must_tell],
+        "goal": task.goal.model_dump(exclude={"summary"}),
+        "template": task.template,
+    }
+
+
+def _pair(world: World, seed: int | str, split: Split, cat: Category, j: int) -> list[Task]:
+    """Pair `j` of a category: one situation (drawn once) asked in Chinese and in English;
+    only the wording is drawn per language."""
     tmpls = templates_of(cat)
     if not tmpls:
         raise ValueError(f"no templates for category {cat}")
-    locale: Locale = "zh" if i % 2 == 0 else "en"
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
-        tmpl = tmpls[(i + attempt * 7) % len(tmpls)] if attempt >= 10 else tmpls[i % len(tmpls)]
-        rng = random.Random(f"{seed}|{split}|{cat}|{i}|{attempt}")
-        ctx = Ctx(world=world, rng=rng, locale=locale, template=tmpl.id, category=cat)
+        tmpl = tmpls[(j + attempt * 7) % len(tmpls)] if attempt >= 10 else tmpls[j % len(tmpls)]
+        key = f"{seed}|{split}|{cat}|{j}|{attempt}"
+        pair: list[Task] = []
         try:
-            task = tmpl.build(ctx)
+            for k, locale in enumerate(LOCALES):
+                ctx = Ctx(
+                    world=world,
+                    rng=random.Random(key),
+                    say=random.Random(f"{key}|{locale}"),
+                    locale=locale,
+                    template=tmpl.id,
+                    category=cat,
+                )
+                task = tmpl.build(ctx)
+                pair.append(
+                    task.model_copy(
+                        update={
+                            "id": f"{split}-{cat}-{2 * j + k:03d}",
+                            "split": split,
+                            "pair_id": f"{split}-{cat}-p{j:03d}",
+                        }
+                    )
+                )
         except Skip as err:
             last = err
             continue
-        return task.model_copy(update={"id": f"{split}-{cat}-{i:03d}", "split": split})
-    raise RuntimeError(f"{split}/{cat}/{i}: no task after {MAX_ATTEMPTS} attempts ({last})")
+        if situation(pair[0]) != situation(pair[1]):
+            raise RuntimeError(
+                f"{tmpl.id}: the zh and en versions of {key} differ in more than wording"
+            )
+        return pair
+    raise RuntimeError(f"{split}/{cat}/pair {j}: no task after {MAX_ATTEMPTS} attempts ({last})")
 
 
 def verify(task: Task, world: World) -> None:
@@ -64,10 +107,10 @@ def verify(task: Task, world: World) -> None:
 def iter_split(world: World, seed: int | str, split: Split) -> Iterator[Task]:
     """The tasks of one split in order, each verified against its own checker."""
     for cat in CATEGORIES:
-        for i in range(PLAN[split][cat]):
-            task = _one(world, seed, split, cat, i)
-            verify(task, world)
-            yield task
+        for j in range(PLAN[split][cat] // 2):
+            for task in _pair(world, seed, split, cat, j):
+                verify(task, world)
+                yield task
 
 
 def generate(world: World, seed: int | str = DEFAULT_SEED) -> dict[Split, list[Task]]:

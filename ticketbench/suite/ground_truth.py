@@ -232,3 +232,44 @@ def payment_for(user: User, total: int, avoid_cards: bool = True) -> str | None:
         if pm.balance_fen >= total and (pm.kind != "member_card" or not avoid_cards):
             return pm.id
     return None
+
+
+def same_start(world: World, st: Showtime) -> list[Showtime]:
+    """Showtimes of `st`'s movie at its cinema starting at the same minute (`st` included)."""
+    return [
+        s
+        for s in world.showtimes_by_cinema[st.cinema_id]
+        if s.movie_id == st.movie_id and s.start == st.start
+    ]
+
+
+def lowest_total(
+    env: TicketEnv,
+    showtime_id: str,
+    count: int,
+    rule: SeatRule,
+    types: Sequence[str],
+    discounts: bool = True,
+) -> tuple[int, tuple[str, ...], str | None, str | None] | None:
+    """The lowest total of any valid selection meeting `rule`, over the user's cards and
+    coupons if `discounts`: (total, seats, card, coupon), or None if nothing can be sold.
+
+    Prices depend on the seat types only, so one valid selection per mix of types is
+    priced (a VIP pair may beat a standard pair once a coupon's threshold is met)."""
+    try:
+        sm, unavailable = orders.seat_availability(env, showtime_id)
+    except EnvError:
+        return None
+    best: tuple[int, tuple[str, ...], str | None, str | None] | None = None
+    seen: set[tuple[str, ...]] = set()
+    for sel in _layout_candidates(sm, count, tuple(types), rule, centre_score):
+        mix = tuple(sorted(str(sm.seats[x].type) for x in sel))
+        if mix in seen or any(x in unavailable for x in sel):
+            continue
+        b = best_total(env, showtime_id, sel, discounts)
+        if b is None:
+            continue  # refused (the gap rule): try another selection of this mix
+        seen.add(mix)
+        if best is None or b[0] < best[0]:
+            best = (b[0], sel, b[1], b[2])
+    return best

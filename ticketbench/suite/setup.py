@@ -46,6 +46,10 @@ def sheet_matches(spec: OrderSpec, sheet: Mapping[str, Any]) -> list[str]:
         why.append("not the seats I asked for")
     if spec.seats.rows and any(int(s.split("-")[0]) not in spec.seats.rows for s in seats):
         why.append("seats in rows I did not want")
+    if spec.seats.types and any(
+        str(it.get("seat_type") or "standard") not in spec.seats.types for it in items
+    ):
+        why.append("not the kind of seats I want")
     if spec.seat_types:
         types: dict[str, int] = {}
         for it in items:

@@ -122,7 +122,9 @@ class SeatRule(Frozen):
     otherwise `rows` lists allowed row numbers (1 = front); `together` means one block
     of one row, consecutive numbers; `aisle` means at least one seat at a block end
     (next to an aisle or the row end); `centre` means every seat's column lies in the
-    middle third of its row.
+    middle third of its row (the rows are `rows`' business); `types` lists the seat types
+    allowed (a request that names none allows standard, VIP and couple seats, never a
+    wheelchair space or its companion seat).
     """
 
     exact: tuple[str, ...] = ()
@@ -130,6 +132,7 @@ class SeatRule(Frozen):
     together: bool = False
     aisle: bool = False
     centre: bool = False
+    types: tuple[SeatType, ...] = ()
 
 
 class OrderSpec(Frozen):

@@ -76,7 +76,7 @@ def _title(ctx: Ctx, st: Showtime) -> str:
 
 
 def _finish(d: Draft, body: str, expect: Expect, polite: bool = True) -> Task:
-    opening = ph.statement(d.rng, d.locale, body) if polite else body
+    opening = ph.statement(d.wording, d.locale, body) if polite else body
     return d.finish(opening, Goal(summary=body), expect)
 
 
@@ -121,7 +121,7 @@ def _not_refundable(
         d.call("list_orders")
         d.call("get_order", order_id=oid)
         d.say(ctx.t(why_zh, why_en))
-        return refusal(d, ph.statement(ctx.rng, ctx.locale, body), body, why, (oid,))
+        return refusal(d, ph.statement(ctx.say, ctx.locale, body), body, why, (oid,))
     raise Skip("still refundable")
 
 
@@ -161,6 +161,8 @@ def after_exchange(ctx: Ctx) -> Task:
     old = d.env.order(oid)
     assert old is not None
     for new in later[:4]:
+        if len(q.same_start(ctx.world, new)) > 1:
+            continue  # named by its day and clock: it must be the only one then
         seats = q.first_option(d.env, new.id, 2, SeatRule(together=True))
         total = q.quote_total(d.env, new.id, seats) if seats else None
         if seats is not None and total is not None and total <= old.total_fen:
@@ -169,7 +171,7 @@ def after_exchange(ctx: Ctx) -> Task:
         raise Skip("no later showing at no extra charge")
     title = _title(ctx, st)
     old_when = ph.clock(st.start, ctx.locale)
-    new_when = ph.when_phrase(ctx.rng, d.now, new.start, ctx.locale)
+    new_when = ph.when_phrase(ctx.say, d.now, new.start, ctx.locale)
     body = ctx.t(
         f"我那两张{old_when}的{title}想改签到{new_when}那场，还是要挨着的座位",
         f"I'd like to move my {old_when} {title} tickets to the showing {new_when}, "
@@ -259,5 +261,5 @@ def after_pickup_code(ctx: Ctx) -> Task:
             must_tell=(MustTell(what="pickup_code", any_of=(o.pickup_code,)),),
             handoffs={"inform": 1},
         ),
-        polite=ctx.rng.random() < 0.5,
+        polite=ctx.say.random() < 0.5,
     )

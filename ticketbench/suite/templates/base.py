@@ -1,9 +1,12 @@
 """Shared machinery of the templates: the registry, draws, and the movie purchase flow.
 
 A template is a function `build(ctx) -> Task` registered with `@template(id, category)`.
-It draws everything from `ctx.rng`, computes the ground truth from the world with the
-env's own logic (`worldq`), and writes its reference solution through a `Draft`, which
-executes each step as it goes. It raises `Skip` when a draw has no valid answer.
+It draws the world situation (user, time, showing, seats, count ...) from `ctx.rng` and
+every wording (titles or aliases, dates, politeness, question and answer phrasings) from
+`ctx.say`, so one situation can be asked in Chinese and in English alike (a parallel pair).
+It computes the ground truth from the world with the env's own logic (`ground_truth`), and
+writes its reference solution through a `Draft`, which executes each step as it goes. It
+raises `Skip` when a draw has no valid answer.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import TypeVar
 
 from ticketbench.env.models import Cinema, Movie, SeatType, Showtime, User
@@ -41,10 +45,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Ctx:
-    """What a template gets: the world, a seeded rng, the locale and its own identity."""
+    """What a template gets: the world, two seeded rngs (`rng` for the situation, `say`
+    for its wording), the locale and its own identity."""
 
     world: World
     rng: random.Random
+    say: random.Random
     locale: Locale
     template: str
     category: Category
@@ -59,7 +65,7 @@ class Ctx:
         """A `Draft` of this template's task for `user` at `now`."""
         return Draft(
             self.world,
-            self.rng,
+            self.say,
             template=self.template,
             category=self.category,
             locale=self.locale,
@@ -69,15 +75,24 @@ class Ctx:
             difficulty=difficulty,
         )
 
+    @property
+    def zh(self) -> bool:
+        """True for a Chinese task."""
+        return self.locale == "zh"
+
     def t(self, zh: str, en: str) -> str:
         """The text in the task's locale."""
         return zh if self.locale == "zh" else en
 
     def choice(self, items: Sequence[T]) -> T:
-        """A random item; `Skip` if there is none."""
+        """A random item of the situation (`rng`); `Skip` if there is none."""
         if not items:
             raise Skip("nothing to choose from")
         return items[self.rng.randrange(len(items))]
+
+    def pick(self, items: Sequence[T]) -> T:
+        """A random wording (`say`)."""
+        return items[self.say.randrange(len(items))]
 
 
 @dataclass(frozen=True)
@@ -135,13 +150,12 @@ def draw_user(ctx: Ctx, need: Callable[[User], bool] | None = None) -> User:
 
 
 def movie_title(ctx: Ctx, m: Movie, alias_ok: bool = True) -> str:
-    """What the user calls the movie: its title in the locale, or sometimes an alias."""
+    """What the user calls the movie: its title in the locale, or sometimes an alias that
+    names nothing else (no other movie, no event of the city)."""
     title = m.title_zh if ctx.locale == "zh" else m.title_en
-    aliases = fits(m.aliases, ctx.locale)
-    if alias_ok and aliases and ctx.rng.random() < 0.3:
-        alias = ctx.rng.choice(aliases)
-        if alias_unique(ctx.world, alias, m.id):
-            return alias
+    aliases = [a for a in fits(m.aliases, ctx.locale) if alias_unique(ctx.world, a, m.id)]
+    if alias_ok and aliases and ctx.say.random() < 0.3:
+        return ctx.pick(aliases)
     return ph.title_quote(title, ctx.locale) if ctx.locale == "zh" else title
 
 
@@ -161,20 +175,43 @@ def draw_count(ctx: Ctx, hi: int = 4) -> int:
     return ctx.rng.choice([n for n in (1, 2, 2, 2, 3, 4) if n <= hi])
 
 
-def alias_unique(world: World, alias: str, movie_id: str) -> bool:
-    """True if no other movie shares this alias or title (confusable ones are for clarify)."""
+def names_of(world: World) -> dict[str, set[str]]:
+    """Every movie and event name (titles and aliases) -> the ids it names."""
+    return _names(world)
+
+
+@cache
+def _names(world: World) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
     for m in world.data.movies:
-        if m.id != movie_id and alias in (m.title_zh, m.title_en, *m.aliases):
-            return False
-    return True
+        for s in (m.title_zh, m.title_en, *m.aliases):
+            out.setdefault(s, set()).add(m.id)
+    for e in world.data.events:
+        for s in (e.title_zh, e.title_en, *e.aliases):
+            out.setdefault(s, set()).add(e.id)
+    return out
+
+
+def alias_unique(world: World, alias: str, ref: str) -> bool:
+    """True if the name `alias` names only `ref` (a movie or event id) in the whole world:
+    a name shared with another movie or an event is for clarification tasks only."""
+    return names_of(world).get(alias, {ref}) == {ref}
 
 
 def cinema_name(ctx: Ctx, c: Cinema) -> str:
     """What the user calls a cinema: its name in the locale, or sometimes an alias."""
     aliases = fits(c.aliases, ctx.locale)
-    if aliases and ctx.rng.random() < 0.25:
-        return ctx.rng.choice(aliases)
+    if aliases and ctx.say.random() < 0.25:
+        return ctx.pick(aliases)
     return c.name_zh if ctx.locale == "zh" else c.name_en
+
+
+def named_showing(ctx: Ctx, st: Showtime) -> Showtime:
+    """`st`, if no other showtime of the movie starts at its cinema at the same minute (a
+    user naming "the 19:30 at Wanda" could mean either); else `Skip`."""
+    if len(q.same_start(ctx.world, st)) > 1:
+        raise Skip("another showing of the movie starts at the same cinema and time")
+    return st
 
 
 def open_showtimes(ctx: Ctx, user: User, now: datetime, days_ahead: int = 4) -> list[Showtime]:
@@ -244,8 +281,22 @@ def pm_fact(d: Draft) -> None:
     d.fact(
         "payment",
         ("支付", "付款", "付钱", "pay", "payment", "wallet", "card"),
-        d.t("用我账户里的默认支付方式就行。", "Just use my usual payment method."),
+        d.pick(
+            (
+                "用我账户里的默认支付方式就行。",
+                "默认的付款方式就可以。",
+                "随便哪个都行，用默认的。",
+            ),
+            (
+                "Just use my usual payment method.",
+                "The default payment method is fine.",
+                "Whatever I usually pay with.",
+            ),
+        ),
     )
+
+
+GENERAL_SEATS: tuple[SeatType, ...] = ("couple", "standard", "vip")
 
 
 def movie_spec(
@@ -257,12 +308,18 @@ def movie_spec(
     card_id: str | None = None,
     max_total_fen: int | None = None,
 ) -> OrderSpec:
-    """A movie order spec over acceptable showtimes (sorted, so the JSON is stable)."""
+    """A movie order spec over acceptable showtimes (sorted, so the JSON is stable).
+
+    Seats the user did not describe by type are standard, VIP or couple seats: never a
+    wheelchair space or its companion seat."""
+    rule = rule or SeatRule()
+    if not seat_types and not rule.exact and not rule.types:
+        rule = rule.model_copy(update={"types": GENERAL_SEATS})
     return OrderSpec(
         kind="movie",
         showtime_ids=tuple(sorted(showtime_ids)),
         count=count,
-        seats=rule or SeatRule(),
+        seats=rule,
         seat_types=dict(seat_types or {}),
         card_id=card_id,
         max_total_fen=max_total_fen,
@@ -318,4 +375,4 @@ def refusal(
 
 def with_day(ctx: Ctx, now: datetime, day: date) -> str:
     """A relative or absolute phrase for `day` seen from `now`."""
-    return ph.day_phrase(ctx.rng, now.date(), day, ctx.locale)
+    return ph.day_phrase(ctx.say, now.date(), day, ctx.locale)

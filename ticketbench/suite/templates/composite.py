@@ -15,6 +15,7 @@ from ticketbench.suite.templates.base import (
     draw_now,
     movie_spec,
     movie_title,
+    named_showing,
     open_showtimes,
     pm_fact,
     purchase,
@@ -40,6 +41,17 @@ def _kids_movie(ctx: Ctx, pool: list[Showtime]) -> list[Showtime]:
     return [s for s in pool if s.movie_id in kids]
 
 
+def _grown_ups(ctx: Ctx, n: int) -> tuple[str, str]:
+    """Who the show tickets are for, in words that agree with the count."""
+    if n == 1:
+        return ctx.pick(["我自己", "我一个人"]), ctx.pick(["for me", "just for me"])
+    if n == 2:
+        return ctx.pick(["我和爱人", "我们俩"]), ctx.pick(
+            ["for the two of us", "for my partner and me"]
+        )
+    return f"我们{ph.ZH_NUM.get(n, n)}个大人", f"for the {ph.EN_NUM.get(n, str(n))} of us adults"
+
+
 @template("comp_movie_and_show", "composite")
 def comp_movie_and_show(ctx: Ctx) -> Task:
     """A movie for the kids and a show for the parents, as two orders."""
@@ -48,27 +60,29 @@ def comp_movie_and_show(ctx: Ctx) -> Task:
     d = ctx.draft(user, now, difficulty="hard")
     pick = draw_pick(ctx, d, False, max_count=2)
     daytime = [s for s in open_showtimes(ctx, user, now) if s.start.hour < 20]
-    st = ctx.choice(_kids_movie(ctx, daytime))
+    st = named_showing(ctx, ctx.choice(_kids_movie(ctx, daytime)))
     seats = q.first_option(d.env, st.id, 2, SeatRule(together=True))
     if seats is None:
         raise Skip("no seats")
     m = ctx.world.movies[st.movie_id]
-    movie_when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
-    show_when = session_when(ctx, now, pick.session.start)
+    movie_when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
+    show_when = session_when(ctx, now, pick.session.start, pick.event)
     zone = pick.zone
+    who_zh, who_en = _grown_ups(ctx, pick.count)
     body = ctx.t(
         f"两件事：孩子们{movie_when}在{cinema_name(ctx, ctx.world.cinemas[st.cinema_id])}"
         f"看{movie_title(ctx, m)}，两张连座；"
-        f"我和爱人看{show_when}的{event_title(ctx, pick.event)}，{zone.name_zh}{pick.count}张",
+        f"{who_zh}看{show_when}的{event_title(ctx, pick.event)}，{zone.name_zh}{pick.count}张",
         f"two things: 2 seats together for the kids to see {movie_title(ctx, m)} at "
         f"{cinema_name(ctx, ctx.world.cinemas[st.cinema_id])}, {movie_when}; and {pick.count} "
-        f"{zone.name_en} tickets for {event_title(ctx, pick.event)}, {show_when}, for us",
+        f"{zone.name_en} ticket{'s' if pick.count > 1 else ''} for "
+        f"{event_title(ctx, pick.event)}, {show_when}, {who_en}",
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en)
     buy_event(d, pick)
     specs = [movie_spec([st.id], 2, SeatRule(together=True)), pick.spec()]
-    return purchase(d, ph.statement(ctx.rng, ctx.locale, body), specs, body)
+    return purchase(d, ph.statement(ctx.say, ctx.locale, body), specs, body)
 
 
 @template("comp_two_movies_budget", "composite")
@@ -80,7 +94,7 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
     now = draw_now(ctx)
     d = ctx.draft(user, now, difficulty="hard")
     pool = open_showtimes(ctx, user, now)
-    kid = ctx.choice(_kids_movie(ctx, [s for s in pool if s.start.hour < 20]))
+    kid = named_showing(ctx, ctx.choice(_kids_movie(ctx, [s for s in pool if s.start.hour < 20])))
     grown = [
         s
         for s in ctx.world.showtimes_by_cinema[kid.cinema_id]
@@ -89,7 +103,7 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
         and s.movie_id not in _kids_ids(ctx)
         and q.sales_open(s, now)
     ]
-    adult = ctx.choice(grown)
+    adult = named_showing(ctx, ctx.choice(grown))
     rule = SeatRule(together=True)
     a = q.first_option(d.env, kid.id, 2, rule)
     b = q.first_option(d.env, adult.id, 2, rule)
@@ -104,7 +118,7 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
     assert low_a is not None and low_b is not None
     c = ctx.world.cinemas[kid.cinema_id]
     ma, mb = ctx.world.movies[kid.movie_id], ctx.world.movies[adult.movie_id]
-    day = ph.day_phrase(ctx.rng, now.date(), kid.start.date(), ctx.locale)
+    day = ph.day_phrase(ctx.say, now.date(), kid.start.date(), ctx.locale)
     yuan = budget // 100
     body = ctx.t(
         f"{day}在{cinema_name(ctx, c)}，孩子看{ph.clock(kid.start, 'zh')}的{movie_title(ctx, ma)}，"
@@ -122,6 +136,6 @@ def comp_two_movies_budget(ctx: Ctx) -> Task:
         movie_spec([kid.id], 2, rule, max_total_fen=budget - low_b[0]),
         movie_spec([adult.id], 2, rule, max_total_fen=budget - low_a[0]),
     ]
-    task = purchase(d, ph.statement(ctx.rng, ctx.locale, body), specs, body)
+    task = purchase(d, ph.statement(ctx.say, ctx.locale, body), specs, body)
     expect = task.expect.model_copy(update={"max_combined_fen": budget})
     return task.model_copy(update={"expect": expect, "tags": ("joint_budget",)})

@@ -12,10 +12,12 @@ from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import SeatRule, SeedOrder, Setup, Task
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
+    GENERAL_SEATS,
     Ctx,
     afternoon_showing,
     draw_now,
     draw_user,
+    named_showing,
     open_showtimes,
     refusal,
     template,
@@ -40,13 +42,15 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
     pool = open_showtimes(ctx, user, now)
     rule = SeatRule(together=True)
     for st in ctx.rng.sample(pool, min(300, len(pool))):
-        if not q.seat_options(d.env, st.id, 4, rule, ("standard", "vip"), limit=1):
+        if len(q.same_start(ctx.world, st)) > 1:
+            continue  # named by its start: it must be the only one then
+        if not q.seat_options(d.env, st.id, 4, rule, GENERAL_SEATS, limit=1):
             break
     else:
         raise Skip("every showing has room")
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
-    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
     body = ctx.t(
         f"买{when}{c.name_zh}的《{m.title_zh}》，4张要连在一起，不连座就不买了",
         f"get me 4 seats together for {m.title_en} at {c.name_en} {when}; if we can't sit "
@@ -59,7 +63,7 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
         "There are not enough seats: no 4 seats together are left for that showing, so I did "
         "not book.",
     ))  # fmt: skip
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
     return refusal(d, opening, body, "not_enough_seats", (st.id,))
 
 
@@ -68,12 +72,12 @@ def inf_sales_closed(ctx: Ctx) -> Task:
     """The showing starts within its online sales cut-off."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    st = afternoon_showing(ctx, user, base)
+    st = named_showing(ctx, afternoon_showing(ctx, user, base))
     now = st.start - timedelta(minutes=max(1, st.sales_cutoff_min - ctx.rng.choice((1, 3, 5))))
     d = ctx.draft(user, now)
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
-    clk = ph.clock(st.start, ctx.locale, ctx.rng)
+    clk = ph.clock(st.start, ctx.locale, ctx.say)
     body = ctx.t(
         f"买马上要开场的{clk}{c.name_zh}《{m.title_zh}》，1张",
         f"get me one ticket for the {clk} {m.title_en} at {c.name_en}, starting shortly",
@@ -83,7 +87,7 @@ def inf_sales_closed(ctx: Ctx) -> Task:
         "这一场的线上售票已经截止（停售），无法购买。",
         "Online sales for that showing have closed (past the cut-off), so it can't be booked.",
     ))  # fmt: skip
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "sales_closed", (st.id,))
+    return refusal(d, ph.politeness(ctx.say, ctx.locale, body), body, "sales_closed", (st.id,))
 
 
 @template("inf_over_budget", "infeasible", feasible=False)
@@ -92,19 +96,20 @@ def inf_over_budget(ctx: Ctx) -> Task:
     user = draw_user(ctx)
     now = draw_now(ctx)
     d = ctx.draft(user, now)
-    st = ctx.choice(open_showtimes(ctx, user, now))
-    seats = q.seat_options(d.env, st.id, 2, SeatRule(together=True), limit=1)
-    b = q.best_total(d.env, st.id, seats[0], discounts=True) if seats else None
+    st = named_showing(ctx, ctx.choice(open_showtimes(ctx, user, now)))
+    b = q.lowest_total(d.env, st.id, 2, SeatRule(together=True), GENERAL_SEATS)
     if b is None or b[0] < 2000:
         raise Skip("no price")
+    seats = [b[1]]
     budget = (b[0] // 100 - ctx.rng.choice((5, 10, 15))) * 100
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
-    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
     yuan = budget // 100
     body = ctx.t(
-        f"买{when}{c.name_zh}的《{m.title_zh}》两张，总共不超过{yuan}元",
-        f"get me two tickets for {m.title_en} at {c.name_en} {when}, {yuan} yuan total at most",
+        f"买{when}{c.name_zh}的《{m.title_zh}》两张连座，总共不超过{yuan}元",
+        f"get me two seats together for {m.title_en} at {c.name_en} {when}, {yuan} yuan total "
+        "at most",
     )
     d.call("get_user_profile")
     d.call("quote_price", showtime_id=st.id, seats=list(seats[0]))
@@ -112,7 +117,7 @@ def inf_over_budget(ctx: Ctx) -> Task:
         f"最便宜也要超出您的预算{yuan}元，所以没有下单。",
         f"Even the cheapest option is over your budget of {yuan} yuan, so I did not book.",
     ))  # fmt: skip
-    return refusal(d, ph.politeness(ctx.rng, ctx.locale, body), body, "over_budget", (st.id,))
+    return refusal(d, ph.politeness(ctx.say, ctx.locale, body), body, "over_budget", (st.id,))
 
 
 @template("inf_ev_not_on_sale", "infeasible", feasible=False)
@@ -130,7 +135,7 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
     zone = ctx.choice(list(ev.zones))
     n = ctx.rng.randint(1, min(2, ev.per_order_limit))
     title = event_title(ctx, ev)
-    when = session_when(ctx, now, ses.start)
+    when = session_when(ctx, now, ses.start, ev)
     zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
     body = ctx.t(
         f"抢{n}张{title}{when}的{zname}",
@@ -144,7 +149,7 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
         f"Tickets are not on sale yet: they go on sale on {opens:%B} {opens.day} at "
         f"{opens:%H:%M}, so I can't book now.",
     ))  # fmt: skip
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
     return refusal(d, opening, body, "not_on_sale", (ev.id, ses.id))
 
 
@@ -174,7 +179,7 @@ def inf_ev_id_limit(ctx: Ctx) -> Task:
         raise Skip("session closed")
     name = attendee_names(ctx, user, pick.attendees)
     title = event_title(ctx, pick.event)
-    when = session_when(ctx, now, pick.session.start)
+    when = session_when(ctx, now, pick.session.start, pick.event)
     body = ctx.t(
         f"昨天给{name}买了{title}{when}那场，再用{name}的名字多买一张同一场的，备用",
         f"yesterday I got {name} a ticket for {title}, {when}; get one more in {name}'s name "
@@ -188,5 +193,5 @@ def inf_ev_id_limit(ctx: Ctx) -> Task:
         f"This is a real-name event with a limit of one ticket per ID per session, and {name} "
         "already holds one, so I can't buy another.",
     ))  # fmt: skip
-    opening = ph.statement(ctx.rng, ctx.locale, body)
+    opening = ph.statement(ctx.say, ctx.locale, body)
     return refusal(d, opening, body, "id_limit", (pick.event.id, pick.session.id))

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from ticketbench.env import orders
-from ticketbench.env.models import EventSession, LiveEvent, PriceZone, User
+from ticketbench.env.models import Attendee, EventSession, LiveEvent, PriceZone, User
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.world import World
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Draft, Skip
 from ticketbench.suite.spec import OrderSpec
 from ticketbench.suite.templates import phrasing as ph
-from ticketbench.suite.templates.base import Ctx, fits
+from ticketbench.suite.templates.base import Ctx, alias_unique, fits
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,29 @@ def draw_pick(
         hi = min(hi, len(user.attendees))
     if hi < 1:
         raise Skip("no attendees for a real-name event")
+    named = distinct_attendees(user)
+    if ev.real_name:
+        hi = min(hi, len(named))
+    if hi < 1:
+        raise Skip("no attendees with a name of their own")
     n = ctx.rng.randint(1, hi)
     zones = [z for z in ev.zones if left.get(z.id, 0) >= n]
     z = zone or ctx.choice(zones)
     atts: tuple[str, ...] = ()
     if ev.real_name:
-        atts = tuple(a.id for a in ctx.rng.sample(list(user.attendees), n))
+        atts = tuple(a.id for a in ctx.rng.sample(named, n))
     pick = EventPick(ev, ses, z, n, atts)
     try:
         orders.quote_event(d.env, ses.id, z.id, n, list(atts) or None)
     except EnvError as err:
         raise Skip(err.message) from None
     return pick
+
+
+def distinct_attendees(user: User) -> list[Attendee]:
+    """The saved attendees a name alone identifies (two saved people may share a name)."""
+    names = [a.name for a in user.attendees]
+    return [a for a in user.attendees if names.count(a.name) == 1]
 
 
 def event_user(ctx: Ctx, now: datetime, real_name: bool | None, min_attendees: int = 0) -> User:
@@ -117,21 +128,23 @@ def event_user(ctx: Ctx, now: datetime, real_name: bool | None, min_attendees: i
 
 
 def event_title(ctx: Ctx, ev: LiveEvent) -> str:
-    """What the user calls the event: its title, or sometimes an alias."""
-    same_city = [e for e in ctx.world.data.events if e.city_id == ev.city_id and e.id != ev.id]
-    aliases = [
-        a for a in fits(ev.aliases, ctx.locale) if not any(a in e.aliases for e in same_city)
-    ]
-    if aliases and ctx.rng.random() < 0.3:
-        return ctx.rng.choice(aliases)
+    """What the user calls the event: its title, or sometimes an alias naming nothing else
+    (no other event, no movie)."""
+    aliases = [a for a in fits(ev.aliases, ctx.locale) if alias_unique(ctx.world, a, ev.id)]
+    if aliases and ctx.say.random() < 0.3:
+        return ctx.pick(aliases)
     return ph.title_quote(ev.title_zh, "zh") if ctx.locale == "zh" else ev.title_en
 
 
-def session_when(ctx: Ctx, now: datetime, start: datetime) -> str:
-    """The session's day as users say it: relative within a week, else the date."""
+def session_when(ctx: Ctx, now: datetime, start: datetime, ev: LiveEvent | None = None) -> str:
+    """The session's day as users say it: relative within a week, else the date, with the
+    clock whenever another session of `ev` falls on the same day."""
     if (start.date() - now.date()).days < 7:
-        return ph.when_phrase(ctx.rng, now, start, ctx.locale)
-    return ph.day_answer(start.date(), ctx.locale)
+        return ph.when_phrase(ctx.say, now, start, ctx.locale)
+    day = ph.day_answer(start.date(), ctx.locale)
+    if ev is not None and sum(s.start.date() == start.date() for s in ev.sessions) > 1:
+        return day + ctx.t(ph.clock(start, "zh"), f" at {ph.clock(start, 'en')}")
+    return day
 
 
 def attendee_names(ctx: Ctx, user: User, ids: Sequence[str]) -> str:

@@ -6,7 +6,14 @@ from ticketbench.env import orders
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import Task
 from ticketbench.suite.templates import phrasing as ph
-from ticketbench.suite.templates.base import Ctx, draw_now, pm_fact, purchase, template
+from ticketbench.suite.templates.base import (
+    Ctx,
+    alias_unique,
+    draw_now,
+    pm_fact,
+    purchase,
+    template,
+)
 from ticketbench.suite.templates.live_base import (
     attendee_names,
     buy_event,
@@ -23,7 +30,7 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
     d = ctx.draft(user, now)
     pick = draw_pick(ctx, d, real_name)
     ev, zone, n = pick.event, pick.zone, pick.count
-    when = session_when(ctx, now, pick.session.start)
+    when = session_when(ctx, now, pick.session.start, pick.event)
     title = event_title(ctx, ev)
     if by_performer:
         if not ev.performers:
@@ -33,8 +40,13 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
         if any(full in e.performers for e in others):
             raise Skip("performer not unique in the city")
         zh, _, en = full.partition(" ")  # performers are stored as "中文名 English Name"
+        if not all(alias_unique(ctx.world, x, ev.id) for x in (zh, en) if x):
+            raise Skip("the performer's name is also a movie's or event's name")
         who = ctx.t(zh, en or zh)
-        title = ctx.t(f"{who}的{ph.pick(ctx.rng, ['演出', '场子', '现场'])}", f"the {who} show")
+        title = ctx.t(
+            f"{who}的{ctx.pick(['演出', '场子', '现场'])}",
+            ctx.pick([f"the {who} show", f"{who}'s concert", f"{who} live"]),
+        )
     zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
     body = ctx.t(
         f"买{when}{title}的{zname}，{n}张",
@@ -46,12 +58,15 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
         d.fact(
             "attendees",
             ("观演人", "实名", "身份证", "谁去", "attendee", "who", "names", "ID"),
-            ctx.t(f"用常用观演人里的{names}。", f"Use my saved attendees {names}."),
+            d.pick(
+                (f"用常用观演人里的{names}。", f"观演人就是{names}。"),
+                (f"Use my saved attendees {names}.", f"The tickets are for {names}."),
+            ),
         )
     pm_fact(d)
     buy_event(d, pick)
     summary = ctx.t(f"{ev.title_zh} {zname} {n}张", f"{n} {zone.name_en} tickets for {ev.title_en}")
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [pick.spec()], summary)
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [pick.spec()], summary)
 
 
 @template("ev_real_name", "live_event")
@@ -87,7 +102,7 @@ def ev_cheapest_zone(ctx: Ctx) -> Task:
     if len(fits) < 2:
         raise Skip("no choice of zone")
     pick = type(pick)(pick.event, pick.session, best[0], pick.count, pick.attendees)
-    when = session_when(ctx, now, pick.session.start)
+    when = session_when(ctx, now, pick.session.start, pick.event)
     title = event_title(ctx, pick.event)
     n = pick.count
     body = ctx.t(
@@ -104,5 +119,5 @@ def ev_cheapest_zone(ctx: Ctx) -> Task:
     buy_event(d, pick)
     # the optimum's total bounds every acceptable order: a dearer zone fails
     spec = pick.spec(zone_ids=[z.id for z in best]).model_copy(update={"max_total_fen": total})
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
     return purchase(d, opening, [spec], body, optimal="cheapest")

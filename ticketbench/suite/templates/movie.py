@@ -33,6 +33,13 @@ FORMAT_WORDS: dict[str, tuple[str, str]] = {
     "3D": ("3D版", "3D"),
     "4DX": ("4DX厅", "4DX"),
 }
+# What a format word covers: an IMAX 3D showing is an IMAX showing and a 3D showing.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "IMAX": ("IMAX", "IMAX 3D"),
+    "DOLBY": ("DOLBY",),
+    "3D": ("3D", "IMAX 3D"),
+    "4DX": ("4DX",),
+}
 LANG_WORDS: dict[str, tuple[str, str]] = {
     "en": ("英文原声", "original English"),
     "ja": ("日语原声", "original Japanese"),
@@ -47,9 +54,13 @@ def _pick(
     count: int,
     rule: SeatRule,
     types: Sequence[str] = ("standard",),
+    named: bool = False,
 ) -> tuple[Showtime, tuple[str, ...]]:
-    """A random showtime of `sts` with a valid selection, and its best selection."""
+    """A random showtime of `sts` with a valid selection, and its best selection. `named`:
+    the user names it by its start, so it must be the only one starting then."""
     for st in ctx.rng.sample(list(sts), min(12, len(sts))):
+        if named and len(q.same_start(ctx.world, st)) > 1:
+            continue
         opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
         if opts:
             return st, opts[0]
@@ -64,6 +75,26 @@ def _valid(d: Draft, sts: Sequence[Showtime], count: int, rule: SeatRule) -> lis
 # --- 1. fully specified ------------------------------------------------------------------
 
 
+ASK_COUNT = (
+    ("请问要买几张？", "一共几位观影？", "需要几张票呢？", "几个人去看？"),
+    ("How many tickets do you need?", "How many people are going?",
+     "How many seats should I book?", "For how many people?"),
+)  # fmt: skip
+ASK_DATE = (
+    ("请问是哪一天的场次？", "您想看哪天的？", "是哪天去看呢？"),
+    ("Which day would you like to go?", "What date is the showing?", "Which day should I book?"),
+)
+
+
+def count_answer(d: Draft, n: int) -> str:
+    """How the user says the number of tickets when asked."""
+    if d.zh:
+        people = "就我一个人。" if n == 1 else f"我们{ph.ZH_NUM.get(n, n)}个人。"
+        return d.pick((f"{n}张。", people, f"买{ph.ZH_NUM.get(n, n)}张吧。"), ())
+    people = "Just me." if n == 1 else f"{str(ph.EN_NUM.get(n, n)).capitalize()} of us."
+    return d.pick((), (f"{n} tickets." if n > 1 else "One ticket.", people, f"Make it {n}."))
+
+
 def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) -> Task:
     """A named showing; `missing` leaves the count or the day out of the request, so the
     agent must ask about it before writing anything (a clarification task)."""
@@ -72,14 +103,14 @@ def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) 
     d = ctx.draft(user, now, difficulty="easy" if missing is None else "medium")
     count = draw_count(ctx)
     rule = SeatRule(together=count > 1)
-    st, seats = _pick(ctx, d, open_showtimes(ctx, user, now), count, rule)
+    st, seats = _pick(ctx, d, open_showtimes(ctx, user, now), count, rule, named=True)
     title, cin = showing_names(ctx, st)
     if missing == "date":  # only the clock: the day must be asked
-        when = ph.clock(st.start, ctx.locale, ctx.rng)
+        when = ph.clock(st.start, ctx.locale, ctx.say)
         when = ctx.t(f"{when}那场", f"the {when} showing")
     else:
-        when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
-    n = "" if missing == "count" else ph.count_phrase(count, ctx.locale, ctx.rng)
+        when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
+    n = "" if missing == "count" else ph.count_phrase(count, ctx.locale, ctx.say)
     seat_txt = "、".join(seats) if ctx.locale == "zh" else ", ".join(seats)
     if exact:
         rule = SeatRule(exact=seats)
@@ -87,35 +118,39 @@ def _specified(ctx: Ctx, exact: bool, terse: bool, missing: Slot | None = None) 
         opening = ctx.t(" ", ", ").join(p for p in (title, cin, when, n) if p)
         if exact:
             opening += ctx.t(f" 座位{seat_txt}", f", seats {seat_txt}")
+        elif count > 1:
+            opening += ctx.t(" 连座", ", together")
     else:
         what = f"{n} " if n else "tickets "
-        seats_zh = f"要{seat_txt}这几个座位" if exact else "座位挨着"
-        seats_en = f"seats {seat_txt}" if exact else "seats together"
+        seats_zh = (
+            f"要{seat_txt}这几个座位" if exact else ctx.pick(["座位挨着", "坐在一起", "要连座"])
+        )
+        seats_en = f"seats {seat_txt}" if exact else ctx.pick(["seats together", "side by side"])
         body = ctx.t(
             f"买{when}在{cin}的{title}" + (f"，{n}" if n else "的票") + f"，{seats_zh}",
             f"book {what}for {title} at {cin}, {when}, {seats_en}",
         )
-        opening = ph.politeness(ctx.rng, ctx.locale, body)
+        opening = ph.politeness(ctx.say, ctx.locale, body)
     pm_fact(d)
     d.fact(
         "seat_pref",
         ("座位", "位置", "seat", "row"),
-        ctx.t("坐在一起就行。", "Together is all I need."),
+        d.pick(("坐在一起就行。", "挨着坐就好。"), ("Together is all I need.", "Just together.")),
     )
     if missing == "count":
         d.fact(
             "count",
             ("几张", "几个人", "几位", "多少张", "how many", "tickets", "people"),
-            ctx.t(f"{count}张。", f"{count} tickets."),
+            count_answer(d, count),
         )
-        d.ask("count", ctx.t("请问要买几张？", "How many tickets do you need?"))
+        d.ask("count", d.pick(*ASK_COUNT))
     elif missing == "date":
         d.fact(
             "date",
-            ("哪天", "日期", "几号", "星期", "周几", "date", "which day", "what day"),
-            ph.day_answer(st.start.date(), ctx.locale),
+            ("哪天", "哪一天", "日期", "几号", "星期", "周几", "date", "which day", "what day"),
+            ph.day_answer(st.start.date(), ctx.locale, ctx.say),
         )
-        d.ask("date", ctx.t("请问是哪一天的场次？", "Which day would you like to go?"))
+        d.ask("date", d.pick(*ASK_DATE))
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
     spec = movie_spec([st.id], count, rule)
     summary = ctx.t("按我说的场次买票", "Exactly the showing I named")
@@ -150,13 +185,13 @@ def spec_terse_seats(ctx: Ctx) -> Task:
 @template("clar_missing_count", "clarify")
 def clar_missingdraw_count(ctx: Ctx) -> Task:
     """Everything but the number of tickets: ask how many before writing."""
-    return _specified(ctx, exact=False, terse=ctx.rng.random() < 0.3, missing="count")
+    return _specified(ctx, exact=False, terse=ctx.say.random() < 0.3, missing="count")
 
 
 @template("clar_missing_date", "clarify")
 def clar_missing_date(ctx: Ctx) -> Task:
     """Only a clock time, no day: ask which day before writing."""
-    return _specified(ctx, exact=False, terse=ctx.rng.random() < 0.3, missing="date")
+    return _specified(ctx, exact=False, terse=ctx.say.random() < 0.3, missing="date")
 
 
 # --- 2. constrained search ----------------------------------------------------------------
@@ -189,16 +224,17 @@ def _constrained(
         cands = optimum(cands)
     st, seats = _pick(ctx, d, cands, count, rule)
     title = movie_title(ctx, ctx.world.movies[st.movie_id])
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    n = ph.count_phrase(count, ctx.locale, ctx.say)
     when = with_day(ctx, now, day)
+    together = ctx.t("，坐一起", ", seats together") if count > 1 else ""
     body = ctx.t(
-        f"买{when}{describe}的{title}，{n}，坐一起",
-        f"get me {n} for {title} {when}, {describe}, seats together",
+        f"买{when}{describe}的{title}，{n}{together}",
+        f"get me {n} for {title} {when}, {describe}{together}",
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_zh)
     spec = movie_spec([c.id for c in cands], count, rule)
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body, optimal=optimal)
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body, optimal=optimal)
 
 
 def _make_format_template(fmt: str) -> None:
@@ -206,7 +242,7 @@ def _make_format_template(fmt: str) -> None:
 
     def plan(ctx: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
         text = ctx.t(f"晚上6点以后{zh}", f"any {en} showing starting 6pm or later")
-        return (lambda st: st.format == fmt and st.start.hour >= 18), text, None
+        return (lambda st: st.format in FORMATS[fmt] and st.start.hour >= 18), text, None
 
     @template(f"con_format_{fmt.lower()}_evening", "constrained")
     def build(ctx: Ctx) -> Task:
@@ -257,9 +293,7 @@ def con_nearest_landmark(ctx: Ctx) -> Task:
 
     def plan(c: Ctx, user: User) -> tuple[Keep, str, Optimum | None]:
         lm = c.choice(list(c.world.cities[user.city_id].landmarks))
-        name = c.choice(
-            [lm.name_zh if c.locale == "zh" else lm.name_en, *fits(lm.aliases, c.locale)]
-        )
+        name = c.pick([lm.name_zh if c.locale == "zh" else lm.name_en, *fits(lm.aliases, c.locale)])
         text = c.t(
             f"晚上6点以后、离{name}最近的影院",
             f"in the evening (6pm or later) at the cinema closest to {name}",

@@ -49,11 +49,23 @@ def day_phrase(rng: random.Random, today: date, day: date, locale: Locale) -> st
     return pick(rng, options)
 
 
-def day_answer(day: date, locale: Locale) -> str:
-    """An unambiguous date the simulated user gives when asked."""
+def day_answer(day: date, locale: Locale, rng: random.Random | None = None) -> str:
+    """An unambiguous date, as a user says it when asked ("12月9日（周三）", "周三，12月9号",
+    "Wednesday, December 9", "December 9 (a Wednesday)"); the first form without `rng`."""
+    wd = day.weekday()
     if locale == "zh":
-        return f"{day.month}月{day.day}日（周{ZH_WEEKDAY[day.weekday()]}）"
-    return f"{EN_WEEKDAY[day.weekday()]}, {day:%B} {day.day}"
+        forms = [
+            f"{day.month}月{day.day}日（周{ZH_WEEKDAY[wd]}）",
+            f"{day.month}月{day.day}号，周{ZH_WEEKDAY[wd]}",
+            f"{day.month}月{day.day}号那天",
+        ]
+    else:
+        forms = [
+            f"{EN_WEEKDAY[wd]}, {day:%B} {day.day}",
+            f"{day:%B} {day.day} (a {EN_WEEKDAY[wd]})",
+            f"On {day:%B} {day.day}.",
+        ]
+    return forms[0] if rng is None else pick(rng, forms)
 
 
 def clock(dt: datetime, locale: Locale, rng: random.Random | None = None) -> str:

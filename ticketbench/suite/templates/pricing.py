@@ -8,6 +8,7 @@ from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import SeatRule, Task
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
+    GENERAL_SEATS,
     Ctx,
     buy_movie,
     cinema_name,
@@ -32,42 +33,43 @@ def _day_movie(ctx: Ctx, sts: list[Showtime]) -> list[Showtime]:
 
 @template("price_cheapest_day", "pricing")
 def price_cheapest_day(ctx: Ctx) -> Task:
-    """Cheapest standard seats for a movie on a day anywhere in the city, any discount."""
+    """Cheapest standard seats for a movie on a day anywhere in the city, any discount: the
+    optimum over every showing from noon on, and every option reaching it is accepted."""
     user = draw_user(ctx)
     now = draw_now(ctx)
     d = ctx.draft(user, now, difficulty="hard")
     count = ctx.rng.choice((1, 2))
     rule = SeatRule(together=count > 1)
-    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 12])[:30]
-    best: dict[str, tuple[int, str | None, str | None, tuple[str, ...]]] = {}
+    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 12])
+    best: dict[str, tuple[int, tuple[str, ...], str | None, str | None]] = {}
     for st in cands:
-        opts = q.seat_options(d.env, st.id, count, rule, limit=1)
-        if opts:
-            b = q.best_total(d.env, st.id, opts[0], discounts=True)
-            if b is not None:
-                best[st.id] = (b[0], b[1], b[2], opts[0])
+        b = q.lowest_total(d.env, st.id, count, rule, ("standard",))
+        if b is not None:
+            best[st.id] = b
     if not best:
         raise Skip("no candidates")
     low = min(v[0] for v in best.values())
     sid = sorted(k for k, v in best.items() if v[0] == low)[0]
     st = ctx.world.showtimes[sid]
-    _, card, coupon, seats = best[sid]
+    _, seats, card, coupon = best[sid]
     title = movie_title(ctx, ctx.world.movies[st.movie_id])
     when = with_day(ctx, now, st.start.date())
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    n = ph.count_phrase(count, ctx.locale, ctx.say)
+    together = ctx.t("连座", " together") if count > 1 else ""
     body = ctx.t(
-        f"买{when}中午12点以后的{title}，{n}普通座，全城哪家最便宜就买哪家，能用的优惠都用上",
-        f"get me {n} (standard seats) for {title} {when}, noon or later, wherever it is "
-        "cheapest in town after any card or coupon I have",
+        f"买{when}中午12点以后的{title}，{n}普通座{together}，全城哪家最便宜就买哪家，能用的优惠都用上",
+        f"get me {n} (standard seats{together}) for {title} {when}, noon or later, wherever it "
+        "is cheapest in town after any card or coupon I have",
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=title.strip("《》"), card_id=card, coupon_id=coupon)
     spec = movie_spec(list(best), count, rule, seat_types={"standard": count}, max_total_fen=low)
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body, optimal="cheapest")
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body, optimal="cheapest")
 
 
 def _at_showtime_with_discounts(ctx: Ctx, mode: str) -> Task:
-    """A named showtime; `mode` card: use the brand card; coupon: the best card or coupon."""
+    """A named showtime; `mode` card: use the brand card; coupon: the best card or coupon
+    (the lowest total over every seat mix and discount, a strict optimum)."""
     need_card = mode == "card"
     user = draw_user(ctx, lambda u: bool(u.member_cards) if need_card else bool(u.coupons))
     now = draw_now(ctx)
@@ -79,40 +81,48 @@ def _at_showtime_with_discounts(ctx: Ctx, mode: str) -> Task:
     count = ctx.rng.choice((1, 2, 3))
     rule = SeatRule(together=count > 1)
     for st in ctx.rng.sample(pool, min(15, len(pool))):
+        if len(q.same_start(ctx.world, st)) > 1:
+            continue  # named by its start: it must be the only one then
         seats = q.first_option(d.env, st.id, count, rule)
         if seats is None:
             continue
         cinema = ctx.world.cinemas[st.cinema_id]
-        title = movie_title(ctx, ctx.world.movies[st.movie_id])
-        when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
-        where = cinema_name(ctx, cinema)
-        n = ph.count_phrase(count, ctx.locale, ctx.rng)
         if need_card:
             card = brands[cinema.brand_en]
             if q.quote_total(d.env, st.id, seats, card.id, None) is None:
                 continue
+        else:
+            b = q.lowest_total(d.env, st.id, count, rule, GENERAL_SEATS)
+            plain = q.quote_total(d.env, st.id, seats)
+            if b is None or plain is None or b[0] >= plain:
+                continue
+        title = movie_title(ctx, ctx.world.movies[st.movie_id])
+        when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
+        where = cinema_name(ctx, cinema)
+        n = ph.count_phrase(count, ctx.locale, ctx.say)
+        together = ctx.t("，连座", ", seats together") if count > 1 else ""
+        pm_fact(d)
+        if need_card:
             body = ctx.t(
-                f"买{when}在{where}的{title}，{n}，用我的{card.brand_zh}会员卡打折",
-                f"get me {n} for {title} at {where}, {when}, "
+                f"买{when}在{where}的{title}，{n}{together}，用我的{card.brand_zh}会员卡打折",
+                f"get me {n} for {title} at {where}, {when}{together}, "
                 f"with my {card.brand_en} member card discount",
             )
-            pm_fact(d)
             buy_movie(d, st, seats, query=title.strip("《》"), card_id=card.id)
             spec = movie_spec([st.id], count, rule, card_id=card.id)
-            return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
-        b = q.best_total(d.env, st.id, seats, discounts=True)
-        plain = q.quote_total(d.env, st.id, seats)
-        if b is None or plain is None or b[0] >= plain:
-            continue
+            return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)
         body = ctx.t(
-            f"买{when}{where}的{title}，{n}，用最划算的优惠",
-            f"get me {n} for {title} at {where}, {when}, "
+            f"买{when}{where}的{title}，{n}{together}，用最划算的优惠",
+            f"get me {n} for {title} at {where}, {when}{together}, "
             "with whatever card or coupon saves the most",
         )
-        pm_fact(d)
-        buy_movie(d, st, seats, query=title.strip("《》"), card_id=b[1], coupon_id=b[2])
-        spec = movie_spec([st.id], count, rule, seat_types={"standard": count}, max_total_fen=b[0])
-        opening = ph.politeness(ctx.rng, ctx.locale, body)
+        assert b is not None
+        total, best_seats, card_id, coupon_id = b
+        buy_movie(
+            d, st, best_seats, query=title.strip("《》"), card_id=card_id, coupon_id=coupon_id
+        )
+        spec = movie_spec([st.id], count, rule, max_total_fen=total)
+        opening = ph.politeness(ctx.say, ctx.locale, body)
         return purchase(d, opening, [spec], body, optimal="cheapest")
     raise Skip("no showtime with a useful discount")
 
@@ -129,22 +139,29 @@ def price_best_discount(ctx: Ctx) -> Task:
     return _at_showtime_with_discounts(ctx, "coupon")
 
 
+BUDGET_SAID = (
+    ("两张加起来最多{y}元。", "总共别超过{y}块。", "预算{y}元以内。"),
+    ("At most {y} yuan for both.", "No more than {y} yuan in total.",
+     "My budget is {y} yuan for the two."),
+)  # fmt: skip
+
+
 def _budget(ctx: Ctx, hidden: bool) -> Task:
-    """Any evening showing of a movie on a day whose total stays within a budget: stated in
-    the request, or (`hidden`) only in the user's head ("nothing too pricey")."""
+    """Any evening showing of a movie on a day whose total (with any card or coupon the user
+    holds) stays within a budget: stated in the request, or (`hidden`) only in the user's
+    head ("nothing too pricey")."""
     user = draw_user(ctx)
     now = draw_now(ctx)
     d = ctx.draft(user, now)
     count = 2
     rule = SeatRule(together=True)
-    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 18])[:30]
-    plain: dict[str, tuple[int, tuple[str, ...]]] = {}
+    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 18])
+    low: dict[str, tuple[int, tuple[str, ...], str | None, str | None]] = {}
     for st in cands:
-        opts = q.seat_options(d.env, st.id, count, rule, limit=1)
-        total = q.quote_total(d.env, st.id, opts[0]) if opts else None
-        if total is not None:
-            plain[st.id] = (total, opts[0])
-    totals = sorted({v[0] for v in plain.values()})
+        b = q.lowest_total(d.env, st.id, count, rule, GENERAL_SEATS)
+        if b is not None:
+            low[st.id] = b
+    totals = sorted({v[0] for v in low.values()})
     if len(totals) < 2:
         raise Skip("no price spread")
     budget = (totals[len(totals) // 2] // 100) * 100  # whole yuan, some showings above it
@@ -152,20 +169,22 @@ def _budget(ctx: Ctx, hidden: bool) -> Task:
         budget -= 100
     if budget < totals[0]:
         raise Skip("budget under the cheapest")
-    ok = sorted(k for k, v in plain.items() if v[0] <= budget)
+    ok = sorted(k for k, v in low.items() if v[0] <= budget)
     st = ctx.world.showtimes[ok[0]]
+    _, seats, card, coupon = low[st.id]
     title = movie_title(ctx, ctx.world.movies[st.movie_id])
     when = with_day(ctx, now, st.start.date())
     yuan = budget // 100
     if hidden:
         body = ctx.t(
-            f"买{when}晚上的{title}，两张连座，{ph.pick(ctx.rng, ['别太贵', '便宜点的就行'])}",
-            f"get me two seats together for {title} {when} evening, nothing too pricey",
+            f"买{when}晚上的{title}，两张连座，{ctx.pick(['别太贵', '便宜点的就行', '别超预算'])}",
+            f"get me two seats together for {title} {when} evening, "
+            + ctx.pick(["nothing too pricey", "keep it cheap", "don't blow my budget"]),
         )
         d.fact(
             "budget",
             ("预算", "多少钱", "价位", "贵", "budget", "price", "how much", "spend", "pricey"),
-            ctx.t(f"两张加起来最多{yuan}元。", f"At most {yuan} yuan for both."),
+            d.pick(*BUDGET_SAID).format(y=yuan),
         )
         d.tags.append("hidden_budget")
     else:
@@ -174,10 +193,10 @@ def _budget(ctx: Ctx, hidden: bool) -> Task:
             f"get me two seats together for {title} {when} evening, total no more than {yuan} yuan",
         )
     pm_fact(d)
-    buy_movie(d, st, plain[st.id][1], query=title.strip("《》"))
+    buy_movie(d, st, seats, query=title.strip("《》"), card_id=card, coupon_id=coupon)
     spec = movie_spec(ok, count, rule, max_total_fen=budget)
     summary = ctx.t(f"{title}两张连座，总价不超过{yuan}元", f"{title}, 2 together, <= {yuan} yuan")
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], summary, budget=budget)
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], summary, budget=budget)
 
 
 @template("price_budget_evening", "pricing")

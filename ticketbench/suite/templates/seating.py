@@ -42,6 +42,8 @@ def _seating(
     d = ctx.draft(user, now, difficulty="medium")
     pool = open_showtimes(ctx, user, now)
     for st in ctx.rng.sample(pool, min(60, len(pool))):
+        if len(q.same_start(ctx.world, st)) > 1:
+            continue  # the user names it by its start: it must be the only one then
         sm, _ = orders.seat_availability(d.env, st.id)
         wish = wish_of(sm, st, d)
         if wish is None:
@@ -54,8 +56,8 @@ def _seating(
         raise Skip("no showtime fits the seat wish")
     seats = opts[0]
     title, cin = showing_names(ctx, st)
-    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
+    n = ph.count_phrase(count, ctx.locale, ctx.say)
     body = ctx.t(
         f"订{when}{cin}的{title}，{n}，{wish_zh}",
         f"book {n} for {title} at {cin}, {when}, {wish_en}",
@@ -63,23 +65,30 @@ def _seating(
     pm_fact(d)
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
     spec = movie_spec([st.id], count, rule, seat_types=seat_types or {})
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)
+
+
+def middle_rows(sm: SeatMap) -> tuple[int, ...]:
+    """The middle third of a hall's rows (1 = front): "centre" is neither front nor back."""
+    return tuple(r for r in range(1, sm.n_rows + 1) if sm.n_rows / 3 <= r - 1 < 2 * sm.n_rows / 3)
 
 
 @template("seat_centre", "seating")
 def seat_centre(ctx: Ctx) -> Task:
-    """Seats together in the middle third of the row."""
+    """Seats together in the middle of the hall: the middle third of the rows and of the
+    row's columns."""
     n = draw_count(ctx)
-    rule = SeatRule(together=n > 1, centre=True)
-    return _seating(
-        ctx,
-        n,
-        lambda sm, st, d: (
-            rule,
-            "要中间的位置，坐在一起",
-            "seats together in the middle of the row",
-        ),
+    said = (
+        ctx.pick(["要中间的位置", "要正中间的座位", "坐在影厅中间"]),
+        ctx.pick(["seats in the middle of the hall", "centre seats, middle of the hall"]),
     )
+
+    def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish:
+        rule = SeatRule(together=n > 1, centre=True, rows=middle_rows(sm))
+        together = ("，坐在一起", " together") if n > 1 else ("", "")
+        return rule, said[0] + together[0], said[1] + together[1]
+
+    return _seating(ctx, n, wish)
 
 
 @template("seat_back_rows", "seating")
@@ -90,6 +99,8 @@ def seat_back_rows(ctx: Ctx) -> Task:
     def wish(sm: SeatMap, st: Showtime, d: Draft) -> Wish:
         rows = tuple(range(max(1, sm.n_rows - 2), sm.n_rows + 1))
         rule = SeatRule(together=n > 1, rows=rows)
+        if n == 1:
+            return rule, "要最后三排的位置", "in one of the last three rows"
         return rule, "要最后三排，挨着坐", "in the last three rows, next to each other"
 
     return _seating(ctx, n, wish)
@@ -100,7 +111,9 @@ def seat_aisle(ctx: Ctx) -> Task:
     """At least one seat next to an aisle (or the row end)."""
     n = ctx.rng.choice((1, 2))
     rule = SeatRule(together=n > 1, aisle=True)
-    return _seating(ctx, n, lambda sm, st, d: (rule, "要靠过道的位置", "with an aisle seat"))
+    wish = ("要靠过道的位置", "with an aisle seat") if n == 1 else (
+        "要挨着坐，其中一个靠过道", "side by side, one of them on the aisle")  # fmt: skip
+    return _seating(ctx, n, lambda sm, st, d: (rule, *wish))
 
 
 @template("seat_couple", "seating")

@@ -6,13 +6,16 @@ phrase the request without that slot (`templates_movie._specified`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 
 from ticketbench.env.models import Showtime
+from ticketbench.env.world import World
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Draft, Skip
-from ticketbench.suite.spec import SeatRule, SeedOrder, Setup, Slot, Task
+from ticketbench.suite.spec import Locale, SeatRule, SeedOrder, Setup, Slot, Task
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
     Ctx,
@@ -21,8 +24,10 @@ from ticketbench.suite.templates.base import (
     cinema_name,
     draw_now,
     draw_user,
+    fits,
     movie_spec,
     movie_title,
+    named_showing,
     open_showtimes,
     pm_fact,
     purchase,
@@ -38,47 +43,97 @@ def _two_together(
     """Finish a clarify task: two seats together at `st`, once the agent asked for `slot`."""
     pm_fact(d)
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
     return purchase(d, opening, [movie_spec([st.id], 2, TOGETHER)], body, clarify=[slot])
+
+
+STOP_WORDS = frozenset({"the", "of", "and", "from", "with", "over", "into", "home"})
+
+
+@cache
+def ambiguous_references(world: World, locale: Locale) -> dict[str, frozenset[str]]:
+    """Ways a user of `locale` may name a movie that fit several movies -> those movies:
+    aliases two movies share ("星海", "Magic Academy"), and a word two titles share, said as
+    "名字里有“长安”的那部电影" / 'the movie with "Panda" in the title'."""
+    out: dict[str, set[str]] = {}
+    for m in world.data.movies:
+        for a in fits(m.aliases, locale):
+            out.setdefault(a, set()).add(m.id)
+    words: dict[str, set[str]] = {}
+    for m in world.data.movies:
+        if locale == "zh":
+            t = m.title_zh
+            for w in {t[i : i + 2] for i in range(len(t) - 1)}:
+                if w.isalnum() and not w.isascii() and (t.startswith(w) or t.endswith(w)):
+                    words.setdefault(w, set()).add(m.id)
+        else:
+            for w in re.findall(r"[A-Za-z][A-Za-z']{3,}", m.title_en):
+                if w.lower() not in STOP_WORDS:
+                    words.setdefault(w, set()).add(m.id)
+    for w in words:  # every movie whose title holds the word is meant
+        if locale == "zh":
+            holders = {m.id for m in world.data.movies if w in m.title_zh}
+            phrase = f"名字里有“{w}”的那部电影"
+        else:
+            holders = {m.id for m in world.data.movies if w.lower() in m.title_en.lower()}
+            phrase = f'the movie with "{w}" in the title'
+        if len(holders) > 1:
+            out[phrase] = holders
+    return {k: frozenset(v) for k, v in sorted(out.items()) if len(v) > 1}
+
+
+ASK_WHICH = (
+    ("有好几部电影都对得上，您想看哪一部？", "您说的是哪一部电影？有几部都符合。",
+     "能确认一下是哪部电影吗？好几部都叫这个名字。"),
+    ("Several films match that; which one do you mean?", "Which movie exactly? More than one fits.",
+     "Could you tell me the exact title? A few films match."),
+)  # fmt: skip
 
 
 @template("clar_shared_alias", "clarify")
 def clar_shared_alias(ctx: Ctx) -> Task:
-    """The title the user uses is an alias of two movies both showing at the cinema."""
+    """The user names the movie in a way that fits several movies showing at the cinema (a
+    shared alias, a word of two titles): the agent must ask which one before buying."""
     user = draw_user(ctx)
     now = draw_now(ctx)
     d = ctx.draft(user, now, difficulty="hard")
-    owners: dict[str, list[str]] = {}
-    for m in ctx.world.data.movies:
-        for a in m.aliases:
-            owners.setdefault(a, []).append(m.id)
-    alias = ctx.choice(sorted(a for a, ms in owners.items() if len(ms) > 1))
-    pool = [s for s in open_showtimes(ctx, user, now) if s.movie_id in owners[alias]]
-    st = ctx.choice(pool)
-    if not any(s.movie_id != st.movie_id and s.cinema_id == st.cinema_id for s in pool):
-        raise Skip("alias not ambiguous at this cinema")
+    refs = {loc: ambiguous_references(ctx.world, loc) for loc in ("zh", "en")}
+    pool = open_showtimes(ctx, user, now)
+    here: dict[str, set[str]] = {}
+    for s in pool:
+        here.setdefault(s.cinema_id, set()).add(s.movie_id)
+
+    def usable(loc: str, st: Showtime) -> list[str]:
+        """References of `st`'s movie that fit another movie showing at its cinema too."""
+        return [
+            r
+            for r, ms in refs[loc].items()
+            if st.movie_id in ms and len(ms & here[st.cinema_id]) > 1
+        ]
+
+    # the situation must be ambiguous in both languages (the pair asks it in both)
+    cands = [s for s in pool if usable("zh", s) and usable("en", s)]
+    st = named_showing(ctx, ctx.choice(cands))
     seats = q.first_option(d.env, st.id, 2, TOGETHER)
     if seats is None:
         raise Skip("no seats")
+    ref = ctx.pick(usable(ctx.locale, st))
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
-    when = ph.when_phrase(ctx.rng, now, st.start, ctx.locale)
+    when = ph.when_phrase(ctx.say, now, st.start, ctx.locale)
     body = ctx.t(
-        f"买{when}左右在{cinema_name(ctx, c)}的{alias}，两张连座",
-        f"get me two seats together for {alias} at {cinema_name(ctx, c)}, {when} or so",
+        f"买{when}在{cinema_name(ctx, c)}的{ref}，两张连座",
+        f"get me two seats together for {ref} at {cinema_name(ctx, c)}, {when}",
     )
     d.fact(
         "which_movie",
         ("哪部", "哪一部", "which", "movie", "film", "title"),
-        ctx.t(f"是《{m.title_zh}》。", f"I mean {m.title_en}."),
-    )
-    d.ask(
-        "which_movie",
-        ctx.t(
-            f"“{alias}”对应好几部电影，您想看哪一部？",
-            f"'{alias}' matches several films; which one do you mean?",
+        d.pick(
+            (f"是《{m.title_zh}》。", f"我说的是《{m.title_zh}》。", f"《{m.title_zh}》那部。"),
+            (f"I mean {m.title_en}.", f"{m.title_en}, please.", f"The one called {m.title_en}."),
         ),
     )
+    d.ask("which_movie", d.pick(*ASK_WHICH))
     return _two_together(ctx, d, st, seats, body, "which_movie")
 
 
@@ -94,7 +149,7 @@ def clar_tonight_midnight(ctx: Ctx) -> Task:
         for s in open_showtimes(ctx, user, now, 1)
         if s.start.date() == now.date() and s.start.hour >= 19
     ]
-    st = ctx.choice(pool)
+    st = named_showing(ctx, ctx.choice(pool))
     seats = q.first_option(d.env, st.id, 2, TOGETHER)
     if seats is None:
         raise Skip("no seats")
@@ -108,17 +163,32 @@ def clar_tonight_midnight(ctx: Ctx) -> Task:
     )
     d.fact(
         "date",
-        ("哪天", "日期", "今天", "明天", "date", "which day", "today", "tonight"),
-        ph.day_answer(st.start.date(), ctx.locale),
+        (
+            "哪天",
+            "日期",
+            "今天",
+            "明天",
+            "今晚",
+            "晚上",
+            "date",
+            "which day",
+            "today",
+            "tonight",
+            "evening",
+        ),
+        ph.day_answer(st.start.date(), ctx.locale, ctx.say),
     )
     today = ph.day_answer(now.date(), ctx.locale)
     d.ask(
         "date",
-        ctx.t(
-            f"现在已经过了零点，您说的“今晚”是指今天（{today}）晚上吗？",
-            f"It's past midnight: by 'tonight' do you mean the evening of {today}?",
+        d.pick(
+            (f"现在已经过了零点，您说的“今晚”是指今天（{today}）晚上吗？",
+             f"确认一下：“今晚”是{today}的晚上吗？", "已经过零点了，请问是哪天晚上的场次？"),
+            (f"It's past midnight: by 'tonight' do you mean the evening of {today}?",
+             f"Just to check, is 'tonight' the evening of {today}?",
+             "It's after midnight now; which day's evening do you mean?"),
         ),
-    )
+    )  # fmt: skip
     return _two_together(ctx, d, st, seats, body, "date")
 
 
@@ -149,7 +219,7 @@ def time_expired_hold(ctx: Ctx) -> Task:
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en, search=False)
     spec = movie_spec([st.id], 2, SeatRule(exact=seats))
-    return purchase(d, ph.statement(ctx.rng, ctx.locale, body), [spec], body)
+    return purchase(d, ph.statement(ctx.say, ctx.locale, body), [spec], body)
 
 
 @template("time_next_open", "time")
@@ -184,7 +254,7 @@ def time_next_open(ctx: Ctx) -> Task:
     pm_fact(d)
     buy_movie(d, cands[0], seats, query=m.title_en)
     spec = movie_spec([s.id for s in cands], 1)
-    opening = ph.politeness(ctx.rng, ctx.locale, body)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
     return purchase(d, opening, [spec], body, optimal="earliest")
 
 
@@ -216,17 +286,22 @@ def time_relative_evening(ctx: Ctx) -> Task:
     assert seats is not None
     wd = day.weekday()
     if offset == 1:
-        rel = ctx.t(ph.pick(ctx.rng, ["明晚", "明天晚上"]), "tomorrow evening")
+        rel = ctx.t(
+            ctx.pick(["明晚", "明天晚上"]), ctx.pick(["tomorrow evening", "tomorrow night"])
+        )
     else:
         rel = ctx.t(f"这周{ph.ZH_WEEKDAY[wd]}晚上", f"this {ph.EN_WEEKDAY[wd]} evening")
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
-    n = ph.count_phrase(count, ctx.locale, ctx.rng)
+    n = ph.count_phrase(count, ctx.locale, ctx.say)
+    together = ctx.t("连座", " together") if count > 1 else ""
     body = ctx.t(
-        f"买{rel}{cinema_name(ctx, c)}的{movie_title(ctx, m)}，{n}，几点都行",
-        f"get me {n} for {movie_title(ctx, m)} at {cinema_name(ctx, c)} {rel}, any time works",
+        f"买{rel}{cinema_name(ctx, c)}的{movie_title(ctx, m)}，{n}{together}，"
+        + ctx.pick(["几点都行", "几点的都可以"]),
+        f"get me {n}{together} for {movie_title(ctx, m)} at {cinema_name(ctx, c)} {rel}, "
+        + ctx.pick(["any time works", "any time is fine"]),
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en)
     spec = movie_spec([s.id for s in valid], count, rule)
-    return purchase(d, ph.politeness(ctx.rng, ctx.locale, body), [spec], body)
+    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)

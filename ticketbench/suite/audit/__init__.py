@@ -1,0 +1,50 @@
+"""`ticketbench tasks audit`: an independent brute-force check of every task's ground truth.
+
+`audit_tasks(tasks, world)` reads each request with its own parser (`reading`), enumerates
+the world's acceptable answers through the env's public rules and pricing (`movies`,
+`events`, `aftersale`) and compares them with the task's spec in both directions
+(`check`). It imports nothing from the generator's templates or ground-truth helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ticketbench.env.world import World
+from ticketbench.suite.audit.check import audit_task
+from ticketbench.suite.audit.findings import Discrepancy
+from ticketbench.suite.spec import Task
+
+__all__ = ["AuditReport", "Discrepancy", "audit_task", "audit_tasks"]
+
+
+@dataclass
+class AuditReport:
+    """The audit of a task list: how many were checked and every discrepancy found."""
+
+    checked: int = 0
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...]}`."""
+        return {
+            "checked": self.checked,
+            "discrepancies": [
+                {"task_id": d.task_id, "kind": d.kind, "detail": d.detail}
+                for d in self.discrepancies
+            ],
+        }
+
+
+def audit_tasks(
+    tasks: Sequence[Task], world: World, progress: Callable[[int], None] | None = None
+) -> AuditReport:
+    """Audit every task; `progress(done)` is called after each one."""
+    report = AuditReport()
+    for i, task in enumerate(tasks, 1):
+        report.discrepancies += audit_task(task, world)
+        report.checked += 1
+        if progress is not None:
+            progress(i)
+    return report
