@@ -2,14 +2,16 @@
 
 - workers: `--workers N` processes (default: the CPU count), forked by a `forkserver`
   (a clean process started once per driver, not a fork of the driver's event loop,
-  threads and locks) that has imported the harness and loaded the world (`runner.boot`):
-  a worker only unpacks the shipment (`runner.remote`);
+  threads and locks) that has imported the harness and loaded the world (`runner.boot`).
+  Workers outlive a run and serve the next one of the same executor (the three baselines
+  back to back, a sweep); each run sends them its shipment (`runner.remote`);
 - concurrency: `settings.concurrency` episodes in flight in all, split evenly over the
   workers; each worker plays its share on its own event loop (as `--executor local`
   does), with the episode watchdog;
 - jobs are handed out one at a time as slots free up, so the cost limit and the stop
-  rules act across workers exactly as in one process; finished episodes come back as
-  encoded lines over a pipe (batched per event-loop turn) and the driver appends them;
+  rules act across workers exactly as in one process; a job carries its task the first
+  time a worker gets that task. Finished episodes come back as encoded lines over a pipe
+  (batched per event-loop turn) and the driver appends them;
 - a worker that dies (killed, out of memory) loses only its in-flight episodes: they are
   played again by a new worker (`MAX_RESTARTS` per worker slot);
 - the driver stopping (Ctrl-C, an error) kills the workers; a worker whose driver is gone
@@ -24,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import traceback
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -40,8 +43,17 @@ from ticketbench.runner.tally import Progress, ProgressFn
 from ticketbench.settings import RunSettings
 from ticketbench.suite.spec import Task
 
-STOP = None  # the driver's "no more jobs": finish and exit
+STOP = None  # the driver's "no more runs": exit
 JOIN_S = 10.0  # a stopping worker's grace before it is killed
+# A job as sent: (index, trial, task id, the task itself the first time this worker gets it)
+_Job = tuple[int, int, str, Task | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The driver's "a new run starts": its shipment."""
+
+    shipment: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,8 @@ class ProcessExecutor:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._idle: list[_Worker] = []  # alive after the last run, ready for the next
+        weakref.finalize(self, _kill, self._idle)  # an executor dropped without close()
 
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "workers": self.workers}
@@ -76,15 +90,38 @@ class ProcessExecutor:
     ) -> Progress:
         dispatch = Dispatch(len(jobs), settings, writer, progress)
         if jobs:
+            shipment = ship(agent, users, settings)
             n = min(self.workers, len(jobs))
-            pool = _Pool(ship(agent, users, settings, jobs), n, settings.concurrency, dispatch)
+            idle = self._idle.copy()
+            self._idle.clear()  # the same list object: the finalizer holds it
+            pool = _Pool(jobs, shipment, idle, n, settings.concurrency, dispatch)
             try:
                 await pool.run()
+                self._idle.extend(pool.release())
             finally:
-                await pool.shutdown()
+                await pool.shutdown()  # whatever was not released: an interrupted run
         await aclose(agent)  # the driver's copies played nothing, but may hold clients
         await aclose(users)
         return await dispatch.drain()
+
+    async def close(self) -> None:
+        """Stop the idle workers kept for the next run."""
+        pool = self._idle.copy()
+        self._idle.clear()
+        for worker in pool:
+            with contextlib.suppress(OSError):
+                worker.conn.send(STOP)
+        for worker in pool:
+            await asyncio.to_thread(worker.process.join, JOIN_S)
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.conn.close()
+
+
+def _kill(workers: list[_Worker]) -> None:
+    for worker in workers:
+        worker.process.kill()
+        worker.conn.close()
 
 
 @dataclass(eq=False)
@@ -92,12 +129,22 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     in_flight: set[int] = field(default_factory=set)
+    has: set[str] = field(default_factory=set)  # task ids this worker holds
 
 
 class _Pool:
-    """The driver's view of its worker processes."""
+    """The driver's view of its worker processes during one run."""
 
-    def __init__(self, shipment: bytes, workers: int, concurrency: int, dispatch: Dispatch):
+    def __init__(
+        self,
+        jobs: Sequence[tuple[Task, int]],
+        shipment: bytes,
+        idle: list[_Worker],
+        workers: int,
+        concurrency: int,
+        dispatch: Dispatch,
+    ) -> None:
+        self._jobs = jobs
         self._shipment = shipment
         self._slots = max(1, -(-concurrency // workers))  # ceil: never fewer in flight
         self._dispatch = dispatch
@@ -107,30 +154,42 @@ class _Pool:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._workers: list[_Worker] = []
-        for _ in range(workers):
+        for worker in idle[workers:]:
+            worker.process.kill()
+        for worker in idle[:workers]:
+            self._adopt(worker)
+        while len(self._workers) < workers:
             self._spawn()
 
     def _spawn(self) -> None:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(
-            target=_worker_main, args=(child, self._shipment), name="ticketbench-worker"
-        )
+        proc = self._ctx.Process(target=_worker_main, args=(child,), name="ticketbench-worker")
         proc.daemon = True
         proc.start()
         child.close()  # the worker holds the only other end: its exit is EOF here
-        worker = _Worker(proc, parent)
+        self._adopt(_Worker(proc, parent))
+
+    def _adopt(self, worker: _Worker) -> None:
+        worker.has.clear()  # a new run: its tasks are sent again
         self._workers.append(worker)
-        self._loop.add_reader(parent.fileno(), self._on_readable, worker)
+        self._loop.add_reader(worker.conn.fileno(), self._on_readable, worker)
+        try:
+            worker.conn.send(_Run(self._shipment))
+        except OSError:
+            return  # it died: its reader sees EOF
         self._fill(worker)
 
     def _fill(self, worker: _Worker) -> None:
-        batch: list[int] = []
+        batch: list[_Job] = []
         while len(worker.in_flight) < self._slots:
             index = self._dispatch.take()
             if index is None:
                 break
+            task, trial = self._jobs[index]
+            first = task.id not in worker.has
+            worker.has.add(task.id)
             worker.in_flight.add(index)
-            batch.append(index)
+            batch.append((index, trial, task.id, task if first else None))
         if batch:
             # If it died meanwhile, its reader sees EOF and the batch is queued again.
             with contextlib.suppress(OSError):
@@ -140,13 +199,12 @@ class _Pool:
         try:
             while worker.conn.poll():
                 for item in worker.conn.recv():
+                    worker.in_flight.discard(item.job)
                     if isinstance(item, _Failure):
-                        worker.in_flight.discard(item.job)
                         self._dispatch.lost([item.job])
                         failed = f"a worker failed playing job {item.job}: {item.detail}"
                         self._dispatch.fail(ExecutorError(failed))
                         continue
-                    worker.in_flight.discard(item.job)
                     self._dispatch.finished(item)
         except (EOFError, OSError):
             self._died(worker)
@@ -175,7 +233,6 @@ class _Pool:
         if worker in self._workers:
             self._workers.remove(worker)
             self._loop.remove_reader(worker.conn.fileno())
-            worker.conn.close()
 
     async def run(self) -> None:
         """Until every job is recorded or the run stops (in-flight episodes finish)."""
@@ -185,35 +242,37 @@ class _Pool:
             for worker in list(self._workers):
                 self._fill(worker)  # jobs re-queued from a dead worker
 
-    async def shutdown(self) -> None:
-        """Ask idle workers to exit; kill any still running (an interrupted run)."""
-        for worker in list(self._workers):
-            if not worker.in_flight:
-                with contextlib.suppress(OSError):
-                    worker.conn.send(STOP)
-        for worker in list(self._workers):
-            if worker.in_flight:
-                worker.process.kill()
-            await asyncio.to_thread(worker.process.join, JOIN_S)
-            if worker.process.is_alive():
-                worker.process.kill()
-                await asyncio.to_thread(worker.process.join, JOIN_S)
+    def release(self) -> list[_Worker]:
+        """The live, idle workers, for the next run."""
+        kept = [w for w in self._workers if not w.in_flight and w.process.is_alive()]
+        for worker in kept:
             self._forget(worker)
+        return kept
+
+    async def shutdown(self) -> None:
+        """Kill the workers not released (an interrupted or failed run)."""
+        for worker in list(self._workers):
+            self._forget(worker)
+            worker.process.kill()
+            await asyncio.to_thread(worker.process.join, JOIN_S)
+            worker.conn.close()
 
 
 # --- the worker process ------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, shipment: bytes) -> None:
+def _worker_main(conn: Connection) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the driver decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    asyncio.run(_serve(conn, Player(shipment)))
+    asyncio.run(_serve(conn))
 
 
-async def _serve(conn: Connection, player: Player) -> None:
+async def _serve(conn: Connection) -> None:
     loop = asyncio.get_running_loop()
     outbox: list[Finished | _Failure] = []
     playing: set[asyncio.Task[None]] = set()
+    tasks: dict[str, Task] = {}
+    player: Player | None = None
     stop = asyncio.Event()
     orphaned = False
 
@@ -231,14 +290,18 @@ async def _serve(conn: Connection, player: Player) -> None:
             loop.call_soon(flush)  # one send for every episode finished in this turn
         outbox.append(item)
 
-    async def one(index: int) -> None:
+    async def one(run: Player, index: int, task: Task, trial: int) -> None:
         try:
-            deliver(await player.play(index))
+            deliver(await run.play(index, task, trial))
         except Exception:
             deliver(_Failure(index, traceback.format_exc(limit=8)))
 
+    async def switch(old: Player | None) -> None:
+        if old is not None:
+            await old.close()
+
     def on_readable() -> None:
-        nonlocal orphaned
+        nonlocal orphaned, player
         try:
             message = conn.recv()
         except (EOFError, OSError):
@@ -247,23 +310,33 @@ async def _serve(conn: Connection, player: Player) -> None:
             return
         if message is STOP:
             stop.set()
-            return
-        for index in message:
-            task = loop.create_task(one(index))
-            playing.add(task)
-            task.add_done_callback(playing.discard)
+        elif isinstance(message, _Run):
+            closing = loop.create_task(switch(player))  # the last run's agent: close it
+            playing.add(closing)
+            closing.add_done_callback(playing.discard)
+            player = Player(message.shipment)
+            tasks.clear()
+        else:
+            assert player is not None, "jobs before a run"
+            for index, trial, task_id, task in message:
+                if task is not None:
+                    tasks[task_id] = task
+                job = loop.create_task(one(player, index, tasks[task_id], trial))
+                playing.add(job)
+                job.add_done_callback(playing.discard)
 
     loop.add_reader(conn.fileno(), on_readable)
     try:
         with gc_tuned(), watchdog().active():
             await stop.wait()
             if orphaned:
-                for task in playing:
-                    task.cancel()
+                for job in playing:
+                    job.cancel()
             if playing:
                 await asyncio.gather(*playing, return_exceptions=True)
             flush()
     finally:
         loop.remove_reader(conn.fileno())
-        await player.close()
+        if player is not None:
+            await player.close()
         conn.close()

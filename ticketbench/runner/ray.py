@@ -62,10 +62,10 @@ class EpisodeActor:
     def load(self, shipment: bytes) -> None:
         self._player = Player(shipment)
 
-    async def play(self, index: int) -> Finished:
+    async def play(self, index: int, task: Task, trial: int) -> Finished:
         if self._player is None:
             raise RuntimeError("play before load")
-        return await self._player.play(index)
+        return await self._player.play(index, task, trial)
 
     async def unload(self) -> None:
         if self._player is not None:
@@ -101,7 +101,7 @@ class RayExecutor:
         ray = _ray()
         dispatch = Dispatch(len(jobs), settings, writer, progress)
         if jobs:
-            shipment = ship(agent, users, settings, jobs)
+            shipment = ship(agent, users, settings)
             if not ray.is_initialized():
                 try:
                     ray.init(
@@ -113,7 +113,7 @@ class RayExecutor:
                 except (ConnectionError, RuntimeError, ValueError) as err:
                     where = self.address or "a local cluster"
                     raise ExecutorError(f"cannot start Ray on {where}: {err}") from err
-            actors = _Actors(ray, self._actors, self.workers, settings.concurrency, dispatch)
+            actors = _Actors(ray, jobs, self._actors, self.workers, settings.concurrency, dispatch)
             self._actors = []
             try:
                 await actors.run(shipment)
@@ -131,6 +131,7 @@ class _Actors:
     def __init__(
         self,
         ray: Any,
+        jobs: Sequence[tuple[Task, int]],
         actors: list[Any],
         workers: int | None,
         concurrency: int,
@@ -153,6 +154,8 @@ class _Actors:
         self._wake = asyncio.Event()
         self._shipment: Any = None
         self._booting = 0
+        self._jobs = jobs
+        self._task_refs: dict[str, Any] = {}  # each task in the object store once
 
     def _start(self, actor: Any | None = None) -> None:
         boot = asyncio.ensure_future(self._boot(actor or self._cls.remote()))
@@ -182,14 +185,18 @@ class _Actors:
             if index is None:
                 return
             mine.add(index)
-            call = asyncio.ensure_future(self._call(actor, index))
+            task, trial = self._jobs[index]
+            ref = self._task_refs.get(task.id)
+            if ref is None:
+                ref = self._task_refs[task.id] = self._ray.put(task)
+            call = asyncio.ensure_future(self._call(actor, index, ref, trial))
             self._calls.add(call)
             call.add_done_callback(self._calls.discard)
 
-    async def _call(self, actor: Any, index: int) -> None:
+    async def _call(self, actor: Any, index: int, task: Any, trial: int) -> None:
         ray = self._ray
         try:
-            done: Finished = await actor.play.remote(index)
+            done: Finished = await actor.play.remote(index, task, trial)
         except _dead(ray):
             self._died(actor)
         except ray.exceptions.RayTaskError as err:  # a harness bug inside the actor

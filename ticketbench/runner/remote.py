@@ -1,9 +1,10 @@
 """What the process and Ray executors share: the worker's player and the driver's dispatch.
 
-Worker side, `Player`: unpacks the `shipment` (agent, user factory, settings and the jobs,
-pickled once by the driver), loads the world itself, and plays one job at a time on
-request. A finished episode comes back as a `Finished`: the record already encoded as its
-JSONL line (the worker encodes, so the driver only appends bytes) and its `Outcome`.
+Worker side, `Player`: unpacks a run's `shipment` (agent, user factory and settings,
+pickled once by the driver), uses the world the worker loaded, and plays the jobs it is
+sent (each job names its task; a task travels to a worker once). A finished episode comes
+back as a `Finished`: the record already encoded as its JSONL line (the worker encodes, so
+the driver only appends bytes) and its `Outcome`.
 
 Driver side, `Dispatch`: hands out job indices while the tally allows (cost limit,
 infrastructure stop), appends each finished line with the run's one writer, and keeps the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import pickle
 from collections import deque
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable
 from typing import NamedTuple
 
 from ticketbench.env.world import load_world
@@ -41,12 +42,11 @@ class Finished(NamedTuple):
     outcome: Outcome
 
 
-def ship(
-    agent: Agent, users: UserFactory, settings: RunSettings, jobs: Sequence[tuple[Task, int]]
-) -> bytes:
-    """Pickle what every worker needs, once; a clear error if the agent cannot travel."""
+def ship(agent: Agent, users: UserFactory, settings: RunSettings) -> bytes:
+    """Pickle what every worker needs for a run, once; a clear error if the agent cannot
+    travel. Tasks travel with the jobs, each at most once per worker."""
     try:
-        return pickle.dumps((agent, users, settings, list(jobs)), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((agent, users, settings), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as err:
         raise ExecutorError(
             f"the agent or user cannot be sent to worker processes ({err}); an agent must be "
@@ -55,18 +55,16 @@ def ship(
 
 
 class Player:
-    """A worker's side: plays jobs of the shipment (see the module docstring)."""
+    """A worker's side for one run: plays the jobs it is sent (see the module docstring)."""
 
     def __init__(self, shipment: bytes) -> None:
-        agent, users, settings, jobs = pickle.loads(shipment)
+        agent, users, settings = pickle.loads(shipment)
         self.agent: Agent = agent
         self.users: UserFactory = users
         self.settings: RunSettings = settings
-        self.jobs: list[tuple[Task, int]] = jobs
         self.world = load_world()
 
-    async def play(self, index: int) -> Finished:
-        task, trial = self.jobs[index]
+    async def play(self, index: int, task: Task, trial: int) -> Finished:
         rec = await play_episode(task, trial, self.agent, self.settings, self.world, self.users)
         return Finished(index, encode_record(rec), Outcome.of(rec))
 
