@@ -46,6 +46,7 @@ class _Fixture:
         self.world = world
         users = [u for u in world.data.users if u.payment_methods]
         self.user = users[0]
+        self.other = users[1]  # the recipient of ticket transfers
         sts = sorted(world.data.showtimes, key=lambda s: s.start)
         self.now = sts[0].start - timedelta(hours=2)
         self.showtimes = [s for s in sts if s.start > self.now][:2000]
@@ -142,6 +143,7 @@ class _Fixture:
             "cancel_order": order_case(False, {}),
             "request_payment": order_case(False, {"payment_method_id": pm}),
             "refund_order": order_case(True, {}),
+            "transfer_ticket": order_case(True, {"recipient_phone": self.other.phone}),
             "booking_link": fixed(lambda r: {"showtime_id": r.choice(self.showtimes).id}),
             "transfer_to_human": fixed(lambda r: {"reason": "user wants to file a complaint"}),
         }
