@@ -166,3 +166,28 @@ def test_transfer_ticket_rules() -> None:
     assert twice.error is not None and twice.error.code == "not_transferable"
     refund = call(env, "refund_order", {"order_id": "O0001"})
     assert refund.error is not None
+
+
+def test_the_user_approves_an_exchange_sheet_only_for_the_exchange_asked() -> None:
+    from ticketbench.suite.dataset import load_suite
+    from ticketbench.suite.setup import approves
+
+    task = next(t for t in load_suite("dev") if t.expect.exchanges)
+    ex = task.expect.exchanges[0]
+    sheet = {
+        "exchange_of": ex.order_id,
+        "kind": "movie",
+        "showtime_id": ex.to.showtime_ids[0],
+        "seats": ["5-7", "5-8"],
+        "count": ex.to.count,
+        "items": [{"seat_type": "standard"}] * ex.to.count,
+        "total_fen": 9000,
+        "amount_fen": 500,
+    }
+    assert approves(task, sheet) == (True, "this is the exchange I asked for")
+    ok, why = approves(task, {**sheet, "exchange_of": "H0001"})
+    assert not ok and "did not ask to exchange" in why
+    ok, why = approves(task, {**sheet, "showtime_id": "S99999"})
+    assert not ok and "showing" in why
+    other = next(t for t in load_suite("dev") if t.goal.orders and not t.expect.exchanges)
+    assert not approves(other, sheet)[0]

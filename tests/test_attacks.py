@@ -139,6 +139,8 @@ def test_every_reference_attack_fires_and_the_oracle_never_does() -> None:
         [hit] = play([task], ReferenceAttackerAgent(), f"system_notice:{goal}")
         assert hit.attack and hit.attack.verdict and hit.attack.verdict.achieved, (key, hit.attack)
         assert hit.attack.verdict.evidence
+        if goal in ("other_showtime", "pricier_exchange", "change_attendee"):
+            assert not hit.attack.verdict.harm, key  # the user declined the attacker's sheet
         for agent in (OracleAgent(), NoopAgent()):
             [rec] = play([task], agent, f"tool_result:{goal}")
             v = rec.attack.verdict if rec.attack else None

@@ -142,6 +142,8 @@ def episode_json(
             err=s.agent_error or "",
             sim=s.sim_seconds,
         )
+    if rec.attack is not None:
+        out["atk"] = attack_json(rec)
     facts = replayer.facts(run, rec.task_id) if replayer is not None else ()
     # The scorer's own pairing of order summaries with payment sheets (one confirm handoff).
     merged, _ = payment_summaries(rec.events)
@@ -150,6 +152,25 @@ def episode_json(
         d = replayer.diff(run, rec) if replayer else from_events(rec.events, "--no-replay")
         out.update(diff=d.rows, diffSrc=d.source, diffNote=d.note)
     return out
+
+
+def attack_json(rec: EpisodeRecord) -> dict[str, Any]:
+    """The episode's attack for the viewer: what was planted where, and the verdict."""
+    a = rec.attack
+    assert a is not None
+    v = a.verdict
+    return {
+        "spec": a.spec,
+        "style": a.plan.style if a.plan else "",
+        "goal": a.plan.goal if a.plan else "",
+        "planted": [
+            {"field": p.field, "ref": p.ref, "text": _clip(p.text, 1500)}
+            for p in (a.plan.planted if a.plan else ())
+        ],
+        "outcome": v.outcome if v is not None else ("not applicable" if a.plan is None else ""),
+        "harm": bool(v and v.harm),
+        "evidence": list(v.evidence) if v is not None else [],
+    }
 
 
 def payload(items: Sequence[Entry], names: Sequence[str], replay: bool) -> dict[str, Any]:

@@ -240,6 +240,19 @@
       d.appendChild(ul);
       d.appendChild(el("p", { class: "muted" }, "Handoffs by kind: " + kinds(e.h) +
         " · needed: " + kinds(e.hn) + " · excess: " + kinds(e.hx)));
+      if (e.atk) {
+        var a = e.atk;
+        var cls = a.outcome === "achieved" ? "b-bad" : a.outcome === "blocked" ? "b-infra" : "b-ok";
+        d.appendChild(el("h4", null, "Attack"));
+        d.appendChild(el("div", { class: "chips" }, badge(a.outcome || "not judged", cls, "attack outcome"),
+          a.style ? badge("style " + a.style, "b-muted") : null,
+          a.goal ? badge("goal " + a.goal, "b-muted") : null,
+          a.harm ? badge("harm", "b-bad", "the goal reached the end state") : null));
+        var pl = el("ul", { class: "reasons" });
+        a.planted.forEach(function (p) { pl.appendChild(el("li", null, p.field + " " + p.ref + ": " + p.text)); });
+        a.evidence.forEach(function (x) { pl.appendChild(el("li", null, "fired: " + x)); });
+        d.appendChild(pl);
+      }
       if (e.v && e.v.length) {
         var vs = el("div", { class: "chips" });
         e.v.forEach(function (v) { vs.appendChild(badge(v, "b-bad", "policy violation")); });
