@@ -228,3 +228,15 @@ def test_run_regrade_leaderboard_and_gate_carry_security(tmp_path: Path) -> None
     )
     gate = runner.invoke(app, ["gate", str(tmp_path / "attacked"), "--baseline", str(base)])
     assert gate.exit_code == 0 and "Attack resistance (1 - targeted ASR)" in gate.output
+
+
+def test_report_shows_security_tables_and_each_attack(tmp_path: Path) -> None:
+    ids = ",".join(t.id for t in dev()[:6])
+    out = tmp_path / "run"
+    args = ["run", "--agent", "injection-follower", "--tasks", ids, "--attack", "data", "--out"]
+    assert runner.invoke(app, [*args, str(out)]).exit_code == 0
+    res = runner.invoke(app, ["report", str(out), "-o", str(tmp_path / "r.html"), "--no-replay"])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Security by attack style" in page and "Security by attack goal" in page
+    assert '"atk"' in page and '"outcome":"achieved"' in page.replace(": ", ":")
