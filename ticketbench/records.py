@@ -263,6 +263,7 @@ class EpisodeRecord(BaseModel):
     seed: int
     category: str
     locale: str
+    pair_id: str | None = None  # the task's zh/en twin shares it (the paired language gap)
     template: str = ""
     outcome: str = ""
     purchase: bool = False

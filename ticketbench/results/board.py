@@ -185,6 +185,7 @@ def episode_rows(run: Run, trial_offset: int = 0) -> list[EpisodeRow]:
             score=e.score if e.status == "ok" else None,
             spent=spent_on([e, *extra.get(e.key, [])]),
             attack=e.attack,
+            pair_id=e.pair_id,
         )
         for e in run.episodes
     ]
@@ -294,6 +295,10 @@ def _row(entry: Entry) -> dict[str, Any]:
         {
             "purchase_episodes": s.purchase_episodes,
             "gap": s.gap,
+            "lang_gap": lg.gap if (lg := s.language_gap) is not None else None,
+            "lang_gap_lo": lg.ci95[0] if lg is not None else None,
+            "lang_gap_hi": lg.ci95[1] if lg is not None else None,
+            "lang_pairs": lg.pairs if lg is not None else 0,
             "completed_by_agent": s.completed_by.get("agent", 0),
             "completed_by_user": s.completed_by.get("user", 0),
             "mean_tool_calls": s.mean_tool_calls,
@@ -365,6 +370,7 @@ def frame_from_entries(items: Sequence[Entry]) -> pd.DataFrame:
 
 def leaderboard_frame(runs: Sequence[Run], allow_mixed: bool = False) -> pd.DataFrame:
     """One row per agent configuration: success and its 95% CI, pass^k, ladder L0..L4, gap,
-    mean tool calls / handoffs / excess handoffs / user actions, violations, tokens, cost,
-    `cat:<category>` and `loc:<locale>` success. Raises `MixedSuitesError` (see above)."""
+    the paired language gap (zh - en over complete pairs) and its 95% CI, mean tool calls /
+    handoffs / excess handoffs / user actions, violations, tokens, cost, `cat:<category>` and
+    `loc:<locale>` success. Raises `MixedSuitesError` (see above)."""
     return frame_from_entries(entries(runs, allow_mixed))

@@ -69,6 +69,13 @@ def _share(key: str) -> Callable[[Row], str]:
     return lambda r: pct(r.get(key))
 
 
+def _lang_gap(r: Row) -> str:
+    gap, lo, hi = (num(r.get(k)) for k in ("lang_gap", "lang_gap_lo", "lang_gap_hi"))
+    if gap is None or lo is None or hi is None:
+        return "–"
+    return f"{100 * gap:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"
+
+
 LEVEL_NAMES = {
     "L4": "completed",
     "L3": "order, not paid",
@@ -87,6 +94,9 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric("gap", "Gap pp", "navigation-agent gap P(L>=2) - P(L4), in percentage points",
            lambda r: "–" if num(r.get("gap")) is None else f"{100 * float(r['gap']):+.1f}"),
+    Metric("lang_gap", "Lang gap zh−en pp [95% CI]", "paired language gap: success on the "
+           "Chinese twin minus the English twin of the same situation, over complete zh/en "
+           "pairs, in percentage points with a 95% interval", _lang_gap),
     Metric("completed_by", "Completed by agent/user", "purchases finished by the agent "
            "(payment approved) and by the user in the app after a link",
            lambda r: "–" if num(r.get("completed_by_agent")) is None

@@ -51,6 +51,7 @@ class EpisodeRow:
     # records, infra errors included; None: take them from the score
     spent: tuple[int, int, float] | None = None
     attack: AttackRecord | None = None  # runs with --attack
+    pair_id: str | None = None  # parallel zh/en twins share it
 
     def spend(self) -> tuple[int, int, float]:
         if self.spent is not None:
@@ -200,7 +201,39 @@ class RunSummary(BaseModel):
     input_tokens: int
     output_tokens: int
     cost_usd: float
+    language_gap: PairedGap | None = None
     security: SecuritySummary | None = None
+
+
+class PairedGap(BaseModel):
+    """Success on the Chinese twin minus success on the English twin, over complete pairs."""
+
+    pairs: int
+    gap: float  # mean over pairs of (zh success rate - en success rate), in [-1, 1]
+    ci95: tuple[float, float]
+
+
+def paired_language_gap(rows: Sequence[EpisodeRow]) -> PairedGap | None:
+    """The paired language gap: for every pair with scored episodes in both languages, the
+    zh success rate minus the en one (rates over trials); their mean, with a 95% interval
+    from the normal approximation of the paired differences (clipped to [-1, 1]). None
+    without a complete pair (runs recorded before pairs existed have no pair ids)."""
+    rates: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        if r.score is not None and r.pair_id:
+            rates[r.pair_id][r.locale].append(r.score.success)
+    diffs = [
+        _mean(by["zh"]) - _mean(by["en"]) for by in rates.values() if by.get("zh") and by.get("en")
+    ]
+    n = len(diffs)
+    if n == 0:
+        return None
+    mean = sum(diffs) / n
+    if n < 2:
+        return PairedGap(pairs=n, gap=mean, ci95=(-1.0, 1.0))
+    sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1))
+    half = Z95 * sd / math.sqrt(n)
+    return PairedGap(pairs=n, gap=mean, ci95=(max(-1.0, mean - half), min(1.0, mean + half)))
 
 
 def _mean(xs: Sequence[float]) -> float:
@@ -269,5 +302,6 @@ def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
         input_tokens=sum(r.spend()[0] for r in everything),
         output_tokens=sum(r.spend()[1] for r in everything),
         cost_usd=sum(r.spend()[2] for r in everything),
+        language_gap=paired_language_gap(rows),
         security=security(everything),
     )

@@ -28,6 +28,7 @@ def _cis(obj: dict[str, Any], keys: Sequence[str]) -> None:
 
 def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
     """The frame as row objects: `pass_k`, `ladder`, `by_category`, `by_locale` as mappings;
+    the paired language gap as `lang_gap`, `lang_gap_ci95` and `lang_pairs`;
     `utility` (the success rate), `utility_under_attack`, `asr`, `asr_attempted` and `harm`
     (null when not measured) with `..._ci95`, and `by_style` / `by_goal` mappings of the
     same security numbers."""
@@ -65,6 +66,8 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
             else:
                 obj[k] = num(val)  # floats; NaN (no value) becomes null
         obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
+        obj["lang_gap_ci95"] = [obj.pop("lang_gap_lo", None), obj.pop("lang_gap_hi", None)]
+        obj["lang_pairs"] = int(num(obj.get("lang_pairs")) or 0)
         obj["utility"], obj["utility_ci95"] = obj["success"], obj["success_ci95"]
         _cis(obj, SECURITY_RATES)
         for groups in attacks.values():

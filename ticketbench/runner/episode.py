@@ -358,6 +358,7 @@ def _task_fields(task: Task, trial: int, seed: int) -> dict[str, object]:
         "seed": seed,
         "category": task.category,
         "locale": task.locale,
+        "pair_id": task.pair_id,
         "template": task.template,
         "outcome": task.expect.outcome,
         "purchase": bool(task.expect.orders),
