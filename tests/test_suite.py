@@ -45,6 +45,7 @@ def test_sizes_and_mix() -> None:
     assert len({t.id for t in ALL}) == len(ALL)
     stats = stats_of(test)
     assert {"total", "by_category", "by_locale", "infeasible_share", "templates"} <= set(stats)
+    assert stats["pairs"] == len(test) // 2 and stats["min_template_locale_share"] == 0.5
 
 
 def test_parallel_pairs() -> None:

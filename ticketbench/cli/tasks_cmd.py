@@ -55,7 +55,8 @@ def generate(
 
 
 def stats_of(tasks: list[Task]) -> dict[str, Any]:
-    """Counts of a split: total, by category, by locale, infeasible share, templates."""
+    """Counts of a split: total, by category, by locale, infeasible share, templates, complete
+    zh/en pairs and the smallest share of one language within a template."""
     n = len(tasks)
     return {
         "total": n,
@@ -64,7 +65,26 @@ def stats_of(tasks: list[Task]) -> dict[str, Any]:
         "infeasible_share": round(sum(t.infeasible for t in tasks) / n, 4) if n else 0.0,
         "templates": dict(sorted(Counter(t.template for t in tasks).items())),
         "n_templates": len({t.template for t in tasks}),
+        "pairs": sum(1 for locales in _pairs(tasks).values() if sorted(locales) == ["en", "zh"]),
+        "min_template_locale_share": round(_min_locale_share(tasks), 4),
     }
+
+
+def _pairs(tasks: list[Task]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in tasks:
+        if t.pair_id:
+            out.setdefault(t.pair_id, []).append(t.locale)
+    return out
+
+
+def _min_locale_share(tasks: list[Task]) -> float:
+    """The smallest share of one language within one template (0.5: perfectly parallel)."""
+    per = Counter((t.template, t.locale) for t in tasks)
+    sizes = Counter(t.template for t in tasks)
+    return min(
+        (per[(tmpl, loc)] / n for tmpl, n in sizes.items() for loc in ("zh", "en")), default=0.0
+    )
 
 
 @app.command()
