@@ -153,7 +153,8 @@ def _interruptible(run_dir: Path, play: Callable[[], RunResult]) -> RunResult:
     except KeyboardInterrupt:
         console.print(
             f"[yellow]interrupted: every finished episode is saved in {run_dir}; "
-            f"finish with: ticketbench run --resume {run_dir}[/yellow]"
+            f"finish with: ticketbench run --resume {run_dir}[/yellow]",
+            soft_wrap=True,
         )
         raise typer.Exit(130) from None
 
@@ -330,7 +331,13 @@ def run(
         ),
     ] = True,
 ) -> None:
-    """Run an agent over the suite and print its scores; with no --agent, the baselines."""
+    """Run an agent over the suite and print its scores; with no --agent, the baselines.
+
+    Exit 0: played (or stopped at --cost-limit); 2: cannot start or go on (bad input,
+    unreadable data, an unreachable or refusing endpoint, a full disk), with one line
+    saying why; 3: stopped because the infrastructure failed (a rejected key, the same
+    error on every episode); 130: interrupted. Every finished episode is kept; finish with
+    --resume."""
     try:
         where = make_executor(executor, workers=workers, ray_address=ray_address)
         if resume_dir is not None:
