@@ -262,3 +262,16 @@ def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     assert res.exit_code == 0
     assert "oracle: 16 episodes to play" in res.stderr
     assert "oracle: 16/16 episodes, ok 16, infra errors 0" in res.stderr
+
+
+def test_plain_progress_keeps_talking_during_long_episodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ticketbench.cli import run_cmd
+
+    monkeypatch.setattr(run_cmd, "PLAIN_EVERY_S", 0.3)
+    monkeypatch.setenv("FAULTKIT_DELAY", "1.5")
+    res = invoke("run", "--agent", "faultkit:Slow", "--tasks", ONE, "--out", str(tmp_path / "r"))
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("faultkit:Slow: 0/1 episodes") >= 2  # while the one episode runs
+    assert "faultkit:Slow: 1/1 episodes" in res.stderr

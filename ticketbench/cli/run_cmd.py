@@ -89,10 +89,13 @@ async def _with_progress(label: str, total: int, job: Any) -> RunResult:
 async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
     t0 = time.monotonic()
     last = [t0, 0]
+    seen: list[RunProgress] = []
     step = max(1, total // 10)
 
-    def line(p: RunProgress) -> str:
+    def line(p: RunProgress | None) -> str:
         elapsed = time.monotonic() - t0
+        if p is None:
+            return f"{label}: 0/{total} episodes, {elapsed:.0f} s elapsed"
         eta = (total - p.done) * elapsed / p.done if p.done else 0.0
         return (
             f"{label}: {p.done}/{total} episodes, ok {p.successes}, infra errors "
@@ -100,16 +103,33 @@ async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
             f"${p.cost_usd:.4f}, {elapsed:.0f} s elapsed, ETA {eta:.0f} s"
         )
 
+    def show(p: RunProgress | None) -> None:
+        last[0] = time.monotonic()
+        console.print(line(p), highlight=False, soft_wrap=True)
+
     def update(p: RunProgress) -> None:
-        now = time.monotonic()
+        if not seen:
+            seen.append(p)
         if p.done == last[1]:
             return  # several records became durable at once: one line for them
+        now = time.monotonic()
         if p.done == total or now - last[0] >= PLAIN_EVERY_S or p.done - last[1] >= step:
-            last[0], last[1] = now, p.done
-            console.print(line(p), highlight=False, soft_wrap=True)
+            last[1] = p.done
+            show(p)
+
+    async def heartbeat() -> None:
+        # Long episodes (a slow model) finish rarely: say every few seconds that it runs.
+        while True:
+            await asyncio.sleep(PLAIN_EVERY_S)
+            if time.monotonic() - last[0] >= PLAIN_EVERY_S:
+                show(seen[0] if seen else None)
 
     console.print(f"{label}: {total} episodes to play", highlight=False)
-    result: RunResult = await job(update)
+    beat = asyncio.ensure_future(heartbeat())
+    try:
+        result: RunResult = await job(update)
+    finally:
+        beat.cancel()
     return result
 
 
