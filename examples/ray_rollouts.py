@@ -55,7 +55,6 @@ def reference_policy(
     yield {"end": True}
 
 
-@ray.remote
 class Roller:
     """One environment, many episodes."""
 
@@ -88,7 +87,9 @@ def rollouts(
     actors: int, tasks: int, epsilons: Sequence[float], split: str = "dev"
 ) -> list[dict[str, Any]]:
     """Play `tasks` tasks at every epsilon on `actors` environments in parallel."""
-    rollers = [Roller.remote(split) for _ in range(actors)]
+    # Ray's stubs do not type an actor's method handles (`.rollout.remote`).
+    actor: Any = ray.remote(Roller)
+    rollers = [actor.remote(split) for _ in range(actors)]
     env = TicketingEnv(split="dev" if split == "dev" else "test")
     chosen = [t.id for t in env.tasks[:tasks]]
     calls = [
