@@ -153,3 +153,14 @@ class Silent:
 
     async def run(self, session: Session) -> None:
         return None
+
+
+class Keyed:
+    """Takes a token as an option (`--agent-opt token=...`) and leaks it into what it says."""
+
+    def __init__(self, token: str = "") -> None:
+        self.token = token
+
+    async def run(self, session: Session) -> None:
+        await session.call("current_time", {})
+        await session.say(f"Sorry, I cannot book this (token {self.token}).")

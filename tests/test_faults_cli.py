@@ -187,3 +187,24 @@ def test_truncated_json_arguments_say_where_parsing_failed() -> None:
     arr = asyncio.run(s.call("search_movies", "[1, 2]"))
     assert arr.error is not None and "an array" in arr.error.message
     assert "truncated" not in arr.error.message
+
+
+def test_secret_agent_options_are_never_stored(tmp_path: Path) -> None:
+    token = "tok-inline-secret-93c1"
+    out = tmp_path / "run"
+    res = invoke("run", "--agent", "faultkit:Keyed", "--agent-opt", f"token={token}",
+                 "--tasks", "dev-specified-000", "--out", str(out))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    stored = b"".join(p.read_bytes() for p in out.iterdir() if p.is_file())
+    assert token.encode() not in stored and b"[REDACTED]" in stored
+    # The run cannot be resumed with a scrubbed key; it says so on one line.
+    (out / EPISODES).write_bytes(b"")
+    line = _one_error(invoke("run", "--resume", str(out)))
+    assert "token" in line and "environment" in line
+
+
+def test_an_inline_api_key_is_refused_without_echoing_it() -> None:
+    key = "sk-typed-on-the-command-line-77"
+    line = _one_error(invoke("run", "--agent", "openai:gpt-4.1", "--agent-opt", f"api_key={key}",
+                             "--tasks", SELECTION))  # fmt: skip
+    assert "api_key_env" in line and key not in line

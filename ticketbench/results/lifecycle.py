@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ticketbench.agents.llm.presets import configured_secrets
+from ticketbench.agents.llm.presets import configured_secrets, option_secrets
 from ticketbench.agents.registry import describe_agent, load_agent
 from ticketbench.attacks import apply_attack, judge
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
@@ -40,7 +40,14 @@ from ticketbench.records import (
 )
 from ticketbench.results.board import episode_rows
 from ticketbench.results.metrics import EpisodeRow, RunSummary, summarize
-from ticketbench.results.store import LOCK, RunWriter, rewrite_episodes, run_lock, write_header
+from ticketbench.results.store import (
+    LOCK,
+    REDACTED,
+    RunWriter,
+    rewrite_episodes,
+    run_lock,
+    write_header,
+)
 from ticketbench.runner import (
     Executor,
     LocalExecutor,
@@ -268,7 +275,7 @@ async def start_run(
     run_dir = out if out is not None else new_run_dir(None, agent_spec)
     created = prepare_dir(run_dir)
     try:
-        writer = RunWriter(run_dir, secrets=configured_secrets())
+        writer = RunWriter(run_dir, secrets=configured_secrets() + option_secrets(options))
     except BaseException:
         if created:
             _discard(run_dir)
@@ -345,6 +352,11 @@ async def resume(
     tasks = _header_tasks(header)
     spec = str(header.agent.get("spec", ""))
     options = dict(header.agent_options)
+    if agent is None and (hidden := sorted(k for k, v in options.items() if v == REDACTED)):
+        raise RunError(
+            f"agent option {', '.join(hidden)} held a secret, which a run never stores; "
+            "pass it through an environment variable the agent reads, then resume"
+        )
     agent = agent if agent is not None else load_agent(spec, **options)
     user_opts = header.user.get("options")
     users = user_factory(

@@ -9,10 +9,11 @@ fails before the run starts, naming the variable; local servers need none.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = [
     "PRESETS",
@@ -21,6 +22,7 @@ __all__ = [
     "Preset",
     "build_config",
     "configured_secrets",
+    "option_secrets",
     "resolve_api_key",
 ]
 
@@ -179,8 +181,22 @@ def build_config(spec: str, **options: Any) -> AgentConfig:
     values.update(opts)
     try:
         return AgentConfig.model_validate(values)
-    except ValueError as err:
-        raise ConfigError(f"bad options for {spec!r}: {err}") from err
+    except ValidationError as err:
+        # One line, and never the rejected value: it may be a key typed on the command line.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'options'}: {_problem(e)}"
+            for e in err.errors()
+        )
+        raise ConfigError(f"bad options for {spec!r}: {problems}") from None
+
+
+def _problem(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        name = str(error["loc"][-1]) if error["loc"] else ""
+        if _looks_secret(name):
+            return "keys are read from the environment, not options (use api_key_env=NAME)"
+        return "not an option"
+    return str(error["msg"])
 
 
 def resolve_api_key(config: AgentConfig) -> str:
@@ -202,6 +218,17 @@ def resolve_api_key(config: AgentConfig) -> str:
 
 
 _SECRET_NAMES = ("API_KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "ACCESS_KEY")
+
+
+def _looks_secret(name: str) -> bool:
+    upper = name.upper().replace("-", "_")
+    return any(part in upper for part in _SECRET_NAMES) or upper in ("KEY", "AUTH")
+
+
+def option_secrets(options: Mapping[str, Any]) -> list[str]:
+    """Values of agent options whose names say they hold a key, token, secret or password
+    (a plugin's `--agent-opt token=...`): writers scrub them like environment secrets."""
+    return sorted(str(v) for k, v in options.items() if _looks_secret(k) and len(str(v)) >= 6)
 
 
 def configured_secrets(environ: dict[str, str] | None = None) -> list[str]:
