@@ -4,6 +4,7 @@ loads offline and regenerates byte for byte."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,10 @@ from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.tools import AGENT_TOOLS
 from ticketbench.env.world import World, load_world
 from ticketbench.suite.checker import Transcript, check
-from ticketbench.suite.dataset import load_suite, suite_path
+from ticketbench.suite.dataset import SPLITS, load_suite, suite_path, write_suite
 from ticketbench.suite.draft import replay
 from ticketbench.suite.setup import approves, make_env
-from ticketbench.suite.spec import CATEGORIES, InjectField, Task
+from ticketbench.suite.spec import CATEGORIES, InjectField, Task, task_from_row, task_to_row
 from ticketbench.suite.textmatch import fold
 
 ALL: list[Task] = load_suite("test") + load_suite("dev")
@@ -234,19 +235,60 @@ def test_no_secret_reachable(world: World) -> None:
 # --- the dataset folder -------------------------------------------------------------------
 
 
-def test_hf_folder_loads_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_hf_round_trip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every task loaded through `datasets` (offline, a fresh cache) is the task loaded from
+    the file, field by field, `now` with its UTC offset."""
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     import datasets
 
     # a fresh cache: a cached build of an older suite must not answer for this one
     ds = datasets.load_dataset(str(suite_path()), cache_dir=str(tmp_path))
-    assert ds["test"].num_rows == len(load_suite("test"))
-    assert ds["dev"].num_rows == len(load_suite("dev"))
+    for split in SPLITS:
+        tasks = load_suite(split)
+        assert ds[split].num_rows == len(tasks)
+        for row, task in zip(ds[split], tasks, strict=True):
+            loaded = task_from_row(row)
+            for name in Task.model_fields:
+                assert getattr(loaded, name) == getattr(task, name), (task.id, name)
+            # aware datetimes compare as instants: the offset must survive too
+            assert loaded.now.utcoffset() == task.now.utcoffset() is not None, task.id
+            assert task_to_row(loaded) == task_to_row(task), task.id
+
+
+def test_card_declares_what_datasets_cannot_infer(tmp_path: Path) -> None:
+    """Left to infer, Arrow reads `now` as a naive UTC time: that is why the card declares
+    the features. The card parses as Hugging Face's card tools read it."""
+    from datasets import load_dataset
+    from datasets.info import DatasetInfosDict
+    from huggingface_hub import DatasetCard
+
+    card_data = DatasetCard.load(suite_path() / "README.md").data
+    assert card_data.license == "apache-2.0" and card_data.language == ["zh", "en"]
+    features = DatasetInfosDict.from_dataset_card_data(card_data)["default"].features
+    assert features is not None
+    assert sorted(features) == sorted(task_to_row(ALL[0]))
+    assert str(features["now"].dtype) == "timestamp[s, tz=+08:00]"
+
+    inferred = load_dataset(
+        "json", data_files=str(suite_path() / "data" / "dev.jsonl"), cache_dir=str(tmp_path)
+    )["train"][0]["now"]
+    first = load_suite("dev")[0].now
+    assert inferred.tzinfo is None and inferred == first.astimezone(UTC).replace(tzinfo=None)
+
+
+def test_card_refuses_mixed_offsets(tmp_path: Path) -> None:
+    """One column, one type: a suite whose clocks disagree on the offset is refused, before
+    anything is written."""
+    dev = load_suite("dev")[:2]
+    tokyo = dev[1].model_copy(update={"now": dev[1].now.astimezone(timezone(timedelta(hours=9)))})
+    with pytest.raises(ValueError, match=r"`now` mixes UTC offsets \(\+08:00, \+09:00\)"):
+        write_suite({"test": [dev[0], tokyo], "dev": []}, tmp_path, None)
+    assert not list(tmp_path.iterdir())
 
 
 def test_generate_reproduces(tmp_path: Path, world: World) -> None:
     """`ticketbench tasks generate --seed 2026` rewrites the committed folder byte for byte."""
-    from ticketbench.suite.dataset import DEFAULT_SEED, write_suite
+    from ticketbench.suite.dataset import DEFAULT_SEED
     from ticketbench.suite.generator import generate
 
     write_suite(generate(world, DEFAULT_SEED), tmp_path, DEFAULT_SEED)

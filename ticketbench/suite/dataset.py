@@ -1,9 +1,15 @@
 """The committed suite as a Hugging Face dataset folder, and its loader.
 
-Layout of `tasks/suite/`: `data/test.jsonl`, `data/dev.jsonl` (one task per line; nested
+Layout of `data/suite/`: `data/test.jsonl`, `data/dev.jsonl` (one task per line; nested
 fields as JSON strings, see `spec.task_to_row`) and `README.md`, a dataset card whose
-YAML front matter carries the configs, the suite version and a sha256 checksum over the
-JSONL files. `load_suite` verifies the checksum and caches per process.
+YAML front matter carries the configs, the declared features (`dataset_info`), the suite
+version and a sha256 checksum over the JSONL files. `load_suite` verifies the checksum and
+caches per process.
+
+The features are declared because Arrow's JSON reader, left to infer them, reads `now`
+("2026-12-09T15:00:00+08:00") as a naive UTC timestamp: the offset is lost before any cast.
+Declared as a timestamp with the suite's offset, a row loaded with `datasets` parses into
+the same `Task` as the line of the file (`tests/test_suite.py` compares every task).
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from types import NoneType, UnionType
+from typing import Literal, Union, get_args, get_origin
 
 from ticketbench.env.world import data_root
-from ticketbench.suite.spec import Split, Task, task_to_row
+from ticketbench.suite.spec import JSON_COLUMNS, Split, Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError, parse_tasks
 
 SUITE_VERSION = "2.0.0"  # 2.0.0: parallel zh/en pairs, audited ground truth (1.x: before)
@@ -69,17 +78,129 @@ def _mix_table(tasks: dict[Split, list[Task]]) -> str:
     return "\n".join(rows)
 
 
-def card(tasks: dict[Split, list[Task]], checksum: str, seed: int | str | None) -> str:
+# One line per column for the card; `features` declares their types.
+COLUMN_DOCS: dict[str, str] = {
+    "id": "unique task id, `<split>-<category>-<nnn>`",
+    "split": "`test` or `dev`",
+    "category": "one of the eleven categories in the table above",
+    "locale": "`zh` or `en`: the language the user writes in",
+    "template": "the generator template that drew the task (`custom`: written by hand)",
+    "difficulty": "`easy`, `medium` or `hard`: the template's estimate",
+    "user_id": "the world's user who asks: their cards, coupons, wallet and past orders",
+    "now": "the simulated clock when the episode starts, with its UTC offset",
+    "opening": "the user's first message to the agent",
+    "knowledge": "a list: what the simulated user answers, only when asked "
+    "(`slot`, `triggers`, `answer`); never shown to the agent",
+    "goal": "what the user approves on a payment sheet (acceptable orders, budget, "
+    "a one-line summary)",
+    "setup": "how the world is prepared before the episode (`orders`: past orders "
+    "seeded into the user's history; `injections`: text planted into entities)",
+    "expect": "the checkable ground truth: acceptable orders, refunds, exchanges, the "
+    "outcome, handoffs, facts the agent must tell, the infeasibility reason",
+    "reference": "a list: a reference solution, steps `call`, `ask`, `say`, `pay`; "
+    "the oracle baseline replays it",
+    "tags": "labels: `injection`, `pressure`, `joint_budget`, `hidden_budget`",
+    "pair_id": "links the Chinese and English twin of one situation (null: no twin)",
+}
+
+
+def _dtype(name: str, annotation: object, tasks: list[Task]) -> str:
+    """The `datasets` type (a YAML line) of one column of the row (`task_to_row`), from the
+    annotation of the Task field."""
+    if name in JSON_COLUMNS:
+        return "dtype: string"
+    if annotation is datetime:
+        return "dtype: " + _timestamp([getattr(t, name) for t in tasks], name)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is tuple and args == (str, ...):
+        return "list: string"
+    if origin in (Union, UnionType) and set(args) == {str, NoneType}:
+        return "dtype: string"
+    if annotation is str or (origin is Literal and all(isinstance(a, str) for a in args)):
+        return "dtype: string"
+    raise TypeError(f"Task.{name}: no dataset type for {annotation!r}; add one to _dtype")
+
+
+def _timestamp(values: list[datetime], name: str) -> str:
+    """An Arrow timestamp type that holds `values` exactly: their one UTC offset and a unit
+    fine enough for them. Mixed offsets have no single column type: refuse them."""
+    offsets = {v.utcoffset() for v in values}
+    if len(offsets) > 1:
+        shown = ", ".join(sorted(_offset_text(o) for o in offsets))
+        raise ValueError(
+            f"`{name}` mixes UTC offsets ({shown}): one dataset column holds one; "
+            "give every task of a suite folder the same offset"
+        )
+    unit = "s" if all(v.microsecond == 0 for v in values) else "us"
+    offset = next(iter(offsets), None)
+    return (
+        f"timestamp[{unit}]" if offset is None else f"timestamp[{unit}, tz={_offset_text(offset)}]"
+    )
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    if offset is None:
+        return "naive"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def dataset_info(tasks: dict[Split, list[Task]], files: Mapping[Split, bytes]) -> str:
+    """The card's `dataset_info` YAML: every column's type (in the files' column order)
+    and each split's size. `num_bytes` is the JSONL file's size."""
+    every = [t for s in SPLITS for t in tasks[s]]
+    lines = ["dataset_info:", "  config_name: default", "  features:"]
+    for name in sorted(Task.model_fields):
+        dtype = _dtype(name, Task.model_fields[name].annotation, every)
+        lines += [f"  - name: {name}", f"    {dtype}"]
+    lines.append("  splits:")
+    for split in SPLITS:
+        lines += [
+            f"  - name: {split}",
+            f"    num_bytes: {len(files[split])}",
+            f"    num_examples: {len(tasks[split])}",
+        ]
+    return "\n".join(lines)
+
+
+def _columns_table() -> str:
+    rows = ["| column | type | what it holds |", "|---|---|---|"]
+    for name in sorted(Task.model_fields):
+        kind = "JSON string" if name in JSON_COLUMNS else ""
+        kind = kind or {"now": "timestamp", "tags": "list of strings"}.get(name, "string")
+        rows.append(f"| `{name}` | {kind} | {COLUMN_DOCS[name]} |")
+    return "\n".join(rows)
+
+
+def _example(tasks: dict[Split, list[Task]]) -> str:
+    """The first task of the smaller split, exactly as its JSONL line holds it."""
+    first = next(t for s in reversed(SPLITS) for t in tasks[s])
+    return json.dumps(task_to_row(first), ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def card(
+    tasks: dict[Split, list[Task]],
+    checksum: str,
+    seed: int | str | None,
+    files: Mapping[Split, bytes],
+) -> str:
     """The dataset card (README.md) with YAML front matter. `seed` None: a held-out suite
     from a private seed, which the card does not record."""
     seed_line = f"ticketbench_seed: {seed}\n" if seed is not None else ""
+    command = (
+        f"ticketbench tasks generate --seed {seed}"
+        if seed is not None
+        else ("ticketbench tasks generate --seed PRIVATE --out DIR")
+    )
     made = (
-        f"Generated by `ticketbench tasks generate --seed {seed}` from the committed world\n"
+        f"Generated by `{command}` from the committed world\n"
         "(`ticketbench/data/world`); regenerating reproduces these files byte for byte."
         if seed is not None
         else "Generated by `ticketbench tasks generate` from the committed world\n"
         "(`ticketbench/data/world`) with a private seed, which is not recorded: a held-out suite."
     )
+    n_templates = len({t.template for s in SPLITS for t in tasks[s]})
     return f"""---
 license: apache-2.0
 language:
@@ -99,6 +220,7 @@ configs:
     path: data/test.jsonl
   - split: dev
     path: data/dev.jsonl
+{dataset_info(tasks, files)}
 ticketbench_version: {SUITE_VERSION}
 ticketbench_checksum: {checksum}
 {seed_line}---
@@ -109,26 +231,102 @@ Purchase requests (Chinese and English) for AI ticketing agents, each with a che
 ground-truth spec, the simulated user's hidden knowledge and goal, and a reference
 solution. {made}
 
+An agent plays a task inside ticketbench's sandboxed mock ticketing service (cinemas,
+showtimes, seat maps, live events, users with cards and coupons) against a simulated
+user; the episode is scored on the end state. The tasks are not a chat dataset: the
+`opening` is only the first turn, and the rest of the row is what the harness needs to
+play and grade the episode.
+
 {_mix_table(tasks)}
 
-Columns `knowledge`, `goal`, `setup`, `expect`, `reference` are JSON strings (their
-shape varies by task); `ticketbench.suite.dataset.load_suite` parses them back into typed
-`Task` objects. Money is integer fen; times are ISO 8601 with offsets.
+## Fields
+
+{_columns_table()}
+
+Money is integer fen (1 yuan = 100 fen). `now` is declared a timestamp with the suite's
+UTC offset (`dataset_info` above), so `datasets` returns it timezone-aware and exact
+(left to infer, Arrow's JSON reader would turn it into a naive UTC time); in the files it
+is ISO 8601 with its offset. The JSON columns vary in shape between tasks, so they are
+kept as strings; `ticketbench.suite.spec.task_from_row` parses a row, from the files or
+from `datasets`, into a typed `Task`:
+
+```python
+import datasets
+from ticketbench.suite.spec import task_from_row
+
+dev = datasets.load_dataset("ticketbench/data/suite", split="dev")
+task = task_from_row(dev[0])   # the same Task as ticketbench.suite.dataset.load_suite("dev")[0]
+```
+
+## Example row
+
+```json
+{_example(tasks)}
+```
+
+## How the suite was made
+
+- **Seeded generator.** `ticketbench/suite/generator.py` draws every task from
+  {n_templates} templates (`ticketbench/suite/templates/`, grouped by category) with a
+  `random.Random` seeded by (seed, split, category, index, attempt). The same seed and
+  world give the same bytes.
+- **Parallel pairs.** Each situation (user, time, showing, seeded orders, ground truth)
+  is drawn once and asked twice, in Chinese and in English, with wording drawn per
+  language (titles or aliases, relative dates, registers, clarifying answers); the twins
+  share a `pair_id`, and a pair that differs in more than wording is a generator error.
+- **Ground truth from the world.** Each template computes its answer set with
+  ground-truth queries over the world (`ticketbench/suite/ground_truth.py`); every
+  reference solution is replayed on a fresh env and must pass its own task's checker, or
+  generation fails.
+- **Independent audit.** `ticketbench tasks audit` re-reads each request (and the user's
+  hidden answers) with its own bilingual parser, enumerates by brute force every
+  showtime, seat run, card and coupon the env's rules allow, and compares the result with
+  `expect` in both directions; this suite audits to 0 discrepancies.
+
+## Limitations
+
+- The world is synthetic: made-up cinemas, films, events and prices in three cities on a
+  simulated clock; nothing here is real availability.
+- Requests come from templates: the wording varies (several phrasings, registers and
+  aliases per language) but stays within what the templates write; real users are
+  messier.
+- The simulated user answers only what its `knowledge` covers and approves a payment
+  sheet by a deterministic check against `goal`; an agent's conversational quality is
+  not graded beyond the handoffs and facts in `expect`.
+- Ground truth is "correct under the env's rules" (seat gap rule, sales windows, refund
+  tiers, per-ID limits), written down in the audit's solver; a different ticketing
+  platform's rules would give other answers.
+- The splits are public: scores on them can be contaminated. `ticketbench tasks generate
+  --seed SECRET --out DIR` makes a fresh held-out suite from the same templates.
+
+## License and citation
+
+Apache-2.0, like ticketbench.
+
+```bibtex
+@misc{{ticketbench_suite_{SUITE_VERSION.replace(".", "_")},
+  title  = {{ticketbench task suite v{SUITE_VERSION}: purchase requests for AI ticketing agents}},
+  author = {{{{ticketbench contributors}}}},
+  year   = {{2026}},
+  note   = {{Suite checksum (sha256) {checksum}}}
+}}
+```
 
 `ticketbench_checksum` is sha256 over the JSONL files (see
 `ticketbench.suite.dataset.checksum_of`); the loader refuses a folder whose files do not
-match it.
+match it, and every run header records it.
 """
 
 
 def write_suite(tasks: dict[Split, list[Task]], out: Path, seed: int | str | None) -> str:
     """Write the dataset folder; returns the checksum. `seed` None keeps it off the card."""
     files = {split: jsonl_bytes(tasks[split]) for split in SPLITS}
+    digest = checksum_of(files)
+    readme = card(tasks, digest, seed, files)  # before writing: it refuses what no card can declare
     (out / "data").mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
         (out / "data" / f"{split}.jsonl").write_bytes(files[split])
-    digest = checksum_of(files)
-    (out / "README.md").write_text(card(tasks, digest, seed), encoding="utf-8")
+    (out / "README.md").write_text(readme, encoding="utf-8")
     return digest
 
 
