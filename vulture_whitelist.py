@@ -7,6 +7,8 @@ there by decorator name.
 """
 
 # ruff: noqa: B018
+from selenium.webdriver import ChromeOptions
+
 from ticketbench import gym
 from ticketbench.agents.llm.cache import ResponseCache
 from ticketbench.agents.llm.faults import AgentFaults
@@ -26,6 +28,7 @@ from ticketbench.suite.spec import Task
 
 def used(
     agent_faults: AgentFaults,
+    chrome_options: ChromeOptions,
     check_result: CheckResult,
     episode_record: EpisodeRecord,
     episode_score: EpisodeScore,
@@ -75,6 +78,7 @@ def used(
     task.pair_id  # read by the paired language gap from the records
     ticket_transfer.to_phone  # the transfer log record: who got the tickets, as asked
     security_summary.not_applicable  # attacked episodes no goal fit: in the JSON summary
+    chrome_options.binary_location  # read by selenium when it starts chromium (bench report)
 
     # public API: phrase matching, used by tests and agents that check their own messages
     textmatch.contains

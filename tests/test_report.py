@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from runkit import EVIL, make_run
 from typer.testing import CliRunner
 
 from ticketbench.cli import app
 from ticketbench.report import build_report, embed_json
+from ticketbench.report.build import CHUNK, LIST_KEYS
 from ticketbench.results.board import load_runs
 
 
@@ -30,13 +34,43 @@ def test_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<img src=x" not in html and "&lt;b&gt;t&lt;/b&gt;" in html
     assert "Content-Security-Policy" in html
-    raw = html.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
-    data = json.loads(raw)
-    assert len(data["episodes"]) == 2 * 22
-    ep = next(e for e in data["episodes"] if e["ok"] is False)
+    index, episodes = _episodes(html)
+    assert len(episodes) == 2 * 22
+    ep = next(e for e in episodes if e["ok"] is False)
     assert EVIL in ep["r"]
     assert any(ev["k"] == "tool_call" and ev["name"] == "search_showtimes" for ev in ep["ev"])
     assert ep["diffSrc"] == "trajectory"  # a synthetic suite: no replay
+    # the index is what the list shows of each episode, in the same order
+    assert index == [{k: e[k] for k in LIST_KEYS if k in e} for e in episodes]
+
+
+def _episodes(html: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The index and the episodes embedded in a report (gzip in base64, see build.py)."""
+    raw = html.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
+    data = json.loads(raw)
+
+    def unpack(text: str) -> Any:
+        return json.loads(gzip.decompress(base64.b64decode(text, validate=True)))
+
+    assert data["per"] == CHUNK and data["count"] == sum(map(len, map(unpack, data["chunks"])))
+    return unpack(data["index"]), [e for c in data["chunks"] for e in unpack(c)]
+
+
+def test_report_data_is_compressed_and_reproducible(tmp_path: Path) -> None:
+    """The embedded episodes are gzip (about a tenth of their JSON), the same runs give the
+    same bytes, and every block but the last holds `CHUNK` episodes."""
+    make_run(tmp_path, "gpt", style="llm", agent="openai:gpt-x", trials=5)
+    runs = load_runs([tmp_path])
+    html = build_report(runs)
+    data = json.loads(html.split('id="report-data">')[1].split("</script>")[0])
+    _, episodes = _episodes(html)
+    plain = len(json.dumps(episodes, ensure_ascii=False).encode())
+    packed = sum(len(c) for c in data["chunks"]) + len(data["index"])
+    assert packed < plain / 5, (packed, plain)
+    assert len(data["chunks"]) == -(-len(episodes) // CHUNK)
+    assert {e["task"] for e in episodes[:CHUNK]} != {e["task"] for e in episodes[CHUNK:]}
+    again = json.loads(build_report(runs).split('id="report-data">')[1].split("</script>")[0])
+    assert again == data
 
 
 def test_cli_report(tmp_path: Path) -> None:

@@ -1,14 +1,17 @@
-"""`ticketbench bench env|run`: speed benchmarks of the env and of the episode loop."""
+"""`ticketbench bench env|run|fuzz|report`: speed benchmarks of the env, the episode loop,
+the session fuzz and the HTML report."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 app = typer.Typer(
-    help="Benchmarks: env tool latency and reset cost; episode throughput; the session fuzz."
+    help="Benchmarks: env tool latency and reset cost; episode throughput; the session fuzz; "
+    "the HTML report at 10,000 episodes."
 )
 
 
@@ -107,4 +110,41 @@ def bench_fuzz(
         for line in data["examples"]:
             typer.echo(f"  {line}")
     if result.escapes or result.breaks:
+        raise typer.Exit(1)
+
+
+@app.command("report")
+def bench_report(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    runs: Annotated[
+        Path, typer.Option("--runs", help="Runs whose records are replayed as more trials.")
+    ] = Path("results/baselines"),
+    episodes: Annotated[
+        int, typer.Option("--episodes", min=1, help="Episodes in the synthetic report.")
+    ] = 10_000,
+    loads: Annotated[int, typer.Option("--loads", min=1, help="Page loads (median).")] = 3,
+) -> None:
+    """The HTML report at scale: a report of N episodes (the records of --runs replayed as
+    more trials), its size, and in headless chromium the time from navigation to the full
+    episode list and from a click to an episode. Exit 1 above 15 MB or 2 s."""
+    from ticketbench.bench.report import BrowserMissing, run_bench
+    from ticketbench.results.board import RunLoadError
+
+    try:
+        data = run_bench(runs, episodes=episodes, loads=loads)
+    except (BrowserMissing, RunLoadError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        base = data["base"]
+        typer.echo(
+            f"{data['episodes']:,} episodes: {data['html_bytes'] / 1e6:.1f} MB "
+            f"({data['bytes_per_episode']} B an episode; {base['episodes']} real episodes: "
+            f"{base['bytes_per_episode']} B), built in {data['build_s']} s; list shown in "
+            f"{data['listed_ms']:.0f} ms, an episode in {data['episode_ms']:.0f} ms "
+            f"(median of {len(data['loads'])} loads)"
+        )
+    if not data["ok"]:
         raise typer.Exit(1)

@@ -1,13 +1,20 @@
 // ticketbench trajectory viewer. Data is rendered with textContent only: episode text
 // is adversarial on purpose and must never be parsed as HTML.
+//
+// The report embeds gzip in base64 (see report/build.py): an index of every episode (what
+// the list and the filters read) and the full episodes in blocks of `data.per`, inflated
+// with the browser's DecompressionStream the first time one of their episodes is opened.
+// A permalink names an episode by run, task and trial (#episode=RUN/TASK/TRIAL), so it
+// still opens the same episode in a report regenerated with other runs or another order.
 (function () {
   "use strict";
 
   var PAGE = 50;
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var configs = data.configs;
-  var episodes = data.episodes;
-  episodes.forEach(function (e, i) { e.id = i; });
+  var episodes = [];  // the index, filled once it is inflated
+  var blocks = {};    // block number -> Promise of its full episodes
+  var opening = 0;    // the latest open request: a slower block never overwrites a newer click
 
   var state = { agent: "", cat: "", loc: "", ok: "", lv: "", q: "", page: 0, sel: -1 };
   var shown = [];
@@ -31,6 +38,24 @@
         ? document.createTextNode(String(c)) : c);
     }
     return node;
+  }
+
+  function inflate(b64) {
+    var bin = atob(b64);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function full(id) {
+    var n = Math.floor(id / data.per);
+    if (!blocks[n]) blocks[n] = inflate(data.chunks[n]);
+    return blocks[n].then(function (list) { return list[id - n * data.per]; });
+  }
+
+  function keyOf(e) {
+    return [e.run, e.task, String(e.trial)].map(encodeURIComponent).join("/");
   }
 
   function badge(text, cls, title) {
@@ -87,11 +112,11 @@
     var start = state.page * PAGE;
     shown.slice(start, start + PAGE).forEach(function (e) {
       var hand = e.nh === undefined ? "–" : e.nh + (e.xh ? " (" + e.xh + ")" : "");
-      var row = el("tr", { "data-id": String(e.id) },
-        el("td", { class: "task", title: e.task }, e.task),
+      var row = el("tr", { "data-id": String(e.id), "data-key": keyOf(e) },
+        el("td", { class: "task", title: e.task + " · " + e.cat + " · " + e.loc },
+          el("span", { class: "tid" }, e.task), el("span", { class: "sub" }, e.cat + " · " + e.loc)),
         el("td", null, String(e.trial)),
         el("td", { class: "agent", title: configs[e.c].label }, configs[e.c].label),
-        el("td", null, e.cat),
         el("td", null, resultBadge(e)),
         el("td", null, levelBadge(e)),
         el("td", null, e.tc === undefined ? "–" : String(e.tc)),
@@ -211,6 +236,25 @@
     var e = episodes[id];
     if (!e) return;
     state.sel = id;
+    Array.prototype.forEach.call(document.querySelectorAll("#ep-rows tr"), function (tr) {
+      tr.className = tr.getAttribute("data-id") === String(id) ? "sel" : "";
+    });
+    if (history.replaceState) history.replaceState(null, "", "#episode=" + keyOf(e));
+    var ticket = ++opening;
+    full(id).then(function (f) {
+      if (ticket === opening) renderDetail(f);
+    }, function (err) {
+      if (ticket === opening) message("Could not read this episode: " + err);
+    });
+  }
+
+  function message(text) {
+    var d = $("detail");
+    d.textContent = "";
+    d.appendChild(el("p", { class: "empty" }, text));
+  }
+
+  function renderDetail(e) {
     var cfg = configs[e.c];
     var d = $("detail");
     d.textContent = "";
@@ -220,7 +264,9 @@
       badge(e.loc, "b-muted"), e.tmpl ? badge(e.tmpl, "b-muted", "task template") : null,
       e.outcome ? badge("expects " + e.outcome, "b-muted", "expected outcome") : null,
       e.by ? badge("completed by " + e.by, "b-muted") : null,
-      badge("run " + e.run, "b-muted")));
+      badge("run " + e.run, "b-muted"),
+      el("a", { class: "permalink", href: "#episode=" + keyOf(e),
+        title: "a link to this episode (by run, task and trial)" }, "permalink")));
     if (e.status !== "ok") {
       d.appendChild(el("h4", null, "Infrastructure error"));
       d.appendChild(el("p", null, e.infra + " (after " + e.attempts + " attempts; excluded from scores)"));
@@ -266,10 +312,6 @@
     d.appendChild(tl);
     d.appendChild(el("h4", null, "State diff"));
     d.appendChild(renderDiff(e));
-    Array.prototype.forEach.call(document.querySelectorAll("#ep-rows tr"), function (tr) {
-      tr.className = tr.getAttribute("data-id") === String(id) ? "sel" : "";
-    });
-    if (history.replaceState) history.replaceState(null, "", "#episode-" + id);
   }
 
   function bind(id, key, lower) {
@@ -281,10 +323,42 @@
     });
   }
 
+  // The episode a permalink names (#episode=RUN/TASK/TRIAL), if this report has it.
+  function openFromHash() {
+    var m = /^#episode=(.+)$/.exec(location.hash);
+    if (!m) return;
+    for (var i = 0; i < episodes.length; i++) {
+      if (keyOf(episodes[i]) === m[1]) {
+        var at = shown.indexOf(episodes[i]);
+        if (at >= 0 && Math.floor(at / PAGE) !== state.page) {
+          state.page = Math.floor(at / PAGE);
+          renderList();
+        }
+        openEpisode(i);
+        return;
+      }
+    }
+    var parts = m[1].split("/").map(function (p) {
+      try { return decodeURIComponent(p); } catch (err) { return p; }
+    });
+    message("The linked episode (run " + parts[0] + ", task " + parts[1] + ", trial " +
+      parts[2] + ") is not in this report.");
+  }
+
+  function start(index) {
+    episodes = index;
+    episodes.forEach(function (e, i) { e.id = i; });
+    fillSelect("f-cat", distinct("cat"));
+    fillSelect("f-loc", distinct("loc"));
+    applyFilters();
+    // for `ticketbench bench report`: ms from navigation to a full, usable list
+    if (window.performance && performance.mark) performance.mark("episodes-listed");
+    openFromHash();
+    window.addEventListener("hashchange", openFromHash);
+  }
+
   fillSelect("f-agent", configs.map(function (_, i) { return i; }),
     configs.map(function (c) { return c.label; }));
-  fillSelect("f-cat", distinct("cat"));
-  fillSelect("f-loc", distinct("loc"));
   bind("f-agent", "agent");
   bind("f-cat", "cat");
   bind("f-loc", "loc");
@@ -305,7 +379,14 @@
     openEpisode(shown[next].id);
     ev.preventDefault();
   });
-  applyFilters();
-  var m = /^#episode-(\d+)$/.exec(location.hash);
-  if (m) openEpisode(Number(m[1]));
+  if (typeof DecompressionStream === "undefined") {
+    $("count").textContent = "no episodes shown";
+    message("This browser cannot read the report's episodes: it lacks DecompressionStream " +
+      "(Chrome 80+, Firefox 113+, Safari 16.4+).");
+    return;
+  }
+  $("count").textContent = "loading " + data.count + " episodes…";
+  inflate(data.index).then(start, function (err) {
+    message("Could not read the report's episodes: " + err);
+  });
 })();
