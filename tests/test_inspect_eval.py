@@ -30,16 +30,20 @@ from inspect_ai.model import ChatMessage, ChatMessageTool, GenerateConfig, Model
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from ticketbench.agents.oracle import OracleAgent, _confirm_text
+from ticketbench.attacks import AttackSpecError
 from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.world import load_world
 from ticketbench.inspect_eval.agent import USER_TOOLS, tool_info
-from ticketbench.inspect_eval.solver import RECORD_KEY
-from ticketbench.inspect_eval.tasks import SAMPLE_METADATA, dev
+from ticketbench.inspect_eval.rundir import RunSink
+from ticketbench.inspect_eval.solver import RECORD_KEY, load_tasks
+from ticketbench.inspect_eval.tasks import SAMPLE_METADATA, dev, suite
 from ticketbench.records import EpisodeRecord, read_run
+from ticketbench.results.lifecycle import RunError, summarize_run
 from ticketbench.runner import play_episode
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
-from ticketbench.suite.spec import Task
+from ticketbench.suite.spec import Task, task_to_row
+from ticketbench.suite.taskfile import TaskFileError
 
 O200K = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
 
@@ -93,7 +97,7 @@ def test_inspect_eval_dev_with_the_mock_model(tmp_path: Path) -> None:
         # fourth message is refused and ends the episode.
         roles = [m.role for m in sample.messages]
         assert roles == ["system", "user", *["assistant", "user"] * 3, "assistant"]
-        assert sample.messages[3].text == record.events[2].text  # type: ignore[union-attr]
+        assert sample.messages[3].text == record.events[2].text
         assert record.score is not None and record.score.limits == ["turns"]
         (score,) = (sample.scores or {}).values()
         assert isinstance(score.value, dict)
@@ -238,7 +242,7 @@ def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
     log = run_eval(tmp_path, dev(), model=model, sample_id="dev-specified-000")
     (sample,) = log.samples or []
     calls = [e for e in stored_record(sample).events if e.kind == "tool_call"]
-    assert [(c.name, c.ok, c.error_code) for c in calls] == [  # type: ignore[union-attr]
+    assert [(c.name, c.ok, c.error_code) for c in calls] == [
         ("seat_map", False, "invalid_arguments"),
         ("no_such_tool", False, "unknown_tool"),
     ]
@@ -252,3 +256,38 @@ def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
     log = run_eval(tmp_path, dev(), model=broken_model, sample_id="dev-specified-000")
     assert log.status == "error"
     assert log.error is not None and "infrastructure error" in log.error.message
+
+
+def test_tasks_take_any_suite_reference_and_fail_on_one_line(tmp_path: Path) -> None:
+    first = dev_task("dev-clarify-000")
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps(task_to_row(first), ensure_ascii=False) + "\n", encoding="utf-8")
+    (only,) = suite(suite=str(mine)).dataset
+    assert (only.id, only.input) == (first.id, first.opening)
+    clarify = dev(tasks="clarify").dataset
+    assert len(clarify) > 1 and {s.metadata["category"] for s in clarify} == {"clarify"}
+    with pytest.raises(TaskFileError, match="no such folder or task file"):
+        suite(suite=str(tmp_path / "nothing"))
+    with pytest.raises(RunError, match="nothing in dev@"):
+        dev(tasks="no-such-task")
+    with pytest.raises(AttackSpecError, match="unknown attack style"):
+        dev(attack="shouting")
+
+
+async def test_a_run_directory_widens_its_header_with_each_epoch(tmp_path: Path) -> None:
+    source, tasks = load_tasks("dev", "dev-specified-000,dev-specified-001")
+    settings = RunSettings(max_retries=0)
+    sink = RunSink(tmp_path / "run", source, "dev-specified-000,dev-specified-001", tasks, settings)
+    agent = {"backend": "inspect", "model": "mockllm/model", "user_tools": True}
+    world = load_world()
+    for trial in (0, 1):
+        for task in tasks:
+            await sink.add(await play_episode(task, trial, OracleAgent(), settings, world), agent)
+        header = read_run(tmp_path / "run").header
+        assert header.settings.trials == trial + 1
+    run = read_run(tmp_path / "run")
+    assert sorted(r.key for r in run.episodes) == [(t.id, k) for t in tasks for k in (0, 1)]
+    assert run.header.suite.task_ids == [t.id for t in tasks]
+    assert summarize_run(tmp_path / "run").success_rate == 1.0
+    with pytest.raises(RunError, match="already holds a run"):
+        RunSink(tmp_path / "run", source, None, tasks, settings)

@@ -26,6 +26,7 @@ from typing import Any
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from ticketbench.attacks import parse_spec
 from ticketbench.inspect_eval.scorer import ticketbench_scorer
 from ticketbench.inspect_eval.solver import load_tasks, ticketbench_solver
 from ticketbench.suite.spec import Task as SuiteTask
@@ -57,6 +58,8 @@ def suite_task(
     """An Inspect task playing `suite` (anything `--suite` takes; a folder gives its test
     split) with ticketbench's solver and scorer; see the module docstring for the options."""
     source, chosen = load_tasks(suite, tasks)
+    if attack is not None:
+        parse_spec(attack)  # an unknown style or goal stops here, not in every sample
     given: dict[str, Any] = {
         "max_steps": max_steps,
         "max_turns": max_turns,
