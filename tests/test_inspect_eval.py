@@ -23,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakeserver import CHAT, FakeServer
 from inspect_ai import Task as InspectTask
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, ChatMessageTool, GenerateConfig, ModelOutput, get_model
 from inspect_ai.tool import ToolChoice, ToolInfo
+from llmkit import dev_task as llm_dev_task
+from llmkit import fake_agent, play, reference_script
 
 from ticketbench.agents.oracle import OracleAgent, _confirm_text
 from ticketbench.attacks import AttackSpecError
@@ -212,8 +215,8 @@ def test_the_model_sees_nothing_of_the_ground_truth(tmp_path: Path) -> None:
 def test_tool_schemas_reach_the_model_as_generated() -> None:
     for spec in [*AGENT_TOOLS.specs(), *USER_TOOLS]:
         shown = tool_info(spec).parameters.model_dump(exclude_none=True)
-        expected = json.loads(json.dumps(spec.parameters).replace('"maxItems"', '"_maxItems"'))
-        _drop(expected, "_maxItems")  # Inspect's JSONSchema has no maxItems (see tool_info)
+        expected = json.loads(json.dumps(spec.parameters))
+        _drop(expected, "maxItems")  # Inspect's JSONSchema has no maxItems (see tool_info)
         expected.setdefault("required", [])
         assert shown == expected, spec.name
     assert [s.name for s in USER_TOOLS] == ["message_user", "end_conversation"]
@@ -291,3 +294,46 @@ async def test_a_run_directory_widens_its_header_with_each_epoch(tmp_path: Path)
     assert summarize_run(tmp_path / "run").success_rate == 1.0
     with pytest.raises(RunError, match="already holds a run"):
         RunSink(tmp_path / "run", source, None, tasks, settings)
+
+
+def test_an_openai_compatible_model_plays_like_ticketbenchs_own_agent(
+    tmp_path: Path, server: FakeServer, close_agents: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inspect's OpenAI-compatible provider, against the fake server, with the same replies
+    as ticketbench's own `openai:` agent: with `user_tools=false` the requests carry the
+    same system prompt and tool schemas, and the episode's record has the same events."""
+    task = llm_dev_task()
+    server.script(CHAT, *reference_script(task, "openai"))
+    native = asyncio.run(play([task], fake_agent("openai", server, tmp_path), RunSettings()))
+    (native_record,) = native[0]
+    native_bodies = server.bodies(CHAT)
+    server.clear()
+    server.script(CHAT, *reference_script(task, "openai"))
+    monkeypatch.setenv("FAKE_BASE_URL", server.openai_url)
+    monkeypatch.setenv("FAKE_API_KEY", "test-key")
+    log = run_eval(
+        tmp_path,
+        dev(user_tools=False),
+        model="openai-api/fake/gpt-4.1-mini",
+        sample_id=task.id,
+        max_retries=0,
+    )
+    assert log.status == "success", log.error
+    (sample,) = log.samples or []
+    record = stored_record(sample)
+    assert record.events == native_record.events
+    assert record.score is not None and record.score.success and record.score.level == 4
+    assert record.usage.input_tokens == native_record.usage.input_tokens
+    bodies = server.bodies(CHAT)[len(native_bodies) :]
+    assert len(bodies) == len(native_bodies)
+    assert bodies[0]["messages"][0] == native_bodies[0]["messages"][0]  # the system prompt
+    assert bodies[0]["messages"][1] == native_bodies[0]["messages"][1]  # the opening
+    for sent, spec in zip(bodies[0]["tools"], AGENT_TOOLS.specs(), strict=True):
+        assert sent["function"]["name"] == spec.name
+        assert sent["function"]["description"] == spec.description
+        # What reaches the wire is the generated schema, less the bounds Inspect's types
+        # drop (array lengths; numeric bounds in its OpenAI provider): the session enforces them.
+        expected = json.loads(json.dumps(spec.parameters))
+        for bound in ("maxItems", "minimum", "maximum"):
+            _drop(expected, bound)
+        assert sent["function"]["parameters"] == {"required": [], **expected}, spec.name

@@ -80,8 +80,9 @@ USER_TOOLS: tuple[ToolSpec, ...] = (
 def tool_info(spec: ToolSpec) -> ToolInfo:
     """The Inspect form of a tool spec: its generated schema as `ToolParams`.
 
-    Inspect's `JSONSchema` type has no `maxItems`: array lengths stay enforced by the
-    session (an error result naming the argument) and stated in the policy."""
+    Inspect's `JSONSchema` type has no `maxItems`, and its OpenAI provider also leaves out
+    `minimum`/`maximum`: those bounds stay enforced by the session (an error result naming
+    the argument), and the seat limit is stated in the policy."""
     params = ToolParams.model_validate({**spec.parameters, "additionalProperties": None})
     return ToolInfo(name=spec.name, description=spec.description, parameters=params)
 
