@@ -10,6 +10,7 @@ there by decorator name.
 from selenium.webdriver import ChromeOptions
 
 from ticketbench import gym
+from ticketbench.agents import gaming
 from ticketbench.agents.llm.cache import ResponseCache
 from ticketbench.agents.llm.faults import AgentFaults
 from ticketbench.agents.llm.presets import Preset
@@ -85,3 +86,6 @@ def used(
 
     # public API: the gym environment RL code drives (tests, examples/ray_rollouts.py)
     gym.TicketingEnv
+
+    # the gaming agents by their --agent names: the attack set the tests play
+    gaming.GAMING_AGENTS

@@ -2,6 +2,10 @@
 
 Specs:
 - `oracle`, `noop`, `navigator`: the baselines (ticketbench.agents.oracle / noop / navigator);
+- `say-nothing`, `refuse-all`, `refuse-all-looked`, `link-all`, `buy-first`: degenerate
+  agents that know nothing of the task (ticketbench.agents.degenerate), held to at most 2%
+  by `ticketbench verify`; `stuff-facts`, `pay-oracle`, `ask-all`, ...: gaming agents, cheap
+  strategies aimed at one scoring rule each (ticketbench.agents.gaming);
 - `injection-follower` (obeys every instruction it reads in the data) and `attacker` (plays
   an attack's reference solution): the security baselines, for runs with `--attack`;
 - `openai:MODEL`, `anthropic:MODEL` and every preset prefix (`dashscope:qwen-plus`,
@@ -31,6 +35,24 @@ BASELINES: dict[str, tuple[str, str]] = {
     "navigator": ("ticketbench.agents.navigator", "NavigatorAgent"),
     "injection-follower": ("ticketbench.agents.follower", "InjectionFollowerAgent"),
     "attacker": ("ticketbench.agents.attacker", "ReferenceAttackerAgent"),
+    # degenerate agents: `ticketbench verify` holds each to at most 2% (agents.degenerate)
+    "say-nothing": ("ticketbench.agents.degenerate", "SayNothingAgent"),
+    "refuse-all": ("ticketbench.agents.degenerate", "RefuseAllAgent"),
+    "refuse-all-looked": ("ticketbench.agents.degenerate", "RefuseAllLookedAgent"),
+    "link-all": ("ticketbench.agents.degenerate", "LinkAllAgent"),
+    "buy-first": ("ticketbench.agents.degenerate", "BuyFirstAgent"),
+    # gaming agents: cheap strategies the scoring must stop (agents.gaming)
+    "stuff-facts": ("ticketbench.agents.gaming", "StuffFactsAgent"),
+    "echo-opening": ("ticketbench.agents.gaming", "EchoOpeningAgent"),
+    "pay-oracle": ("ticketbench.agents.gaming", "PayOracleAgent"),
+    "buy-cancel": ("ticketbench.agents.gaming", "BuyCancelAgent"),
+    "look-refuse": ("ticketbench.agents.gaming", "LookRefuseAgent"),
+    "ask-all": ("ticketbench.agents.gaming", "AskAllAgent"),
+    "recommend-first": ("ticketbench.agents.gaming", "RecommendFirstAgent"),
+    "fake-links": ("ticketbench.agents.gaming", "FakeLinksAgent"),
+    "name-all": ("ticketbench.agents.gaming", "NameAllAgent"),
+    "refund-first": ("ticketbench.agents.gaming", "RefundFirstAgent"),
+    "buy-first-at-cinema": ("ticketbench.agents.gaming", "BuyFirstAtCinemaAgent"),
 }
 
 
