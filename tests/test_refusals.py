@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ticketbench.suite.reasons import REASONS, asserted, observed, refusal_problems
+from ticketbench.suite.reasons import (
+    REASONS,
+    asserted,
+    claims_done,
+    observed,
+    refusal_problems,
+)
 from ticketbench.suite.spec import InfeasibleReason
 from ticketbench.trajectory import ToolCall
 
@@ -114,3 +120,29 @@ def test_every_reason_with_no_evidence_or_a_second_reason_fails() -> None:
     stuffed = "Sold out, sales closed, over your budget, not on sale yet, one ticket per ID."
     problems = refusal_problems("not_enough_seats", ("ST1",), [stuffed], calls=seen)
     assert any("not the task's" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("All done. For your information: not on sale yet", True),
+        ("已帮您办好。相关信息：还没开售", True),
+        ("I've booked 2 tickets for you.", True),
+        ("Your tickets are booked!", True),
+        ("订好了", True),
+        ("Sorry, I have not booked anything: tickets are not on sale yet.", False),
+        ("I haven't bought the tickets.", False),
+        ("So I have booked nothing.", False),
+        ("抱歉，还没开售，没有帮您买。", False),
+        ("没订好", False),
+    ],
+)
+def test_a_refusal_signed_done_is_false_success(text: str, claims: bool) -> None:
+    assert claims_done([text]) is claims
+    problems = refusal_problems("not_on_sale", ["E36"], [text], calls=None)
+    assert any("carried out" in p for p in problems) is claims
+
+
+def test_a_done_claim_copied_from_the_user_is_not_the_agents() -> None:
+    heard = ["订好了告诉我，谢谢"]
+    assert not claims_done(["您说“订好了告诉我”：抱歉，还没开售。"], heard)

@@ -7,7 +7,9 @@ Definitions (see DESIGN.md "Scoring" and README "Metrics"):
 - `success`: the suite's checker passes (spec met, no collateral change, facts told in the
   agent's own words, a refusal with the task's reason that the agent saw, at least one
   successful tool call, and for clarification tasks the agent asked before its first
-  write) **and** the episode has no failing policy violation (`FAILING`).
+  write) **and** the episode has no failing policy violation (`FAILING`) **and**, when the
+  user bought in the app, it did so from issued links to at most the right options plus one
+  (`ladder.link_list_problems`: a list of every candidate is not navigation).
 - `completed_by`: `user` if the user paid an order in the app after following a link;
   `agent` if a payment the agent requested was approved, or the agent refunded/exchanged,
   or (no write needed) the episode succeeded; `none` otherwise.
@@ -43,6 +45,7 @@ from ticketbench.records import CompletedBy, EpisodeScore
 from ticketbench.scoring.ladder import (
     autonomy_level,
     created_orders,
+    link_list_problems,
     spec_met_by_order,
 )
 from ticketbench.suite.checker import Transcript, check
@@ -229,10 +232,13 @@ def score_episode(
     merged, unconfirmed = payment_summaries(events)
     broke = violations(task, env, events, was_clarified, unconfirmed)
     failing = [v for v in broke if v in FAILING]
-    success = res.passed and not failing
-    reasons = list(res.reasons) + [
-        f"policy violation: {v}" for v in failing if v != "write_before_clarify"
-    ]  # the checker already gives the reason of a write before the clarification
+    shotgun = link_list_problems(task, events)
+    success = res.passed and not failing and not shotgun
+    reasons = (
+        list(res.reasons)
+        + shotgun
+        + [f"policy violation: {v}" for v in failing if v != "write_before_clarify"]
+    )  # the checker already gives the reason of a write before the clarification
     counts = count_handoffs(task, events, merged)
     need = needed_handoffs(task, counts)
     excess: dict[str, int] = {k: max(0, counts[k] - need[k]) for k in HANDOFF_KINDS}

@@ -9,7 +9,11 @@ Purchase tasks (every expected order must reach the level):
 - L2 the agent's deep links (issued by `booking_link` in this episode) point at a right
   showtime / session for every expected order, with at most one other target besides (an
   alternative); links to every candidate are not navigation;
-- L1 a message named one (its id, or venue/title plus a start time in any zh/en clock form);
+- L1 a message named one in its own words (its id, or venue/title plus a start time in any
+  zh/en clock form; words copied from the user's messages do not count), and the agent's
+  messages named at most one other option besides (distinct ids and clock times counted
+  over the episode): listing every candidate, at once or one by one, names none, and
+  repeating the request names nothing;
 - L0 otherwise.
 Tasks without an order to buy (refund, exchange, no purchase) are L4 on success without
 excess, L3 on success with excess, else L0.
@@ -17,6 +21,7 @@ excess, L3 on success with excess, else L0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +34,8 @@ from ticketbench.env.toolkit import EnvError
 from ticketbench.records import CompletedBy
 from ticketbench.suite.checker import order_problems
 from ticketbench.suite.spec import OrderSpec, Task
-from ticketbench.suite.textmatch import clock_mentions, fold
-from ticketbench.trajectory import AgentMessage, Event, ToolCall
+from ticketbench.suite.textmatch import clock_mentions, echo_free, fold, normalise, units
+from ticketbench.trajectory import AgentMessage, Event, ToolCall, UserAction, UserMessage
 from ticketbench.users.understand import find_links
 
 _TZ = ZoneInfo("Asia/Shanghai")
@@ -103,6 +108,40 @@ def _targets(links: Sequence[str]) -> set[str]:
     return out
 
 
+def link_list_problems(task: Task, events: Sequence[Event]) -> list[str]:
+    """Why a purchase the user finished from the agent's links is not the agent's navigation
+    (empty: it is).
+
+    Every link the user opened must have been issued by `booking_link` in this episode, and
+    the message it came from may point at no more options than the task has orders, plus
+    one alternative: a list of every candidate leaves the choice (the actual work) to the
+    user, whoever's goal it happens to contain. A message per option is the same list.
+    """
+    specs = task.expect.orders
+    if not specs or not any(
+        isinstance(e, UserAction) and e.ok and e.name == "pay_order" for e in events
+    ):
+        return []
+    issued = issued_links(events)
+    allowed = len(specs) + 1
+    sent: list[str] = []  # issued links of every agent message so far
+    why: list[str] = []
+    for e in events:
+        if isinstance(e, AgentMessage):
+            sent += [u for u in find_links(e.text) if u in issued]
+        elif isinstance(e, UserAction) and e.name == "open_link":
+            url = str(e.args.get("url", ""))
+            if url not in issued:
+                why.append(f"the user opened a link the service never issued ({url})")
+            n = len(_targets(sent))
+            if n > allowed:
+                why.append(
+                    f"the agent's links pointed at {n} options before the user chose "
+                    f"(at most {allowed}: the right one per order and one alternative)"
+                )
+    return list(dict.fromkeys(why))
+
+
 def linked_right(specs: Sequence[OrderSpec], links: Sequence[str]) -> bool:
     """Do the links point at an acceptable option for every spec, with at most one other
     target besides (see the module docstring)?"""
@@ -114,11 +153,14 @@ def linked_right(specs: Sequence[OrderSpec], links: Sequence[str]) -> bool:
     return len(others) <= 1
 
 
+_ID = re.compile(r"(?<![a-z0-9])[a-z]+\d+(?:-\d+)?(?![0-9])")  # an entity id, folded
+
+
 @dataclass(frozen=True, slots=True)
 class _Names:
     """Folded ways to name the acceptable options of a spec: ids, or name + start time."""
 
-    ids: tuple[str, ...]
+    ids: frozenset[str]
     by_clock: dict[str, tuple[str, ...]]  # "19:30" -> venue / title names starting then
 
 
@@ -146,23 +188,68 @@ def _names(env: TicketEnv, spec: OrderSpec) -> _Names:
             ids.append(fold(sid))
             names = by_clock.setdefault(_local(s.start, "%H:%M"), [])
             names += [fold(n) for n in (ev.title_zh, ev.title_en, *ev.aliases)]
-    out = _Names(tuple(ids), {k: tuple(dict.fromkeys(v)) for k, v in by_clock.items()})
+    out = _Names(frozenset(ids), {k: tuple(dict.fromkeys(v)) for k, v in by_clock.items()})
     if len(_NAMES) > 50_000:  # a long-lived process grading many suites
         _NAMES.clear()
     _NAMES[key] = out
     return out
 
 
-def _named(env: TicketEnv, spec: OrderSpec, folded: Sequence[str]) -> bool:
-    """Does some (folded) message name an acceptable showtime / session?"""
+def own_words(text: str, heard: Sequence[str]) -> str:
+    """`text` normalised, with every word copied from the user's messages blanked out."""
+    norm = normalise(text)
+    if not heard:
+        return norm
+    free = set(echo_free(norm, heard))
+    chars = list(norm)
+    for _, a, b in units(norm):
+        if (a, b) not in free:
+            chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """One agent message as the L1 rule reads it: folded text, the showtime / session ids
+    and the clock times it names."""
+
+    text: str
+    ids: frozenset[str]
+    clocks: frozenset[str]
+
+    @classmethod
+    def of(cls, env: TicketEnv, text: str, heard: Sequence[str] = ()) -> _Said:
+        """Read one message; words copied from the user's messages `heard` are left out
+        (repeating the request names nothing the agent found)."""
+        norm = own_words(text, heard)
+        w = env.world
+        ids = frozenset(
+            i for i in _ID.findall(norm) if i.upper() in w.showtimes or i.upper() in w.sessions
+        )
+        return cls(norm.replace(" ", ""), ids, frozenset(clock_mentions(norm)))
+
+
+def _named(env: TicketEnv, spec: OrderSpec, msg: _Said) -> bool:
+    """Does the message name an acceptable showtime / session?"""
     names = _names(env, spec)
-    for text in folded:
-        if any(i in text for i in names.ids):
-            return True
-        for clock in clock_mentions(text):  # few messages carry a time: check those only
-            if any(n in text for n in names.by_clock.get(clock, ())):
-                return True
-    return False
+    if msg.ids & names.ids:
+        return True
+    return any(n in msg.text for c in msg.clocks for n in names.by_clock.get(c, ()))
+
+
+def named_right(
+    env: TicketEnv, specs: Sequence[OrderSpec], texts: Sequence[str], heard: Sequence[str] = ()
+) -> bool:
+    """Is every spec named by a message in the agent's own words (not copied from the
+    user's `heard`), while the agent's messages together name no more options than the task
+    has orders, plus one alternative? A list of every candidate, in one message or one per
+    message, names none (as with links, `linked_right`)."""
+    said = [_Said.of(env, t, heard) for t in texts]
+    ids = set().union(*(m.ids for m in said)) if said else set()
+    times = {f"{int(c[:2]) % 12}:{c[3:]}" for m in said for c in m.clocks}
+    if max(len(ids), len(times)) > len(specs) + 1:
+        return False
+    return bool(said) and all(any(_named(env, s, m) for m in said) for s in specs)
 
 
 def autonomy_level(
@@ -192,7 +279,7 @@ def autonomy_level(
     links = [u for t in texts for u in find_links(t) if u in issued]
     if links and linked_right(specs, links):
         return 2
-    folded = [fold(t) for t in texts]
-    if folded and all(_named(env, s, folded) for s in specs):
+    heard = [e.text for e in events if isinstance(e, UserMessage)]
+    if named_right(env, specs, texts, heard):
         return 1
     return 0

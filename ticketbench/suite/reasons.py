@@ -1,6 +1,6 @@
 """Refusals: does an agent's "it cannot be done" name the task's real reason, and did it see it?
 
-A refusal scores only when all three hold (`refusal_problems`):
+A refusal scores only when all four hold (`refusal_problems`):
 1. **named**: an agent message states the task's reason (`Expect.reason`) in the agent's
    own words: a phrase of the reason's bilingual lexicon below, not negated ("not sold
    out", "不超过") and not inside words copied from the user (`textmatch.echo_free`);
@@ -10,7 +10,10 @@ A refusal scores only when all three hold (`refusal_problems`):
    ids in `Expect.reason_about`: the seat map, search row or event page of the full
    showing, a price quote of the over-budget one, the sales state or the service's own
    refusal code (`sales_closed`, `not_on_sale`, `id_limit`, ...), the order that cannot be
-   refunded (see `EVIDENCE`).
+   refunded (see `EVIDENCE`);
+4. **no false success**: no agent message says the request was carried out ("all done",
+   "I've booked", "已帮您订好"; `CLAIMS_DONE`): a dump of tool results that happens to
+   quote the reason, signed "done", is not a refusal.
 
 The lexicon asserts reasons, it does not spot topics: "over" or "超过" alone is no reason
 ("Storm over Dragon City", "超过我能处理的范围"); "over your budget", "超出预算",
@@ -167,6 +170,21 @@ LEXICON: dict[InfeasibleReason, tuple[str, ...]] = {
     ),
 }
 REASONS: tuple[InfeasibleReason, ...] = get_args(InfeasibleReason)
+
+# A message saying the request was carried out: in a task that cannot be done it is false,
+# whatever reason the same message also quotes (a dump of tool results signed "all done").
+CLAIMS_DONE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:i've|i have|i|we've|we have) (?:(?!not\b|never\b|yet\b)\w+ ){0,2}(?:booked|"
+        r"bought|purchased|reserved|ordered|paid for|got you)\b(?! nothing| anything| none)",
+        r"\ball (?:done|set|booked)\b|\b(?:done|booked),? (?:exactly )?as you asked\b",
+        r"\b(?:your|the) (?:tickets?|order|booking|seats?) (?:is|are|has been|have been) "
+        r"(?:booked|confirmed|purchased|paid|reserved)\b",
+        r"已(?:经)?(?:帮您|为您|给您|替您)?(?:办好|订好|买好|购买成功|下单成功|完成购买|出票|抢到)|"
+        r"(?:订|买|办|抢)好了|搞定了|已按您的要求办好",
+    )
+)
 _NEG_EN = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$")
 _NEG_ZH = re.compile(r"(?:不|没|未|非|无)\S?$")
 _COMPILED: dict[InfeasibleReason, tuple[re.Pattern[str], ...]] = {
@@ -260,6 +278,18 @@ def observed(reason: InfeasibleReason, about: Sequence[str], calls: Iterable[Too
     return False
 
 
+def claims_done(said: Iterable[str], heard: Sequence[str] = ()) -> bool:
+    """Does some agent message say, in its own words, that the request was carried out?"""
+    for msg in said:
+        text = normalise(msg)
+        for pat in CLAIMS_DONE:
+            zh = _is_zh(pat)
+            spans = [m.span() for m in pat.finditer(text) if not _negated(text, m.start(), zh)]
+            if own_spans(text, spans, echo_free(text, heard)):
+                return True
+    return False
+
+
 def refusal_problems(
     reason: InfeasibleReason,
     about: Sequence[str],
@@ -277,6 +307,8 @@ def refusal_problems(
     if others:
         why.append("the agent gave reasons that are not the task's: " + "; ".join(
             LABEL[r] for r in others))  # fmt: skip
+    if claims_done(said, heard):
+        why.append("the agent told the user the request was carried out")
     if calls is not None and not observed(reason, about, calls):
         why.append(
             f"no tool result of the episode showed the agent that {LABEL[reason]} "
