@@ -27,7 +27,14 @@ from fakeserver import CHAT, FakeServer
 from inspect_ai import Task as InspectTask
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
-from inspect_ai.model import ChatMessage, ChatMessageTool, GenerateConfig, ModelOutput, get_model
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageTool,
+    GenerateConfig,
+    ModelOutput,
+    ModelUsage,
+    get_model,
+)
 from inspect_ai.tool import ToolChoice, ToolInfo
 from llmkit import dev_task as llm_dev_task
 from llmkit import fake_agent, play, reference_script
@@ -108,16 +115,16 @@ def test_inspect_eval_dev_with_the_mock_model(tmp_path: Path) -> None:
         assert score.metadata == {"score": record.score.model_dump(mode="json")}
 
 
-class ReferencePlayer:
-    """Mock-model outputs that play a task's reference solution as the oracle does: every
-    call as a tool call, asks and says through `message_user`, the order summary confirmed
-    before paying, then `end_conversation`."""
+class ReferencePlayers:
+    """Mock-model outputs that play each task's reference solution as the oracle does (the
+    task found by the conversation's opening): every call as a tool call, asks and says
+    through `message_user`, an order's summary confirmed before paying for it, then
+    `end_conversation`. Usage is given, so the mock model counts no tokens."""
 
-    def __init__(self, task: Task) -> None:
-        self.task = task
-        self.steps = list(task.reference)
-        self.summary: str | None = None  # create_order's result, not yet told the user
-        self.confirmed = False
+    def __init__(self, tasks: list[Task]) -> None:
+        self.tasks = {t.opening: t for t in tasks}
+        self.steps = {t.opening: list(t.reference) for t in tasks}
+        self.summaries: dict[str, dict[str, str]] = {t.opening: {} for t in tasks}
 
     def __call__(
         self,
@@ -126,69 +133,79 @@ class ReferencePlayer:
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
+        opening = input[1].text
+        steps, summaries = self.steps[opening], self.summaries[opening]
         last = input[-1]
         if isinstance(last, ChatMessageTool) and last.function == "create_order":
-            self.summary = last.text
-        if not self.steps:
+            data = json.loads(last.text)
+            if isinstance(data, dict) and "order_id" in data:
+                summaries[str(data["order_id"])] = last.text
+        if not steps:
             return self.call("end_conversation", {})
-        step = self.steps[0]
-        if step.kind == "pay" and self.summary is not None:
-            text = _confirm_text(self.task.opening, self.summary)
-            self.summary = None
-            return self.call("message_user", {"text": text})
-        self.steps.pop(0)
+        step = steps[0]
+        if step.kind == "pay":
+            summary = summaries.pop(str(step.args.get("order_id")), None)
+            if summary is not None:  # the policy: confirm the order summary before paying
+                return self.call("message_user", {"text": _confirm_text(opening, summary)})
+        steps.pop(0)
         if step.kind in ("ask", "say"):
-            self.summary = None
+            summaries.clear()
             return self.call("message_user", {"text": step.text})
         return self.call(step.tool or "request_payment", dict(step.args))
 
     @staticmethod
     def call(name: str, args: dict[str, Any]) -> ModelOutput:
-        return ModelOutput.for_tool_call("mockllm/model", name, args)
+        output = ModelOutput.for_tool_call("mockllm/model", name, args)
+        output.usage = ModelUsage(input_tokens=100, output_tokens=10, total_tokens=110)
+        return output
 
 
-def test_a_model_playing_the_reference_gets_the_oracles_record(tmp_path: Path) -> None:
-    task = dev_task("dev-specified-001")
-    model = get_model("mockllm/model", custom_outputs=ReferencePlayer(task))
+def test_a_model_playing_the_references_gets_the_oracles_records(tmp_path: Path) -> None:
+    """One task of every category, through the Inspect solver and into a run directory."""
+    tasks = list({t.category: t for t in reversed(load_suite("dev"))}.values())
+    model = get_model("mockllm/model", custom_outputs=ReferencePlayers(tasks))
     out = tmp_path / "run"
-    log = run_eval(tmp_path, dev(out=str(out)), model=model, sample_id=task.id)
+    log = run_eval(tmp_path, dev(out=str(out)), model=model, sample_id=[t.id for t in tasks])
     assert log.status == "success", log.error
-    (sample,) = log.samples or []
-    (score,) = (sample.scores or {}).values()
-    assert score.value == {
-        "success": 1,
-        "l4": 1,
-        "level": 4,
-        "handoffs": 2,
-        "excess_handoffs": 0,
-        "user_actions": 1,
-    }
-    assert score.answer == "agent"
-    record = stored_record(sample)
-    oracle = asyncio.run(play_episode(task, 0, OracleAgent(), RunSettings(), load_world()))
-    assert record.events == oracle.events
+    samples = {s.id: s for s in log.samples or []}
+    assert set(samples) == {t.id for t in tasks}
+    world = load_world()
     tokens = {"input_tokens", "output_tokens", "cost_usd"}
-    assert record.score is not None and oracle.score is not None
-    assert record.score.model_dump(exclude=tokens) == oracle.score.model_dump(exclude=tokens)
-    # Every tool call and the conversation are in the log's messages.
-    expected: list[str] = []
-    for step in task.reference:
-        if step.kind == "pay":
-            expected += ["message_user", step.tool]  # the summary confirmed, then the payment
-        else:
-            expected.append(step.tool if step.kind == "call" else "message_user")
-    calls = [
-        c.function for m in sample.messages if m.role == "assistant" for c in m.tool_calls or []
-    ]
-    assert calls[: len(expected)] == expected
-    assert record.usage.model_calls == len(calls)
-    # The run directory holds the same record, readable as any run.
+    for task in tasks:
+        sample = samples[task.id]
+        record = stored_record(sample)
+        oracle = asyncio.run(play_episode(task, 0, OracleAgent(), RunSettings(), world))
+        assert record.events == oracle.events, task.id
+        assert record.score is not None and oracle.score is not None
+        assert record.score.model_dump(exclude=tokens) == oracle.score.model_dump(exclude=tokens)
+        (score,) = (sample.scores or {}).values()
+        assert score.value == {
+            "success": 1,
+            "l4": 1,
+            "level": 4,
+            "handoffs": sum(oracle.score.handoffs.values()),
+            "excess_handoffs": 0,
+            "user_actions": oracle.score.user_actions,
+        }
+        assert score.answer == oracle.score.completed_by
+        # Every tool call and the conversation are in the log's messages.
+        calls = [
+            c.function for m in sample.messages if m.role == "assistant" for c in m.tool_calls or []
+        ]
+        assert record.usage.model_calls == len(calls)
+        assert record.usage.input_tokens == 100 * len(calls)
+        told = [m.text for m in sample.messages if m.role == "user"][1:]
+        assert (
+            told == [e.text for e in record.events if e.kind == "user_message"][1 : len(told) + 1]
+        )
+    # The run directory holds the same records, readable as any run.
     run = read_run(out)
-    assert [r.model_dump(exclude={"timing"}) for r in run.episodes] == [
-        record.model_dump(exclude={"timing"})
-    ]
+    assert sorted(r.model_dump_json(exclude={"timing"}) for r in run.episodes) == sorted(
+        stored_record(s).model_dump_json(exclude={"timing"}) for s in samples.values()
+    )
     assert run.header.agent["spec"] == "inspect/mockllm/model"
     assert run.header.suite.split == "dev" and run.header.settings.trials == 1
+    assert summarize_run(out).success_rate == 1.0
 
 
 def test_the_model_sees_nothing_of_the_ground_truth(tmp_path: Path) -> None:
