@@ -25,9 +25,11 @@ from ticketbench.session import Trajectory
 from ticketbench.suite import textmatch
 from ticketbench.suite.checker import CheckResult
 from ticketbench.suite.spec import Task
+from ticketbench.wire import http
 
 
 def used(
+    quiet_server: http._QuietServer,
     agent_faults: AgentFaults,
     chrome_options: ChromeOptions,
     check_result: CheckResult,
@@ -91,3 +93,8 @@ def used(
     gaming.GAMING_AGENTS
     degenerate.DEGENERATE_AGENTS  # the set and bound `ticketbench verify` holds to 2%
     degenerate.DEGENERATE_BOUND
+
+    # uvicorn reads these: a hook it calls, and the flags that stop it
+    quiet_server.capture_signals
+    quiet_server.should_exit
+    quiet_server.force_exit

@@ -11,6 +11,8 @@ Specs:
 - `openai:MODEL`, `anthropic:MODEL` and every preset prefix (`dashscope:qwen-plus`,
   `vllm:Qwen/Qwen3-8B`, ...), see ticketbench.agents.llm.presets;
 - `replay:RUN_DIR`: re-runs a recorded run (ticketbench.agents.replay);
+- `mcp:COMMAND`: an external program that plays each episode over MCP
+  (ticketbench.wire.agent; options `lifetime=episode|run`, `grace_s`);
 - `module:Class` or `module.sub:Class`: a plugin, any class whose instances satisfy the
   Agent protocol (an `async def run(self, session)`).
 
@@ -99,8 +101,17 @@ def load_agent(spec: str, **options: Any) -> Agent:
         return _instantiate(module_name, cls, spec, given)
     prefix, sep, rest = spec.partition(":")
     if not sep or not rest:
-        known = ", ".join([*BASELINES, *(f"{p}:MODEL" for p in PRESETS), "replay:RUN_DIR"])
+        known = ", ".join(
+            [*BASELINES, *(f"{p}:MODEL" for p in PRESETS), "replay:RUN_DIR", "mcp:COMMAND"]
+        )
         raise ConfigError(f"unknown agent {spec!r}; expected one of {known} or module:Class")
+    if prefix == "mcp":
+        from ticketbench.wire.agent import McpAgent
+
+        try:
+            return McpAgent(rest, **given)
+        except TypeError as err:
+            raise ConfigError(f"agent {spec!r}: {err}") from None
     if prefix == "replay":
         return _instantiate(
             "ticketbench.agents.replay", "ReplayAgent", spec, {"run_dir": rest, **given}

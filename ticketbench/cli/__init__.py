@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from ticketbench.cli import attacks_cmd, bench_cmd, results_cmd, run_cmd, tasks_cmd, world_cmd
+from ticketbench.cli import (
+    attacks_cmd,
+    bench_cmd,
+    results_cmd,
+    run_cmd,
+    serve_cmd,
+    tasks_cmd,
+    world_cmd,
+)
 from ticketbench.env.world import DATA_ENV
 
 app = typer.Typer(
@@ -47,3 +55,4 @@ app.command("run")(run_cmd.run)
 app.command("verify")(run_cmd.verify)
 app.command("attacks")(attacks_cmd.attacks)
 app.command("regrade")(run_cmd.regrade_cmd)
+app.command("serve")(serve_cmd.serve)
