@@ -291,9 +291,7 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
         (["--port", "0"], "--port must be 1..65535"),
     ],
 )
-def test_serve_refuses_bad_input_on_one_line(
-    tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_serve_refuses_bad_input_on_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     res = subprocess.run(
         [sys.executable, "-m", "ticketbench", "serve", "--out", str(tmp_path / "r"), *args],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
