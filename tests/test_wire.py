@@ -262,6 +262,9 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
         async def play() -> None:
             async with Client(url) as client:
                 await _oracle_over(client, DEV["dev-live_event-000"])
+                late = await client.call_tool("start_episode", {})  # waits for the run's end
+                assert late.is_error and late.structured_content
+                assert late.structured_content["run_over"] is True
                 after = await client.call_tool("get_user_profile", {})
                 assert after.is_error and "run is over" in _text(after)
 
@@ -300,3 +303,12 @@ def test_serve_refuses_bad_input_on_one_line(tmp_path: Path, args: list[str], me
     assert message in " ".join(res.stderr.split()), res.stderr
     assert "Traceback" not in res.stderr
     assert not (tmp_path / "r" / "header.json").exists()
+
+
+def test_the_wire_benchmark_measures_every_local_path() -> None:
+    from ticketbench.bench.wire import format_table, run_bench
+
+    result = run_bench(n=10, warmup=2, paths=("direct", "inproc"))
+    for path in ("direct", "inproc"):
+        assert result[path]["p50_us"] > 0 and result[path]["calls_per_s"] > 0
+    assert len(format_table(result)) == 4

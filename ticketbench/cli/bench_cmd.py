@@ -1,5 +1,5 @@
-"""`ticketbench bench env|run|fuzz|report`: speed benchmarks of the env, the episode loop,
-the session fuzz and the HTML report."""
+"""`ticketbench bench env|run|fuzz|report|wire`: speed benchmarks of the env, the episode
+loop, the session fuzz, the HTML report and the wire."""
 
 from __future__ import annotations
 
@@ -148,3 +148,27 @@ def bench_report(
         )
     if not data["ok"]:
         raise typer.Exit(1)
+
+
+@app.command("wire")
+def wire_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    calls: Annotated[int, typer.Option("--calls", min=10, help="Timed calls per path.")] = 500,
+    paths: Annotated[
+        str, typer.Option("--paths", help="Paths to measure: direct,inproc,stdio,http.")
+    ] = "direct,inproc,stdio,http",
+) -> None:
+    """Round trip of one tool call over MCP: in process, over stdio and over streamable
+    HTTP (`ticketbench serve` as a child process), against a direct `session.call`."""
+    from ticketbench.bench.wire import PATHS, format_table, run_bench
+
+    chosen = tuple(p.strip() for p in paths.split(",") if p.strip())
+    unknown = [p for p in chosen if p not in PATHS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"--paths: unknown {', '.join(unknown) or '(none)'}")
+    result = run_bench(n=calls, paths=chosen)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    for line in format_table(result):
+        typer.echo(line)
