@@ -62,12 +62,15 @@ def test_a_process_per_episode_or_one_per_run(
 ) -> None:
     pids = tmp_path / "pids"
     monkeypatch.setenv("WIRE_PIDS", str(pids))
+    monkeypatch.setenv("TICKETBENCH_DATA", str(ROOT / "ticketbench" / "data"))
     out = tmp_path / "run"
     _run("--agent", f"mcp:{PROGRAM}", "--agent-opt", f"lifetime={lifetime}", "--tasks",
          "dev-specified-000,dev-seating-000,dev-infeasible-000", "--concurrency", "1",
          "--out", str(out))  # fmt: skip
-    seen = pids.read_text().split()
+    lines = [line.split() for line in pids.read_text().splitlines()]
+    seen = [pid for pid, _ in lines]
     assert len(seen) == 3 and len(set(seen)) == processes
+    assert all(told == "0" for _, told in lines)  # not told where the data lives
     run = read_run(out)
     assert run.header.agent_options == ({"lifetime": lifetime})
     assert all(e.score is not None and e.score.agent_error is None for e in run.episodes)
@@ -112,7 +115,7 @@ def test_resume_plays_what_is_missing_with_the_recorded_options(
     pids = tmp_path / "pids"
     monkeypatch.setenv("WIRE_PIDS", str(pids))
     _run("--resume", str(out))
-    assert len(pids.read_text().split()) == 2  # only the missing ones were played
+    assert len(pids.read_text().splitlines()) == 2  # only the missing ones were played
     run = read_run(out)
     assert sorted(e.task_id for e in run.episodes) == [
         "dev-infeasible-000", "dev-seating-000", "dev-specified-000"

@@ -5,7 +5,8 @@ WIRE_MODE (default `noop`):
 - `crash`: prints a line and exits with code 3 once the episode started;
 - `hang`: joins the episode and sleeps (the run's timeout must kill it);
 - `quit`: joins the episode and exits 0 without a word.
-WIRE_PIDS: a file the program appends its pid to, once per episode it joins.
+WIRE_PIDS: a file the program appends a line to per episode it joins: its pid, and whether
+it was told where the data lives (TICKETBENCH_DATA).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ async def main() -> int:
                 return 0
             if pids:
                 with open(pids, "a", encoding="utf-8") as f:
-                    f.write(f"{os.getpid()}\n")
+                    f.write(f"{os.getpid()} {int('TICKETBENCH_DATA' in os.environ)}\n")
             if mode == "crash":
                 print("wire_program: something broke", file=sys.stderr, flush=True)
                 return 3

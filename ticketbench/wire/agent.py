@@ -21,6 +21,12 @@ Lifetime (`--agent-opt lifetime=episode|run`, recorded in the run header):
 A process that exits with a non-zero code while its episode is live fails the episode with
 the tail of its output; exiting with 0 ends the episode as an in-process agent's `run`
 returning does. A command that cannot be found stops the run before its first episode.
+
+Trust: nothing of the task reaches the program over the wire, and it is not told where the
+data lives (`TICKETBENCH_DATA` is dropped from its environment), but it runs as the user
+who started the run: it can read any file that user can, the shipped suite included. For
+an evaluation that must hold against a program that looks, run the program in a sandbox
+without read access to the suite, or play a held-out suite kept out of its reach.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from collections import deque
 from typing import Any
 
 from ticketbench.agents.llm.presets import ConfigError
+from ticketbench.env.world import DATA_ENV
 from ticketbench.protocol import AgentError, Session
 from ticketbench.wire.http import LocalHttp
 from ticketbench.wire.server import EpisodeServer
@@ -154,7 +161,8 @@ class _Worker:
         await self.http.stop()
 
     async def _spawn(self) -> asyncio.subprocess.Process:
-        env = {**os.environ, ENV_URL: self.http.url, ENV_LIFETIME: self.agent.lifetime}
+        env = {k: v for k, v in os.environ.items() if k != DATA_ENV}  # not where the suite is
+        env.update({ENV_URL: self.http.url, ENV_LIFETIME: self.agent.lifetime})
         self.tail.clear()
         self._tail_len = 0
         try:
