@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp_types import TextContent
@@ -258,6 +259,19 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
         assert "MCP endpoint" in line, line
         url = line.split()[-1]
         assert url == f"http://127.0.0.1:{port}/mcp"
+
+        # garbage on the wire gets an HTTP or JSON-RPC error, never a dead server
+        headers = {"accept": "application/json, text/event-stream",
+                   "content-type": "application/json"}  # fmt: skip
+        assert httpx2.post(url, content=b"{not json", headers=headers).status_code >= 400
+        listed = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
+            "params": {"name": "search_movies", "arguments": ["not", "an", "object"]},
+        }
+        bad = httpx2.post(url, json=listed, headers=headers)  # fmt: skip
+        assert bad.status_code >= 400 or "error" in bad.json()
 
         async def play() -> None:
             async with Client(url) as client:
