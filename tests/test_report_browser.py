@@ -272,7 +272,8 @@ def test_ten_thousand_episodes(driver: Any, tmp_path: Path) -> None:
     """10,000 episodes (the baselines replayed as more trials) stay under 15 MB in one file,
     list every episode and open one. How fast: `ticketbench bench report`."""
     runs = synthetic_runs(load_runs([BASELINES]), 10_000)
-    assert sum(len(r.episodes) for r in runs) == 10_000
+    keys = {(r.header.run_id, e.task_id, e.trial) for r in runs for e in r.episodes}
+    assert len(keys) == sum(len(r.episodes) for r in runs) == 10_000
     html = build_report(runs, replay=False)
     assert len(html.encode()) < MAX_BYTES
     page = tmp_path / "10k.html"

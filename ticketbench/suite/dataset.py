@@ -174,7 +174,7 @@ def _columns_table() -> str:
 
 
 def _example(tasks: dict[Split, list[Task]]) -> str:
-    """The first task of the smaller split, exactly as its JSONL line holds it."""
+    """The first task of the dev split (else of test), exactly as its JSONL line holds it."""
     first = next(t for s in reversed(SPLITS) for t in tasks[s])
     return json.dumps(task_to_row(first), ensure_ascii=False, sort_keys=True, indent=2)
 
@@ -281,7 +281,8 @@ task = task_from_row(dev[0])   # the same Task as ticketbench.suite.dataset.load
 - **Independent audit.** `ticketbench tasks audit` re-reads each request (and the user's
   hidden answers) with its own bilingual parser, enumerates by brute force every
   showtime, seat run, card and coupon the env's rules allow, and compares the result with
-  `expect` in both directions; this suite audits to 0 discrepancies.
+  `expect` in both directions (`ticketbench tasks audit --suite DIR` checks this folder);
+  the published suite and suites from other seeds audit to 0 discrepancies.
 
 ## Limitations
 
