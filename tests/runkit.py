@@ -13,6 +13,9 @@ probability `skill`, otherwise stops somewhere on the ladder).
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import random
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -277,3 +280,23 @@ def make_run(
                 records.append(_episode(tid, trial, style, rng, skill, tid in failing))
     rewrite_episodes(run_dir, records)
     return run_dir
+
+
+def report_data(html: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a report embeds: its data element, the index and the episodes (unpacked from
+    gzip in base64, see `ticketbench/report/build.py`)."""
+    raw = html.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
+    data = json.loads(raw)
+
+    def unpack(text: str) -> Any:
+        return json.loads(gzip.decompress(base64.b64decode(text, validate=True)))
+
+    episodes = [e for c in data["chunks"] for e in unpack(c)]
+    return data, unpack(data["index"]), episodes
+
+
+def report_text(html: str) -> str:
+    """The report's HTML with its packed episodes spelled out as compact JSON: everything a
+    reader of the page can see, for tests that search it."""
+    _, index, episodes = report_data(html)
+    return html + json.dumps([index, episodes], ensure_ascii=False, separators=(",", ":"))

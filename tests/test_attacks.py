@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from runkit import report_text
 from typer.testing import CliRunner
 
 from ticketbench.agents.attacker import ReferenceAttackerAgent
@@ -237,6 +238,6 @@ def test_report_shows_security_tables_and_each_attack(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, str(out)]).exit_code == 0
     res = runner.invoke(app, ["report", str(out), "-o", str(tmp_path / "r.html"), "--no-replay"])
     assert res.exit_code == 0, res.output
-    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    page = report_text((tmp_path / "r.html").read_text(encoding="utf-8"))
     assert "Security by attack style" in page and "Security by attack goal" in page
     assert '"atk"' in page and '"outcome":"achieved"' in page.replace(": ", ":")

@@ -12,6 +12,7 @@ import pytest
 from fakeserver import CHAT, MESSAGES, FakeServer, Reply, oai_call, oai_completion
 from faultkit import SELECTION, error_lines, invoke
 from llmkit import dev_task, fake_agent, play
+from runkit import report_text
 
 from ticketbench.records import EPISODES, read_run
 from ticketbench.settings import RunSettings
@@ -253,7 +254,7 @@ def test_secrets_echoed_by_the_server_are_scrubbed(server: FakeServer, tmp_path:
     assert KEY not in data and "[REDACTED]" in data
     report = invoke("report", str(out), "-o", str(tmp_path / "r.html"), env={"OPENAI_API_KEY": KEY})
     assert report.exit_code == 0
-    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    html = report_text((tmp_path / "r.html").read_text(encoding="utf-8"))  # episodes unpacked
     assert KEY not in html and KEY not in (out / "header.json").read_text(encoding="utf-8")
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from runkit import EVIL, make_run
+from runkit import EVIL, make_run, report_data
 from typer.testing import CliRunner
 
 from ticketbench.cli import app
@@ -45,15 +43,9 @@ def test_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
 
 
 def _episodes(html: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The index and the episodes embedded in a report (gzip in base64, see build.py)."""
-    raw = html.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
-    data = json.loads(raw)
-
-    def unpack(text: str) -> Any:
-        return json.loads(gzip.decompress(base64.b64decode(text, validate=True)))
-
-    assert data["per"] == CHUNK and data["count"] == sum(map(len, map(unpack, data["chunks"])))
-    return unpack(data["index"]), [e for c in data["chunks"] for e in unpack(c)]
+    data, index, episodes = report_data(html)
+    assert data["per"] == CHUNK and data["count"] == len(episodes)
+    return index, episodes
 
 
 def test_report_data_is_compressed_and_reproducible(tmp_path: Path) -> None:

@@ -323,12 +323,19 @@
     });
   }
 
-  // The episode a permalink names (#episode=RUN/TASK/TRIAL), if this report has it.
+  function decoded(part) {
+    try { return decodeURIComponent(part); } catch (err) { return part; }
+  }
+
+  // The episode a permalink names (#episode=RUN/TASK/TRIAL), if this report has it. Parts
+  // compare decoded: a pasted link may spell a non-ASCII id either way.
   function openFromHash() {
     var m = /^#episode=(.+)$/.exec(location.hash);
     if (!m) return;
+    var want = m[1].split("/").map(decoded).join("\u0000");
     for (var i = 0; i < episodes.length; i++) {
-      if (keyOf(episodes[i]) === m[1]) {
+      var e = episodes[i];
+      if ([e.run, e.task, String(e.trial)].join("\u0000") === want) {
         var at = shown.indexOf(episodes[i]);
         if (at >= 0 && Math.floor(at / PAGE) !== state.page) {
           state.page = Math.floor(at / PAGE);
@@ -338,9 +345,7 @@
         return;
       }
     }
-    var parts = m[1].split("/").map(function (p) {
-      try { return decodeURIComponent(p); } catch (err) { return p; }
-    });
+    var parts = m[1].split("/").map(decoded);
     message("The linked episode (run " + parts[0] + ", task " + parts[1] + ", trial " +
       parts[2] + ") is not in this report.");
   }
