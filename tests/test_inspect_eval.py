@@ -56,6 +56,8 @@ from ticketbench.suite.spec import Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError
 
 O200K = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+# Inspect's retry policy passes tenacity an argument tenacity deprecates: once per model call.
+pytestmark = pytest.mark.filterwarnings("ignore:The 'initial' parameter is deprecated")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -118,8 +120,8 @@ def test_inspect_eval_dev_with_the_mock_model(tmp_path: Path) -> None:
 class ReferencePlayers:
     """Mock-model outputs that play each task's reference solution as the oracle does (the
     task found by the conversation's opening): every call as a tool call, asks and says
-    through `message_user`, an order's summary confirmed before paying for it, then
-    `end_conversation`. Usage is given, so the mock model counts no tokens."""
+    through `talk_to_user`, an order's summary confirmed before paying for it, then
+    `end_episode`. Usage is given, so the mock model counts no tokens."""
 
     def __init__(self, tasks: list[Task]) -> None:
         self.tasks = {t.opening: t for t in tasks}
@@ -141,16 +143,16 @@ class ReferencePlayers:
             if isinstance(data, dict) and "order_id" in data:
                 summaries[str(data["order_id"])] = last.text
         if not steps:
-            return self.call("end_conversation", {})
+            return self.call("end_episode", {})
         step = steps[0]
         if step.kind == "pay":
             summary = summaries.pop(str(step.args.get("order_id")), None)
             if summary is not None:  # the policy: confirm the order summary before paying
-                return self.call("message_user", {"text": _confirm_text(opening, summary)})
+                return self.call("talk_to_user", {"message": _confirm_text(opening, summary)})
         steps.pop(0)
         if step.kind in ("ask", "say"):
             summaries.clear()
-            return self.call("message_user", {"text": step.text})
+            return self.call("talk_to_user", {"message": step.text})
         return self.call(step.tool or "request_payment", dict(step.args))
 
     @staticmethod
@@ -236,8 +238,8 @@ def test_tool_schemas_reach_the_model_as_generated() -> None:
         _drop(expected, "maxItems")  # Inspect's JSONSchema has no maxItems (see tool_info)
         expected.setdefault("required", [])
         assert shown == expected, spec.name
-    assert [s.name for s in USER_TOOLS] == ["message_user", "end_conversation"]
-    assert USER_TOOLS[0].parameters["required"] == ["text"]
+    assert [s.name for s in USER_TOOLS] == ["talk_to_user", "end_episode"]
+    assert USER_TOOLS[0].parameters["required"] == ["message"]
 
 
 def _drop(node: Any, key: str) -> None:
@@ -256,7 +258,7 @@ def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
     outputs = [
         ModelOutput.for_tool_call("mockllm/model", "seat_map", {"showtime_id": 7}),
         ModelOutput.for_tool_call("mockllm/model", "no_such_tool", {}),
-        ModelOutput.for_tool_call("mockllm/model", "end_conversation", {}),
+        ModelOutput.for_tool_call("mockllm/model", "end_episode", {}),
     ]
     model = get_model("mockllm/model", custom_outputs=outputs)
     log = run_eval(tmp_path, dev(), model=model, sample_id="dev-specified-000")

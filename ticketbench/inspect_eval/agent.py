@@ -7,8 +7,8 @@ module only turns the session into model turns and back:
 - the model sees the session's policy (with conversation guidance) as the system message,
   the user's opening as the first user message, and the session's tools with their
   generated schemas (`ToolSpec.parameters`, carried over as Inspect `ToolParams`);
-- with `user_tools` (the default) it also gets `message_user` (send a message, get the
-  reply) and `end_conversation`; a reply without a tool call goes to the user in either
+- with `user_tools` (the default) it also gets `talk_to_user` (send a message, get the
+  reply) and `end_episode`, as over MCP; a reply without a tool call goes to the user in either
   mode, as with every ticketbench LLM agent (`user_tools=False` is exactly their setup);
 - every tool call goes to `session.call` with the model's arguments, unvalidated: the
   session validates, answers with an error result where needed and counts the step, as in
@@ -50,30 +50,32 @@ __all__ = ["USER_TOOLS", "InspectAgent", "tool_info"]
 GUIDANCE = """\
 ## How this conversation works
 You are the assistant in a ticketing app, chatting with one user; the tools look things up
-and act. Talk to the user with `message_user` (a reply without a tool call is sent to the
-user too): their reply comes back. Call `end_conversation` once there is nothing left to do.
+and act. Talk to the user with `talk_to_user` (a reply without a tool call is sent to the
+user too): their reply comes back. Call `end_episode` once there is nothing left to do.
 """
 
 MAX_MODEL_CALLS = 200  # safety cap per episode on top of the session's own limits
 
 
-def message_user(env: object, text: str) -> str:
-    """Send a message to the user and wait for their reply.
+def talk_to_user(env: object, message: str) -> str:
+    """Send a message to the user and return their reply. Once the user has left, the
+    episode is over and this says so.
 
     Args:
-        text: The message, in the user's language.
+        message: What to say to the user: a question, an answer, a summary.
     """
-    return text
+    return message
 
 
-def end_conversation(env: object) -> None:
-    """End the conversation: nothing is left to do for the user."""
+def end_episode(env: object) -> None:
+    """End the episode: call this when you have done all you can for the user."""
 
 
-# Specs generated from the signatures and docstrings above, like every env tool's.
+# Specs generated from the signatures and docstrings above, like every env tool's; named
+# and worded as the MCP server's tools of the same use (`ticketbench serve`).
 USER_TOOLS: tuple[ToolSpec, ...] = (
-    Tool[object](message_user).spec,
-    Tool[object](end_conversation).spec,
+    Tool[object](talk_to_user).spec,
+    Tool[object](end_episode).spec,
 )
 
 
@@ -199,10 +201,10 @@ class InspectAgent:
         for call in message.tool_calls or ():
             if ended or session.done:
                 content = _error("episode_over", "not run: the conversation has ended")
-            elif self.user_tools and call.function == "end_conversation":
-                ended, content = True, "The conversation is over."
-            elif self.user_tools and call.function == "message_user":
-                content = await self._message_user(session, call)
+            elif self.user_tools and call.function == "end_episode":
+                ended, content = True, "The episode is over."
+            elif self.user_tools and call.function == "talk_to_user":
+                content = await self._talk_to_user(session, call)
             else:
                 content = await self._call_tool(session, call)
             messages.append(
@@ -210,11 +212,11 @@ class InspectAgent:
             )
         return ended
 
-    async def _message_user(self, session: Session, call: ToolCall) -> str:
-        text = call.arguments.get("text")
+    async def _talk_to_user(self, session: Session, call: ToolCall) -> str:
+        text = call.arguments.get("message")
         if call.parse_error is not None or not isinstance(text, str) or not text.strip():
             self.faults.tool_errors += 1
-            return _error("invalid_arguments", 'message_user takes {"text": "your message"}')
+            return _error("invalid_arguments", 'talk_to_user takes {"message": "..."}')
         reply = await session.say(text)
         if reply is None:
             return "The user has left the conversation."

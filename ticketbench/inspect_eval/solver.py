@@ -59,7 +59,7 @@ def ticketbench_solver(
         suite: The suite reference the samples come from (as `--suite`).
         selection: The `--tasks` filter the samples were selected with.
         settings: `RunSettings` fields (limits, timeout, seed, attack).
-        user_tools: Offer `message_user` and `end_conversation` besides the env tools.
+        user_tools: Offer `talk_to_user` and `end_episode` besides the env tools.
         out: A ticketbench run directory to append each episode's record to.
     """
     source, tasks = load_tasks(suite, selection)

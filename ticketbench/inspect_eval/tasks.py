@@ -11,8 +11,8 @@ user, the payment gate and the scorer. Inspect's `--epochs K` plays K trials of 
 (trial = epoch - 1, with ticketbench's per-trial seeds); `--sample-id` / `--limit` pick
 tasks as usual, and `-T tasks=IDS|CATEGORY|TEMPLATE` filters like `ticketbench run --tasks`.
 
-Task options (`-T name=value`): `tasks`; `user_tools` (default true: offer `message_user`
-and `end_conversation`; false: exactly the setup of ticketbench's own LLM agents, replies
+Task options (`-T name=value`): `tasks`; `user_tools` (default true: offer `talk_to_user`
+and `end_episode`; false: exactly the setup of ticketbench's own LLM agents, replies
 without a tool call go to the user); `max_steps`, `max_turns`, `timeout` (seconds of agent
 time per episode, waiting on the model excluded) and `seed` (defaults of `ticketbench
 run`); `attack` (`STYLE[:GOAL]`, as `--attack`); `out` (also write a ticketbench run
