@@ -22,6 +22,7 @@ from mcp_types import TextContent
 from ticketbench.agents.oracle import OracleAgent
 from ticketbench.env import AGENT_TOOLS, POLICY
 from ticketbench.env.world import load_world
+from ticketbench.protocol import InfraError
 from ticketbench.records import EpisodeRecord, read_run
 from ticketbench.results.board import leaderboard_frame, load_run
 from ticketbench.runner import play_episode
@@ -326,3 +327,54 @@ def test_the_wire_benchmark_measures_every_local_path() -> None:
     for path in ("direct", "inproc"):
         assert result[path]["p50_us"] > 0 and result[path]["calls_per_s"] > 0
     assert len(format_table(result)) == 4
+
+
+class _FlakyUser:
+    """A scripted user whose first reply of the run fails like an LLM user's dead API."""
+
+    failures = 1
+
+    def __init__(self, task: Task, seed: int, settings: RunSettings) -> None:
+        from ticketbench.users import ScriptedUser
+
+        self._inner = ScriptedUser(task, patience=settings.patience)
+
+    @property
+    def opening(self) -> str:
+        return self._inner.opening
+
+    async def reply(self, text: str, app: Any) -> Any:
+        if _FlakyUser.failures:
+            _FlakyUser.failures -= 1
+            raise InfraError("server_error", "the user's model API is down")
+        return await self._inner.reply(text, app)
+
+    def on_payment(self, request_id: str, approved: bool, reason: str) -> None:
+        self._inner.on_payment(request_id, approved, reason)
+
+
+async def test_an_infrastructure_error_of_the_user_replays_the_episode() -> None:
+    """The runner's retry works over the wire: the client is told, joins the replay, and
+    the record is the second attempt's."""
+    task = DEV["dev-specified-000"]
+    slot, server = _server()
+    settings = RunSettings(max_retries=2, backoff_s=0)
+    told: list[str] = []
+
+    async def client_side() -> None:
+        async with Client(server) as client:
+            first = await RemoteSession.join(client)
+            assert await first.say("Which day?") is None and first.done
+            told.append(_text(await client.call_tool("end_episode", {})))
+            second = await RemoteSession.join(client)
+            assert second.episode == 2 and second.opening == task.opening
+            await OracleAgent(task.reference).run(second)
+            await second.finish()
+
+    _FlakyUser.failures = 1
+    rec, _ = await asyncio.gather(
+        play_episode(task, 0, SlotAgent(slot, "inproc"), settings, load_world(), _FlakyUser),
+        client_side(),
+    )
+    assert rec.attempts == 2 and rec.score is not None and rec.score.success
+    assert "episode is over" in told[0]  # the failed attempt is gone from the wire
