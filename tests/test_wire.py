@@ -5,11 +5,12 @@ can cause; and what an attacker can reach through the server (nothing of the tas
 from __future__ import annotations
 
 import asyncio
+import queue
 import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -254,9 +255,16 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
          "--tasks", "dev-live_event-000", "--out", str(out)],
         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stderr is not None
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True)  # type: ignore[union-attr]
+    reader.start()
+
+    def next_line() -> str:  # a server that goes quiet fails the test instead of hanging it
+        return lines.get(timeout=120)
+
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
+        line = next_line()
         assert "MCP endpoint" in line, line
         url = line.split()[-1]
         assert url == f"http://127.0.0.1:{port}/mcp"
@@ -284,14 +292,11 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
                 assert after.is_error and "run is over" in _text(after)
 
         asyncio.run(play())
-        deadline = time.monotonic() + 30
-        lines = []
-        while time.monotonic() < deadline:
-            lines.append(proc.stderr.readline())
-            if "run complete" in lines[-1]:
-                break
-        assert "run complete: 1/1 succeeded" in lines[-1], lines
-        assert any("dev-live_event-000#0: Scored: SUCCESS" in x for x in lines), lines
+        seen = [next_line()]
+        while "run complete" not in seen[-1]:
+            seen.append(next_line())
+        assert "run complete: 1/1 succeeded" in seen[-1], seen
+        assert any("dev-live_event-000#0: Scored: SUCCESS" in x for x in seen), seen
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0  # Ctrl-C after a complete run is a clean stop
     finally:
