@@ -307,6 +307,12 @@ def _record_usage(session: Session, reported: object) -> str | None:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return f"_meta {USAGE}: {where}: {first['msg']} (nothing recorded)"
+    for n, usage in enumerate(usages):
+        negative = [
+            k for k, v in usage.model_dump().items() if isinstance(v, int | float) and v < 0
+        ]
+        if negative:  # a cost below zero would buy a better place on the leaderboard
+            return f"_meta {USAGE}: {n}.{negative[0]}: must be >= 0 (nothing recorded)"
     for usage in usages:
         session.record_usage(usage)
     return None
