@@ -4,7 +4,8 @@ WIRE_MODE (default `noop`):
 - `noop`: the built-in noop agent, played through `RemoteSession` (scores as `noop`);
 - `crash`: prints a line and exits with code 3 once the episode started;
 - `hang`: joins the episode and sleeps (the run's timeout must kill it);
-- `quit`: joins the episode and exits 0 without a word.
+- `quit`: joins the episode and exits 0 without a word;
+- `silent`: exits 0 at once, never connecting.
 WIRE_PIDS: a file the program appends a line to per episode it joins: its pid, and whether
 it was told where the data lives (TICKETBENCH_DATA).
 """
@@ -26,6 +27,9 @@ async def main() -> int:
     mode = os.environ.get("WIRE_MODE", "noop")
     pids = os.environ.get("WIRE_PIDS")
     per_run = os.environ["TICKETBENCH_MCP_LIFETIME"] == "run"
+    if mode == "silent":
+        print("wire_program: nothing to do", flush=True)
+        return 0
     async with Client(os.environ["TICKETBENCH_MCP_URL"]) as client:
         while True:
             try:

@@ -19,8 +19,9 @@ Lifetime (`--agent-opt lifetime=episode|run`, recorded in the run header):
   A process that dies is started again for the next episode.
 
 A process that exits with a non-zero code while its episode is live fails the episode with
-the tail of its output; exiting with 0 ends the episode as an in-process agent's `run`
-returning does. A command that cannot be found stops the run before its first episode.
+the tail of its output, and so does one that exits without having reached the episode;
+exiting with 0 after that ends the episode as an in-process agent's `run` returning does.
+A command that cannot be found stops the run before its first episode.
 
 Trust: nothing of the task reaches the program over the wire, and it is not told where the
 data lives (`TICKETBENCH_DATA` is dropped from its environment), but it runs as the user
@@ -144,6 +145,11 @@ class _Worker:
                 if code:
                     raise AgentError(
                         f"the agent process exited with code {code}: {self._tail_text()}"
+                    )
+                if not self.slot.joined:  # a program that never connected is broken
+                    raise AgentError(
+                        f"the agent process exited without joining the episode (it sent no "
+                        f"request to {ENV_URL}): {self._tail_text()}"
                     )
                 return
             playing.result()  # an infrastructure error of the user is the runner's to retry

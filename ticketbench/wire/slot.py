@@ -33,6 +33,7 @@ class EpisodeSlot:
         self._changed = asyncio.Event()  # set whenever a session is opened or the slot closes
         self._closed: str | None = None  # why no episode will come any more
         self._results: dict[int, asyncio.Future[str]] = {}
+        self.joined = False  # whether a client has reached the live episode
 
     @property
     def number(self) -> int:
@@ -49,6 +50,7 @@ class EpisodeSlot:
         loop = asyncio.get_running_loop()
         self._number += 1
         self._session = session
+        self.joined = False
         self._ended = ended = loop.create_future()
         self._changed.set()
         self._changed = asyncio.Event()
@@ -62,6 +64,7 @@ class EpisodeSlot:
     def live(self) -> Session:
         """The session being played, or `NoEpisode` saying why there is none."""
         if self._session is not None:
+            self.joined = True
             return self._session
         raise self._idle()
 
@@ -79,6 +82,7 @@ class EpisodeSlot:
                 await asyncio.wait_for(changed.wait(), remaining)
             except TimeoutError:
                 raise self._idle() from None
+        self.joined = True
         return self._session
 
     def end(self, error: BaseException | None = None) -> bool:
