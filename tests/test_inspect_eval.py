@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import importlib.resources
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import pytest
 from fakeserver import CHAT, FakeServer
 from inspect_ai import Task as InspectTask
 from inspect_ai import eval as inspect_eval
+from inspect_ai import eval_retry
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import (
     ChatMessage,
@@ -296,7 +298,9 @@ def test_tasks_take_any_suite_reference_and_fail_on_one_line(tmp_path: Path) -> 
         dev(attack="shouting")
 
 
-async def test_a_run_directory_widens_its_header_with_each_epoch(tmp_path: Path) -> None:
+async def test_a_run_directory_widens_with_each_epoch_and_takes_up_only_its_own_eval(
+    tmp_path: Path,
+) -> None:
     source, tasks = load_tasks("dev", "dev-specified-000,dev-specified-001")
     settings = RunSettings(max_retries=0)
     sink = RunSink(tmp_path / "run", source, "dev-specified-000,dev-specified-001", tasks, settings)
@@ -311,8 +315,29 @@ async def test_a_run_directory_widens_its_header_with_each_epoch(tmp_path: Path)
     assert sorted(r.key for r in run.episodes) == [(t.id, k) for t in tasks for k in (0, 1)]
     assert run.header.suite.task_ids == [t.id for t in tasks]
     assert summarize_run(tmp_path / "run").success_rate == 1.0
-    with pytest.raises(RunError, match="already holds a run"):
+    # The same eval again (`inspect eval-retry`) takes the directory up: what it holds is
+    # refused before it is played, another model too; new episodes are added.
+    again = RunSink(
+        tmp_path / "run", source, "dev-specified-000,dev-specified-001", tasks, settings
+    )
+    with pytest.raises(RunError, match="dev-specified-000 trial 1 is already recorded"):
+        again.check("dev-specified-000", 1, agent)
+    with pytest.raises(RunError, match="holds a run of mockllm/model, not openai/gpt-4o"):
+        again.check("dev-specified-000", 2, {**agent, "model": "openai/gpt-4o"})
+    await again.add(await play_episode(tasks[0], 2, OracleAgent(), settings, world), agent)
+    assert read_run(tmp_path / "run").header.settings.trials == 3
+    assert len(read_run(tmp_path / "run").episodes) == 5
+    # Another eval is refused: other tasks, other settings.
+    with pytest.raises(RunError, match="holds another run"):
         RunSink(tmp_path / "run", source, None, tasks, settings)
+    with pytest.raises(RunError, match="holds another run"):
+        RunSink(
+            tmp_path / "run",
+            source,
+            "dev-specified-000,dev-specified-001",
+            tasks,
+            settings.model_copy(update={"max_steps": 5}),
+        )
 
 
 def test_an_openai_compatible_model_plays_like_ticketbenchs_own_agent(
@@ -356,3 +381,24 @@ def test_an_openai_compatible_model_plays_like_ticketbenchs_own_agent(
         for bound in ("maxItems", "minimum", "maximum"):
             _drop(expected, bound)
         assert sent["function"]["parameters"] == {"required": [], **expected}, spec.name
+
+
+def test_eval_retry_adds_the_failed_samples_to_the_run_directory(tmp_path: Path) -> None:
+    def english_fails(input: list[ChatMessage], *_: object) -> ModelOutput:
+        if not re.search(r"[\u4e00-\u9fff]", input[1].text):
+            raise RuntimeError("the provider is down")
+        return ModelOutput.for_tool_call("mockllm/model", "end_episode", {})
+
+    out = tmp_path / "run"
+    pair = "dev-specified-000,dev-specified-001"  # the zh and en twins
+    model = get_model("mockllm/model", custom_outputs=english_fails)
+    task = dev(tasks=pair, out=str(out), max_turns=2)
+    log = run_eval(tmp_path, task, model=model, fail_on_error=False)
+    assert [(s.id, s.error is not None) for s in log.samples or []] == [
+        ("dev-specified-000", False),
+        ("dev-specified-001", True),
+    ]
+    assert [r.task_id for r in read_run(out).episodes] == ["dev-specified-000"]
+    (retried,) = eval_retry(log, log_dir=str(tmp_path / "logs"), display="none")
+    assert retried.status == "success", retried.error
+    assert sorted(r.task_id for r in read_run(out).episodes) == pair.split(",")

@@ -73,7 +73,10 @@ def ticketbench_solver(
         if task is None:
             raise KeyError(f"sample {state.sample_id!r} is not a task of {source.label}")
         agent = InspectAgent(state, user_tools=user_tools)
-        record = await play_episode(task, state.epoch - 1, agent, run_settings, world)
+        trial = state.epoch - 1
+        if sink is not None:
+            sink.check(task.id, trial, agent.describe())
+        record = await play_episode(task, trial, agent, run_settings, world)
         if record.status != "ok":
             info = record.infra
             detail = f"{info.kind}: {info.message}" if info is not None else record.status
