@@ -56,17 +56,23 @@ def test_the_example_agent_runs_like_a_builtin_one(tmp_path: Path) -> None:
     assert len(rows) == 2
 
 
-@pytest.mark.parametrize(("lifetime", "processes"), [("episode", 3), ("run", 1)])
-def test_a_process_per_episode_or_one_per_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lifetime: str, processes: int
+@pytest.mark.parametrize(
+    ("lifetime", "concurrency", "processes"), [("episode", 1, 3), ("run", 1, 1), ("run", 2, 2)]
+)
+def test_a_process_per_episode_or_one_per_run_slot(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lifetime: str,
+    concurrency: int,
+    processes: int,
 ) -> None:
     pids = tmp_path / "pids"
     monkeypatch.setenv("WIRE_PIDS", str(pids))
     monkeypatch.setenv("TICKETBENCH_DATA", str(ROOT / "ticketbench" / "data"))
     out = tmp_path / "run"
     _run("--agent", f"mcp:{PROGRAM}", "--agent-opt", f"lifetime={lifetime}", "--tasks",
-         "dev-specified-000,dev-seating-000,dev-infeasible-000", "--concurrency", "1",
-         "--out", str(out))  # fmt: skip
+         "dev-specified-000,dev-seating-000,dev-infeasible-000", "--concurrency",
+         str(concurrency), "--out", str(out))  # fmt: skip
     lines = [line.split() for line in pids.read_text().splitlines()]
     seen = [pid for pid, _ in lines]
     assert len(seen) == 3 and len(set(seen)) == processes

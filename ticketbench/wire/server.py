@@ -35,7 +35,7 @@ from typing import Annotated, Any
 import orjson
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
-from mcp_types import CallToolResult, TextContent, Tool
+from mcp_types import CallToolResult, InputRequiredResult, TextContent, Tool
 from pydantic import Field, ValidationError
 
 from ticketbench.env.toolkit import ToolResult, ToolSpec, compact_json
@@ -136,7 +136,7 @@ class EpisodeServer(MCPServer[Any]):
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
-    ) -> Any:
+    ) -> CallToolResult | InputRequiredResult:
         """The wire's own tools go to the SDK, every other name to the live session."""
         meta = _meta(context)
         try:
