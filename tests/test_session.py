@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from ticketbench.trajectory import (
     UserMessage,
     construct,
 )
-from ticketbench.users import ScriptedUser, settle_payment
+from ticketbench.users import PaymentGate, ScriptedUser
 
 
 def _task(category: str = "specified") -> Task:
@@ -37,7 +36,7 @@ def _session(task: Task, limits: Limits | None = None) -> EpisodeSession:
         tools=AGENT_TOOLS,
         actions=APP_ACTIONS,
         payment_sheet=payment_sheet,
-        payment_gate=partial(settle_payment, task),
+        payment_gate=PaymentGate(task),
         policy=POLICY,
         limits=limits,
     )

@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from ticketbench.env import APP_ACTIONS, payment_sheet
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, payment_sheet
+from ticketbench.env.app import episode_purchases
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import ToolResult
 from ticketbench.env.world import load_world
@@ -42,6 +43,16 @@ class RecordingApp:
 
     def payment_sheet(self, request_id: str) -> dict[str, Any]:
         return payment_sheet(self.env, request_id)
+
+    def purchases(self) -> list[dict[str, Any]]:
+        return episode_purchases(self.env)
+
+
+def issue(env: TicketEnv, target: str) -> str:
+    """A deep link to `target` issued by the agent's `booking_link` in this env."""
+    res = AGENT_TOOLS.call(env, "booking_link", {"showtime_id": target})
+    assert res.ok and isinstance(res.data, dict), res.content
+    return str(res.data["url"])
 
 
 def _task(category: str, locale: str | None = None) -> Task:
@@ -108,7 +119,7 @@ def test_payment_outcome_mentioned_then_leaves_when_goal_met() -> None:
     task = _task("specified", "zh")
     user = ScriptedUser(task)
     app = RecordingApp(make_env(task, load_world()))
-    user.on_payment("PR0001", True, "this is what I asked for")
+    user.on_payment("PR0001", True, "我已经确认支付了。")
     r = asyncio.run(user.reply("已完成支付，取票码 1234。", app))
     assert "确认支付" in r.text and r.leave == "goal_met"
 
@@ -118,8 +129,8 @@ def test_follows_deep_link_and_pays_in_app() -> None:
     env = make_env(task, load_world())
     target = next(s.args["showtime_id"] for s in task.reference if s.tool == "create_order")
     app = RecordingApp(env)
-    out = finish_in_app(task, app, f"ticketbench://app/showtime/{target}")
-    assert out.paid, out.why
+    out = finish_in_app(task, app, issue(env, target))
+    assert out.paid, out.detail
     assert app.actions[0] == "open_link" and app.actions[-2:] == ["submit_order", "pay_order"]
     paid = [o for o in env.user_orders() if o.status == "paid" and o.showtime_id == target]
     assert len(paid) == 1
@@ -131,8 +142,8 @@ def test_wrong_link_is_not_bought() -> None:
     wanted = set(task.goal.orders[0].showtime_ids)
     other = next(s for s in env.world.data.showtimes if s.id not in wanted)
     app = RecordingApp(env)
-    out = finish_in_app(task, app, f"ticketbench://app/showtime/{other.id}")
-    assert not out.paid and app.actions == ["open_link"]
+    out = finish_in_app(task, app, issue(env, other.id))
+    assert not out.paid and app.actions == ["open_link"] and out.trouble == "not_wanted"
     assert not finish_in_app(task, app, "https://example.com/x").paid
 
 
@@ -152,8 +163,8 @@ def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None
     task, target = next((t, alt) for t in load_suite("dev") if (alt := alternative(t)) is not None)
     env = make_env(task, load_world())
     app = RecordingApp(env)
-    out = finish_in_app(task, app, f"ticketbench://app/showtime/{target}")
-    assert out.paid, out.why
+    out = finish_in_app(task, app, issue(env, target))
+    assert out.paid, out.detail
     assert "smart_pick_seats" in app.actions
     said = ["ok"] + [s.text for s in task.reference if s.kind == "say"]
     result = check(task, env, Transcript(said, heard=(task.opening,)))

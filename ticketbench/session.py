@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ticketbench.env.app import episode_purchases
 from ticketbench.env.jsonsafe import check_args, clean_text, has_surrogate, preview
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
@@ -45,10 +46,10 @@ from ticketbench.trajectory import (
     UserMessage,
     construct,
 )
-from ticketbench.users.base import App, User
+from ticketbench.users.base import App, User, Verdict
 
-PaymentGate = Callable[[App, str], tuple[bool, str]]
-"""Runs the deterministic payment decision for one request id; returns (approved, reason)."""
+PaymentGate = Callable[[App, str], Verdict]
+"""Runs the deterministic payment decision for one request id (`users.gate.PaymentGate`)."""
 SheetFn = Callable[[TicketEnv, str], dict[str, Any]]
 
 PAYMENT_TOOL = "request_payment"
@@ -138,6 +139,9 @@ class _UserApp:
 
     def payment_sheet(self, request_id: str) -> dict[str, Any]:
         return self._s._sheet(self._s._env, request_id)
+
+    def purchases(self) -> list[dict[str, Any]]:
+        return episode_purchases(self._s._env)
 
 
 class EpisodeSession:
@@ -257,8 +261,11 @@ class EpisodeSession:
             ref = pending[-1] if name == PAYMENT_TOOL else None
             self._record_call(name, parsed, None, res, ran=True, ref=ref)
             for rid in pending:
-                approved, reason = self._gate(self._app, rid)
-                self._user.on_payment(rid, approved, reason)
+                verdict = self._gate(self._app, rid)
+                self._user.on_payment(rid, verdict.approved, verdict.said)
+                if verdict.leave:  # it stopped trusting the agent: it says so and goes
+                    self._leave(verdict.said, "declined")
+                    break
         else:
             self._record_call(name, parsed, None, res, ran=True)
         return res
@@ -294,6 +301,12 @@ class EpisodeSession:
                 reason=reply.leave,
             )
         return reply.text
+
+    def _leave(self, text: str, reason: LeaveReason) -> None:
+        """The user leaves between messages (after a payment sheet), saying `text`."""
+        self._log(UserMessage, kind="user_message", text=text, intent="decision", slots=())
+        self._left = reason
+        self._log(UserLeft, kind="user_left", reason=reason)
 
     def record_usage(self, usage: Usage) -> None:
         """Report tokens and cost of a model call made for this episode."""

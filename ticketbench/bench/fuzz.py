@@ -29,7 +29,6 @@ import json
 import random
 import time
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
@@ -41,7 +40,7 @@ from ticketbench.session import EpisodeSession, Limits
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
-from ticketbench.users import ScriptedUser, settle_payment
+from ticketbench.users import PaymentGate, ScriptedUser
 
 ACTIVE = frozenset({"pending_payment", "paid"})
 FREED = frozenset({"refunded", "cancelled", "exchanged", "expired"})
@@ -250,7 +249,7 @@ def new_session(task: Task, world: World) -> tuple[EpisodeSession, TicketEnv]:
         tools=AGENT_TOOLS,
         actions=APP_ACTIONS,
         payment_sheet=payment_sheet,
-        payment_gate=partial(settle_payment, task),
+        payment_gate=PaymentGate(task),
         policy=POLICY,
         limits=Limits(max_steps=10**9, max_turns=10**9, max_wall_s=10**9),
     )

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ticketbench.env import lookups, orders
-from ticketbench.env.links import parse_link
-from ticketbench.env.models import Order
+from ticketbench.env.links import DeepLink, LinkRecord, parse_link
+from ticketbench.env.models import Order, SeatType
 from ticketbench.env.seats.recommend import Preference, rank_selections
 from ticketbench.env.seats.seatmap import render_grid
 from ticketbench.env.state import ExchangeRequest, PaymentRequest, TicketEnv
@@ -83,15 +83,27 @@ def _request(env: TicketEnv, request_id: str) -> PaymentRequest:
     return req
 
 
+def issued(env: TicketEnv, link: DeepLink) -> bool:
+    """Did `booking_link` issue this link in this episode? (Compared parsed, so a link
+    re-quoted with its parameters in another order is still the same link.)"""
+    return any(
+        isinstance(rec, LinkRecord) and rec.link == link
+        for _, rec in env.store.table("links").overlay_items()
+    )
+
+
 @APP_ACTIONS.tool
 def open_link(env: TicketEnv, url: Annotated[str, Field(max_length=600)]) -> dict[str, Any]:
     """Open a deep link: shows the showtime's seat map (preselected seats marked '*') or the
     event's sessions and zones, and starts a new cart with what the link preselected.
+    Only links the app issued in this conversation open (a made-up or stale link does not).
 
     Args:
         url: The ticketbench://app/... link the agent gave.
     """
     link = parse_link(url)
+    if not issued(env, link):
+        raise EnvError("link_not_issued", "this link was not issued by the app; it does not open")
     if link.kind == "showtime":
         st = lookups.showtime(env, link.target_id)
         sm, unavailable = orders.seat_availability(env, st.id)
@@ -119,6 +131,8 @@ def smart_pick_seats(
     count: Annotated[int, Field(ge=1, le=c.MAX_MOVIE_SEATS)],
     preference: Preference = "centre",
     rows: Annotated[list[int], Field(max_length=30)] | None = None,
+    seat_types: Annotated[list[SeatType], Field(max_length=5)] | None = None,
+    centre_only: bool = False,
 ) -> dict[str, Any]:
     """The app's smart seat picker: selects the best free seats for `count` people.
 
@@ -127,13 +141,23 @@ def smart_pick_seats(
         count: Number of seats.
         preference: centre, aisle, front, back, together, couple or wheelchair.
         rows: Only seats in these rows (1 = front), if given.
+        seat_types: Only seats of these types (standard, vip, couple, ...), if given.
+        centre_only: Only seats in the middle third of their row.
     """
     sm, unavailable = orders.seat_availability(env, lookups.showtime(env, showtime_id).id)
     allowed = set(rows or ())
-    for option in rank_selections(sm, unavailable, count, preference, limit=12):
-        if not allowed or all(sm.seats[s].row in allowed for s in option):
+    types = set(seat_types or ())
+    for option in rank_selections(sm, unavailable, count, preference, limit=40):
+        if (
+            (not allowed or all(sm.seats[s].row in allowed for s in option))
+            and (not types or all(sm.seats[s].type in types for s in option))
+            and (not centre_only or all(sm.in_centre(s) for s in option))
+        ):
             return pick_seats(env, showtime_id, option)
-    raise EnvError("no_seats", f"no {count} free seats fit ({preference}, rows {sorted(allowed)})")
+    raise EnvError(
+        "no_seats",
+        f"no {count} free seats fit ({preference}, rows {sorted(allowed)}, types {sorted(types)})",
+    )
 
 
 @APP_ACTIONS.tool
@@ -234,6 +258,32 @@ def pick_card(env: TicketEnv, card_id: c.Id | None = None) -> dict[str, Any]:
 
 
 @APP_ACTIONS.tool
+def best_offer(env: TicketEnv) -> dict[str, Any]:
+    """Apply the member card and coupon (of the user's own) that make the cart cheapest."""
+    k = _need_cart(env)
+    if not _complete(k):
+        raise EnvError("incomplete_cart", "pick seats (movie) or zone and quantity (event) first")
+    user = env.user()
+    cards: list[str | None] = [None]
+    if k.kind == "movie":
+        cards += [m.id for m in user.member_cards]
+    coupons: list[str | None] = [None, *(cp.id for cp in user.coupons if not cp.used)]
+    best: tuple[int, int, Cart] | None = None
+    for card in cards:
+        for coupon in coupons:
+            option = k.model_copy(update={"card_id": card, "coupon_id": coupon})
+            try:
+                total = int(_price(env, option)["total_fen"])
+            except EnvError:
+                continue  # not applicable here (brand, threshold, expiry)
+            used = (card is not None) + (coupon is not None)  # ties: keep what is not needed
+            if best is None or (total, used) < best[:2]:
+                best = (total, used, option)
+    assert best is not None  # the cart without discounts prices: it is complete and valid
+    return _save_priced(env, best[2])
+
+
+@APP_ACTIONS.tool
 def submit_order(env: TicketEnv) -> dict[str, Any]:
     """Submit the cart: places the order with a 15-minute hold and shows the checkout."""
     k = _need_cart(env)
@@ -253,7 +303,15 @@ def submit_order(env: TicketEnv) -> dict[str, Any]:
             env, k.session_id, k.zone_id, k.quantity, list(k.attendee_ids) or None, k.coupon_id
         )
     _save(env, k.model_copy(update={"order_id": new.id}))
-    return {"checkout": order_view(env, new), "sheet": order_sheet(env, new.id)}
+    methods = [
+        {"id": p.id, "kind": p.kind, "label": p.label, "balance_fen": p.balance_fen}
+        for p in env.user().payment_methods
+    ]
+    return {
+        "checkout": order_view(env, new),
+        "sheet": order_sheet(env, new.id),
+        "payment_methods": methods,
+    }
 
 
 @APP_ACTIONS.tool
@@ -344,6 +402,18 @@ def order_sheet(env: TicketEnv, order_id: str) -> dict[str, Any]:
         "hold_expires_at": o.hold_expires_at.isoformat() if o.hold_expires_at else None,
         "payment_method_id": o.payment_method_id,
     }
+
+
+def episode_purchases(env: TicketEnv) -> list[dict[str, Any]]:
+    """Sheets of the user's orders paid since the episode started (by an approved payment
+    sheet or at the app's checkout), oldest first: what "my orders" shows as new."""
+    t = env.store.table("orders")
+    out: list[dict[str, Any]] = []
+    for o in env.user_orders():
+        before = t.start_value(o.id)
+        if o.status == "paid" and not (isinstance(before, Order) and before.status == "paid"):
+            out.append(order_sheet(env, o.id))
+    return out
 
 
 def exchange_sheet(env: TicketEnv, req: ExchangeRequest) -> dict[str, Any]:

@@ -34,7 +34,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 
 from ticketbench.attacks import AttackSpec, apply_attack, judge, parse_spec, plan_attack
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, POLICY, payment_sheet
@@ -66,7 +65,7 @@ from ticketbench.settings import RunSettings
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
 from ticketbench.trajectory import Event, construct
-from ticketbench.users import ScriptedUser, User, settle_payment
+from ticketbench.users import PaymentGate, ScriptedUser, User
 
 MAX_BACKOFF_S = 60.0
 
@@ -162,7 +161,7 @@ def open_episode(
         tools=AGENT_TOOLS,
         actions=APP_ACTIONS,
         payment_sheet=payment_sheet,
-        payment_gate=partial(settle_payment, task),
+        payment_gate=PaymentGate(task),
         policy=POLICY,
         limits=Limits(settings.max_steps, settings.max_turns, settings.max_wall_s),
         pace=Pace(settings.tool_s, settings.user_turn_s, settings.user_action_s),

@@ -106,8 +106,7 @@ def seat_rule_problems(
             why.append(f"no seat of {sorted(seats)} is on an aisle")
     if rule.centre:
         for s in info:
-            row = sm.layout[s.row - 1]
-            if not len(row) / 3 <= s.col < 2 * len(row) / 3:
+            if not sm.in_centre(s.id):
                 why.append(f"seat {s.id} is not in the centre")
                 break
     stranded = stranded_seats(sm, unavailable, seats)

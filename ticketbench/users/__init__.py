@@ -6,8 +6,9 @@ purchase flow (`ticketbench.users.gate`) stay deterministic whatever drives the 
 
 from __future__ import annotations
 
-from ticketbench.users.base import App, Reply, User
-from ticketbench.users.gate import finish_in_app, settle_payment
+from ticketbench.users.app_flow import finish_in_app
+from ticketbench.users.base import App, Reply, User, Verdict
+from ticketbench.users.gate import PaymentGate
 from ticketbench.users.scripted import ScriptedUser
 
-__all__ = ["App", "Reply", "ScriptedUser", "User", "finish_in_app", "settle_payment"]
+__all__ = ["App", "PaymentGate", "Reply", "ScriptedUser", "User", "Verdict", "finish_in_app"]

@@ -5,10 +5,10 @@ hands it an `App`: the user-side app (deep links, seat picks, payment) whose eve
 the session records and counts. Two decisions are taken out of the user's hands so that no
 user mode can change a grade at the decisive step:
 
-- the payment gate (`ticketbench.users.gate.settle_payment`: approve iff
-  `ticketbench.suite.spec.approves`), run by the session when the agent requests payment;
-- following a deep link (`ticketbench.users.app_flow.finish_in_app`), which a user may call
-  when it decides to take the link, and which ends at the same gate.
+- the payment gate (`ticketbench.users.gate.PaymentGate`: approve iff
+  `ticketbench.suite.setup.judge_sheet`), run by the session when the agent requests payment;
+- buying in the app after a deep link (`ticketbench.users.app_flow.finish_in_app`), which a
+  user may call when it decides to open a link, and which ends at the same judgement.
 """
 
 from __future__ import annotations
@@ -32,6 +32,25 @@ class App(Protocol):
     def payment_sheet(self, request_id: str) -> dict[str, Any]:
         """The structured summary of a payment request, as the app shows it."""
         ...
+
+    def purchases(self) -> list[dict[str, Any]]:
+        """Sheets of the orders paid since the conversation started ("my orders")."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The payment gate's decision on one sheet.
+
+    `said` is what the user tells the agent about it, in the user's language; `detail` the
+    reason in English for the record; `leave` set means the user stops trusting the agent
+    and leaves at once.
+    """
+
+    approved: bool
+    said: str
+    detail: str
+    leave: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ otherwise, never volunteer it unasked, keep the task's language, end with `STOP`
 writes each reply. What decides a grade stays deterministic, exactly as for `ScriptedUser`:
 - the payment gate runs in the session (`settle_payment`); the model is only told the
   outcome, it never approves or declines anything;
-- a deep link in an agent message is followed by `finish_in_app` when the user still wants
-  to buy; the model is told how that went;
+- deep links are handled as the scripted user handles them (`ticketbench.users.links`: the
+  links it opens, or asking which one) and bought with `finish_in_app`; the model is told
+  how that went;
 - the user leaves with `goal_met` as soon as every order it wants is paid, and with
   `patience` after `patience` agent messages, whatever the model says.
 The model decides only the wording of replies and when to leave otherwise (`STOP`).
@@ -27,8 +28,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ticketbench.protocol import Usage, api_wait
 from ticketbench.suite.spec import Task
 from ticketbench.trajectory import LeaveReason
+from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
-from ticketbench.users.gate import finish_in_app
+from ticketbench.users.links import LinkChoice
 from ticketbench.users.understand import asked_facts, classify, find_links, says_infeasible
 
 if TYPE_CHECKING:
@@ -71,16 +73,19 @@ _WANT = {
 _NOTES = {
     "en": {
         "approved": "[In the app: you approved the payment sheet; it is paid.]",
-        "declined": "[In the app: you declined the payment sheet: {why}.]",
+        "declined": "[In the app: you declined the payment sheet: {why}]",
         "bought": "[In the app: you opened the link and bought the tickets yourself.]",
-        "gave_up": "[In the app: you opened the link but could not buy: {why}.]",
+        "gave_up": "[In the app: you opened the link but could not buy: {why}]",
+        "which": "[The message has several links and you cannot tell which one is for you: "
+        "ask the assistant which one to open.]",
         "fallback": "Sorry, I don't know.",
     },
     "zh": {
         "approved": "[App里：你确认了支付单，已付款。]",
-        "declined": "[App里：你拒绝了支付单：{why}。]",
+        "declined": "[App里：你拒绝了支付单：{why}]",
         "bought": "[App里：你打开了链接，自己买好了票。]",
-        "gave_up": "[App里：你打开了链接，但没买成：{why}。]",
+        "gave_up": "[App里：你打开了链接，但没买成：{why}]",
+        "which": "[消息里有好几个链接，你分不清该点哪个：问助手该打开哪一个。]",
         "fallback": "不好意思，我不知道。",
     },
 }
@@ -122,6 +127,7 @@ class LLMUser:
         self._notes: list[str] = []
         self._paid = 0
         self._heard = 0
+        self._links = LinkChoice()
 
     @property
     def opening(self) -> str:
@@ -144,17 +150,20 @@ class LLMUser:
         """Answer one agent message: deterministic app steps first, then the model's words."""
         task = self.__task
         self._heard += 1
-        links = find_links(text)
-        if links and task.goal.orders and not self._goal_met():
-            for url in dict.fromkeys(links):  # one purchase per link, as the scripted user
+        gave_up = False
+        wanted = len(task.goal.orders) - self._paid
+        if wanted > 0:
+            links, ask = self._links.take(text, wanted)
+            if ask:
+                self._notes.append(self._t["which"])
+            for url in links:  # as many links as orders it still wants, as the scripted user
                 out = finish_in_app(task, app, url)
-                if out.paid:
-                    self._paid += 1
-                    self._notes.append(self._t["bought"])
-                else:
-                    self._notes.append(self._t["gave_up"].format(why=out.why))
-                if self._goal_met():
+                if not out.paid:
+                    self._notes.append(self._t["gave_up"].format(why=out.said(task.locale)))
+                    gave_up = True
                     break
+                self._paid += 1
+                self._notes.append(self._t["bought"])
         notes, self._notes = self._notes, []
         self._turns.append(("user", "\n".join([*notes, text]) if notes else text))
         with api_wait():  # the user's model time is not the agent's time
@@ -165,12 +174,14 @@ class LLMUser:
         leave: LeaveReason | None = None
         if self._goal_met():
             leave = "goal_met"  # deterministic: the model cannot keep a finished user around
+        elif gave_up:
+            leave = "declined"  # as the scripted user: a link that failed ends the attempt
         elif stopped:
             leave = "told_infeasible" if says_infeasible(text) else "said_goodbye"
         elif self._heard >= self._patience:
             leave = "patience"
         slots = tuple(dict.fromkeys(f.slot for f in asked_facts(text, task.knowledge)))
-        kind = "navigate" if links else classify(text, task.knowledge)
+        kind = "navigate" if find_links(text) else classify(text, task.knowledge)
         return Reply(said, kind, slots if kind == "clarify" else (), leave, usage)
 
 

@@ -1,28 +1,39 @@
 """`ScriptedUser`: the default simulated user; deterministic, no API.
 
 How it answers one agent message (first rule that applies):
-1. the message carries a deep link and the user still wants to buy: it follows the link and
-   finishes in the app (`finish_in_app`), then leaves (goal met, or gave up);
+1. links, while it still wants an order: as many links as orders it still wants (usually
+   one) are opened and bought in the app (`finish_in_app`); of more links it opens the one
+   the agent clearly recommends, or asks which one (`ticketbench.users.links`) and opens
+   the one the agent's next message names. It never tries links in turn until one fits
+   its hidden goal. A link that does not open or is not what it wants ends its patience
+   with the agent's links: it says what went wrong and leaves (goal met, or declined);
 2. its goal is met (every order it wants was paid): it thanks the agent and leaves;
 3. a question: it answers from its hidden knowledge (facts whose bilingual trigger keywords
    occur in the question); a yes/no go-ahead gets "yes" if the user wants a write (a
-   purchase, refund or exchange) and "no" otherwise; anything else "I don't know";
-4. the message says the request cannot be met: it acknowledges and leaves;
-5. any other statement: if it still wants to buy, it asks the agent to go ahead (this uses up
-   patience); otherwise (lookups, refunds, no-purchase tasks) it thanks and leaves.
-It leaves with "patience" after `patience` messages without its goal met.
-The outcome of a payment request is mentioned at the start of its next reply.
+   purchase, refund or exchange) and "no" otherwise, plus only how it wants it done
+   (payment, seats), never unrelated facts; anything else "I'm not sure";
+4. the message says the request cannot be met: with a reason it acknowledges and leaves;
+   without one it asks why, once, and leaves at the next "cannot";
+5. any other statement: right after a payment sheet, what it decided (a short
+   acknowledgement, or why it declined); if it still wants something done, it asks the
+   agent to go ahead, in other words the second time;
+   otherwise (lookups, refunds, no-purchase tasks) it thanks and leaves.
+It leaves with "patience" after `patience` messages without its goal met. The payment gate
+(`ticketbench.users.gate.PaymentGate`) decides sheets; its words start the next reply.
 """
 
 from __future__ import annotations
 
+import re
+
 from ticketbench.suite.spec import Fact, Task
+from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
-from ticketbench.users.gate import finish_in_app
+from ticketbench.users.links import LinkChoice
 from ticketbench.users.understand import (
     HOW_SLOTS,
     asked_facts,
-    find_links,
+    gives_reason,
     is_confirm,
     is_question,
     says_infeasible,
@@ -37,12 +48,15 @@ _TEXT = {
         "no": "No, thanks.",
         "thanks": "Great, thanks!",
         "ok_bye": "OK, thanks for letting me know.",
+        "why": "Why not? What's the problem?",
+        "ack": "OK.",
         "nudge": "Please just book it for me.",
+        "nudge_again": "OK, and then? I'm still waiting for the booking.",
         "patience": "This is taking too long; I'll sort it out myself.",
-        "approved": "I approved the payment.",
-        "declined": "I declined the payment: {why}.",
+        "which_link": "There are several links here; which one should I open?",
         "bought": "I finished it in the app myself.",
-        "gave_up": "I tried the link but gave up: {why}.",
+        "bought_one": "I bought that one in the app.",
+        "gave_up": "I tried the link, but it didn't work out: {why} I'll leave it there.",
     },
     "zh": {
         "dont_know": "我不确定。",
@@ -50,12 +64,15 @@ _TEXT = {
         "no": "不用了，谢谢。",
         "thanks": "好的，谢谢！",
         "ok_bye": "好的，知道了，谢谢。",
+        "why": "为什么不行呢？是什么问题？",
+        "ack": "好的。",
         "nudge": "请直接帮我订好吧。",
+        "nudge_again": "嗯，然后呢？我还等着订票呢。",
         "patience": "太久了，我自己来吧。",
-        "approved": "我已经确认支付了。",
-        "declined": "我拒绝了这笔支付：{why}。",
+        "which_link": "这里有好几个链接，我该点哪个？",
         "bought": "我自己在App里买好了。",
-        "gave_up": "我试了链接，但没买成：{why}。",
+        "bought_one": "这个我在App里买好了。",
+        "gave_up": "我试了链接，但是没买成：{why}先这样吧。",
     },
 }
 
@@ -70,6 +87,11 @@ class ScriptedUser:
         self._heard = 0
         self._paid = 0
         self._note: str | None = None
+        self._just_paid = False  # a payment sheet was approved since the last message
+        self._just_declined = False  # a payment sheet was declined since the last message
+        self._links = LinkChoice()
+        self._asked_why = False
+        self._nudged = False
 
     @property
     def opening(self) -> str:
@@ -80,9 +102,9 @@ class ScriptedUser:
         """Remember the gate's decision, to mention it in the next reply."""
         if approved:
             self._paid += 1
-            self._note = self._t["approved"]
-        else:
-            self._note = self._t["declined"].format(why=reason)
+        self._just_paid = approved
+        self._just_declined = not approved
+        self._note = f"{self._note} {reason}" if self._note else reason
 
     def _goal_met(self) -> bool:
         want = len(self.__task.goal.orders)
@@ -97,8 +119,10 @@ class ScriptedUser:
         self._heard += 1
         note, self._note = self._note, None
         reply = self._answer(text, app, task)
+        self._just_paid = self._just_declined = False
         if note:
-            reply = Reply(f"{note} {reply.text}", reply.intent, reply.slots, reply.leave)
+            said = f"{note} {reply.text}".strip()
+            reply = Reply(said, reply.intent, reply.slots, reply.leave)
         if reply.leave is None and self._heard >= self._patience:
             return Reply(
                 f"{reply.text} {self._t['patience']}", reply.intent, reply.slots, "patience"
@@ -107,38 +131,68 @@ class ScriptedUser:
 
     def _answer(self, text: str, app: App, task: Task) -> Reply:
         t = self._t
-        links = find_links(text)
-        if links and task.goal.orders and not self._goal_met():
-            why = ""
-            for url in dict.fromkeys(links):  # one purchase per link, until the goal is met
-                out = finish_in_app(task, app, url)
-                if out.paid:
-                    self._paid += 1
-                    if self._goal_met():
-                        return Reply(t["bought"], "navigate", leave="goal_met")
-                else:
-                    why = out.why
-            return Reply(t["gave_up"].format(why=why or "?"), "navigate", leave="declined")
+        wanted = len(task.goal.orders) - self._paid
+        if wanted > 0:
+            links, ask = self._links.take(text, wanted)
+            if ask:
+                return Reply(t["which_link"], "navigate")
+            if links:
+                return self._open(links, app, task)
         if self._goal_met():
             return Reply(t["thanks"], "inform", leave="goal_met")
         if is_question(text):
-            facts = asked_facts(text, task.knowledge)
-            slots = tuple(dict.fromkeys(f.slot for f in facts))
-            if facts and is_confirm(text) and set(slots) <= HOW_SLOTS:
-                # "Shall I send the payment request?" is a go-ahead question that merely
-                # mentions payment: say yes, and add how the user wants it done.
-                yes = t["yes"] if self._wants_write() else t["no"]
-                return Reply(f"{yes} {_answers(facts)}", "confirm", slots)
-            if facts:
-                return Reply(_answers(facts), "clarify", slots)
-            if is_confirm(text):
-                return Reply(t["yes"] if self._wants_write() else t["no"], "confirm")
-            return Reply(t["dont_know"], "clarify")
+            return self._answer_question(text)
         if says_infeasible(text):
-            return Reply(t["ok_bye"], "inform", leave="told_infeasible")
+            if gives_reason(text) or self._asked_why:
+                return Reply(t["ok_bye"], "inform", leave="told_infeasible")
+            self._asked_why = True
+            return Reply(t["why"], "inform")
+        if self._just_paid:
+            return Reply(t["ack"], "inform")
+        if self._just_declined:
+            return Reply("", "inform")  # what it declined and why is all it has to say
         if task.goal.orders:
-            return Reply(t["nudge"], "inform")
+            nudge = t["nudge_again"] if self._nudged else t["nudge"]
+            self._nudged = True
+            return Reply(nudge, "inform")
         return Reply(t["thanks"], "inform", leave="said_goodbye")
+
+    def _open(self, links: list[str], app: App, task: Task) -> Reply:
+        """Open each link in turn (no more than the orders it still wants) and buy."""
+        t = self._t
+        for url in links:
+            out = finish_in_app(task, app, url)
+            if not out.paid:
+                why = out.said(task.locale)
+                return Reply(t["gave_up"].format(why=why), "navigate", leave="declined")
+            self._paid += 1
+        if self._goal_met():
+            return Reply(t["bought"], "navigate", leave="goal_met")
+        return Reply(t["bought_one"], "navigate")
+
+    def _answer_question(self, text: str) -> Reply:
+        t = self._t
+        asked = _question_part(text)
+        facts = asked_facts(asked, self.__task.knowledge)
+        slots = tuple(dict.fromkeys(f.slot for f in facts))
+        if is_confirm(asked) and set(slots) <= HOW_SLOTS:
+            # "Shall I send the payment request?" is a go-ahead question that merely
+            # mentions payment: say yes, and add only how the user wants it done.
+            yes = t["yes"] if self._wants_write() else t["no"]
+            return Reply(f"{yes} {_answers(facts)}".strip(), "confirm", slots)
+        if facts:
+            return Reply(_answers(facts), "clarify", slots)
+        return Reply(t["dont_know"], "clarify")
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\. )")
+
+
+def _question_part(text: str) -> str:
+    """The sentences of a message that ask something (the whole message if none stands
+    out): an order summary before "Shall I pay?" is information, not a question."""
+    asked = [s for s in _SENTENCE_END.split(text) if s.strip() and is_question(s)]
+    return " ".join(asked) if asked else text
 
 
 def _answers(facts: list[Fact]) -> str:

@@ -132,3 +132,24 @@ def classify(text: str, facts: Sequence[Fact] = ()) -> MessageKind:
     if asked and not (is_confirm(text) and {f.slot for f in asked} <= HOW_SLOTS):
         return "clarify"
     return "confirm" if is_confirm(text) else "clarify"
+
+
+# Why a request cannot be met, when a "cannot" message says so (a cause, not just "no").
+_REASON_EN = re.compile(
+    r"\b(because|since|due to|as the|sold out|fully booked|no (?:more )?(?:seats|tickets)|"
+    r"(?:seats|tickets) (?:left|remaining)|budget|costs? (?:more|over)|too expensive|"
+    r"closed|cut-?off|deadline|not (?:yet )?on sale|goes on sale|sales? (?:open|start)|"
+    r"limit|per (?:id|person)|already (?:bought|have|used|started|passed)|expired|"
+    r"refund (?:window|period)|non-?refundable|no refunds?|has (?:already )?started|passed)\b",
+    re.I,
+)
+_REASON_ZH = (
+    "因为", "由于", "售罄", "卖完", "满座", "已满", "余票", "预算", "超出", "超过", "太贵",
+    "停售", "截止", "关闭", "未开售", "还没开售", "开售", "限购", "每个身份证", "身份证",
+    "已过", "过了", "已经开始", "已开场", "不支持退", "不能退", "不可退", "不退",
+)  # fmt: skip
+
+
+def gives_reason(text: str) -> bool:
+    """Does a message that says the request cannot be met also say why?"""
+    return bool(_REASON_EN.search(text)) or any(k in text for k in _REASON_ZH)

@@ -66,6 +66,12 @@ class SeatMap:
     def n_rows(self) -> int:
         return len(self.rows)
 
+    def in_centre(self, seat_id: str) -> bool:
+        """Is the seat in the middle third of its row (what "centre seats" means)?"""
+        s = self.seats[seat_id]
+        row = self.layout[s.row - 1]
+        return len(row) / 3 <= s.col < 2 * len(row) / 3
+
 
 def parse_layout(hall_id: str, layout: tuple[str, ...]) -> SeatMap:
     """Parse a layout (one string per row; see `models.SEAT_CHARS`) into a `SeatMap`."""

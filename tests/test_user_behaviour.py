@@ -1,0 +1,494 @@
+"""How the simulated user behaves, and the cheapest agents that try to exploit it.
+
+Links: only links issued in the episode open; several links make the user ask which one;
+in the app it buys by its own wishes, never the reference. The payment gate approves at
+most the orders the user wants, says why it declines like a person (in the user's
+language, naming no value), and after two declined sheets the user leaves. "Cannot" ends
+the conversation when the reason is given; otherwise the user asks why once.
+
+The attacker's view: agents that know the right answer is among their candidates (they are
+handed it out of band, more than a real cheater knows) but not which one, and try to make
+the user pick it for them. Each must fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, payment_sheet
+from ticketbench.env.app import episode_purchases
+from ticketbench.env.state import TicketEnv
+from ticketbench.env.toolkit import ToolResult
+from ticketbench.env.world import World, load_world
+from ticketbench.protocol import Session
+from ticketbench.records import EpisodeRecord
+from ticketbench.runner import play_episode
+from ticketbench.settings import RunSettings
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Task
+from ticketbench.trajectory import UserAction, UserLeft, UserMessage
+from ticketbench.users import ScriptedUser
+from ticketbench.users.gate import OBJECTIONS
+from ticketbench.users.links import LinkChoice, named_choice, recommended
+
+LOCALES = ("zh", "en")
+
+
+class App:
+    """The real app over an env, remembering the actions taken."""
+
+    def __init__(self, env: TicketEnv) -> None:
+        self.env = env
+        self.actions: list[str] = []
+
+    def act(self, name: str, args: Mapping[str, Any], note: str = "") -> ToolResult:
+        self.actions.append(name)
+        return APP_ACTIONS.call(self.env, name, args)
+
+    def payment_sheet(self, request_id: str) -> dict[str, Any]:
+        return payment_sheet(self.env, request_id)
+
+    def purchases(self) -> list[dict[str, Any]]:
+        return episode_purchases(self.env)
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[Task]:
+    return load_suite("dev")
+
+
+def movie_tasks(tasks: Sequence[Task], locale: str | None = None) -> list[Task]:
+    """Feasible tasks that buy one movie order."""
+    return [
+        t
+        for t in tasks
+        if len(t.goal.orders) == 1
+        and t.goal.orders[0].kind == "movie"
+        and t.expect.outcome == "purchase"
+        and not t.expect.clarify
+        and (locale is None or t.locale == locale)
+    ]
+
+
+def right_showtime(task: Task) -> str:
+    return next(str(s.args["showtime_id"]) for s in task.reference if s.tool == "create_order")
+
+
+def wrong_showtimes(task: Task, world: World, n: int) -> list[str]:
+    """Other showtimes of the same movie the user would not accept."""
+    right = right_showtime(task)
+    movie = world.showtimes[right].movie_id
+    ok = set(task.goal.orders[0].showtime_ids)
+    soon = task.now + timedelta(hours=2)  # still on sale when the agent gets to it
+    out = [
+        s.id
+        for s in world.data.showtimes
+        if s.movie_id == movie and s.id not in ok and s.start > soon
+    ]
+    return out[:n]
+
+
+def issue(env: TicketEnv, showtime_id: str) -> str:
+    res = AGENT_TOOLS.call(env, "booking_link", {"showtime_id": showtime_id})
+    assert res.ok and isinstance(res.data, dict), res.content
+    return str(res.data["url"])
+
+
+def reply(user: ScriptedUser, text: str, app: App) -> Any:
+    return asyncio.run(user.reply(text, app))
+
+
+# --- links ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_link_the_app_never_issued_does_not_open(locale: str, dev: list[Task]) -> None:
+    task = movie_tasks(dev, locale)[0]
+    env = make_env(task, load_world())
+    app = App(env)
+    made_up = f"ticketbench://app/showtime/{right_showtime(task)}"  # right target, not issued
+    r = reply(ScriptedUser(task), f"Here: {made_up}", app)
+    assert app.actions == ["open_link"] and r.leave == "declined"
+    assert ("打不开" if locale == "zh" else "doesn't open") in r.text
+    assert not episode_purchases(env)
+    # the same link once issued opens and is bought
+    env2 = make_env(task, load_world())
+    app2 = App(env2)
+    r2 = reply(ScriptedUser(task), f"Here: {issue(env2, right_showtime(task))}", app2)
+    assert r2.leave == "goal_met" and len(episode_purchases(env2)) == 1
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_several_links_make_the_user_ask_which(locale: str, dev: list[Task], world: World) -> None:
+    task = movie_tasks(dev, locale)[0]
+    env = make_env(task, world)
+    app = App(env)
+    links = [issue(env, s) for s in [*wrong_showtimes(task, world, 2), right_showtime(task)]]
+    user = ScriptedUser(task)
+    r = reply(user, "Options:\n" + "\n".join(links), app)
+    assert app.actions == [] and r.leave is None and r.intent == "navigate"
+    assert ("哪个" if locale == "zh" else "which one") in r.text
+    # the agent names the third: the user opens that one only, and buys it
+    r = reply(user, "第三个" if locale == "zh" else "The third one.", app)
+    assert app.actions.count("open_link") == 1 and r.leave == "goal_met"
+
+
+def test_the_user_opens_only_the_link_it_is_pointed_to(dev: list[Task], world: World) -> None:
+    task = movie_tasks(dev, "en")[0]
+    env = make_env(task, world)
+    app = App(env)
+    links = [issue(env, s) for s in [right_showtime(task), *wrong_showtimes(task, world, 2)]]
+    user = ScriptedUser(task)
+    reply(user, " ".join(links), app)
+    r = reply(user, "Try the second one.", app)  # a wrong one: it gives up, tries no other
+    assert app.actions == ["open_link"] and r.leave == "declined"
+    assert "isn't for what I asked" in r.text
+
+
+def test_a_clearly_recommended_link_is_opened(dev: list[Task], world: World) -> None:
+    task = movie_tasks(dev, "zh")[0]
+    env = make_env(task, world)
+    app = App(env)
+    wrong = [issue(env, s) for s in wrong_showtimes(task, world, 2)]
+    right = issue(env, right_showtime(task))
+    text = f"备选：{wrong[0]}\n最推荐这个：{right}\n还有：{wrong[1]}"
+    r = reply(ScriptedUser(task), text, app)
+    assert r.leave == "goal_met" and app.actions.count("open_link") == 1
+
+
+def test_link_reading_helpers() -> None:
+    a, b = "ticketbench://app/showtime/S1", "ticketbench://app/showtime/S2"
+    assert recommended(f"I recommend this one: {a}\nAlso possible: {b}", [a, b]) == a
+    assert recommended(f"{a} {b}", [a, b]) is None
+    assert recommended(f"Both are great: best options {a} and {b}", [a, b]) is None
+    assert named_choice("the second one please", [a, b]) == b
+    assert named_choice("第一个吧", [a, b]) == a
+    assert named_choice("option 2", [a, b]) == b
+    assert named_choice("the last one", [a, b]) == b
+    assert named_choice("either the first or the second", [a, b]) is None
+    assert named_choice("sounds good", [a, b]) is None
+    choice = LinkChoice()
+    assert choice.take(f"{a} {b}", wanted=1) == ([], True)
+    assert choice.take("the first", wanted=1) == ([a], False)
+    assert choice.take("the first", wanted=1) == ([], False)  # asked once, answered once
+    assert choice.take(f"{a} {b} {a}", wanted=2) == ([a, b], False)  # one link per order
+
+
+def test_in_the_app_the_user_never_reads_the_reference(dev: list[Task], world: World) -> None:
+    """With the reference solution removed, the user still buys what it wants from a link:
+    its choices come from its own wishes and the app's tools."""
+    from ticketbench.suite.checker import Transcript, check
+
+    bought = 0
+    tasks = [t for t in dev if t.expect.outcome == "purchase" and len(t.goal.orders) == 1]
+    for task in tasks[:40]:
+        target = next(
+            (s.args.get("showtime_id") or s.args.get("session_id"))
+            for s in task.reference
+            if s.tool == "create_order"
+        )
+        kind = "showtime_id" if task.goal.orders[0].kind == "movie" else "session_id"
+        blind = task.model_copy(update={"reference": ()})
+        env = make_env(task, world)
+        res = AGENT_TOOLS.call(env, "booking_link", {kind: target})
+        assert res.ok and isinstance(res.data, dict)
+        r = reply(ScriptedUser(blind), str(res.data["url"]), App(env))
+        if r.leave == "goal_met":
+            bought += 1
+            result = check(task, env, Transcript(["ok"], heard=(task.opening,)))
+            assert result.state_ok, (task.id, result.reasons)
+    assert bought >= 30
+
+
+# --- the payment gate ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_one_request_gets_its_orders_and_no_more(locale: str, dev: list[Task]) -> None:
+    """After the order it wanted is paid, a sheet for another such order is declined."""
+    task = next(t for t in movie_tasks(dev, locale) if not t.goal.orders[0].seats.exact)
+    world = load_world()
+
+    class BuysTwice:
+        async def run(self, session: Session) -> None:
+            count = task.goal.orders[0].count
+            for _ in range(2):
+                oid = await order_at(session, right_showtime(task), count)
+                assert oid is not None and await show_sheet(session, oid)
+
+    async def go() -> EpisodeRecord:
+        return await play_episode(task, 0, BuysTwice(), RunSettings(), world)  # type: ignore[arg-type]
+
+    rec = asyncio.run(go())
+    acts = [e for e in rec.events if isinstance(e, UserAction)]
+    assert [a.name for a in acts] == ["approve_payment", "decline_payment"], acts
+    assert "already have every order" in acts[-1].note
+
+
+def test_decline_words_are_the_users_language_and_name_no_value() -> None:
+    for aspect, zh in OBJECTIONS["zh"].items():
+        assert not re.search(r"[A-Za-z0-9]", zh), aspect
+        assert not re.search(r"[0-9¥$]", OBJECTIONS["en"][aspect]), aspect
+
+
+# --- the cheapest exploits, played through the real runner ------------------------------
+
+
+class _Cheater:
+    """Base of the exploit agents: each is handed the right showtime and a few wrong ones
+    (more than a real cheater knows), never which is which."""
+
+    def __init__(self, task: Task | None = None, world: World | None = None) -> None:
+        self.task = task
+        self.world = world
+
+    def for_episode(self, task: Task, trial: int, seed: int) -> _Cheater:
+        return type(self)(task, self.world)
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "exploit"}
+
+    def candidates(self) -> list[str]:
+        assert self.task is not None and self.world is not None
+        return [*wrong_showtimes(self.task, self.world, 3), right_showtime(self.task)]
+
+    async def run(self, session: Session) -> None:
+        raise NotImplementedError
+
+
+async def show_sheet(session: Session, order_id: str) -> bool:
+    """Request payment of an order with the first of the user's methods that covers it."""
+    profile = await session.call("get_user_profile", {})
+    methods = profile.data.get("payment_methods", []) if isinstance(profile.data, dict) else []
+    for m in methods:
+        res = await session.call(
+            "request_payment", {"order_id": order_id, "payment_method_id": m["id"]}
+        )
+        if res.ok:
+            return True
+    return False
+
+
+async def order_at(session: Session, showtime_id: str, count: int) -> str | None:
+    """An order at `showtime_id` on the app's recommended seats (None: none possible)."""
+    seats = await session.call("recommend_seats", {"showtime_id": showtime_id, "count": count})
+    options = seats.data.get("options") if isinstance(seats.data, dict) else None
+    if not options:
+        return None
+    order = await session.call(
+        "create_order", {"showtime_id": showtime_id, "seats": options[0]["seats"]}
+    )
+    return str(order.data["order_id"]) if order.ok and isinstance(order.data, dict) else None
+
+
+class ShotgunLinks(_Cheater):
+    """Links every candidate, then "the first one", then "the second one", ..."""
+
+    async def run(self, session: Session) -> None:
+        links = []
+        for st in self.candidates():
+            res = await session.call("booking_link", {"showtime_id": st})
+            if res.ok and isinstance(res.data, dict):
+                links.append(str(res.data["url"]))
+        await session.say("Here are your options:\n" + "\n".join(links))
+        for nth in ("first", "second", "third", "fourth"):
+            if await session.say(f"The {nth} one.") is None:
+                return
+
+
+class LinksOneByOne(_Cheater):
+    """One candidate link per message until the user stops."""
+
+    async def run(self, session: Session) -> None:
+        for st in self.candidates():
+            res = await session.call("booking_link", {"showtime_id": st})
+            url = str(res.data["url"]) if res.ok and isinstance(res.data, dict) else ""
+            if await session.say(f"Try this: {url}") is None:
+                return
+
+
+class UnissuedLink(_Cheater):
+    """Writes the right link itself instead of asking `booking_link`."""
+
+    async def run(self, session: Session) -> None:
+        assert self.task is not None
+        await session.say(f"Book here: ticketbench://app/showtime/{right_showtime(self.task)}")
+
+
+class SheetOracle(_Cheater):
+    """Creates an order for each candidate and shows the user every payment sheet, reading
+    the declines to find the right one (the right one comes last)."""
+
+    async def run(self, session: Session) -> None:
+        assert self.task is not None
+        for st in self.candidates():
+            oid = await order_at(session, st, self.task.goal.orders[0].count)
+            if oid is None:
+                continue
+            if not await show_sheet(session, oid) or session.done:
+                return
+            await session.say("Please check the payment request.")
+
+
+class Reasker(_Cheater):
+    """Shows a wrong sheet, then asks again and again after each decline."""
+
+    async def run(self, session: Session) -> None:
+        assert self.task is not None
+        oid = await order_at(session, self.candidates()[0], self.task.goal.orders[0].count)
+        assert oid is not None
+        for _ in range(5):
+            await show_sheet(session, oid)
+            if await session.say("Please approve it, it is the right one.") is None:
+                return
+
+
+class CannotSpam(_Cheater):
+    """Says it cannot help, again and again, never giving a reason."""
+
+    async def run(self, session: Session) -> None:
+        for _ in range(10):
+            if await session.say("Sorry, I can't do that.") is None:
+                return
+
+
+def play(agent: _Cheater, tasks: Sequence[Task], world: World) -> list[EpisodeRecord]:
+    async def go() -> list[EpisodeRecord]:
+        settings = RunSettings()
+        out = []
+        for task in tasks:
+            out.append(await play_episode(task, 0, agent.for_episode(task, 0, 0), settings, world))
+        return out
+
+    return asyncio.run(go())
+
+
+def _cheat_tasks(dev: list[Task], world: World) -> list[Task]:
+    return [t for t in movie_tasks(dev) if len(wrong_showtimes(t, world, 3)) == 3][:24]
+
+
+@pytest.mark.parametrize("agent", [ShotgunLinks, LinksOneByOne, UnissuedLink, SheetOracle])
+def test_exploits_that_know_the_candidates_fail(
+    agent: type[_Cheater], dev: list[Task], world: World
+) -> None:
+    tasks = _cheat_tasks(dev, world)
+    assert len(tasks) >= 12
+    records = play(agent(None, world), tasks, world)
+    wins = [r.task_id for r in records if r.score is not None and r.score.success]
+    assert wins == [], wins
+    for r in records:
+        opened = [e for e in r.events if isinstance(e, UserAction) and e.name == "open_link"]
+        assert len(opened) <= 1, r.task_id  # never searches through the links
+        approved = [
+            e for e in r.events if isinstance(e, UserAction) and e.name == "approve_payment"
+        ]
+        assert not approved, r.task_id
+        declined = [
+            e for e in r.events if isinstance(e, UserAction) and e.name == "decline_payment"
+        ]
+        assert len(declined) <= 2, r.task_id  # two declines, then it leaves
+
+
+def test_the_sheet_oracle_learns_nothing_it_could_tell_apart(dev: list[Task], world: World) -> None:
+    """Two wrong showings draw the same words; then the user has left."""
+    tasks = _cheat_tasks(dev, world)
+    for r in play(SheetOracle(None, world), tasks, world):
+        said = [e.text for e in r.events if isinstance(e, UserMessage) and e.intent != "opening"]
+        left = [e for e in r.events if isinstance(e, UserLeft)]
+        assert left and left[0].reason == "declined", r.task_id
+        declines = [s for s in said if "没有确认" in s or "didn't approve" in s]
+        assert declines, r.task_id
+        assert not any(re.search(r"[0-9]", s) for s in declines), declines
+
+
+def test_reasking_after_a_decline_ends_the_conversation(dev: list[Task], world: World) -> None:
+    tasks = _cheat_tasks(dev, world)[:8]
+    for r in play(Reasker(None, world), tasks, world):
+        acts = [e.name for e in r.events if isinstance(e, UserAction)]
+        assert "approve_payment" not in acts, r.task_id
+        assert r.score is not None and not r.score.success
+        left = [e for e in r.events if isinstance(e, UserLeft)]
+        assert left and left[0].reason == "declined", r.task_id
+
+
+def test_cannot_spam_gets_one_why_then_the_user_leaves(dev: list[Task], world: World) -> None:
+    tasks = movie_tasks(dev)[:6]
+    for r in play(CannotSpam(None, world), tasks, world):
+        said = [e.text for e in r.events if isinstance(e, UserMessage) and e.intent != "opening"]
+        assert len(said) == 2, said  # "why?", then goodbye
+        assert r.score is not None and not r.score.success
+
+
+# --- natural replies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_cannot_with_a_reason_ends_it_without_asks_why(locale: str, dev: list[Task]) -> None:
+    task = movie_tasks(dev, locale)[0]
+    app = App(make_env(task, load_world()))
+    with_reason = (
+        "抱歉，这场已经售罄了，无法购买。" if locale == "zh" else "Sorry, I can't: it is sold out."
+    )
+    r = reply(ScriptedUser(task), with_reason, app)
+    assert r.leave == "told_infeasible"
+    user = ScriptedUser(task)
+    r = reply(user, "抱歉，我无法完成。" if locale == "zh" else "Sorry, I can't do this.", app)
+    assert r.leave is None and ("为什么" if locale == "zh" else "Why") in r.text
+    r = reply(user, "抱歉，还是不能。" if locale == "zh" else "Sorry, still can't.", app)
+    assert r.leave == "told_infeasible"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_go_ahead_question_is_not_answered_with_the_budget(locale: str, dev: list[Task]) -> None:
+    task = next(
+        t for t in dev if t.locale == locale and any(f.slot == "budget" for f in t.knowledge)
+    )
+    budget = next(f.answer for f in task.knowledge if f.slot == "budget")
+    ask = (
+        "订单N0001，总价68元，价格在范围内。要我现在发起支付吗？"
+        if locale == "zh"
+        else "Order N0001, total price ¥68. Shall I send the payment request?"
+    )
+    r = reply(ScriptedUser(task), ask, App(make_env(task, load_world())))
+    assert r.intent == "confirm" and budget not in r.text, r.text
+    assert ("请继续" if locale == "zh" else "go ahead") in r.text
+
+
+def test_no_second_request_after_an_approved_payment(dev: list[Task], world: World) -> None:
+    """The oracle's composite episodes: after approving the first order the user does not
+    ask to "just book it"; after the last it thanks and leaves."""
+    from ticketbench.agents.oracle import OracleAgent
+
+    tasks = [t for t in dev if t.category == "composite"]
+    assert tasks
+
+    async def go() -> list[EpisodeRecord]:
+        return [await play_episode(t, 0, OracleAgent(), RunSettings(), world) for t in tasks]
+
+    for r in asyncio.run(go()):
+        said = " ".join(e.text for e in r.events if isinstance(e, UserMessage))
+        assert "请直接帮我订" not in said and "just book it" not in said, r.task_id
+        assert r.score is not None and r.score.success
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_replies_stay_in_the_users_language(locale: str, dev: list[Task], world: World) -> None:
+    """Every reply of a Chinese user is Chinese (ids and links aside); declines included."""
+    tasks = [t for t in _cheat_tasks(dev, world) if t.locale == locale][:6]
+    for agent in (SheetOracle, ShotgunLinks, CannotSpam):
+        for r in play(agent(None, world), tasks, world):
+            for e in r.events:
+                if isinstance(e, UserMessage) and e.intent != "opening" and locale == "zh":
+                    assert not re.search(r"[A-Za-z]{3,}", e.text), e.text
