@@ -24,7 +24,7 @@ PUBLIC_TOOLS = {
 }  # fmt: skip
 APP_NAMES = {
     "open_link", "smart_pick_seats", "pick_seats", "pick_tickets", "pick_coupon",
-    "pick_card", "submit_order", "approve_payment", "decline_payment", "pay_order",
+    "pick_card", "best_offer", "submit_order", "approve_payment", "decline_payment", "pay_order",
 }  # fmt: skip
 
 
