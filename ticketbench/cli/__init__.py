@@ -15,6 +15,7 @@ from ticketbench.cli import (
     run_cmd,
     serve_cmd,
     tasks_cmd,
+    users_cmd,
     world_cmd,
 )
 from ticketbench.env.world import DATA_ENV
@@ -47,6 +48,7 @@ def main(
 app.add_typer(world_cmd.app, name="world")
 app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(users_cmd.app, name="users")
 app.command("leaderboard")(results_cmd.leaderboard)
 app.command("gate")(results_cmd.gate_cmd)
 app.add_typer(results_cmd.baseline_app, name="baseline")
