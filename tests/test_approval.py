@@ -13,6 +13,7 @@ from tests.worldkit import make_env
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, TicketEnv
 from ticketbench.env.app import payment_sheet
 from ticketbench.env.state import ExchangeRequest, payment_requests
+from ticketbench.suite.spec import Task
 
 # Calls that succeed on the tiny world (in this order), so each tool really acts.
 DRIVE: list[tuple[str, dict[str, Any]]] = [
@@ -170,7 +171,11 @@ def test_transfer_ticket_rules() -> None:
 
 def test_the_user_approves_an_exchange_sheet_only_for_the_exchange_asked() -> None:
     from ticketbench.suite.dataset import load_suite
-    from ticketbench.suite.setup import approves
+    from ticketbench.suite.setup import judge_sheet
+
+    def approves(task: Task, sheet: dict[str, Any]) -> tuple[bool, str]:
+        j = judge_sheet(task, sheet)
+        return j.ok, j.detail
 
     task = next(t for t in load_suite("dev") if t.expect.exchanges)
     ex = task.expect.exchanges[0]

@@ -18,7 +18,7 @@ from ticketbench.env.world import World, load_world
 from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.dataset import SPLITS, load_suite, suite_path, write_suite
 from ticketbench.suite.draft import replay
-from ticketbench.suite.setup import approves, make_env
+from ticketbench.suite.setup import judge_sheet, make_env
 from ticketbench.suite.spec import CATEGORIES, InjectField, Task, task_from_row, task_to_row
 from ticketbench.suite.textmatch import fold
 
@@ -103,7 +103,7 @@ def test_second_best_fails(world: World) -> None:
 
 def test_user_approves_only_the_goal(world: World) -> None:
     """The reference's payment sheets are approved; a no-purchase goal approves nothing."""
-    from ticketbench.env.app import payment_sheet
+    from ticketbench.env.app import episode_purchases, payment_sheet
 
     for task in ALL[::5]:
         env = make_env(task, world)
@@ -113,11 +113,11 @@ def test_user_approves_only_the_goal(world: World) -> None:
             elif step.kind == "pay":
                 assert AGENT_TOOLS.call(env, "request_payment", step.args).ok
                 rid = payment_requests(env)[-1].id
-                ok, why = approves(task, payment_sheet(env, rid))
-                assert ok, (task.id, why)
+                j = judge_sheet(task, payment_sheet(env, rid), episode_purchases(env))
+                assert j.ok, (task.id, j.detail)
                 assert APP_ACTIONS.call(env, "approve_payment", {"request_id": rid}).ok
         if not task.goal.orders:
-            assert not approves(task, {"kind": "movie", "amount_fen": 1, "items": []})[0]
+            assert not judge_sheet(task, {"kind": "movie", "amount_fen": 1, "items": []}).ok
 
 
 # --- injected text reaches the agent --------------------------------------------------

@@ -158,12 +158,6 @@ def judge_sheet(
     return _rejection(closest)
 
 
-def approves(task: Task, sheet: Mapping[str, Any]) -> tuple[bool, str]:
-    """`judge_sheet` with nothing bought yet, as (approved, detail)."""
-    j = judge_sheet(task, sheet)
-    return j.ok, j.detail
-
-
 def inject(env: TicketEnv, inj: Injection) -> None:
     """Add injected text to one field of an entity in the episode's store (see `Injection`)."""
     sep = "\n"
