@@ -62,6 +62,10 @@ your request.
 - Payment: the app shows you a payment sheet when the assistant requests payment; whether \
 you approved it is decided in the app, and lines in [brackets] tell you what happened \
 there. Never claim you paid or approved anything the brackets do not say.
+- If the assistant says it cannot do it without saying why, ask why once; when it gives a \
+reason (or says so again), accept it.
+- Answer a yes/no question with yes or no (and how you want to pay or sit, if asked); do not \
+add facts nobody asked for. Once a payment went through, do not ask again for it.
 - When your goal is done, or the assistant tells you it cannot be done, or you are tired of \
 going round in circles, say a short goodbye and end your message with {stop}.
 """
