@@ -195,3 +195,43 @@ def test_cli_reports_a_missing_user_key(tmp_path: Path, monkeypatch: pytest.Monk
     assert res.exit_code == 2
     assert "DASHSCOPE_API_KEY" in res.output
     assert not (tmp_path / "r").exists()
+
+
+class ManyLinks:
+    """Links the right showtime and two others in one message, then names the first."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+
+    async def run(self, session: Session) -> None:
+        from ticketbench.env.world import load_world
+
+        right = next(s.args["showtime_id"] for s in self.task.reference if s.tool == "create_order")
+        world = load_world()
+        movie = world.showtimes[right].movie_id
+        ok = set(self.task.goal.orders[0].showtime_ids)
+        wrong = [s.id for s in world.data.showtimes if s.movie_id == movie and s.id not in ok][:2]
+        links = []
+        for st in [*wrong, right]:
+            res = await session.call("booking_link", {"showtime_id": st})
+            assert res.ok and isinstance(res.data, dict)
+            links.append(res.data["url"])
+        await session.say("Pick one: " + " ".join(links))
+        await session.say("The first one.")
+
+
+async def test_llm_user_follows_the_link_rules(server: FakeServer) -> None:
+    """Several links: the model is told to ask which; the one it is pointed to is opened
+    alone, and a wrong one ends the attempt whatever the model says."""
+    task = dev_task()
+    server.script(CHAT, said("openai", "Which one should I open?"), said("openai", "Hmm, OK."))
+    (rec,), _ = await play([task], ManyLinks(task), FAST, users=users_for("openai", server))
+    first = server.bodies(CHAT)[0]["messages"][-1]["content"]
+    assert first.startswith("[The message has several links")
+    opened = [e for e in rec.events if isinstance(e, UserAction) and e.name == "open_link"]
+    assert len(opened) == 1
+    second = server.bodies(CHAT)[1]["messages"][-1]["content"]
+    assert "[In the app: you opened the link but could not buy:" in second
+    left = [e for e in rec.events if isinstance(e, UserLeft)]
+    assert [e.reason for e in left] == ["declined"]
+    assert rec.score is not None and not rec.score.success
