@@ -179,7 +179,22 @@ def test_link_reading_helpers() -> None:
     assert named_choice("the last one", [a, b]) == b
     assert named_choice("either the first or the second", [a, b]) is None
     assert named_choice("sounds good", [a, b]) is None
+    assert recommended(f"{a}\n{b}\nI would go with the second one.", [a, b]) == b
+    assert recommended(f"选项：{a}；{b}。我建议选第一个。", [a, b]) == a
+    assert recommended(f"{a}\n{b}\nBoth are fine; the first is earlier.", [a, b]) is None
+    c = "ticketbench://app/showtime/S3"
+    listing = (
+        f"Options:\n1. CGV Guomao, 19:30: {a}\n2. Wanda Daning, 21:10: {b}\n3. UME, 21:10: {c}"
+    )
+    ctx = ["CGV Guomao, 19:30", "Wanda Daning, 21:10", "UME, 21:10"]
+    assert named_choice("The 7:30pm one please", [a, b, c], ctx) == a
+    assert named_choice("Wanda, please", [a, b, c], ctx) == b
+    assert named_choice("the 21:10 one", [a, b, c], ctx) is None  # two at 21:10
+    assert named_choice("CGV or Wanda, either", [a, b, c], ctx) is None
+    assert named_choice("万达那个吧", [a, b], ["万达影城 19:30", "CGV影城 21:10"]) == a
     choice = LinkChoice()
+    assert choice.take(listing, wanted=1) == ([], True)
+    assert choice.take("UME please", wanted=1) == ([c], False)
     assert choice.take(f"{a} {b}", wanted=1) == ([], True)
     assert choice.take("the first", wanted=1) == ([a], False)
     assert choice.take("the first", wanted=1) == ([], False)  # asked once, answered once
