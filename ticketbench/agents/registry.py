@@ -14,7 +14,11 @@ Specs:
 - `mcp:COMMAND`: an external program that plays each episode over MCP
   (ticketbench.wire.agent; options `lifetime=episode|run`, `grace_s`);
 - `module:Class` or `module.sub:Class`: a plugin, any class whose instances satisfy the
-  Agent protocol (an `async def run(self, session)`).
+  Agent protocol (an `async def run(self, session)`). A plugin plays out of process
+  (`ticketbench.agents.isolation`): its process holds nothing but a session proxy, and its
+  `for_episode` is never called. With `privileged=True` (`run --privileged`) it is built
+  in this process instead and the runner honours its `for_episode` (the run is then marked
+  privileged and never ranked beside others).
 
 Backends are imported lazily, so `ticketbench run --agent oracle` never loads an SDK.
 """
@@ -28,7 +32,7 @@ from typing import Any
 from ticketbench.agents.llm.presets import PRESETS, ConfigError, build_config
 from ticketbench.protocol import Agent
 
-__all__ = ["BASELINES", "ConfigError", "describe_agent", "load_agent"]
+__all__ = ["BASELINES", "ConfigError", "build_plugin", "describe_agent", "load_agent"]
 
 # name -> (module, class); their constructors take the options as keyword arguments.
 BASELINES: dict[str, tuple[str, str]] = {
@@ -86,13 +90,19 @@ def _instantiate(module_name: str, attr: str, spec: str, options: dict[str, Any]
     return _check_agent(obj, f"{module_name}.{attr}")
 
 
-def load_agent(spec: str, **options: Any) -> Agent:
+def build_plugin(module_name: str, attr: str, spec: str, options: dict[str, Any]) -> Agent:
+    """Import `module_name` and build `attr(**options)`, checked to be an agent."""
+    return _instantiate(module_name, attr, spec, options)
+
+
+def load_agent(spec: str, *, privileged: bool = False, **options: Any) -> Agent:
     """Build the agent named by `spec`; options are the CLI's agent settings.
 
     LLM options: base_url, api_key_env, temperature, top_p, seed, max_tokens, extra,
     guidance, request_timeout, max_retries, max_model_calls, cache, cache_dir, prices.
     Options left as None are ignored. Raises ConfigError (naming the missing API-key
-    variable, the bad module, ...) before any episode runs.
+    variable, the bad module, ...) before any episode runs. A plugin (`module:Class`) is an
+    `IsolatedAgent` unless `privileged` (see the module docstring).
     """
     spec = spec.strip()
     given = {k: v for k, v in options.items() if v is not None}
@@ -127,7 +137,11 @@ def load_agent(spec: str, **options: Any) -> Agent:
         return OpenAIAgent(config)
     if not all(part.isidentifier() for part in prefix.split(".")) or not rest.isidentifier():
         raise ConfigError(f"agent {spec!r}: a plugin spec is module:Class, e.g. my_pkg.bot:MyBot")
-    return _instantiate(prefix, rest, spec, given)
+    if privileged:
+        return _instantiate(prefix, rest, spec, given)
+    from ticketbench.agents.isolation.host import IsolatedAgent
+
+    return IsolatedAgent(prefix, rest, spec, given)
 
 
 def describe_agent(agent: Agent, spec: str) -> dict[str, Any]:

@@ -1,0 +1,18 @@
+"""Plugin agents out of process: `module:Class` agents play in a child that holds only a
+session proxy (`ticketbench.wire.proxy`).
+
+- `host`: the harness's side, `IsolatedAgent`, an `Agent` that plays each episode by serving
+  the real session to a child over a socket;
+- `child`: the child's side (`python -m ticketbench.agents.isolation.child`): a *template*
+  process that imports the plugin and builds the agent once, then forks one fresh process
+  per episode, which plays it through a `SessionProxy` and exits.
+
+What the child gets: the plugin spec and its options, the parent's `sys.path` and working
+directory, and an environment without the harness's own variables (`TICKETBENCH_*`, and any
+whose value names the data root). It is started as a clean interpreter (`subprocess`, not
+`multiprocessing`: a spawned or forkserver child gets the parent's `sys.argv`, which names
+`--suite` and `--data-root`). It never gets the task, the user, the payment gate, the world,
+the run directory or the suite's path; each episode plays in a fork of a template that never
+played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
+reaches another.
+"""

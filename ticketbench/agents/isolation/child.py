@@ -1,0 +1,138 @@
+"""The plugin's process: `python -m ticketbench.agents.isolation.child FD`.
+
+FD is a control socket (`SOCK_SEQPACKET`) to the harness. The process is a *template*: it
+reads the plugin's spec and options, imports and builds the agent once (answering with its
+`describe()` or the error), and then waits. For each episode the harness sends a socket;
+the template forks a process that plays that one episode through a `SessionProxy` on it and
+exits. The template never plays: every episode starts from the agent as built, and nothing
+one episode saw reaches the next. The template kills an episode's process when asked (only
+its own children, not yet reaped, so a pid is never mistaken) and exits when the harness
+closes the control socket; episode processes die with it (`PR_SET_PDEATHSIG`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import json
+import os
+import signal
+import socket
+import sys
+import traceback
+from typing import Any
+
+from ticketbench.agents.registry import build_plugin
+from ticketbench.protocol import API_WAIT_HOOK, Agent
+from ticketbench.wire.proxy import (
+    MAX_FRAME,
+    SessionProxy,
+    encode,
+    raised_frame,
+    read_frame,
+)
+
+CONTROL_MAX = 1 << 16
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """SIGKILL this process when its parent exits (Linux; elsewhere a closed socket ends it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the setting took
+        os._exit(1)
+
+
+def _build(ctrl: socket.socket) -> Agent | None:
+    hello = json.loads(ctrl.recv(CONTROL_MAX))
+    try:
+        agent = build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
+    except Exception as err:  # reported to the harness as the agent's ConfigError
+        detail = "".join(traceback.format_exception_only(err)).strip()
+        ctrl.send(json.dumps({"error": detail}).encode())
+        return None
+    describe = getattr(agent, "describe", None)
+    info = describe() if callable(describe) else None
+    reply = {
+        "describe": info if isinstance(info, dict) else {},
+        "for_episode": hasattr(agent, "for_episode"),
+    }
+    ctrl.send(json.dumps(reply, default=str).encode())
+    return agent
+
+
+def _serve(ctrl: socket.socket, agent: Agent) -> None:
+    """The template's loop: fork an episode per socket received, kill on request."""
+    children: set[int] = set()
+    while True:
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(ctrl, CONTROL_MAX, 1)
+        except OSError:
+            return
+        if not msg:
+            return  # the harness is done (or gone)
+        for pid in list(children):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                children.discard(pid)
+        order: dict[str, Any] = json.loads(msg)
+        if order.get("op") == "episode" and fds:
+            pid = os.fork()
+            if pid == 0:  # the episode's process
+                code = 1
+                try:
+                    ctrl.close()  # it must not see other episodes' sockets
+                    _die_with_parent()
+                    asyncio.run(_episode(fds[0], agent))
+                    code = 0
+                finally:
+                    os._exit(code)
+            children.add(pid)
+        elif order.get("op") == "kill" and order.get("pid") in children:
+            os.kill(int(order["pid"]), signal.SIGKILL)
+        for fd in fds:
+            os.close(fd)
+
+
+async def _episode(fd: int, agent: Agent) -> None:
+    """Play one episode through the proxy; report how the agent ended."""
+    reader, writer = await asyncio.open_unix_connection(
+        sock=socket.socket(fileno=fd), limit=MAX_FRAME
+    )
+    writer.write(encode({"op": "pid", "pid": os.getpid()}))
+    start = await read_frame(reader)
+    if start is None:
+        return
+    proxy = SessionProxy(reader, writer, start)
+    API_WAIT_HOOK.set(proxy.api_wait)
+    try:
+        await agent.run(proxy)
+    except BaseException as err:  # every way an agent can end is reported, as in process
+        writer.write(encode(raised_frame(err)))
+    else:
+        writer.write(encode({"op": "end"}))
+    try:
+        await writer.drain()
+    except ConnectionError:
+        return  # the harness stopped the episode meanwhile
+    aclose = getattr(agent, "aclose", None)
+    if aclose is not None:
+        await aclose()  # this episode's copy of the agent's clients
+    writer.close()
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: argv[1] is the control socket's descriptor."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the harness's to handle
+    ctrl = socket.socket(fileno=int(argv[1]))
+    _die_with_parent()
+    agent = _build(ctrl)
+    if agent is not None:
+        _serve(ctrl, agent)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,192 @@
+"""`IsolatedAgent`: the harness's side of a plugin agent that plays out of process.
+
+One template process per `IsolatedAgent` and harness process (started when the agent is
+built, so a plugin that cannot be imported or built fails before any episode; started again
+in each worker of `--executor process` or `ray`). Per episode the harness makes a socket
+pair, hands one end to the template over its control socket (`SCM_RIGHTS`), and the
+template forks a process that plays the episode on it. The harness serves the real session
+on the other end (`wire.proxy.serve_session`) until the agent returns or raises.
+
+Timeouts and cancellation: the runner's clock stops the episode as for any agent (the
+child's `api_wait()` stops that clock too); the harness then has the template kill the
+episode's process, which cannot block the harness: it never runs in it. An episode process
+that dies without ending the episode is the agent's failure (`PluginExited`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from ticketbench.agents.llm.presets import ConfigError
+from ticketbench.env.world import DATA_ENV, data_root
+from ticketbench.protocol import API_WAIT_HOOK, InfraError, Session, api_wait
+from ticketbench.wire.proxy import MAX_FRAME, WireError, read_frame, serve_session
+
+__all__ = ["CHILD_MODULE", "IsolatedAgent", "PluginExited", "child_environment"]
+
+CHILD_MODULE = "ticketbench.agents.isolation.child"
+START_TIMEOUT_S = 120.0  # importing a plugin (and its SDKs) on a loaded machine
+CONTROL_MAX = 1 << 16  # bytes of one control message
+
+
+class PluginExited(Exception):
+    """The episode's process ended (killed, crashed, `os._exit`) before the episode did."""
+
+
+def child_environment() -> dict[str, str]:
+    """The parent's environment less what points at the harness's data: `TICKETBENCH_*`
+    variables and any variable whose value names the data root; `PYTHONPATH` is the
+    parent's `sys.path`, so that the child imports the same plugin module."""
+    hidden = [str(data_root())]
+    custom = os.environ.get(DATA_ENV)
+    if custom:
+        hidden.append(str(Path(custom).resolve()))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith("TICKETBENCH") and not any(h in v for h in hidden)
+    }
+    paths = [p or os.getcwd() for p in sys.path]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if not any(h in p for h in hidden))
+    return env
+
+
+class _Template:
+    """The child process that builds the agent once and forks one process per episode."""
+
+    def __init__(self, module: str, attr: str, spec: str, options: dict[str, Any]) -> None:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._ctrl = mine
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno())],
+                env=child_environment(),
+                stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+            )
+        finally:
+            theirs.close()
+        hello = {"module": module, "attr": attr, "spec": spec, "options": options}
+        mine.sendall(json.dumps(hello).encode())
+        ready, _, _ = select.select([mine], [], [], START_TIMEOUT_S)
+        answer = mine.recv(CONTROL_MAX) if ready else b""
+        if not answer:
+            self.close()
+            why = "did not start in time" if not ready else "exited while starting"
+            raise ConfigError(f"agent {spec!r}: the plugin's process {why} (see its stderr)")
+        reply = json.loads(answer)
+        if "error" in reply:
+            self.close()
+            raise ConfigError(str(reply["error"]))
+        self.info: dict[str, Any] = reply["describe"]
+        self.has_for_episode = bool(reply.get("for_episode"))
+
+    def episode(self) -> socket.socket:
+        """A new episode process; the harness's end of its socket."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(self._ctrl, [b'{"op":"episode"}'], [theirs.fileno()])
+        except OSError as err:
+            mine.close()
+            raise InfraError("other", f"the plugin's process is gone: {err}") from err
+        finally:
+            theirs.close()
+        return mine
+
+    def kill(self, pid: int) -> None:
+        """Stop an episode's process (the template kills it only if it is its own)."""
+        try:
+            self._ctrl.send(json.dumps({"op": "kill", "pid": pid}).encode())
+        except OSError:
+            return  # the template is gone, and with it its episodes (PDEATHSIG)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        """Stop the template; its episode processes die with it."""
+        self._ctrl.close()  # EOF: the template exits
+        try:
+            self.process.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class IsolatedAgent:
+    """A `module:Class` agent that plays every episode in its own child process."""
+
+    def __init__(self, module: str, attr: str, spec: str, options: dict[str, Any]) -> None:
+        try:
+            json.dumps(options)
+        except (TypeError, ValueError) as err:
+            raise ConfigError(f"agent {spec!r}: its options must be JSON values ({err})") from None
+        self._module, self._attr, self._spec, self._options = module, attr, spec, options
+        self._template: _Template | None = _Template(module, attr, spec, options)
+        self._info = self._template.info
+        self.has_for_episode = self._template.has_for_episode
+        self._starting: asyncio.Lock | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """The plugin's own `describe()`, its class, and that it plays out of process."""
+        return {**self._info, "class": f"{self._module}.{self._attr}", "isolated": True}
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker process starts its own template
+        state = dict(self.__dict__)
+        state.update(_template=None, _starting=None)
+        return state
+
+    async def _ready(self) -> _Template:
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            template = self._template
+            if template is None or not template.alive:
+                if template is not None:
+                    template.close()
+                self._template = None
+                try:
+                    template = await asyncio.to_thread(
+                        _Template, self._module, self._attr, self._spec, self._options
+                    )
+                except ConfigError as err:  # it worked once: the machine, not the plugin
+                    raise InfraError("other", str(err)) from err
+                self._template = template
+            return template
+
+    async def run(self, session: Session) -> None:
+        """Play one episode in a fresh child process, serving it `session`."""
+        template = await self._ready()
+        sock = template.episode()
+        reader, writer = await asyncio.open_unix_connection(sock=sock, limit=MAX_FRAME)
+        pid: int | None = None
+        over = False
+        try:
+            first = await read_frame(reader)
+            if first is None or first.get("op") != "pid" or not isinstance(first.get("pid"), int):
+                raise PluginExited("the agent's process did not start its episode")
+            pid = first["pid"]
+            hook = API_WAIT_HOOK.get()
+            await serve_session(session, reader, writer, hook if hook is not None else api_wait)
+            over = True
+        except (WireError, ConnectionError) as err:
+            raise PluginExited(str(err)) from None
+        finally:
+            if pid is not None and not over:
+                template.kill(pid)
+            writer.close()
+
+    async def aclose(self) -> None:
+        """Stop the template after the last episode."""
+        template, self._template = self._template, None
+        if template is not None:
+            await asyncio.to_thread(template.close)
