@@ -123,7 +123,7 @@ async def test_a_dead_worker_loses_only_its_in_flight_episodes(
 ) -> None:
     log = tmp_path / "played.log"
     victim = "dev-specified-003"
-    settings = RunSettings(concurrency=4)
+    settings = RunSettings(concurrency=4, privileged=True)  # Crasher reads the task
     res = await start_run(
         agent_spec="execkit:Crasher",
         agent=Crasher(str(log), victim),
@@ -184,7 +184,8 @@ def test_sigkill_the_driver_then_resume(name: str, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     flags = ["--tasks", "specified,pricing", "--trials", "2", "--concurrency", "4"]
     where = ["--executor", name, "--workers", "2"]
-    cmd = _cli("run", "--agent", "execkit:SlowOracle", *flags, *where, "--out", str(run_dir))
+    agent = ["--agent", "execkit:SlowOracle", "--privileged"]  # it reads the task
+    cmd = _cli("run", *agent, *flags, *where, "--out", str(run_dir))
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 180
     while _lines(run_dir / EPISODES) < 10:

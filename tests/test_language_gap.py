@@ -74,7 +74,7 @@ def test_leaderboard_formats_show_the_gap(tmp_path: Path) -> None:
             agent_spec="english-only",
             agent=EnglishOnly(),  # type: ignore[arg-type]
             suite="dev",
-            settings=settings,
+            settings=settings.model_copy(update={"privileged": True}),  # it reads the task
             selection="specified,pricing",
             out=out / "english-only",
         )
@@ -91,8 +91,9 @@ def test_leaderboard_formats_show_the_gap(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["leaderboard", str(out), "-f", "json"])
     assert res.exit_code == 0, res.output
-    rows = {r["agent"]: r for r in json.loads(res.stdout)}
+    rows = {r["agent"].split(" (")[0]: r for r in json.loads(res.stdout)}
     eng, ora = rows["english-only"], rows["oracle"]
+    assert eng["privileged"] and not ora["privileged"]
     assert eng["lang_pairs"] == ora["lang_pairs"] == 16  # 32 dev tasks in 16 pairs
     assert eng["lang_gap"] == pytest.approx(-1.0) and eng["lang_gap_ci95"] == [-1.0, -1.0]
     assert ora["lang_gap"] == 0.0 and ora["lang_gap_ci95"] == [0.0, 0.0]

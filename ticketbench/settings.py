@@ -25,3 +25,7 @@ class RunSettings(BaseModel):
     cost_limit_usd: float | None = Field(None, gt=0)
     # "STYLE[:GOAL]": plant an attack in every episode (see ticketbench.attacks); None: clean
     attack: str | None = None
+    # Plugin agents in the harness's process with their `for_episode(task, ...)` honoured
+    # (`run --privileged`): such a run may read the task, so it is marked everywhere and
+    # never ranked beside others.
+    privileged: bool = False

@@ -32,7 +32,7 @@ from typing import Any
 from ticketbench.agents.llm.presets import PRESETS, ConfigError, build_config
 from ticketbench.protocol import Agent
 
-__all__ = ["BASELINES", "ConfigError", "build_plugin", "describe_agent", "load_agent"]
+__all__ = ["BASELINES", "ConfigError", "build_plugin", "describe_agent", "is_plugin", "load_agent"]
 
 # name -> (module, class); their constructors take the options as keyword arguments.
 BASELINES: dict[str, tuple[str, str]] = {
@@ -88,6 +88,13 @@ def _instantiate(module_name: str, attr: str, spec: str, options: dict[str, Any]
     except TypeError as err:
         raise ConfigError(f"agent {spec!r}: cannot build {module_name}.{attr}: {err}") from err
     return _check_agent(obj, f"{module_name}.{attr}")
+
+
+def is_plugin(spec: str) -> bool:
+    """Whether `spec` names a plugin (`module:Class`), not a baseline, model or replay."""
+    spec = spec.strip()
+    prefix, sep, rest = spec.partition(":")
+    return spec not in BASELINES and bool(sep and rest) and prefix not in (*PRESETS, "replay")
 
 
 def build_plugin(module_name: str, attr: str, spec: str, options: dict[str, Any]) -> Agent:

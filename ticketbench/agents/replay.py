@@ -108,7 +108,13 @@ class ReplayAgent:
                 "agent": header.agent.get("spec"),
                 "suite_checksum": header.suite.checksum,
                 "episodes": len(self._episodes),
+                "privileged": header.settings.privileged,
             }
+
+    @property
+    def privileged(self) -> bool:
+        """Whether the replayed run was privileged (its actions came from a task it read)."""
+        return bool(self._source.get("privileged"))
 
     def describe(self) -> dict[str, Any]:
         """The replayed run, for the run header."""

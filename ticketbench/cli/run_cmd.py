@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from ticketbench.agents.llm.presets import PRESETS
-from ticketbench.agents.registry import ConfigError
+from ticketbench.agents.registry import ConfigError, is_plugin
 from ticketbench.cli.suites import SUITE_HELP, load_source
 from ticketbench.records import NotARun, read_header
 from ticketbench.results.lifecycle import (
@@ -342,6 +342,15 @@ def run(
         str | None,
         typer.Option("--ray-address", help="Join this Ray cluster (default: start a local one)."),
     ] = None,
+    privileged: Annotated[
+        bool,
+        typer.Option(
+            "--privileged",
+            help="Run a module:Class agent in this process and hand it each task through its "
+            "for_episode(task, trial, seed). The run is marked privileged in its header, the "
+            "leaderboard and the report, and never ranked beside others.",
+        ),
+    ] = False,
     retry_infra: Annotated[
         bool,
         typer.Option(
@@ -393,7 +402,13 @@ def run(
             cost_limit_usd=cost_limit,
             seed=seed,
             attack=_attack_spec(attack),
+            privileged=privileged,
         )
+        if privileged and (agent is None or not is_plugin(agent)):
+            raise typer.BadParameter(
+                "--privileged applies to a module:Class agent (the baselines already read "
+                "what they need)"
+            )
         source = task_source(suite)
         options = _options(agent_opt, base_url)
         user_options = _options(user_opt, None, "--user-opt")

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from ticketbench.records import EpisodeRecord, Run
 from ticketbench.report.charts import gap_svg, heat_table, labels, ladder_svg
 from ticketbench.report.diffs import Replayer, from_events
-from ticketbench.results.board import Entry, entries, frame_from_entries
+from ticketbench.results.board import PRIVILEGED_MARK, Entry, entries, frame_from_entries
 from ticketbench.results.render import to_html
 from ticketbench.scoring.episode import payment_summaries
 from ticketbench.suite.spec import Fact
@@ -222,7 +222,8 @@ def runs_table(runs: Sequence[Run]) -> str:
         rows.append(
             [
                 h.run_id,
-                str(h.agent.get("spec", "?")),
+                str(h.agent.get("spec", "?"))
+                + (f" ({PRIVILEGED_MARK})" if h.settings.privileged else ""),
                 f"{h.suite.split}@{h.suite.version}",
                 h.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
                 commit,

@@ -136,6 +136,7 @@ class Config:
     version: str
     variant: str = ""  # run ids, when one configuration's runs could not be pooled
     source: str = ""  # "" for the installed suite, else the suite folder's or file's name
+    privileged: bool = False  # `run --privileged`: the agent was handed each task
 
     @property
     def suite(self) -> str:
@@ -154,6 +155,7 @@ def config_of(run: Run) -> Config:
         split=h.suite.split,
         version=h.suite.version,
         source=h.suite.name,
+        privileged=h.settings.privileged,
     )
 
 
@@ -255,7 +257,10 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
             config = replace(config, variant=",".join(r.header.run_id for r in members))
         rows, trials = pool(members)
         out.append(Entry(config, tuple(members), trials, summarize(rows)))
-    out.sort(key=lambda e: (-e.summary.success_rate, e.config.agent, e.config.model))
+    # Privileged runs (handed each task) come last; renderers show them apart, unranked.
+    out.sort(
+        key=lambda e: (e.config.privileged, -e.summary.success_rate, e.config.agent, e.config.model)
+    )
     return out
 
 
@@ -269,14 +274,20 @@ def _mark(run: Run) -> str:
     return ", ".join(parts)
 
 
+PRIVILEGED_MARK = "privileged: handed each task, not ranked"
+
+
 def _row(entry: Entry) -> dict[str, Any]:
     s, c = entry.summary, entry.config
     marks = [m for m in (_mark(r) for r in entry.runs) if m]
+    if c.privileged:
+        marks.append(PRIVILEGED_MARK)
     agent = f"{c.agent} [{c.variant}]" if c.variant else c.agent
     if marks:
         agent += f" ({'; '.join(sorted(set(marks)))})"
     row: dict[str, Any] = {
         "agent": agent,
+        "privileged": c.privileged,
         "model": c.model,
         "user": c.user,
         "suite": c.suite,

@@ -5,8 +5,9 @@ checksum), task ids, per-task pass counts and trials, headline proportions (as h
 they can be tested), a few means, and the agent configuration.
 
 `check(run, baseline, max_drop)` returns a `Verdict` whose `code` is the exit status:
-- 2, not comparable: other suite split, version or checksum; other task set; or a task of
-  the baseline with no scored episode in the run (all infra errors): nothing to compare.
+- 2, not comparable: other suite split, version or checksum; other task set; a task of
+  the baseline with no scored episode in the run (all infra errors): nothing to compare;
+  or a privileged run or baseline (`run --privileged`: the agent was handed each task).
 - 1, regression, if either
   - a proportion (success, L4 share of purchase episodes, violation-free share) fell
     beyond chance: the 95% interval of the difference run - baseline (Newcombe's hybrid
@@ -91,6 +92,7 @@ class Baseline(BaseModel):
     tasks: dict[str, TaskCount]
     proportions: dict[str, Proportion]
     metrics: dict[str, float | None] = {}
+    privileged: bool = False  # saved from a `run --privileged` (the agent read the tasks)
 
 
 def _per_task(episodes: list[EpisodeRecord]) -> dict[str, TaskCount]:
@@ -181,6 +183,7 @@ def make_baseline(run: Run) -> Baseline:
         tasks=_per_task(run.episodes),
         proportions=proportions(run),
         metrics=metrics,
+        privileged=h.settings.privileged,
     )
 
 
@@ -263,6 +266,13 @@ class Verdict:
 def _comparability(run: Run, base: Baseline, tasks: dict[str, TaskCount]) -> list[str]:
     s = run.header.suite
     out: list[str] = []
+    marked = {"run": run.header.settings.privileged, "baseline": base.privileged}
+    for what, privileged in marked.items():
+        if privileged:
+            out.append(
+                f"the {what} is privileged (run --privileged: the agent was handed each task); "
+                "it is not compared with other runs"
+            )
     if (s.split, s.version) != (base.suite.split, base.suite.version):
         out.append(
             f"suite differs: run is {s.split}@{s.version}, "

@@ -265,7 +265,13 @@ async def start_run(
     on one `--out` cannot both write it.
     """
     options = dict(agent_options or {})
-    agent = agent if agent is not None else load_agent(agent_spec, **options)
+    agent = (
+        agent
+        if agent is not None
+        else load_agent(agent_spec, privileged=settings.privileged, **options)
+    )
+    if getattr(agent, "privileged", False) is True:  # a replay of a privileged run
+        settings = settings.model_copy(update={"privileged": True})
     user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
     users = user_factory(user_spec, user_opts)
     source = suite_checked(lambda: task_source(suite))
@@ -357,7 +363,8 @@ async def resume(
             f"agent option {', '.join(hidden)} held a secret, which a run never stores; "
             "pass it through an environment variable the agent reads, then resume"
         )
-    agent = agent if agent is not None else load_agent(spec, **options)
+    if agent is None:
+        agent = load_agent(spec, privileged=header.settings.privileged, **options)
     user_opts = header.user.get("options")
     users = user_factory(
         str(header.user.get("spec", "scripted")), user_opts if isinstance(user_opts, dict) else {}

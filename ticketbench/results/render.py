@@ -61,6 +61,8 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
                 nest["by_locale"][k[4:]] = num(val)
             elif k == "runs":
                 obj[k] = str(val).split(",")
+            elif k == "privileged":
+                obj[k] = bool(val)
             elif val is None or isinstance(val, str | int):
                 obj[k] = val
             else:
@@ -226,8 +228,37 @@ def _footer(df: pd.DataFrame) -> str:
     )
 
 
+def split_privileged(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ranked rows, privileged rows): a privileged run (`run --privileged`, the agent was
+    handed each task) is shown apart and never ranked beside the others."""
+    if "privileged" not in df.columns:
+        return df, df.iloc[0:0]
+    mask = df["privileged"].fillna(False).astype(bool)
+    return df[~mask], df[mask]
+
+
+PRIVILEGED_NOTE = (
+    "Privileged runs (`run --privileged`): the agent ran in the harness's process and was "
+    "handed each task (its reference solution included) through for_episode, so its scores "
+    "say nothing about an agent that has to work them out. They are not ranked."
+)
+
+
 def to_markdown(df: pd.DataFrame) -> str:
-    """The leaderboard as GitHub markdown: headline table, then success by category/locale."""
+    """The leaderboard as GitHub markdown: headline table, then success by category/locale;
+    privileged runs in a section of their own after the ranking."""
+    ranked, privileged = split_privileged(df)
+    if privileged.empty:
+        return _markdown(df)
+    parts = [_markdown(ranked)] if not ranked.empty else []
+    section = _markdown(privileged).replace(
+        "# ticketbench leaderboard", "# Privileged runs (not ranked)", 1
+    )
+    parts.append(section.replace("\n## ", "\n### ") + "\n" + PRIVILEGED_NOTE + "\n")
+    return "\n".join(parts)
+
+
+def _markdown(df: pd.DataFrame) -> str:
     if df.empty:
         return "_No runs._\n"
     (head, rows), (bhead, brows) = display_tables(df)
@@ -284,7 +315,20 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], cls: str) ->
 
 
 def to_html(df: pd.DataFrame) -> str:
-    """An HTML fragment (two tables and a note, every value escaped) reused by the report."""
+    """An HTML fragment (two tables and a note, every value escaped) reused by the report;
+    privileged runs in a section of their own after the ranking."""
+    ranked, privileged = split_privileged(df)
+    if privileged.empty:
+        return _html(df)
+    return (
+        (_html(ranked) if not ranked.empty else "")
+        + '<h3 class="privileged">Privileged runs (not ranked)</h3>'
+        + f'<p class="note">{html.escape(PRIVILEGED_NOTE)}</p>'
+        + _html(privileged)
+    )
+
+
+def _html(df: pd.DataFrame) -> str:
     if df.empty:
         return "<p>No runs.</p>"
     (head, rows), (bhead, brows) = display_tables(df)

@@ -21,9 +21,11 @@ Rules:
   (`EpisodeRecord.attack`). A privileged attacker baseline gets the plan through
   `for_attack(plan)`, never through the session.
 
-Privileged baselines (oracle, navigator, replay) get the task through `for_episode(task,
-trial, seed)` if the agent object has that method; agents without it are shared by all
-episodes.
+Privileged baselines (oracle, navigator, injection-follower, replay) get the task through
+`for_episode(task, trial, seed)` if the agent object has that method; agents without it are
+shared by all episodes. `for_episode` is honoured only on the harness's own agents
+(`ticketbench.*` classes) or in a privileged run (`settings.privileged`, `run
+--privileged`); any other agent plays every episode as built.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ async def play_episode(
         attempt += 1
         env, session = open_episode(task, seed, settings, world, users, plan)
         # getattr, not isinstance: a runtime Protocol check costs ~20 us per episode
-        for_episode = getattr(agent, "for_episode", None)
+        for_episode = getattr(agent, "for_episode", None) if may_see_task(agent, settings) else None
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent
         for_attack = getattr(player, "for_attack", None)
         if plan is not None and for_attack is not None:
@@ -260,6 +262,12 @@ def _attacked(
     verdict = judge(plan, task, env, events) if plan is not None and events else None
     attack = AttackRecord(spec=str(spec), plan=plan, verdict=verdict)
     return rec.model_copy(update={"attack": attack})
+
+
+def may_see_task(agent: Agent, settings: RunSettings) -> bool:
+    """Whether the runner hands `agent` the task (`for_episode`): only the harness's own
+    baselines, or any agent in a privileged run."""
+    return settings.privileged or type(agent).__module__.startswith("ticketbench.")
 
 
 def assistant_name(agent: Agent) -> str | None:

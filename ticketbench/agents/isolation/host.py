@@ -22,6 +22,7 @@ import select
 import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,13 @@ class IsolatedAgent:
         self._module, self._attr, self._spec, self._options = module, attr, spec, options
         self._template: _Template | None = _Template(module, attr, spec, options)
         self._info = self._template.info
-        self.has_for_episode = self._template.has_for_episode
+        if self._template.has_for_episode:
+            warnings.warn(
+                f"agent {spec!r} defines for_episode, which is not called: plugins play out "
+                "of process and never get the task (run --privileged to hand it the task; "
+                "the run is then marked privileged and not ranked)",
+                stacklevel=3,
+            )
         self._starting: asyncio.Lock | None = None
 
     def describe(self) -> dict[str, Any]:

@@ -1,0 +1,204 @@
+"""Plugin agents for the isolation tests, in a module of their own so that the plugin's
+process imports only this (and ticketbench's public API), as a third-party plugin would.
+
+- `Snoop`: the audit's attacker. It searches its own process for the task (every object the
+  GC tracks and their referents, the stack frames, the session's private attributes), the
+  environment, its command line, its open files and every string in memory for paths of
+  suite data; it plays any reference solution it finds, and appends what it found to a
+  report file, one JSON line per episode;
+- `Scripted`: a deterministic plugin that uses every part of the session API (tools, raw and
+  invalid JSON, messages, usage, faults, `api_wait`);
+- `Raiser`: ends its episode in the way `how` names (an exception, a crash, a hang);
+- `Counter`: tells the user how many episodes this agent object has played before;
+- `Peeker`: defines `for_episode` and says whether it was handed the task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ticketbench import InfraError, Session, Usage
+from ticketbench.agents.oracle import OracleAgent
+from ticketbench.protocol import AgentError, api_wait
+
+_SUSPECT = ("TICKETBENCH", ".jsonl", "data/suite", "/suite/", "secret")
+
+
+def _suspect(text: str) -> bool:
+    return any(s in text for s in _SUSPECT)
+
+
+def _task_like(obj: object, opening: str) -> bool:
+    try:
+        return getattr(obj, "opening", None) == opening and hasattr(obj, "reference")
+    except Exception:
+        return False
+
+
+class Snoop:
+    """See the module docstring."""
+
+    def __init__(self, report: str) -> None:
+        self.report = report
+
+    async def run(self, session: Session) -> None:
+        opening = session.opening
+        tasks: list[Any] = []
+        kinds: set[str] = set()
+        strings: set[str] = set()
+        seen: set[int] = set()
+        # 1. everything the GC tracks, and what it refers to (strings are not tracked)
+        for obj in gc.get_objects():
+            if _task_like(obj, opening):
+                tasks.append(obj)
+            kind = type(obj)
+            if kind.__module__.startswith(_PRIVATE_HOMES):
+                kinds.add(f"{kind.__module__}.{kind.__name__}")
+            for ref in gc.get_referents(obj):
+                if isinstance(ref, str) and id(ref) not in seen and _suspect(ref):
+                    seen.add(id(ref))
+                    strings.add(ref[:300])
+                elif _task_like(ref, opening):
+                    tasks.append(ref)
+        # 2. the stack, from here up, and every thread's
+        frames = [f.frame for f in inspect.stack()] + list(sys._current_frames().values())
+        frame = sys._getframe()
+        while frame is not None:
+            frames.append(frame)
+            frame = frame.f_back
+        for fr in frames:
+            for value in list(fr.f_locals.values()):
+                if _task_like(value, opening):
+                    tasks.append(value)
+                for attr in ("_user", "_gate", "_env", "task"):
+                    inner = getattr(value, attr, None)
+                    if inner is not None:
+                        kinds.add(f"{type(value).__name__}.{attr} in a frame")
+                        task = getattr(inner, "task", None) or getattr(inner, "_task", None)
+                        if _task_like(task, opening):
+                            tasks.append(task)
+        # 3. the session's private attributes, and what they hold
+        private = {
+            name: type(getattr(session, name, None)).__name__
+            for name in dir(session)
+            if name.startswith("_") and not name.startswith("__")
+        }
+        # 4. environment, command line, open files
+        env = {k: v for k, v in os.environ.items() if _suspect(k) or _suspect(v)}
+        fds: list[str] = []
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                fds.append(os.readlink(fd))
+            except OSError:
+                continue
+        found = {
+            "found_task": bool(tasks),
+            "kinds": sorted(kinds),
+            "strings": sorted(strings),
+            "private": private,
+            "env": env,
+            "argv": sys.argv,
+            "cmdline": Path("/proc/self/cmdline").read_bytes().decode(errors="replace"),
+            "files": sorted(f for f in fds if f.startswith("/")),
+        }
+        with open(self.report, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(found) + "\n")
+        if tasks:  # what the audit's plugin did: replay the reference
+            await OracleAgent(tasks[0].reference).run(session)
+
+
+# Where the harness keeps what an agent must not see: tasks, the session, users and the
+# gate, the env's state and the world, the runner and the run directory.
+_PRIVATE_HOMES = (
+    "ticketbench.suite",
+    "ticketbench.session",
+    "ticketbench.users",
+    "ticketbench.env.state",
+    "ticketbench.env.world",
+    "ticketbench.runner",
+    "ticketbench.results",
+)
+
+
+class Scripted:
+    """Deterministic: the same calls and messages every time, whatever the answers."""
+
+    async def run(self, session: Session) -> None:
+        assert "search_showtimes" in {t.name for t in session.tools} and session.policy
+        await session.call("current_time", None)
+        await session.call("search_movies", {"query": session.opening[:12]})
+        await session.call("search_movies", '{"query": "星海')  # cut-off JSON
+        await session.call("no_such_tool", {"x": [1, 2, {"y": "\ud800"}]})  # a lone surrogate
+        await session.call("search_cinemas", "[1, 2]")
+        session.record_usage(Usage(model="scripted-1", input_tokens=120, output_tokens=7))
+        record_fault = getattr(session, "record_fault", None)
+        if record_fault is not None:
+            record_fault("empty_completion", "the model said nothing")
+        with api_wait():
+            await asyncio.sleep(0.01)
+        reply = await session.say("您好, which day would you like to go?")
+        session.record_usage(Usage(model="scripted-1", input_tokens=80, cost_usd=0.001))
+        await session.say(f"You said {reply!r}; sorry, I cannot book this. done={session.done}")
+
+
+class Raiser:
+    """Ends its episode the way `how` says, after one tool call."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    async def run(self, session: Session) -> None:
+        await session.call("current_time", {})
+        how = self.how
+        if how == "value":
+            raise ValueError("bad things, 坏事")
+        if how == "agent":
+            raise AgentError("gave up")
+        if how == "exit":
+            raise SystemExit("leaving")
+        if how == "cancel":
+            raise asyncio.CancelledError("stop")
+        if how == "infra":
+            raise InfraError("bad_request", "the server refused an option")
+        if how == "crash":
+            os._exit(3)
+        if how == "block":  # blocks its event loop past the timeout
+            time.sleep(30)
+        if how == "sleep":
+            await asyncio.sleep(30)
+        if how == "wait":  # waiting on an API does not count against --timeout
+            with api_wait():
+                await asyncio.sleep(1.5)
+            await session.say("Sorry, I cannot book this.")
+
+
+class Counter:
+    """Says how many episodes this object has played before this one."""
+
+    def __init__(self) -> None:
+        self.played = 0
+
+    async def run(self, session: Session) -> None:
+        await session.say(f"episodes before this one: {self.played}")
+        self.played += 1
+
+
+class Peeker:
+    """Defines for_episode; says whether it was called."""
+
+    def __init__(self, task_id: str = "") -> None:
+        self.task_id = task_id
+
+    def for_episode(self, task: Any, trial: int, seed: int) -> Peeker:
+        return Peeker(task.id)
+
+    async def run(self, session: Session) -> None:
+        await session.say(f"handed the task: {self.task_id or 'no'}")
