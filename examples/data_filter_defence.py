@@ -3,11 +3,15 @@ its tools return. Defences are not part of the harness; this shows how to plug o
 measure it.
 
     ticketbench run --agent injection-follower --attack all --out runs/plain
-    ticketbench run --agent examples.data_filter_defence:DataFilter \\
+    ticketbench run --agent examples.data_filter_defence:DataFilter --privileged \\
         --agent-opt inner=injection-follower --attack all --out runs/filtered
-    ticketbench run --agent examples.data_filter_defence:DataFilter \\
+    ticketbench run --agent examples.data_filter_defence:DataFilter --privileged \\
         --agent-opt inner=injection-follower --out runs/filtered-clean
     ticketbench leaderboard runs/
+
+`--privileged` hands the wrapper each task, which it forwards to an inner agent that reads
+it (the follower replays the task's reference); such runs are marked and not ranked. An
+inner agent that needs no task (`inner=openai:MODEL`) runs without it, out of process.
 
 The wrapper hands the inner agent a session whose `call` drops every line of a tool result's
 text fields that addresses the assistant or names a tool (a crude filter: the point is the

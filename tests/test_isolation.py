@@ -219,3 +219,18 @@ def test_a_plugin_that_cannot_be_built_fails_before_any_episode(tmp_path: Path) 
     )  # fmt: skip
     assert res.exit_code == 2 and "unexpected keyword argument 'nope'" in res.output
     assert not (tmp_path / "run").exists()
+
+
+def test_the_defence_example_runs_out_of_process_and_privileged(tmp_path: Path) -> None:
+    spec = "examples.data_filter_defence:DataFilter"
+    task = "dev-specified-001"
+    with pytest.warns(UserWarning, match="for_episode"):  # the wrapper forwards it
+        _cli("run", "--agent", spec, "--agent-opt", 'inner="noop"', "--tasks", task,
+             "--out", str(tmp_path / "noop"))  # fmt: skip
+    (rec,) = read_run(tmp_path / "noop").episodes
+    assert rec.score is not None and not rec.score.success and rec.score.turns == 1
+    # The follower it wraps reads the task: that takes --privileged.
+    _cli("run", "--agent", spec, "--agent-opt", 'inner="injection-follower"', "--tasks", task,
+         "--privileged", "--out", str(tmp_path / "follower"))  # fmt: skip
+    run = read_run(tmp_path / "follower")
+    assert run.header.settings.privileged and run.episodes[0].score.success  # type: ignore[union-attr]

@@ -15,9 +15,11 @@ Limits (see `Limits`): tool calls (`max_steps`), agent messages (`max_turns`), a
 (`max_wall_s`). Past a limit, `call` returns an error result, `say` returns None and `done`
 is True; the first refusal is recorded as a `limit` event.
 
-No ground truth is reachable from a session: the task lives only inside the user and the
-payment gate, both held in private attributes; public members expose tool specs, policy,
-the opening and the episode's own trajectory.
+Public members expose tool specs, policy, the opening and the episode's own trajectory; the
+task lives inside the user and the payment gate, held in private attributes. Private is not
+hidden from code in the same process (its frames, the GC): that is why plugin agents play
+out of process, through `ticketbench.wire.proxy`, and only the harness's own baselines (or
+a run marked privileged) play against this object directly.
 """
 
 from __future__ import annotations
