@@ -71,24 +71,21 @@ class Polite:
 
 
 class Chaos:
-    """One task's episode raises CancelledError, another's SystemExit; the rest are polite."""
+    """The episode whose opening is `cancel` raises CancelledError, the one whose opening is
+    `leave` raises SystemExit; the rest are polite. (Keyed on the task, not on what the
+    process saw before: out of process, every episode starts afresh.)"""
+
+    def __init__(self, cancel: str = "", leave: str = "") -> None:
+        self.cancel = cancel
+        self.leave = leave
 
     async def run(self, session: Session) -> None:
         await session.call("current_time", {})
-        if _task_hint(session) == 1:
+        if session.opening == self.cancel:
             raise asyncio.CancelledError("the agent cancelled itself")
-        if _task_hint(session) == 2:
+        if session.opening == self.leave:
             raise SystemExit(3)
         await session.say("Sorry, I cannot book this.")
-
-
-_SEEN: dict[str, int] = {}
-
-
-def _task_hint(session: Session) -> int:
-    """1 for the first opening this process sees, 2 for the second, then 0."""
-    n = _SEEN.setdefault(session.opening, len(_SEEN) + 1)
-    return n if n <= 2 else 0
 
 
 class Blocker:

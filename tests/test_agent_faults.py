@@ -228,8 +228,11 @@ class BadPlugin:
 
 
 def test_plugins() -> None:
-    agent = load_agent(f"{__name__}:GoodPlugin", greeting="hello")
+    agent = load_agent(f"{__name__}:GoodPlugin", privileged=True, greeting="hello")
     assert isinstance(agent, GoodPlugin) and agent.greeting == "hello"
+    isolated = load_agent(f"{__name__}:GoodPlugin", greeting="hello")  # out of process
+    assert not isinstance(isolated, GoodPlugin)
+    assert describe_agent(isolated, "x")["class"] == f"{__name__}.GoodPlugin"
     with pytest.raises(ConfigError, match="not an agent"):
         load_agent(f"{__name__}:BadPlugin")
     with pytest.raises(ConfigError, match="no attribute"):

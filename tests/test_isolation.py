@@ -234,3 +234,34 @@ def test_the_defence_example_runs_out_of_process_and_privileged(tmp_path: Path) 
          "--privileged", "--out", str(tmp_path / "follower"))  # fmt: skip
     run = read_run(tmp_path / "follower")
     assert run.header.settings.privileged and run.episodes[0].score.success  # type: ignore[union-attr]
+
+
+def test_isolated_plugins_play_in_worker_processes_too(tmp_path: Path) -> None:
+    tasks = "dev-specified-001,dev-clarify-000"
+    for where, flags in (("local", []), ("process", ["--executor", "process", "--workers", "2"])):
+        _cli("run", "--agent", "isolationkit:Scripted", "--tasks", tasks, "--trials", "2",
+             "--out", str(tmp_path / where), *flags)  # fmt: skip
+    assert _records(tmp_path / "local") == _records(tmp_path / "process")
+
+
+def test_the_proxy_benchmark_measures_real_calls() -> None:
+    from ticketbench.bench.proxy import proxy_bench
+
+    res = proxy_bench(episodes=1, calls=30, trivial=3)
+    assert res["calls"] == 30
+    assert res["inprocess_call_us"]["p50"] > 0 and res["proxy_call_us"]["p50"] > 0
+    assert res["episode_ms"]["isolated"]["cpu"] > 0 and res["startup_s"] > 0
+
+
+def test_resume_finishes_an_isolated_run_as_in_process(tmp_path: Path) -> None:
+    from ticketbench.records import EPISODES
+
+    tasks = "dev-specified-001,dev-clarify-000,dev-infeasible-000"
+    run = tmp_path / "run"
+    _cli("run", "--agent", "isolationkit:Scripted", "--tasks", tasks, "--out", str(run))
+    whole = _records(run)
+    lines = (run / EPISODES).read_bytes().splitlines(keepends=True)
+    (run / EPISODES).write_bytes(b"".join(lines[:1]) + lines[1][:40])  # killed mid-write
+    _cli("run", "--resume", str(run))
+    assert _records(run) == whole
+    assert read_run(run).header.agent["isolated"] is True

@@ -21,6 +21,8 @@
    less local's: what playing elsewhere costs), and `startup_s` (a first, small run that
    starts the workers: a forkserver with the world loaded, or Ray and its actors; later
    runs reuse them, and the timed passes come after it).
+4. Plugins out of process (`proxy`, see `ticketbench.bench.proxy`): the per-call cost of
+   the session proxy (`proxy_call_us` p50 / p99) and the per-episode cost of a child.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 from ticketbench.agents.oracle import OracleAgent
 from ticketbench.bench.cpu import TreeCpu
+from ticketbench.bench.proxy import proxy_bench
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Session
@@ -249,11 +252,13 @@ def run_all(
         **oracle,
         **conc,
         "executors": executor_bench(executors, latency_s=latency_s),
+        "proxy": proxy_bench(),
         "targets": {
             "overhead_ms_per_episode_max": 3.0,
             "oracle_1000_episodes_max_s": 10.0,
             "concurrency_efficiency_at_256_min": 0.9,
             "process_efficiency_at_256_min": 0.95,
             "process_vs_local_episodes_per_s_at_1024_min": 1.6,
+            "proxy_call_us_max": 500.0,
         },
     }

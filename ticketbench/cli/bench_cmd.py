@@ -52,7 +52,8 @@ def bench_run(
 ) -> None:
     """Oracle episodes/s and harness overhead per episode over a split; concurrency
     efficiency against a fake 200 ms model at 1, 16, 64 and 256 concurrent episodes; and
-    every executor (local, process, ray) at 256 and 1,024 concurrent episodes."""
+    every executor (local, process, ray) at 256 and 1,024 concurrent episodes; the per-call
+    cost of the plugin proxy (`proxy_call_us`) and of an episode out of process."""
     from ticketbench.bench.episodes import run_all
     from ticketbench.runner import EXECUTORS
 
@@ -84,6 +85,14 @@ def bench_run(
             f"executor {name}: {levels}; {ex['cpu_ms_per_episode']} ms CPU per episode "
             f"(+{ex.get('overhead_ms_per_episode', 0)} vs local); startup {ex['startup_s']} s"
         )
+    px = result["proxy"]
+    ep = px["episode_ms"]
+    typer.echo(
+        f"plugin proxy: {px['proxy_call_us']['p50']} us p50, {px['proxy_call_us']['p99']} us "
+        f"p99 per call (in process {px['inprocess_call_us']['p50']} us); an episode out of "
+        f"process {ep['isolated']['cpu']} ms CPU (in process {ep['in_process']['cpu']} ms); "
+        f"startup {px['startup_s']} s"
+    )
 
 
 @app.command("fuzz")

@@ -10,8 +10,9 @@ session proxy (`ticketbench.wire.proxy`).
 What the child gets: the plugin spec and its options, the parent's `sys.path` and working
 directory, and an environment without the harness's own variables (`TICKETBENCH_*`, and any
 whose value names the data root). It is started as a clean interpreter (`subprocess`, not
-`multiprocessing`: a spawned or forkserver child gets the parent's `sys.argv`, which names
-`--suite` and `--data-root`). It never gets the task, the user, the payment gate, the world,
+`multiprocessing`: a spawned child gets the parent's `sys.argv`, which names `--suite` and
+`--data-root`; a forkserver child inherits the environment the forkserver started with,
+`TICKETBENCH_DATA` included). It never gets the task, the user, the payment gate, the world,
 the run directory or the suite's path; each episode plays in a fork of a template that never
 played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
 reaches another.

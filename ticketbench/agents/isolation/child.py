@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ import sys
 import traceback
 from typing import Any
 
-from ticketbench.agents.registry import build_plugin
+from ticketbench.agents.registry import ConfigError, build_plugin
 from ticketbench.protocol import API_WAIT_HOOK, Agent
 from ticketbench.wire.proxy import (
     MAX_FRAME,
@@ -51,8 +52,14 @@ def _build(ctrl: socket.socket) -> Agent | None:
     hello = json.loads(ctrl.recv(CONTROL_MAX))
     try:
         agent = build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
-    except Exception as err:  # reported to the harness as the agent's ConfigError
-        detail = "".join(traceback.format_exception_only(err)).strip()
+    except ConfigError as err:
+        ctrl.send(json.dumps({"error": str(err)}).encode())
+        return None
+    except Exception as err:  # the plugin's own failure, reported as the agent's ConfigError
+        detail = (
+            f"agent {hello['spec']!r}: building it raised "
+            + "".join(traceback.format_exception_only(err)).strip()
+        )
         ctrl.send(json.dumps({"error": detail}).encode())
         return None
     describe = getattr(agent, "describe", None)
@@ -131,6 +138,10 @@ def main(argv: list[str]) -> None:
     _die_with_parent()
     agent = _build(ctrl)
     if agent is not None:
+        # Everything built so far is shared with the episode forks: keep the GC from touching
+        # it (and so copying its pages) in every fork.
+        gc.collect()
+        gc.freeze()
         _serve(ctrl, agent)
 
 

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import warnings
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,7 @@ class IsolatedAgent:
         self._module, self._attr, self._spec, self._options = module, attr, spec, options
         self._template: _Template | None = _Template(module, attr, spec, options)
         self._info = self._template.info
+        weakref.finalize(self, _close, self.__dict__)  # an agent dropped without aclose()
         if self._template.has_for_episode:
             warnings.warn(
                 f"agent {spec!r} defines for_episode, which is not called: plugins play out "
@@ -197,3 +199,9 @@ class IsolatedAgent:
         template, self._template = self._template, None
         if template is not None:
             await asyncio.to_thread(template.close)
+
+
+def _close(state: dict[str, Any]) -> None:
+    template = state.get("_template")
+    if template is not None:
+        template.close()
