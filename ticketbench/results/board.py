@@ -287,7 +287,6 @@ def _row(entry: Entry) -> dict[str, Any]:
         agent += f" ({'; '.join(sorted(set(marks)))})"
     row: dict[str, Any] = {
         "agent": agent,
-        "privileged": c.privileged,
         "model": c.model,
         "user": c.user,
         "suite": c.suite,
@@ -337,6 +336,7 @@ def _row(entry: Entry) -> dict[str, Any]:
             *(k for k in row if k.startswith(("pass^", "cat:", "loc:"))),
         )
         row.update(dict.fromkeys(clean))
+    row["privileged"] = c.privileged
     row["runs"] = ",".join(r.header.run_id for r in entry.runs)
     return row
 
