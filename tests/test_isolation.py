@@ -207,8 +207,9 @@ def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:
 
 
 def test_privileged_is_for_plugins_only() -> None:
-    res = CliRunner().invoke(app, ["run", "--agent", "oracle", "--privileged"])
-    assert res.exit_code == 2 and "--privileged applies to a module:Class agent" in res.output
+    for agent in ("oracle", "mcp:python agent.py", "replay:runs/x", "openai:gpt-4.1-mini"):
+        res = CliRunner().invoke(app, ["run", "--agent", agent, "--privileged"])
+        assert res.exit_code == 2 and "--privileged applies to a module:Class agent" in res.output
 
 
 def test_a_plugin_that_cannot_be_built_fails_before_any_episode(tmp_path: Path) -> None:

@@ -91,10 +91,12 @@ def _instantiate(module_name: str, attr: str, spec: str, options: dict[str, Any]
 
 
 def is_plugin(spec: str) -> bool:
-    """Whether `spec` names a plugin (`module:Class`), not a baseline, model or replay."""
+    """Whether `spec` names a plugin (`module:Class`), not a baseline, model, replay or
+    external program."""
     spec = spec.strip()
     prefix, sep, rest = spec.partition(":")
-    return spec not in BASELINES and bool(sep and rest) and prefix not in (*PRESETS, "replay")
+    builtin = (*PRESETS, "replay", "mcp")
+    return spec not in BASELINES and bool(sep and rest) and prefix not in builtin
 
 
 def build_plugin(module_name: str, attr: str, spec: str, options: dict[str, Any]) -> Agent:
