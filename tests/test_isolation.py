@@ -167,8 +167,9 @@ def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="for_episode"):
         _cli("run", "--agent", "isolationkit:Peeker", "--tasks", "dev-specified-001",
              "--out", str(runs / "plain"))  # fmt: skip
-    _cli("run", "--agent", "isolationkit:Peeker", "--tasks", "dev-specified-001",
-         "--privileged", "--out", str(runs / "privileged"))  # fmt: skip
+    summary = _cli("run", "--agent", "isolationkit:Peeker", "--tasks", "dev-specified-001",
+                   "--privileged", "--out", str(runs / "privileged"))  # fmt: skip
+    assert "(privileged" in summary  # the terminal summary says so
     _cli("run", "--agent", "noop", "--tasks", "dev-specified-001", "--out", str(runs / "noop"))
 
     def said(run: str) -> str:

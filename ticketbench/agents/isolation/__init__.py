@@ -15,5 +15,8 @@ whose value names the data root). It is started as a clean interpreter (`subproc
 `TICKETBENCH_DATA` included). It never gets the task, the user, the payment gate, the world,
 the run directory or the suite's path; each episode plays in a fork of a template that never
 played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
-reaches another.
+reaches another. Consequences for a plugin: state kept on the agent object between episodes
+is gone (each episode starts from the object as built); `aclose()` runs in each episode's
+process after its episode (that copy's clients); an endpoint `check()` is not called before
+the run, as it is for the built-in LLM agents.
 """
