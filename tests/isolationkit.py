@@ -170,6 +170,10 @@ class Raiser:
             raise InfraError("bad_request", "the server refused an option")
         if how == "crash":
             os._exit(3)
+        if how == "garbage":  # writes on the wire itself: the harness must not trip over it
+            writer = getattr(session, "_writer")  # noqa: B009 - the proxy's own socket
+            writer.write(b'{"op": "call", "name": "current_time", "args": {}}\nnot json\n')
+            await session.call("current_time", {})
         if how == "block":  # blocks its event loop past the timeout
             time.sleep(30)
         if how == "sleep":

@@ -140,6 +140,14 @@ def test_infra_errors_and_crashes_out_of_process(tmp_path: Path) -> None:
     (rec,) = read_run(tmp_path / "infra").episodes
     assert rec.status == "infra_error" and rec.infra is not None
     assert rec.infra.kind == "bad_request" and rec.infra.attempts == 1
+    # Garbage on the wire ends the episode as the agent's failure, and nothing else.
+    _cli("run", "--agent", "isolationkit:Raiser", "--agent-opt", 'how="garbage"',
+         "--tasks", "dev-specified-001", "--out", str(tmp_path / "garbage"))  # fmt: skip
+    (rec,) = read_run(tmp_path / "garbage").episodes
+    assert rec.score is not None and rec.score.agent_error == (
+        "PluginExited: a frame is not JSON: Expecting value: line 1 column 1 (char 0)"
+    )
+    assert rec.score.tool_calls == 2  # the call it slipped in ran, as any call would
     # A crash only ends its own episode (in process it would take the harness down).
     tasks = "dev-specified-001,dev-seating-000"
     _cli("run", "--agent", "isolationkit:Raiser", "--agent-opt", 'how="crash"',
