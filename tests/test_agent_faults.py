@@ -233,14 +233,15 @@ def test_plugins() -> None:
     isolated = load_agent(f"{__name__}:GoodPlugin", greeting="hello")  # out of process
     assert not isinstance(isolated, GoodPlugin)
     assert describe_agent(isolated, "x")["class"] == f"{__name__}.GoodPlugin"
+    # The same checks run in the plugin's process (one is in tests/test_isolation.py).
     with pytest.raises(ConfigError, match="not an agent"):
-        load_agent(f"{__name__}:BadPlugin")
+        load_agent(f"{__name__}:BadPlugin", privileged=True)
     with pytest.raises(ConfigError, match="no attribute"):
-        load_agent(f"{__name__}:Missing")
+        load_agent(f"{__name__}:Missing", privileged=True)
     with pytest.raises(ConfigError, match="cannot import"):
-        load_agent("no_such_module_xyz:Agent")
+        load_agent("no_such_module_xyz:Agent", privileged=True)
     with pytest.raises(ConfigError, match="cannot build"):
-        load_agent(f"{__name__}:GoodPlugin", colour="red")
+        load_agent(f"{__name__}:GoodPlugin", privileged=True, colour="red")
 
 
 def test_price_override_file(tmp_path: Path) -> None:
