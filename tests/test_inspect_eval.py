@@ -260,6 +260,7 @@ def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
     outputs = [
         ModelOutput.for_tool_call("mockllm/model", "seat_map", {"showtime_id": 7}),
         ModelOutput.for_tool_call("mockllm/model", "no_such_tool", {}),
+        ModelOutput.for_tool_call("mockllm/model", "talk_to_user", {"text": "hello"}),
         ModelOutput.for_tool_call("mockllm/model", "end_episode", {}),
     ]
     model = get_model("mockllm/model", custom_outputs=outputs)
@@ -272,6 +273,8 @@ def test_malformed_calls_go_to_the_session_and_model_errors_fail_the_sample(
     ]
     answers = [m.text for m in sample.messages if isinstance(m, ChatMessageTool)]
     assert "showtime_id" in answers[0] and "no tool named" in answers[1]
+    assert "talk_to_user needs a non-empty message" in answers[2]
+    assert stored_record(sample).faults == {"tool_errors": 1}
 
     def broken(*_: object) -> ModelOutput:
         raise RuntimeError("the provider is down")

@@ -215,8 +215,9 @@ class InspectAgent:
     async def _talk_to_user(self, session: Session, call: ToolCall) -> str:
         text = call.arguments.get("message")
         if call.parse_error is not None or not isinstance(text, str) or not text.strip():
-            self.faults.tool_errors += 1
-            return _error("invalid_arguments", 'talk_to_user takes {"message": "..."}')
+            detail = "talk_to_user needs a non-empty message"
+            report_fault(session, self.faults, "tool_errors", detail)  # kept in the record
+            return _error("invalid_arguments", f'{detail}: {{"message": "..."}}')
         reply = await session.say(text)
         if reply is None:
             return "The user has left the conversation."
