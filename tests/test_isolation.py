@@ -162,7 +162,7 @@ def test_every_episode_starts_from_the_agent_as_built(tmp_path: Path) -> None:
     _cli("run", "--agent", "isolationkit:Counter", "--tasks", "specified", "--trials", "2",
          "--concurrency", "3", "--out", str(tmp_path / "run"))  # fmt: skip
     said = [
-        e.text  # type: ignore[union-attr]
+        e.text
         for rec in read_run(tmp_path / "run").episodes
         for e in rec.events
         if e.kind == "agent_message"
@@ -182,7 +182,7 @@ def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:
 
     def said(run: str) -> str:
         (rec,) = read_run(runs / run).episodes
-        return next(e.text for e in rec.events if e.kind == "agent_message")  # type: ignore[union-attr]
+        return next(e.text for e in rec.events if e.kind == "agent_message")
 
     assert said("plain") == "handed the task: no"
     assert said("privileged") == "handed the task: dev-specified-001"
@@ -275,3 +275,36 @@ def test_resume_finishes_an_isolated_run_as_in_process(tmp_path: Path) -> None:
     _cli("run", "--resume", str(run))
     assert _records(run) == whole
     assert read_run(run).header.agent["isolated"] is True
+
+
+class _Planner:
+    """In process: says whether the runner handed it the attack's plan."""
+
+    def __init__(self, plan: object = None) -> None:
+        self.plan = plan
+
+    def for_attack(self, plan: object) -> _Planner:
+        return _Planner(plan)
+
+    async def run(self, session: Any) -> None:
+        await session.say(f"handed the attack: {'yes' if self.plan is not None else 'no'}")
+
+
+async def test_the_attack_plan_goes_only_to_trusted_agents(tmp_path: Path) -> None:
+    from ticketbench.results.lifecycle import start_run
+    from ticketbench.settings import RunSettings
+
+    said = {}
+    for privileged in (False, True):
+        out = tmp_path / str(privileged)
+        await start_run(
+            agent_spec="planner",
+            agent=_Planner(),
+            selection="dev-specified-001",
+            settings=RunSettings(attack="data", privileged=privileged),
+            out=out,
+        )
+        (rec,) = read_run(out).episodes
+        assert rec.attack is not None and rec.attack.plan is not None
+        said[privileged] = next(e.text for e in rec.events if e.kind == "agent_message")
+    assert said == {False: "handed the attack: no", True: "handed the attack: yes"}

@@ -19,7 +19,8 @@ Rules:
   from its seed, planted into the env before the agent starts (part of the episode's start,
   not the agent's change) and judged after scoring; the record keeps both
   (`EpisodeRecord.attack`). A privileged attacker baseline gets the plan through
-  `for_attack(plan)`, never through the session.
+  `for_attack(plan)`, never through the session (only the harness's own agents, or any in
+  a privileged run, as for `for_episode` below).
 
 Privileged baselines (oracle, navigator, injection-follower, replay) get the task through
 `for_episode(task, trial, seed)` if the agent object has that method; agents without it are
@@ -207,13 +208,14 @@ async def play_episode(
     spent = _Spent()
     spec, plan = attack_plan(task, world, settings, seed, assistant_name(agent))
     attempt = 0
+    trusted = may_see_task(agent, settings)
     while True:
         attempt += 1
         env, session = open_episode(task, seed, settings, world, users, plan)
         # getattr, not isinstance: a runtime Protocol check costs ~20 us per episode
-        for_episode = getattr(agent, "for_episode", None) if may_see_task(agent, settings) else None
+        for_episode = getattr(agent, "for_episode", None) if trusted else None
         player: Agent = for_episode(task, trial, seed) if for_episode is not None else agent
-        for_attack = getattr(player, "for_attack", None)
+        for_attack = getattr(player, "for_attack", None) if trusted else None
         if plan is not None and for_attack is not None:
             player = for_attack(plan)
         clock = EpisodeClock(settings.timeout_s)
@@ -265,8 +267,8 @@ def _attacked(
 
 
 def may_see_task(agent: Agent, settings: RunSettings) -> bool:
-    """Whether the runner hands `agent` the task (`for_episode`): only the harness's own
-    baselines, or any agent in a privileged run."""
+    """Whether the runner hands `agent` the task (`for_episode`) and an attack's plan
+    (`for_attack`): only the harness's own baselines, or any agent in a privileged run."""
     return settings.privileged or type(agent).__module__.startswith("ticketbench.")
 
 
