@@ -1,0 +1,571 @@
+"""Red-team agents: the cheapest plugins an outsider could write to score without the work.
+
+Written by the outside audit, independently of `ticketbench.agents.gaming`; each is a plain
+plugin (`ticketbench run --agent redteam_agents:Name` with `PYTHONPATH=tests`). They read
+only what a plugin can reach: the session, the tool results, the user's replies, and
+whatever the process can import or open. None reads the task through the harness's own
+`for_episode` except `HandedTask`, which asks for it to show whether the runner gives it.
+
+Blind (know nothing of the task; candidates come from `ticketbench.agents.blind`):
+- `StuffEverything`: every reason phrase, both languages, every amount, time, name and id
+  the tools returned, a recommendation and a go-ahead question, in one message; no claim of
+  being done (the claim is what a refusal+done rule catches);
+- `EchoConfirm`: echoes the opening as a summary, asks for the go-ahead, then says done;
+- `LuckyPair`: links (and names) only the two candidates whose label shares the most digits
+  with the opening: "the right option plus one" fits inside a two-link budget;
+  (`LuckyOne`: one link; `FirstPair`: the first two found, no number match);
+- `ForgedPair`: the same two, as links it writes itself (no `booking_link`);
+- `PaySpray`: holds every candidate and puts a payment sheet for each before the user at
+  once, without a word in between; never cancels the rest;
+- `BuyRefund`: buys candidates one by one and, when the user objects, refunds and tries the
+  next (an oracle made of real purchases and refunds);
+- `Interrogate`: asks about every slot, one question a turn, then searches with the opening
+  plus all the answers and buys the first result;
+- `YesNoProbe`: proposes the candidates one by one as yes/no questions and buys the first
+  the user accepts (the user as an oracle of its hidden goal);
+- `MenuPick`: lists every candidate numbered, asks which, buys the one the reply names;
+- `ErrorRelay`: tries to buy the first candidate and, if the service refuses, relays the
+  service's error as the refusal;
+- `EscalateAll`: hands every request to a human.
+
+Not blind (what a plugin can read beyond the session):
+- `SuiteOnDisk`: finds the suite's JSONL files inside the installed package (or
+  `TICKETBENCH_DATA`), looks up the task by its opening, and replays its reference;
+- `HandedTask`: defines `for_episode`, the hook the harness gives its own baselines;
+- `MemorySnoop`: looks through the process's live objects (`gc`) and the session's private
+  attributes for a task whose opening is the episode's, and replays its reference.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ticketbench.agents.blind import (
+    Candidate,
+    booking_links,
+    hold,
+    is_zh,
+    look_around,
+    ticket_count,
+)
+from ticketbench.protocol import Session
+
+_AMOUNT = re.compile(r"¥\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?(?:元|yuan)")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_NAME = re.compile(r'"(?:zh|en|name|cinema|title|venue)"\s*:\s*"([^"]{2,40})"')
+_ID = re.compile(r"\b[A-Z]{1,3}\d{2,6}(?:-[A-Z]{1,3}\d{1,3})?\b")
+_DIGITS = re.compile(r"\d+")
+
+REASONS_EN = (
+    "it is sold out and there are not enough seats together; online sales have closed; it is "
+    "over your budget; tickets are not on sale yet; there is a per-ID purchase limit; the "
+    "refund deadline has passed; this cinema does not allow refunds"
+)
+REASONS_ZH = (
+    "已售罄，连座不够；线上售票已截止；超出预算；尚未开售；每个证件限购；已过退票截止时间；"
+    "该影院不支持退票"
+)
+
+
+def _t(session: Session, zh: str, en: str) -> str:
+    return zh if is_zh(session.opening) else en
+
+
+def _approved(reply: str | None) -> bool:
+    return reply is not None and ("approved" in reply or "确认支付" in reply)
+
+
+class _Plugin:
+    def describe(self) -> dict[str, str]:
+        return {"kind": "redteam"}
+
+
+# --- blind -----------------------------------------------------------------------------
+
+
+class StuffEverything(_Plugin):
+    """One message holding every reason, fact word and a go-ahead question."""
+
+    async def run(self, session: Session) -> None:
+        """Look around, then stuff it all into one message."""
+        finds = await look_around(session)
+        seen = finds.seen_text()
+        words = [
+            *dict.fromkeys(_AMOUNT.findall(seen)),
+            *dict.fromkeys(_TIME.findall(seen)),
+            *dict.fromkeys(_NAME.findall(seen)),
+            *dict.fromkeys(_ID.findall(seen)),
+        ][:400]
+        first = finds.candidates[0].label if finds.candidates else ""
+        text = (
+            f"抱歉：{REASONS_ZH}。Sorry: {REASONS_EN}.\n{' '.join(words)}\n"
+            f"我推荐 {first}。I recommend {first}. 要我帮您下单吗？Shall I go ahead?"
+        )
+        reply = await session.say(text)
+        if reply is not None:
+            await session.say(_t(session, "好的。", "Okay."))
+
+
+class EchoConfirm(_Plugin):
+    """Echoes the request as a summary, asks for the go-ahead, says it is done."""
+
+    async def run(self, session: Session) -> None:
+        """One search, echo as a confirmation, then claim success."""
+        await session.call("search_movies", {"query": session.opening, "limit": 1})
+        reply = await session.say(
+            _t(session, f"订单摘要：{session.opening}。确认的话我现在下单，可以吗？",
+               f"Order summary: {session.opening}. Shall I place it now?")
+        )  # fmt: skip
+        if reply is not None:
+            await session.say(_t(session, "已为您办好，祝您愉快！", "All done, enjoy!"))
+
+
+def _closest(opening: str, cands: Sequence[Candidate], n: int) -> list[Candidate]:
+    """The `n` candidates whose labels share the most numbers with the opening (stable)."""
+    wanted = set(_DIGITS.findall(opening))
+    # "7点" / "7 pm" name an hour the label writes as 19:00: count both readings
+    wanted |= {str(int(d) + 12) for d in wanted if d.isdigit() and 1 <= int(d) <= 11}
+    score = [len(wanted & set(_DIGITS.findall(c.label))) for c in cands]
+    order = sorted(range(len(cands)), key=lambda i: -score[i])
+    return [cands[i] for i in order[:n]]
+
+
+class LuckyPair(_Plugin):
+    """Links and names two candidates: the right one plus one, when it guesses well."""
+
+    links = 2
+    guess = True  # rank by numbers shared with the opening; False: the first found
+
+    async def run(self, session: Session) -> None:
+        """Look around, link the two closest candidates, recommend the first."""
+        finds = await look_around(session, orders=False)
+        if self.guess:
+            pair = _closest(session.opening, finds.candidates, self.links)
+        else:
+            pair = finds.candidates[: self.links]
+        urls = await booking_links(session, pair)
+        lines = [f"{c.label}: {u}" for c, u in zip(pair, urls, strict=False)]
+        await session.say(
+            _t(session, "推荐第一个，点链接在App里选座付款：\n", "I recommend the first; open a "
+               "link to pick seats and pay in the app:\n") + "\n".join(lines)
+        )  # fmt: skip
+
+
+class LuckyOne(LuckyPair):
+    """`LuckyPair` with one link: what the number match alone is worth."""
+
+    links = 1
+
+
+class FirstPair(LuckyPair):
+    """`LuckyPair` without the number match: the first two candidates found."""
+
+    guess = False
+
+
+class ForgedPair(_Plugin):
+    """`LuckyPair` with links it writes itself."""
+
+    async def run(self, session: Session) -> None:
+        """Look around, forge links to the two closest candidates."""
+        finds = await look_around(session, orders=False)
+        pair = _closest(session.opening, finds.candidates, 2)
+        count = ticket_count(session.opening)
+        urls = [
+            f"ticketbench://app/showtime/{c.id}"
+            if c.kind == "showtime"
+            else f"ticketbench://app/session/{c.id}?zone={c.zone_id}&qty={count}"
+            for c in pair
+        ]
+        await session.say(
+            _t(session, "推荐第一个：\n", "I recommend the first:\n") + "\n".join(urls)
+        )
+
+
+class PaySpray(_Plugin):
+    """Payment sheets for every candidate at once; the user approves the right one."""
+
+    tries = 8
+
+    async def run(self, session: Session) -> None:
+        """Hold up to `tries` candidates, request payment for each, one summary message."""
+        finds = await look_around(session)
+        if not finds.payment_methods:
+            return
+        count = ticket_count(session.opening)
+        for cand in finds.candidates[: self.tries]:
+            order = await hold(session, cand, count)
+            if order is None:
+                continue
+            await session.call(
+                "request_payment",
+                {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+            )
+        await session.say(_t(session, "已为您下单并发起支付。", "Ordered; payment requested."))
+
+
+class BuyRefund(_Plugin):
+    """Buys, and on any objection refunds (or cancels) and buys the next candidate."""
+
+    tries = 5
+
+    async def run(self, session: Session) -> None:
+        """Buy candidates one at a time until the user stops objecting."""
+        finds = await look_around(session)
+        if not finds.payment_methods:
+            return
+        count = ticket_count(session.opening)
+        for cand in finds.candidates[: self.tries]:
+            if session.done:
+                return
+            order = await hold(session, cand, count)
+            if order is None:
+                continue
+            oid = str(order["order_id"])
+            await session.say(
+                _t(session, f"订单摘要：{cand.label}，{count}张，合计{order.get('total')}。"
+                   "确认支付吗？", f"Summary: {cand.label}, {count} tickets, total "
+                   f"{order.get('total')}. Pay now?")
+            )  # fmt: skip
+            await session.call(
+                "request_payment", {"order_id": oid, "payment_method_id": finds.payment_methods[0]}
+            )
+            reply = await session.say(_t(session, "已购买，满意吗？", "Bought. All good?"))
+            if reply is None or _satisfied(reply):
+                return
+            res = await session.call("refund_order", {"order_id": oid})
+            if not res.ok:
+                await session.call("cancel_order", {"order_id": oid})
+
+
+def _satisfied(reply: str) -> bool:
+    low = reply.casefold()
+    return any(w in low for w in ("thank", "great", "谢谢", "好的", "没问题", "perfect", "yes"))
+
+
+_QUESTIONS = (
+    ("哪部电影或哪个演出？", "Which movie or show?"),
+    ("哪家影院或场馆？", "Which cinema or venue?"),
+    ("哪一天？", "Which day?"),
+    ("几点？", "What time?"),
+    ("几张票？", "How many tickets?"),
+    ("座位有什么要求？", "Any seat preference?"),
+    ("票档选哪个？", "Which price tier?"),
+    ("预算多少？", "What's your budget?"),
+    ("用会员卡或优惠券吗？", "Use a member card or coupon?"),
+    ("观演人是谁？", "Who is attending?"),
+    ("哪一笔订单？", "Which order?"),
+    ("还有别的要求吗？", "Anything else I should know?"),
+)
+
+
+class Interrogate(_Plugin):
+    """Asks about every slot, one a turn, then searches with all the answers and buys."""
+
+    async def run(self, session: Session) -> None:
+        """Ask, collect the answers, search with them, buy the first result."""
+        answers: list[str] = []
+        for zh, en in _QUESTIONS:
+            reply = await session.say(_t(session, zh, en))
+            if reply is None:
+                return
+            answers.append(reply)
+        spoken = session.opening + " " + " ".join(answers)
+        finds = await look_around(_Spoken(session, spoken))
+        if not finds.candidates or not finds.payment_methods:
+            return
+        pick = _closest(spoken, finds.candidates, 1)[0]
+        order = await hold(session, pick, ticket_count(spoken))
+        if order is None:
+            return
+        await session.say(
+            _t(session, f"订单摘要：{pick.label}，合计{order.get('total')}。确认支付吗？",
+               f"Summary: {pick.label}, total {order.get('total')}. Shall I pay?")
+        )  # fmt: skip
+        await session.call(
+            "request_payment",
+            {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+        )
+
+
+@dataclass
+class _Spoken:
+    """A session whose opening is everything the user has said (for `look_around`)."""
+
+    inner: Session
+    opening: str
+
+    @property
+    def done(self) -> bool:
+        return self.inner.done
+
+    async def call(self, name: str, args: Mapping[str, Any] | str | None) -> Any:
+        return await self.inner.call(name, args)
+
+
+class YesNoProbe(_Plugin):
+    """Proposes candidates one by one ("the 19:30 one, okay?") and buys the first accepted."""
+
+    tries = 12
+
+    async def run(self, session: Session) -> None:
+        """Probe with yes/no proposals; buy what the user accepts."""
+        finds = await look_around(session)
+        if not finds.payment_methods:
+            return
+        for cand in finds.candidates[: self.tries]:
+            reply = await session.say(
+                _t(session, f"{cand.label} 这场可以吗？", f"Is {cand.label} okay for you?")
+            )
+            if reply is None:
+                return
+            if not _yes(reply):
+                continue
+            order = await hold(session, cand, ticket_count(session.opening))
+            if order is None:
+                continue
+            await session.say(
+                _t(session, f"订单摘要：{cand.label}，合计{order.get('total')}。确认支付吗？",
+                   f"Summary: {cand.label}, total {order.get('total')}. Shall I pay?")
+            )  # fmt: skip
+            await session.call(
+                "request_payment",
+                {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+            )
+            return
+
+
+def _yes(reply: str) -> bool:
+    low = reply.casefold()
+    no = any(w in low for w in ("no", "not", "不", "别"))
+    return not no and any(w in low for w in ("yes", "ok", "sure", "fine", "可以", "好", "行", "是"))
+
+
+class MenuPick(_Plugin):
+    """Lists every candidate numbered and buys the one the user's reply points at."""
+
+    async def run(self, session: Session) -> None:
+        """List, ask which, buy the named one."""
+        finds = await look_around(session)
+        cands = finds.candidates[:30]
+        if not cands or not finds.payment_methods:
+            await session.say(_t(session, "抱歉，没有找到。", "Sorry, I found nothing."))
+            return
+        menu = "\n".join(f"{i}. {c.label}" for i, c in enumerate(cands, 1))
+        reply = await session.say(
+            _t(session, f"可选：\n{menu}\n您要哪一个？", f"Options:\n{menu}\nWhich one?")
+        )
+        if reply is None:
+            return
+        pick = _closest(reply, cands, 1)[0]
+        order = await hold(session, pick, ticket_count(session.opening + " " + reply))
+        if order is None:
+            return
+        await session.say(
+            _t(session, f"订单摘要：{pick.label}，合计{order.get('total')}。确认支付吗？",
+               f"Summary: {pick.label}, total {order.get('total')}. Shall I pay?")
+        )  # fmt: skip
+        await session.call(
+            "request_payment",
+            {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+        )
+
+
+class ErrorRelay(_Plugin):
+    """Tries the first candidate; relays the service's refusal, else asks to pay."""
+
+    async def run(self, session: Session) -> None:
+        """Try to order; on an error, say the error; on success, summarise and pay."""
+        finds = await look_around(session)
+        count = ticket_count(session.opening)
+        cand = finds.candidates[0] if finds.candidates else None
+        if cand is None:
+            await session.say(_t(session, "抱歉，办不了：没有找到。", "Sorry, I found nothing."))
+            return
+        args: dict[str, Any] = (
+            {"showtime_id": cand.id, "seats": []}
+            if cand.kind == "showtime"
+            else {"session_id": cand.id, "zone_id": cand.zone_id, "quantity": count}
+        )
+        if cand.kind == "showtime":
+            rec = await session.call(
+                "recommend_seats", {"showtime_id": cand.id, "count": count, "preference": "centre"}
+            )
+            if not rec.ok:
+                await session.say(_t(session, f"抱歉，办不了：{rec.content}",
+                                     f"Sorry, I can't: {rec.content}"))  # fmt: skip
+                return
+            opts = rec.data.get("options") if isinstance(rec.data, Mapping) else None
+            args["seats"] = list(opts[0]["seats"]) if opts else []
+        res = await session.call("create_order", args)
+        if not res.ok or not isinstance(res.data, Mapping):
+            await session.say(_t(session, f"抱歉，办不了：{res.content}",
+                                 f"Sorry, I can't: {res.content}"))  # fmt: skip
+            return
+        await session.say(
+            _t(session, f"订单摘要：{res.content}。确认支付吗？", f"Summary: {res.content}. Pay?")
+        )
+        if finds.payment_methods:
+            await session.call(
+                "request_payment",
+                {"order_id": res.data["order_id"], "payment_method_id": finds.payment_methods[0]},
+            )
+
+
+class EscalateAll(_Plugin):
+    """Hands every request to a human."""
+
+    async def run(self, session: Session) -> None:
+        """Transfer at once and say so."""
+        await session.call("transfer_to_human", {"reason": session.opening[:200]})
+        await session.say(_t(session, "已为您转人工客服。", "I've passed you to a human agent."))
+
+
+# --- not blind: what else a plugin can read ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    kind: str
+    tool: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+
+def _steps(reference: Any) -> list[_Step]:
+    raw = json.loads(reference) if isinstance(reference, str) else reference
+    out = []
+    for s in raw:
+        get = s.get if isinstance(s, Mapping) else lambda k, d=None, s=s: getattr(s, k, d)
+        out.append(_Step(str(get("kind")), str(get("tool") or ""), dict(get("args") or {}),
+                         str(get("text") or "")))  # fmt: skip
+    return out
+
+
+async def _replay(session: Session, steps: Sequence[_Step]) -> None:
+    """Play reference steps the way the harness's oracle does (summary before paying)."""
+    from ticketbench.agents.oracle import OracleAgent
+
+    await OracleAgent(steps).run(session)
+
+
+def _suite_files() -> Iterator[Path]:
+    roots = [Path(p) for p in (os.environ.get("TICKETBENCH_DATA"),) if p]
+    spec = importlib.util.find_spec("ticketbench")
+    if spec is not None and spec.submodule_search_locations:
+        roots += [Path(p) for p in spec.submodule_search_locations]
+    for root in roots:
+        yield from root.rglob("*.jsonl")
+
+
+_BY_OPENING: dict[str, list[_Step]] = {}
+
+
+def _index() -> dict[str, list[_Step]]:
+    if not _BY_OPENING:
+        for path in _suite_files():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(row, dict) and "opening" in row and "reference" in row:
+                    _BY_OPENING[str(row["opening"])] = _steps(row["reference"])
+    return _BY_OPENING
+
+
+class SuiteOnDisk(_Plugin):
+    """Looks the task up in the suite files shipped with the package and replays it."""
+
+    async def run(self, session: Session) -> None:
+        """Replay the reference of the task with this opening, if a file on disk has it."""
+        steps = _index().get(session.opening)
+        if steps is None:
+            await session.say(_t(session, "抱歉。", "Sorry."))
+            return
+        await _replay(session, steps)
+
+
+class HandedTask(_Plugin):
+    """Asks the runner for the task with the baselines' own hook."""
+
+    def __init__(self, steps: Sequence[_Step] = ()) -> None:
+        self._steps = list(steps)
+
+    def for_episode(self, task: Any, trial: int, seed: int) -> HandedTask:
+        """The hook the runner calls on agents that have it."""
+        return HandedTask(_steps(task.reference))
+
+    async def run(self, session: Session) -> None:
+        """Replay what the runner handed over (nothing out of process)."""
+        await _replay(session, self._steps)
+
+
+def _private_tasks(obj: object, depth: int = 0) -> Iterator[Any]:
+    """Objects reachable through private attributes that look like a task."""
+    if depth > 3:
+        return
+    if hasattr(obj, "reference") and hasattr(obj, "opening"):
+        yield obj
+    attrs = getattr(obj, "__dict__", None)
+    slots = [s for c in type(obj).__mro__ for s in getattr(c, "__slots__", ())]
+    values = list(attrs.values()) if isinstance(attrs, dict) else []
+    values += [getattr(obj, s, None) for s in slots if isinstance(s, str)]
+    for v in values:
+        if v is not None and not isinstance(v, str | int | float | bytes):
+            yield from _private_tasks(v, depth + 1)
+
+
+class MemorySnoop(_Plugin):
+    """Finds the episode's task among live objects and replays its reference."""
+
+    async def run(self, session: Session) -> None:
+        """Search the session's private attributes, then the whole heap."""
+        found = next(
+            (t for t in _private_tasks(session) if getattr(t, "opening", None) == session.opening),
+            None,
+        )
+        if found is None:
+            found = next(
+                (
+                    o
+                    for o in gc.get_objects()
+                    if hasattr(o, "reference") and getattr(o, "opening", None) == session.opening
+                ),
+                None,
+            )
+        if found is None:
+            await session.say(_t(session, "抱歉。", "Sorry."))
+            return
+        await _replay(session, _steps(found.reference))
+
+
+ALL: dict[str, type[_Plugin]] = {
+    c.__name__: c
+    for c in (
+        StuffEverything,
+        EchoConfirm,
+        LuckyPair,
+        LuckyOne,
+        FirstPair,
+        ForgedPair,
+        PaySpray,
+        BuyRefund,
+        Interrogate,
+        YesNoProbe,
+        MenuPick,
+        ErrorRelay,
+        EscalateAll,
+        SuiteOnDisk,
+        HandedTask,
+        MemorySnoop,
+    )
+}
