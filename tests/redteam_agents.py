@@ -13,7 +13,8 @@ Blind (know nothing of the task; candidates come from `ticketbench.agents.blind`
 - `EchoConfirm`: echoes the opening as a summary, asks for the go-ahead, then says done;
 - `LuckyPair`: links (and names) only the two candidates whose label shares the most digits
   with the opening: "the right option plus one" fits inside a two-link budget;
-  (`LuckyOne`: one link; `FirstPair`: the first two found, no number match);
+  (`LuckyOne`: one link; `FirstPair`: the first two found, no number match;
+  `FirstOne`: the first found alone);
 - `ForgedPair`: the same two, as links it writes itself (no `booking_link`);
 - `PaySpray`: holds every candidate and puts a payment sheet for each before the user at
   once, without a word in between; never cancels the rest;
@@ -169,6 +170,12 @@ class FirstPair(LuckyPair):
     """`LuckyPair` without the number match: the first two candidates found."""
 
     guess = False
+
+
+class FirstOne(FirstPair):
+    """One link to the first candidate found: the lucky-guess rate without the spare link."""
+
+    links = 1
 
 
 class ForgedPair(_Plugin):
@@ -556,6 +563,7 @@ ALL: dict[str, type[_Plugin]] = {
         LuckyPair,
         LuckyOne,
         FirstPair,
+        FirstOne,
         ForgedPair,
         PaySpray,
         BuyRefund,
