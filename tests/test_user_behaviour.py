@@ -507,3 +507,42 @@ def test_replies_stay_in_the_users_language(locale: str, dev: list[Task], world:
             for e in r.events:
                 if isinstance(e, UserMessage) and e.intent != "opening" and locale == "zh":
                     assert not re.search(r"[A-Za-z]{3,}", e.text), e.text
+
+
+def test_preselected_seats_are_kept_only_when_they_look_right(
+    dev: list[Task], world: World
+) -> None:
+    """Seats side by side the user asked for: a link preselecting two seats in different
+    rows is re-picked with the app's picker; the reference's own seats are kept."""
+    from ticketbench.suite.checker import Transcript, check
+
+    task = next(
+        t
+        for t in movie_tasks(dev)
+        if t.goal.orders[0].seats.together
+        and not (t.goal.orders[0].seats.centre or t.goal.orders[0].seats.aisle)
+        and t.goal.orders[0].count == 2
+    )
+    create = next(s.args for s in task.reference if s.tool == "create_order")
+    st, seats = str(create["showtime_id"]), list(create["seats"])
+    from ticketbench.env.orders import seat_availability
+
+    sm, taken = seat_availability(make_env(task, world), st)
+    rows = sorted({s.row for s in sm.seats.values()})
+    apart = [
+        next(
+            s.id
+            for s in sm.seats.values()
+            if s.row == r and s.type == "standard" and s.id not in taken
+        )
+        for r in (rows[2], rows[-2])
+    ]
+    for preselect, kept in ((seats, True), (apart, False)):
+        env = make_env(task, world)
+        res = AGENT_TOOLS.call(env, "booking_link", {"showtime_id": st, "seats": preselect})
+        assert res.ok, res.content
+        app = App(env)
+        r = reply(ScriptedUser(task), str(res.data["url"]), app)  # type: ignore[index]
+        assert r.leave == "goal_met", (task.id, r.text)
+        assert ("smart_pick_seats" not in app.actions) == kept, app.actions
+        assert check(task, env, Transcript(["ok"], heard=(task.opening,))).state_ok

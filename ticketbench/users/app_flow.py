@@ -4,8 +4,9 @@
 the way a person would, with the app's own tools and nothing from the task's reference
 solution:
 - seats: the exact seats it asked for; else the link's preselection when it is the right
-  number of free seats; else the app's smart picker set to its wishes (together, aisle,
-  centre, rows, seat types; the cheapest seat type first when price matters to it);
+  number of free seats and, as far as seat numbers show, suits it (rows, side by side);
+  else the app's smart picker set to its wishes (together, aisle, centre, rows, seat
+  types; the cheapest seat type first when price matters to it);
 - event tickets: the zone it wants (the link's otherwise), its count and attendees;
 - discounts: the card or coupon it asked for; when price matters (a cheapest request, a
   budget) the app's "best offer";
@@ -150,8 +151,8 @@ def _pick_seats(
             return None
         r = app.act("pick_seats", {"showtime_id": link.target_id, "seats": list(rule.exact)})
         return None if r.ok else _fail("no_seats", _why(r, "my seats are gone"))
-    if len(link.seats) == spec.count and not _unavailable(screen):
-        return None  # the agent preselected as many free seats as the user wants: keep them
+    if len(link.seats) == spec.count and not _unavailable(screen) and _looks_right(link, spec):
+        return None  # the agent preselected seats the user can see suit it: keep them
     for types in _type_choices(spec, thrifty):
         args: dict[str, Any] = {
             "showtime_id": link.target_id,
@@ -167,6 +168,23 @@ def _pick_seats(
         if app.act("smart_pick_seats", args).ok:
             return None
     return _fail("no_seats", "the smart picker found no seats that fit what I want")
+
+
+def _looks_right(link: DeepLink, spec: OrderSpec) -> bool:
+    """Do the preselected seats suit the user's wishes as far as seat numbers show (rows;
+    side by side: one row, consecutive numbers)? Centre and aisle seats it leaves to the
+    app's picker, which knows the hall; seat types show at the checkout."""
+    rule = spec.seats
+    if rule.centre or rule.aisle:
+        return False
+    places = sorted((int(r), int(n)) for r, n in (s.split("-") for s in link.seats))
+    if rule.rows and any(r not in rule.rows for r, _ in places):
+        return False
+    if rule.together:
+        rows = {r for r, _ in places}
+        nums = [n for _, n in places]
+        return len(rows) == 1 and nums == list(range(nums[0], nums[0] + len(nums)))
+    return True
 
 
 def _unavailable(screen: object) -> bool:
