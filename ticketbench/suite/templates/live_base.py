@@ -82,9 +82,16 @@ def draw_pick(
     max_count: int = 4,
     zone: PriceZone | None = None,
 ) -> EventPick:
-    """A random open session in the user's city, a zone with room, a count and attendees."""
+    """A random open session in the user's city, a zone with room, a count and attendees.
+
+    Only events with another upcoming session: finding the event by name must not be all
+    there is to choosing the session (an agent linking every session of it would pass).
+    """
     user = d.user
-    ev, ses = ctx.choice(open_sessions(ctx.world, user.city_id, d.now, real_name))
+    t = d.now
+    opened = open_sessions(ctx.world, user.city_id, t, real_name)
+    several = [(ev, s) for ev, s in opened if sum(x.start > t for x in ev.sessions) >= 2]
+    ev, ses = ctx.choice(several or opened)
     left = orders.event_availability(d.env, ses.id)
     hi = min(ev.per_order_limit, max_count)
     if ev.real_name:
