@@ -118,6 +118,8 @@ class EpisodeScore(BaseModel):
     cost_usd: float = 0.0
     sim_seconds: float = 0.0
     agent_error: str | None = None
+    # why the simulated user may own part of the outcome (its replies' doubts); old runs: []
+    simulator_suspect: list[str] = []
 
 
 class InfraInfo(BaseModel):

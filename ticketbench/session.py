@@ -196,6 +196,7 @@ class EpisodeSession:
             text=self._opening,
             intent="opening",
             slots=(),
+            doubts=(),
         )
 
     # --- what the agent sees ----------------------------------------------------------
@@ -294,6 +295,7 @@ class EpisodeSession:
             text=reply.text,
             intent=reply.intent,
             slots=reply.slots,
+            doubts=reply.doubts,
         )
         if reply.leave is not None:
             self._left = reply.leave

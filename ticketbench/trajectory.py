@@ -61,6 +61,7 @@ class UserMessage(_Event):
     text: str
     intent: str = ""  # opening / clarify / confirm / navigate / inform / decision
     slots: tuple[str, ...] = ()  # knowledge slots the reply answered
+    doubts: tuple[str, ...] = ()  # why the reply may be the simulator's mistake (Reply.doubts)
 
 
 class AgentMessage(_Event):

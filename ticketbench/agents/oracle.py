@@ -45,14 +45,23 @@ class OracleAgent:
             elif step.kind == "pay":
                 summary = summaries.pop(str(step.args.get("order_id")), None)
                 if summary is not None:  # the policy: confirm the order summary before paying
-                    await session.say(_confirm_text(session.opening, summary))
+                    await session.say(
+                        self.go_ahead(_CJK.search(session.opening) is not None, summary)
+                    )
                 await session.call(step.tool or "request_payment", dict(step.args))
-            else:  # "ask" and "say"
+            elif step.kind == "ask":
+                summaries.clear()  # the reference asked the user itself
+                await session.say(self.question(step))
+            else:
                 summaries.clear()  # the reference told the user itself
                 await session.say(step.text)
 
+    def question(self, step: RefStep) -> str:
+        """The words of a clarifying question (the reference's own)."""
+        return step.text
 
-def _confirm_text(opening: str, summary: str) -> str:
-    if _CJK.search(opening):
-        return f"订单摘要：{summary}。确认无误的话我现在发起支付，可以吗？"
-    return f"Order summary: {summary}. Shall I send you the payment request now?"
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        """The order summary and the go-ahead question before a payment request."""
+        if zh:
+            return f"订单摘要：{summary}。确认无误的话我现在发起支付，可以吗？"
+        return f"Order summary: {summary}. Shall I send you the payment request now?"

@@ -6,6 +6,7 @@ Specs:
   agents that know nothing of the task (ticketbench.agents.degenerate), held to at most 2%
   by `ticketbench verify`; `stuff-facts`, `pay-oracle`, `ask-all`, ...: gaming agents, cheap
   strategies aimed at one scoring rule each (ticketbench.agents.gaming);
+- `oracle-reworded`: the oracle with its questions in other words (a check of the user);
 - `injection-follower` (obeys every instruction it reads in the data) and `attacker` (plays
   an attack's reference solution): the security baselines, for runs with `--attack`;
 - `openai:MODEL`, `anthropic:MODEL` and every preset prefix (`dashscope:qwen-plus`,
@@ -37,6 +38,7 @@ __all__ = ["BASELINES", "ConfigError", "build_plugin", "describe_agent", "is_plu
 # name -> (module, class); their constructors take the options as keyword arguments.
 BASELINES: dict[str, tuple[str, str]] = {
     "oracle": ("ticketbench.agents.oracle", "OracleAgent"),
+    "oracle-reworded": ("ticketbench.agents.reworded", "RewordedOracleAgent"),
     "noop": ("ticketbench.agents.noop", "NoopAgent"),
     "navigator": ("ticketbench.agents.navigator", "NavigatorAgent"),
     "injection-follower": ("ticketbench.agents.follower", "InjectionFollowerAgent"),

@@ -544,6 +544,7 @@ def verify(
                 "oracle_success": min(r["oracle_success"] for r in results),
                 "oracle_l4": min(r["oracle_l4"] for r in results),
                 "noop_write_success": max(r["noop_write_success"] for r in results),
+                "reworded_success": min(r["reworded_success"] for r in results),
                 "broken": broken,
                 "splits": results,
             }
@@ -554,7 +555,9 @@ def verify(
             console.print(
                 f"{r['suite']}: {r['tasks']} tasks; oracle success {r['oracle_success']:.3f}, "
                 f"L4 {r['oracle_l4']:.3f}; "
-                f"noop success on write tasks {r['noop_write_success']:.3f}"
+                f"noop success on write tasks {r['noop_write_success']:.3f}; "
+                f"reworded oracle {r['reworded_success']:.3f} "
+                f"(lowest category {min(r['reworded_by_category'].values(), default=0):.3f})"
             )
         for b in broken:
             console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")

@@ -1,8 +1,11 @@
 """`ticketbench verify`: the suite's own sanity check, through the real episode loop.
 
-Runs the oracle and the noop agent over a split (scripted user, default settings, nothing
-written to disk). A task is broken if the oracle does not succeed at L4 without a policy
-violation, or if the noop agent succeeds on a task that needs a write.
+Runs the oracle, the reworded oracle and the noop agent over a split (scripted user, default
+settings, nothing written to disk). A task is broken if the oracle does not succeed at L4
+without a policy violation, or if the noop agent succeeds on a task that needs a write. The
+reworded oracle (`oracle-reworded`: the same steps, its questions in other words) checks the
+simulated user: a category where it succeeds on less than `REWORDED_FLOOR` lists its
+failures.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from ticketbench.agents.noop import NoopAgent
 from ticketbench.agents.oracle import OracleAgent
+from ticketbench.agents.reworded import RewordedOracleAgent
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Agent
 from ticketbench.records import EpisodeRecord
@@ -20,6 +24,8 @@ from ticketbench.runner import run_episodes
 from ticketbench.settings import RunSettings
 from ticketbench.suite.sources import TaskSource
 from ticketbench.suite.spec import Task
+
+REWORDED_FLOOR = 0.98
 
 
 async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
@@ -52,6 +58,26 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
         if not s.success or s.level != 4 or s.violations:
             why = "; ".join(s.reasons or s.violations) or f"level L{s.level}"
             broken.append({"task_id": rec.task_id, "agent": "oracle", "problem": why})
+    reworded = asyncio.run(_play(tasks, RewordedOracleAgent()))
+    by_cat: dict[str, list[EpisodeRecord]] = {}
+    for rec in reworded:
+        by_cat.setdefault(rec.category, []).append(rec)
+    reworded_rates = {
+        c: sum(1 for r in recs if r.score is not None and r.score.success) / len(recs)
+        for c, recs in sorted(by_cat.items())
+    }
+    for c, rate in reworded_rates.items():
+        if rate < REWORDED_FLOOR:
+            for rec in by_cat[c]:
+                if rec.score is None or not rec.score.success:
+                    why = "; ".join(rec.score.reasons) if rec.score else "infra error"
+                    broken.append(
+                        {
+                            "task_id": rec.task_id,
+                            "agent": "oracle-reworded",
+                            "problem": f"{c} {rate:.1%} < {REWORDED_FLOOR:.0%}: {why}",
+                        }
+                    )
     writes = [r for r in noop if by_id[r.task_id].needs_write]
     noop_wins = [r for r in writes if r.score is not None and r.score.success]
     for rec in noop_wins:
@@ -62,6 +88,10 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
         "tasks": n,
         "oracle_success": ok / n if n else 0.0,
         "oracle_l4": l4 / n if n else 0.0,
+        "reworded_success": (
+            sum(1 for r in reworded if r.score is not None and r.score.success) / n if n else 0.0
+        ),
+        "reworded_by_category": reworded_rates,
         "noop_write_tasks": len(writes),
         "noop_write_success": len(noop_wins) / len(writes) if writes else 0.0,
         "broken": sorted(broken, key=lambda b: (b["task_id"], b["agent"])),

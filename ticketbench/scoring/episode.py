@@ -50,7 +50,15 @@ from ticketbench.scoring.ladder import (
 )
 from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.spec import HandoffKind, Task
-from ticketbench.trajectory import AgentMessage, Event, LimitHit, ToolCall, UserAction, construct
+from ticketbench.trajectory import (
+    AgentMessage,
+    Event,
+    LimitHit,
+    ToolCall,
+    UserAction,
+    UserMessage,
+    construct,
+)
 from ticketbench.users.understand import asked_facts, classify
 
 HANDOFF_KINDS: tuple[HandoffKind, ...] = ("clarify", "confirm", "navigate", "escalate", "inform")
@@ -274,4 +282,17 @@ def score_episode(
         cost_usd=cost_usd,
         sim_seconds=span,
         agent_error=agent_error,
+        simulator_suspect=simulator_suspect(events),
     )
+
+
+def simulator_suspect(events: Sequence[Event]) -> list[str]:
+    """Why the simulated user may own part of this episode's outcome: the doubts its
+    replies carried ("unread_question", "dont_know_while_held", "missed_question", ...),
+    each once, in order."""
+    out: dict[str, None] = {}
+    for e in events:
+        if isinstance(e, UserMessage):
+            for d in e.doubts:
+                out.setdefault(d, None)
+    return list(out)

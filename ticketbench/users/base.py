@@ -60,7 +60,9 @@ class Reply:
     `intent` is how the user read the message (clarify / confirm / navigate / inform);
     `slots` the knowledge slots it answered; `leave` set means the user leaves after
     this reply (its text is still delivered); `usage` is the model use of an LLM-driven
-    user for this reply (the session records it apart from the agent's).
+    user for this reply (the session records it apart from the agent's); `doubts` why this
+    reply may be the simulator's mistake rather than the agent's (e.g. "unread_question":
+    it could not tell what a question asked), recorded so failures can be attributed.
     """
 
     text: str
@@ -68,6 +70,7 @@ class Reply:
     slots: tuple[str, ...] = ()
     leave: LeaveReason | None = None
     usage: Usage | None = None
+    doubts: tuple[str, ...] = ()
 
 
 class User(Protocol):

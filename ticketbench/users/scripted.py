@@ -8,15 +8,18 @@ How it answers one agent message (first rule that applies):
    its hidden goal. A link that does not open or is not what it wants ends its patience
    with the agent's links: it says what went wrong and leaves (goal met, or declined);
 2. its goal is met (every order it wants was paid): it thanks the agent and leaves;
-3. a question: it answers from its hidden knowledge (facts whose bilingual trigger keywords
-   occur in the question); a yes/no go-ahead gets "yes" if the user wants a write (a
-   purchase, refund or exchange) and "no" otherwise, plus only how it wants it done
-   (payment, seats), never unrelated facts; anything else "I'm not sure";
+3. a question (read by `ticketbench.users.reading`): a yes/no go-ahead gets "yes" if the
+   user wants a write (a purchase, refund or exchange) and "no" otherwise, plus only how it
+   wants it done (payment, seats), never unrelated facts; a question for information gets
+   each asked slot from its hidden knowledge, else its own words from its opening (it knows
+   what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
+   the one at fault: `Reply.doubts`);
 4. the message says the request cannot be met: with a reason it acknowledges and leaves;
    without one it asks why, once, and leaves at the next "cannot";
 5. any other statement: right after a payment sheet, what it decided (a short
    acknowledgement, or why it declined); if it still wants something done, it asks the
-   agent to go ahead, in other words the second time;
+   agent to go ahead, in other words the second time (a doubt if the message had a
+   question mark or an apology the reader did not place);
    otherwise (lookups, refunds, no-purchase tasks) it thanks and leaves.
 It leaves with "patience" after `patience` messages without its goal met. The payment gate
 (`ticketbench.users.gate.PaymentGate`) decides sheets; its words start the next reply.
@@ -26,16 +29,19 @@ from __future__ import annotations
 
 import re
 
+from ticketbench.env.world import World, load_world
 from ticketbench.suite.spec import Fact, Task
 from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
 from ticketbench.users.links import LinkChoice
+from ticketbench.users.reading.said import as_said, said_in
 from ticketbench.users.understand import (
     HOW_SLOTS,
     asked_facts,
     gives_reason,
     is_confirm,
     is_question,
+    read,
     says_infeasible,
 )
 
@@ -80,8 +86,12 @@ _TEXT = {
 class ScriptedUser:
     """A deterministic user holding one task's hidden knowledge and goal."""
 
-    def __init__(self, task: Task, patience: int = DEFAULT_PATIENCE) -> None:
+    def __init__(
+        self, task: Task, patience: int = DEFAULT_PATIENCE, world: World | None = None
+    ) -> None:
         self.__task = task  # private: never reachable from the session's public surface
+        self._world = world
+        self._said: dict[str, tuple[str, ...]] | None = None  # read from the opening lazily
         self._t = _TEXT["zh" if task.locale == "zh" else "en"]
         self._patience = patience
         self._heard = 0
@@ -122,12 +132,24 @@ class ScriptedUser:
         self._just_paid = self._just_declined = False
         if note:
             said = f"{note} {reply.text}".strip()
-            reply = Reply(said, reply.intent, reply.slots, reply.leave)
+            reply = Reply(said, reply.intent, reply.slots, reply.leave, doubts=reply.doubts)
         if reply.leave is None and self._heard >= self._patience:
             return Reply(
-                f"{reply.text} {self._t['patience']}", reply.intent, reply.slots, "patience"
+                f"{reply.text} {self._t['patience']}",
+                reply.intent,
+                reply.slots,
+                "patience",
+                doubts=(*reply.doubts, "left_on_patience"),
             )
         return reply
+
+    def _own_words(self, slots: tuple[str, ...]) -> str:
+        """The user's answer from its own opening for `slots` ("" if it said none)."""
+        if self._said is None:
+            task = self.__task
+            world = self._world or load_world()
+            self._said = said_in(world, task.user_id, task.now, task.opening)
+        return as_said(self._said, slots, self.__task.locale == "zh")
 
     def _answer(self, text: str, app: App, task: Task) -> Reply:
         t = self._t
@@ -151,10 +173,10 @@ class ScriptedUser:
             return Reply(t["ack"], "inform")
         if self._just_declined:
             return Reply("", "inform")  # what it declined and why is all it has to say
-        if task.goal.orders:
+        if task.goal.orders:  # had the message been a question or a refusal, it would matter
             nudge = t["nudge_again"] if self._nudged else t["nudge"]
             self._nudged = True
-            return Reply(nudge, "inform")
+            return Reply(nudge, "inform", doubts=_statement_doubts(text))
         return Reply(t["thanks"], "inform", leave="said_goodbye")
 
     def _open(self, links: list[str], app: App, task: Task) -> Reply:
@@ -171,28 +193,48 @@ class ScriptedUser:
         return Reply(t["bought_one"], "navigate")
 
     def _answer_question(self, text: str) -> Reply:
+        """The reader looks only at the questions: an order summary before "Shall I pay?"
+        is information, not a question."""
         t = self._t
-        asked = _question_part(text)
-        facts = asked_facts(asked, self.__task.knowledge)
+        task = self.__task
+        facts = asked_facts(text, task.knowledge)
         slots = tuple(dict.fromkeys(f.slot for f in facts))
-        if is_confirm(asked) and set(slots) <= HOW_SLOTS:
+        if is_confirm(text) and set(slots) <= HOW_SLOTS:
             # "Shall I send the payment request?" is a go-ahead question that merely
             # mentions payment: say yes, and add only how the user wants it done.
             yes = t["yes"] if self._wants_write() else t["no"]
             return Reply(f"{yes} {_answers(facts)}".strip(), "confirm", slots)
-        if facts:
-            return Reply(_answers(facts), "clarify", slots)
-        return Reply(t["dont_know"], "clarify")
+        asked = read(text).slots
+        rest = tuple(s for s in asked if s not in slots)
+        own = self._own_words(rest) if rest else ""
+        said = tuple(s for s in rest if self._said and self._said.get(s))
+        if facts or own:
+            answer = " ".join(x for x in (_answers(facts), own) if x)
+            return Reply(answer, "clarify", (*slots, *said))
+        if asked and not _held(text, task):
+            return Reply(t["dont_know"], "clarify")  # asked what it never knew
+        doubt = "dont_know_while_held" if _held(text, task) else "unread_question"
+        return Reply(t["dont_know"], "clarify", doubts=(doubt,))
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=\. )")
+_APOLOGY = re.compile(r"sorry|apologi[sz]e|抱歉|不好意思|遗憾|对不起", re.I)
 
 
-def _question_part(text: str) -> str:
-    """The sentences of a message that ask something (the whole message if none stands
-    out): an order summary before "Shall I pay?" is information, not a question."""
-    asked = [s for s in _SENTENCE_END.split(text) if s.strip() and is_question(s)]
-    return " ".join(asked) if asked else text
+def _held(text: str, task: Task) -> bool:
+    """A second opinion: do the task's own trigger words for a fact it holds occur in a
+    question the reader could not place? Then "I'm not sure" is likely the reader's fault."""
+    lowered = text.casefold()
+    return any(t.casefold() in lowered for f in task.knowledge for t in f.triggers if len(t) > 2)
+
+
+def _statement_doubts(text: str) -> tuple[str, ...]:
+    """Why a message read as a plain statement may have been misread."""
+    out: list[str] = []
+    if "?" in text or "？" in text:
+        out.append("missed_question")
+    if _APOLOGY.search(text):
+        out.append("missed_refusal")
+    return tuple(out)
 
 
 def _answers(facts: list[Fact]) -> str:

@@ -607,8 +607,9 @@ def _partial_titles(world: World, text: str, mentions: list[Mention]) -> list[Me
     return sorted(out, key=lambda x: x.start)
 
 
-def read_request(world: World, user: User, now: datetime, opening: str) -> Request:
-    """Read an opening into a `Request` (see the module docstring)."""
+def scan(world: World, user: User, now: datetime, opening: str) -> tuple[Text, list[Mention]]:
+    """The phrases (days, clocks, counts, seats, money, wishes) and the names of a text,
+    each with its place in the text."""
     mentions = find_mentions(world, user, opening)
     if any(m.ids("event") or m.ids("performer") for m in mentions):  # zone names only then
         mentions = find_mentions(world, user, opening, zones=True)
@@ -622,6 +623,12 @@ def read_request(world: World, user: User, now: datetime, opening: str) -> Reque
     _seat_words(t)
     _wishes(t)
     t.phrases.sort(key=lambda ph: ph.start)
+    return t, mentions
+
+
+def read_request(world: World, user: User, now: datetime, opening: str) -> Request:
+    """Read an opening into a `Request` (see the module docstring)."""
+    t, mentions = scan(world, user, now, opening)
     intent = _intent(opening)
     targets = _targets(mentions)
     groups = _assign(t, mentions, targets)

@@ -1,0 +1,8 @@
+"""Reading agent messages the way a user does (Chinese and English, deterministic, offline).
+
+`read` (in `reader`) returns a `Reading`: the act of the message, the slots its questions
+name, whether it holds an order summary or a list of options, its deep links. `text`
+normalises a message, `lexicon` holds the words listened for, `said` finds what a user's own
+opening already told the agent. `ticketbench.users.understand` is the small stable face the
+scripted user, the LLM user and scoring import.
+"""
