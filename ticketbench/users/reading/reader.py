@@ -31,7 +31,6 @@ ACTS: tuple[Act, ...] = ("ask", "confirm", "cannot", "cannot_unexplained", "reco
 # A deep link as `booking_link` prints it; any URL-like token is considered a link.
 _LINK = re.compile(r"(?:ticketbench|tb)://[^\s\"'<>)）\]，。]+|https?://[^\s\"'<>)）\]，。]+")
 _QMARK = re.compile(r"[?？]\s*$")
-_ANY_QMARK = re.compile(r"[?？]")
 _QUOTED = re.compile(r"(《|\")([^》\"]*)(》|\")")
 
 
@@ -183,8 +182,3 @@ def _statement_act(rest: str) -> Act:
     if lx.RECOMMEND.search(rest):
         return "recommend"
     return "inform"
-
-
-def has_question_mark(text: str) -> bool:
-    """Does the raw message contain a question mark (a hint a reader may have missed one)?"""
-    return _ANY_QMARK.search(text) is not None
