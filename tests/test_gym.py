@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _play_reference(env: TicketingEnv, task: Task) -> tuple[float, bool, bool, dict[str, Any]]:
-    from ticketbench.agents.oracle import _confirm_text
+    from ticketbench.agents.oracle import OracleAgent
 
     obs, info = env.reset(task_id=task.id)
     summaries: dict[str, str] = {}
@@ -34,7 +34,8 @@ def _play_reference(env: TicketingEnv, task: Task) -> tuple[float, bool, bool, d
         elif step.kind == "pay":
             summary = summaries.pop(str(step.args.get("order_id")), None)
             if summary is not None:
-                result = env.step({"message": _confirm_text(obs["content"], summary)})
+                zh = task.locale == "zh"
+                result = env.step({"message": OracleAgent().go_ahead(zh, summary)})
                 if result[2] or result[3]:
                     break
             result = env.step({"tool": step.tool or "request_payment", "args": dict(step.args)})

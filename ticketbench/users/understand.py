@@ -14,9 +14,12 @@ from typing import Literal
 
 from ticketbench.env.names import normalise
 from ticketbench.suite.spec import Fact
-from ticketbench.users.reading.reader import ACTS, HOW_SLOTS, Act, Reading, find_links, read
+from ticketbench.users.reading.reader import ACTS, Act, Reading, find_links, read
 
 MessageKind = Literal["navigate", "clarify", "confirm", "inform"]
+# Knowledge about how to carry out the order, not what to buy: a go-ahead question that
+# touches only these ("Shall I pay with your wallet?") is still a go-ahead question.
+HOW_SLOTS = frozenset({"payment", "seat_pref"})
 
 __all__ = [
     "ACTS",

@@ -19,99 +19,117 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _CLOCK = (
     r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
-    r"|[一二两三四五六七八九十]{1,3}点"
+    r"|(?<![贵早晚快慢多少好宜近远大小高低差])[一二两三四五六七八九十]{1,3}点"
 )
 _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
+_MONTH = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+_NUMBER_EN = r"(?:one|two|three|four|five|six|\d)"
+# Cinema chains as people name them (a bare chain name in "A or B?" asks for a cinema).
+_CHAINS = (
+    r"万达|博纳|金逸|百老汇|星轶|大光明|横店|大地影院|中影|耀莱|卢米埃|英皇|上影|寰映|星美|cgv|ume",
+    r"\bwanda\b|\bbona\b|\bjinyi\b|\bbroadway\b|\bstarx\b|\bimax theatre\b|\blumiere\b",
+)
+
+# Strong cues decide a sentence's slots; a weak cue (a bare "座位", "cinema", "场次") names a
+# slot only when no strong cue does: "您打算哪天去影院？" asks the date, not the cinema.
 SLOT_CUES: dict[str, re.Pattern[str]] = {
     "count": _rx(
-        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|买几|要几|订几|几口",
+        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|[买要订]几(?![点号])|几口|几为|几涨",
+        r"多少个(?:座位|位子)|几个(?:座位|位子)|[一两二三四五1-5]张还是|还是[一两二三四五1-5]张",
         r"一个人|自己去|自己看|您自己|你自己|就您|就你|单独|独自|一位还是|有朋友|和朋友|跟朋友|带朋友",
-        r"同伴|同行|有人陪|有人一起|还有谁|和谁|跟谁|几个伙伴|一张还是|两张还是|带几",
+        r"同伴|同行|有人陪|有人一起|还有谁|和谁|跟谁|几个伙伴|带几|其他人|别人一起|还有人|家人一起",
         r"how many|number of (?:tickets|people|seats|guests|persons)|quantity|headcount|head count",
-        r"party size|size of (?:your|the) (?:party|group)|how big is",
+        r"party size|size of (?:your|the) (?:party|group)|how big is|party of",
         r"just (?:you|yourself|for you|the one|one)\b|for yourself|by yourself|on your own",
-        r"\balone\b",
-        r"\bsolo\b|\bplus one\b|anyone (?:else|joining|with you|coming|going)",
-        r"(?:anyone|someone|somebody|anybody)\b.{0,12}\b(?:else|with you|join|joining|come|coming)",
+        r"\balone\b|\bsolo\b|\bplus one\b",
+        r"(?:anyone|someone|somebody|anybody|others?)\b.{0,12}"
+        r"\b(?:else|with you|join|joining|come|coming)",
         r"(?:friends?|others|partner|family|kids|company|group) (?:joining|coming|along|with you)",
-        r"(?:going|coming|watching) with|with (?:friends|someone|company|anyone|others)",
-        r"tickets? (?:do|will|would|should) (?:you|i)|seats? do you need|for how many",
+        r"(?:going|coming|watching) with|with (?:friends|someone|company|anyone|others|family)",
+        r"bringing (?:friends|anyone|someone)|tickets? (?:do|will|would|should) (?:you|i)",
+        r"seats? do you need|for how many|" + _NUMBER_EN + r" (?:tickets?|seats?) or " + _NUMBER_EN,
+        r"\b" + _NUMBER_EN + r" or " + _NUMBER_EN + r" (?:tickets?|seats?|people)\b",
     ),
     "date": _rx(
         r"哪天|哪一天|哪日|哪号|几号|几月几|日期|星期几|周几|礼拜几|什么时候|啥时候|什么日子",
         r"哪个周|哪个星期|哪个晚上|哪天晚上|哪晚|哪一晚|哪个日子|改天|别的日子|其他日子|另一天",
-        r"(?:今天|明天|后天|今晚|明晚|这周|下周|周末|本周)(?:的)?(?:还是|吗|呢|吧)",
-        r"还是(?:今天|明天|后天|今晚|明晚|这周|下周|周末|改天|别的日子|其他日子|另一天|另外一天)",
-        r"今天|明天|后天|今晚|明晚|周末|\d{1,2}月\d{1,2}[日号]|(?:周|星期|礼拜)[一二三四五六日天]",
+        r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]|(?:周|星期|礼拜)[一二三四五六日天]",
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
-        r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b|another day|other day|different day",
-        r"day of the week|this weekend|next week|\bdate\b|\bday\b|" + _WEEKDAY,
+        r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b|(?:another|other|different|particular|specific|certain|a) day\b",
+        r"day of the week|this weekend|next week|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
     ),
     "time": _rx(
-        r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|开场时间|哪个点|早一点|晚一点",
-        r"上午还是|下午还是|晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午",
-        r"what time|which time|time slot|\btimes?\b|matinee|earlier or later|later or earlier",
+        r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点|早一点|晚一点",
+        r"上午还是|下午还是|晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午|白天场",
+        r"(?:what|which|a good|start|show|preferred|convenient|any) ?time\b|time slot|showtime",
+        r"date and time|time and date|\bthe time\b|[、,，和及]时间|时间[、,，和及]",
+        r"matinee|earlier or later|later or earlier|\b(?:morning|afternoon|evening|night) or\b",
         r"\b(?:morning|afternoon|evening|late|early|night) (?:show|showing|screening|one|session)",
+        r"\bor (?:the )?(?:morning|afternoon|evening|night|late|early)\b|what tiem|o'clock",
         _CLOCK,
     ),
     "which_movie": _rx(
-        r"哪部|哪一部|哪个电影|哪个片|什么电影|什么片|哪个影片|片名|电影名|哪个名字|不止一部|好几部|几部",
-        r"《[^》]*》\s*还是|还是\s*《",
-        r"which (?:movie|film|title|picture)|what (?:movie|film|title)|\btitle\b|全名|完整的名字",
+        r"哪部|哪一部|哪个电影|哪个片|什么电影|什么片|哪个影片|片名|电影名|不止一部|好几部|几部|那部",
+        r"《[^》]*》\s*还是|还是\s*《|全名|完整的名字|动画|真人版",
+        r"which (?:movie|film|title|picture)|what (?:movie|film|title)|\btitle\b",
         r"exact (?:movie|film|name)|full name of the|name of the (?:movie|film)",
         r"(?:movie|film|title) (?:do|did|would) you|which of (?:these|the) (?:films|movies)",
+        r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
     ),
     "which_event": _rx(
         r"哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会|哪场比赛|哪个活动|哪场话剧",
         r"哪个节目|哪部剧|什么演出|什么演唱会",
-        r"which (?:event|concert|gig|match|game|play|musical|performance)",
+        r"which (?:event|concert|gig|match|game|play|musical|show is)",
         r"what (?:event|concert|gig|match|game|play|musical)",
     ),
     "cinema": _rx(
-        r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|影院|影城|电影院|门店|分店",
-        r"cinema|theatre|multiplex|\bvenue\b|\bbranch\b|which location|what location",
+        r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店",
+        r"which (?:cinema|theatre|multiplex|venue|branch)|what cinema|which .{0,12}location",
+        *_CHAINS,
     ),
     "place": _rx(
-        r"哪个区|哪一带|附近|离.{0,8}近|在哪|哪里|什么地方|哪儿|住在|方便去|区域方便",
-        r"\bwhere\b|which area|what area|neighbou?rhood|district|\bnear\b|nearby|close to",
+        r"哪个区|哪一带|离.{0,8}近|在哪|哪里|什么地方|哪儿|住在|方便去",
+        r"which (?:area|district|part of town)|what area|neighbou?rhood|district|part of town",
+        r"\bwhere\b",
     ),
     "format": _rx(
-        r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅",
-        r"dolby|\bformat\b|\bversion\b|subtitle|dubbed|original language|screen type",
-        r"premium screen",
+        r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
+        r"dolby|\bformat\b|\bversion\b|subtitle|\bdub\b|dubbed|original (?:language|english)",
+        r"screen type|premium screen|mandarin",
     ),
     "seat_pref": _rx(
-        r"座位|坐哪|坐在|位子|哪排|第几排|几排|前排|后排|中间|正中|靠边|过道|走道|挨着|连座|连号",
-        r"一起坐|坐一起|分开坐|选座|情侣座|轮椅|位置",
-        r"\bseat|\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|together|side by side",
-        r"\bsit\b|sitting",
+        r"坐哪|坐在|哪排|第几排|前排|后排|中间|正中|靠边|过道|走道|挨着|连座|连号|座位.{0,6}哪",
+        r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)",
+        r"\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|together|side by side",
+        r"\bsit\b|sitting|wheelchair|couple seat|seating|where .{0,15}seat",
     ),
     "zone": _rx(
-        r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|哪个区|哪一区|vip区",
-        r"\bzones?\b|\bsection\b|\btier\b|price (?:level|band|category)|\bstand\b|\bblock\b",
+        r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区",
+        r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
     ),
     "session": _rx(
-        r"场次|哪一场|哪场|哪个场|第几场|日场|夜场",
-        r"\bsession\b|which (?:showing|screening|show|performance)|what (?:showing|screening)",
+        r"哪一场|哪场|哪个场|第几场",
+        r"which (?:showing|screening|show|performance)|what (?:showing|screening)",
     ),
     "attendees": _rx(
-        r"观演人|观影人|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名|叫什么名字",
-        r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名是",
+        r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名|叫什么名字",
+        r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名",
         r"attendee|\bids?\b|name on|names|whose name|for whom|identity|passport",
         r"who (?:will|is|are|'s|would) (?:attend|go|going|coming|watching|be)",
-        r"who (?:are|is) the tickets? for|who's going|who is going",
+        r"who (?:are|is) the .{0,12}tickets? for|who's going|who is going|who .{0,25} for\?",
     ),
     "budget": _rx(
         r"预算|价位|多少钱|价钱|价格|贵|便宜|花多少|上限|承受|控制在|多少以内|多少元以内",
         r"budget|price range|how much (?:would|do|are|can|to|you)|spend|\bprice|\bcost",
-        r"afford|expensive|pricey|cheap|limit",
+        r"afford|expensive|pric(?:ey|ier)|cheap|\blimit|the most you|pay per|per ticket",
+        r"stay under|keep (?:it )?under|maximum",
     ),
     "payment": _rx(
-        r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡|哪种方式付",
+        r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡|哪种(?:方式|支付)|什么方式",
         r"微信|支付宝|余额|银行卡|信用卡|用.{0,4}付|付钱方式",
         r"payment method|pay (?:with|by|using|via)|how (?:would|do|will) you (?:like to )?pay",
-        r"which card|\bcard\b|wallet|balance|alipay|wechat",
+        r"which card|\bcard\b|wallet|balance|alipay|wechat|how will you pay",
     ),
     "discount": _rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
@@ -123,6 +141,15 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"booking (?:reference|number)",
     ),
 }
+WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
+    "cinema": _rx(
+        r"(?<![这那])(?<![这那]家)(?<![这那]个)(?:影院|影城|电影院|门店|分店)",
+        r"(?<!dolby )(?<!this )(?<!that )(?:cinema|theatre|multiplex|\bvenue\b)",
+    ),
+    "place": _rx(r"附近|区域", r"\bnear\b|nearby|close to"),
+    "seat_pref": _rx(r"座位|位子|选座|位置|座", r"\bseats?\b"),
+    "session": _rx(r"场次|日场|夜场", r"\bsessions?\b|\bperformances?\b|\bshowing\b"),
+}
 # "Do you mean ...?": the slot is whatever kind of thing the sentence names.
 DISAMBIGUATION = _rx(
     r"您说的|你说的|您指的|你指的|是指|指的是|您是说|你是说|说的是",
@@ -130,13 +157,19 @@ DISAMBIGUATION = _rx(
 )
 # A bare "which one?" gets its slot from the options listed around it.
 OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("order", re.compile(r"订单|\borders?\b|\bbookings?\b")),
+    ("discount", re.compile(r"优惠券|coupons?|vouchers?")),
+    ("zone", re.compile(r"票档|看台|内场|\btiers?\b|\bstand\b|\bfloor\b|\bvip\b|\bzones?\b")),
+    ("session", re.compile(r"场次|\bsessions?\b|\bperformances?\b")),
+    ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(_CHAINS))),
+    ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concerts?|\bgigs?\b|musicals?|match\b")),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
-    ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concert|\bgig\b|musical|match\b")),
-    ("cinema", re.compile(r"影城|影院|电影院|cinema|theatre|multiplex")),
+    ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + _MONTH)),
     ("time", re.compile(_CLOCK)),
-    ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY)),
-    ("zone", re.compile(r"看台|内场|区|zone|section|stand")),
+    ("seat_pref", re.compile(r"前排|中间|后排|\bfront\b|\bmiddle\b|\bback\b|aisle|过道")),
 )
+
+OPTION_CUE = dict(OPTION_SLOT_CUES)
 
 # --- speech acts -------------------------------------------------------------------------
 
@@ -144,23 +177,29 @@ OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 QUESTION_ZH = _rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
-    r"哪|几[张位个点号人月天场排]|什么|啥|多少|怎么|如何|谁|还是",
+    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是",
     r"告诉我|说一下|说下|麻烦提供|请提供|请告知|请确认|确认一下|麻烦确认|请补充|发我|给我说",
+    r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
 QUESTION_EN = _rx(
     r"^(?:which|what|when|where|who|whom|whose|how|why|do|does|did|is|are|was|were|would|could|can|"
     r"shall|should|will|may|have|has|any)\b(?!')",
     r"let me know|please (?:tell|confirm|specify|advise|clarify|provide|share|choose|pick|select)",
-    r"could you (?:tell|confirm|let|clarify|specify|share)|can you (?:tell|confirm|let|clarify)",
+    r"could you (?:tell|confirm|let|clarify|specify|share|give|send)",
+    r"can you (?:tell|confirm|let|clarify)|^tell me\b",
+    r"\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b",
     r"i need to know|need you to (?:confirm|tell|pick|choose)|tell me (?:which|what|when|how)",
     r"\bwhich one\b|\bwhich\b.{0,40}\b(?:you|prefer|want|like|works?)\b",
-    r"\bor\b.{0,30}\?|\bjust checking\b",
+    r"\bor\b.{0,30}\?|\bjust checking\b|^(?:pick|choose|select) ",
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
-WH_ZH = _rx(r"哪|几[张位个点号人月天场排]|什么|啥|多少|怎么|如何|谁|还是|或者|或是")
+WH_ZH = _rx(
+    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是|或者|或是",
+    r"挑一个|选一个|挑哪|选哪",
+)
 WH_EN = _rx(
     r"\b(?:which|when|where|who|whom|whose)\b|\bwhat\b(?! about)|\bhow\b(?! about)",
-    r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b",
+    r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b|pick one|choose one",
 )
 # A yes/no question asking to act (buy, pay, go on): a go-ahead even when it names facts.
 ACTION = _rx(
@@ -169,9 +208,18 @@ ACTION = _rx(
     r"shall i|should i|want me to|like me to|go ahead|proceed|\bbook|\bbuy|purchase|\border\b",
     r"\bplace\b|\bpay\b|payment request|reserve|\block\b|\bhold\b|submit|check ?out|finali[sz]e",
     r"refund|cancel|exchange|let's do|take (?:it|them|those|that)|get (?:it|them|those|these)",
-    r"secure|grab|shall we",
+    r"secure|grab|shall we|退(?:这|那|掉)|要退|订吧|买吧|付吗|^订|^付|pay now|pay\?",
+    r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
 )
-# A yes/no question to accept something as it stands (or to act: see ACTION).
+# A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
+ACCEPT = _rx(
+    r"可以吗|好吗|行吗|行不行|可以不|成吗|没问题吧|ok吗|okay吗|可以吧|好不好",
+    r"does (?:that|this|it) work|work for you|sounds? good",
+    r"is (?:that|this|it) (?:okay|fine|alright)",
+    r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
+    r"要不要|要不",
+)
+# A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = _rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
     r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买",
@@ -189,12 +237,15 @@ GO_AHEAD = _rx(
 CANNOT = _rx(
     r"无法|不能|没法|没办法|不可以|办不到|做不到|帮不了|买不了|订不了|退不了|改不了|买不到|订不到",
     r"不支持|未能|没能|失败|售罄|卖完|卖光|已满|满座|满了|没票|没有票|无票|余票不足|没有余票|座位不够",
-    r"没有.{0,6}(?:座位|场次|票)了|停售|已截止|截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
+    r"没有.{0,10}(?:座位|座|场次|票)了|没有成功|没成功|不成功|出了点问题|出问题了|停售|已截止|截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
     r"还没开售|尚未开售|没开售|超出|超过.{0,8}预算|超预算|限购|不可退|不退|不给退|不予退|办理不了",
     r"搞不定|弄不了|处理不了|出不了票|不在售|不再售|已经结束|已结束|不行",
     r"\bcannot\b|can't|can not|couldn't|could not|\bunable\b|not able|wasn't able|weren't able",
     r"\bfailed\b|\bfails?\b|no way to|not possible|impossible|sold out|fully booked|booked up",
     r"\bno (?:more )?(?:seats|tickets|showings|showtimes|availability|sessions)\b",
+    r"(?:sales|booking)\b.{0,25}\bclosed|allow no|no second",
+    r"(?:weren't|aren't|isn't|wasn't|not) enough",
+    r"\bno (?:other |more )?(?:seats|tickets)\b|(?:is|are|were|was) (?:already |just )?taken",
     r"none left|nothing left|\bunavailable\b|not available",
     r"(?:sales|booking|sale) (?:have |has |are |is )?closed",
     r"has passed|have passed|is past|are past|not (?:yet )?on sale|isn't on sale|aren't on sale",
@@ -217,23 +268,26 @@ NOT_CANNOT = _rx(
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = _rx(
     r"因为|由于|所以|因此|已经|售罄|卖完|卖光|满座|已满|截止|停售|已过|过了|未开售|还没开售|开售",
-    r"超出|超过|预算|限购|证件|实名|每人|每个|不支持退|座位不够|没有.{0,6}座|余票|规定|规则",
-    r"政策|开场|截止时间|时间已|只剩|仅剩|不够|不可退|不退|不给退|不予退|结束",
+    r"超出|超过|预算|限购|证件|实名|每人|每个|不支持退|座位不够|没有.{0,10}座|余票|规定|规则",
+    r"政策|开场|截止时间|时间已|只剩|仅剩|不够|不可退|不退|不给退|不予退|结束|不支持|已被",
+    r"被.{0,4}(?:买走|订走|占)",
     r"because|since\b|\bas\b|due to|sold out|fully booked|booked up|closed|cut-?off",
     r"\bpast\b|deadline|not (?:yet )?on sale|on sale|budget|exceed|limit|per id|per person",
     r"non-?refundable|policy|\brules?\b|\bonly\b|\bleft\b|already|started|expired",
-    r"too late|\bno (?:more )?(?:seats|tickets)|availability|enough seats|\bfull\b|gone\b",
+    r"too late|\bno (?:other |more )?(?:seats|tickets)|availability|enough seats|\bfull\b|gone\b",
+    r"taken|(?:doesn't|does not|don't) allow|not allowed|allow no|\bonce\b",
 )
 RECOMMEND = _rx(
     r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以|最划算",
     r"recommend|suggest|i'd go with|i would go with|consider|might (?:like|prefer|enjoy)",
     r"best (?:option|choice|bet|pick|value|deal)|good (?:option|choice|pick|alternative)",
     r"\bworth\b|alternatively|my pick|top pick|better (?:option|choice|seats)|i'd pick",
+    r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
 )
 SUMMARY_HEAD = _rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
     r"order summary|\bsummary\b|booking details|order details|here'?s (?:the|your) order",
-    r"your order:|order:|booking:",
+    r"your order:|order:|booking:|order confirmation|to sum up|您的订单|总结一下|核对一下",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
@@ -256,3 +310,30 @@ CLOSING = _rx(
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
 )
 ALTERNATIVE = _rx(r"还是|或者|或是", r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b")
+
+# A request for information phrased as a yes/no or a command: it asks for a value.
+INFO_REQUEST = _rx(
+    r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
+    r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
+    r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
+    r"需要知道|想知道|need to know",
+)
+# A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
+ASKS_BELOW = _rx(
+    r"(?:need|questions?|details?|things|information|info)\b[^.?!]*[:：]\s*$",
+    r"(?:需要|还需|确认|问下|问一下|想问)[^。？！]*[:：]\s*$",
+)
+# Why a question is asked ("so I can pick seats", "我好帮您选座"): asks nothing itself.
+PURPOSE = _rx(
+    r"\b(?:so (?:that )?i can|so i could|in order to)\b[^,，?？]*",
+    r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？]*",
+    r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？]*",
+    r"(?:为了|我好|好让我|方便我)[^，,？?]*",
+)
+# Nouns that name a slot and contain an action word ("支付方式" is not "支付").
+SLOT_NOUNS = _rx(
+    r"支付方式|付款方式|订单号|用.{0,6}(?:支付|付款|付)|payment method|order number|order id"
+)
+# Slots of preference: a yes/no question on them asks the preference ("is an aisle seat
+# okay?"), where one on what to buy proposes it ("is the 8 pm one okay?").
+PREFERENCE_SLOTS = frozenset({"seat_pref", "payment", "budget", "discount", "zone", "format"})

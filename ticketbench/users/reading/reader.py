@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -70,49 +72,104 @@ def _is_question(s: str) -> bool:
 
 
 def _slots_of(q: str) -> list[str]:
-    return [slot for slot, rx in lx.SLOT_CUES.items() if rx.search(q)]
+    """Slots a question sentence names: its strong cues, else its weak ones."""
+    strong = [slot for slot, rx in lx.SLOT_CUES.items() if rx.search(q)]
+    if strong:
+        return _refine(strong)
+    return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
 
 
 def _refine(slots: list[str]) -> list[str]:
-    """Drop a slot a more specific one explains ("哪家影院" is not also a place question;
-    "which seats" is not a count question; a seat *position* is not a place)."""
+    """Drop a slot a more specific one explains: "哪家影院" is not also a place question,
+    "where would you like to sit?" not one either, "which concert" not a session one."""
     out = list(slots)
-    if "cinema" in out and "place" in out:
-        out.remove("place")
-    if "which_event" in out and "session" in out:
-        out.remove("session")
-    if "zone" in out and "place" in out:
-        out.remove("place")
+    for general, specific in (
+        ("place", "cinema"),
+        ("place", "seat_pref"),
+        ("place", "zone"),
+        ("session", "which_event"),
+        ("session", "date"),
+        ("session", "time"),
+    ):
+        if general in out and specific in out:
+            out.remove(general)
     return out
 
 
-# Knowledge about how to carry out the order, not what to buy.
-HOW_SLOTS = frozenset({"payment", "seat_pref"})
+_CLAUSE = re.compile(r"[,，、]|\s[-—–]+\s|——")
+_ALT_START = re.compile(r"^\s*(?:还是|或者|or\b)")
+
+
+def _asking_part(s: str) -> str:
+    """The clauses of a question sentence that ask: the last clause, every clause with a
+    question word, and a clause an alternative continues ("就您自己去，还是有朋友一起？")."""
+    clauses = [c for c in _CLAUSE.split(s) if c.strip()]
+    if len(clauses) < 2:
+        return s
+    keep = [False] * len(clauses)
+    keep[-1] = True
+    for n, c in enumerate(clauses):
+        if _is_question(c) or lx.WH_ZH.search(c) or lx.WH_EN.search(c) or lx.INFO_REQUEST.search(c):
+            keep[n] = True
+        if n and _ALT_START.search(c):
+            keep[n] = keep[n - 1] = True
+    return "，".join(c for c, k in zip(clauses, keep, strict=True) if k)
 
 
 def _content(slots: list[str]) -> bool:
-    """Do the slots name what to buy (a yes/no question on them verifies a fact)?"""
-    return any(s not in HOW_SLOTS for s in slots)
+    """Do the slots name what to buy (not only how: seats, payment, budget, ...)?"""
+    return any(s not in lx.PREFERENCE_SLOTS for s in slots)
 
 
-def _option_slot(text: str, least: int = 2) -> list[str]:
-    """The kind of thing `text` names at least `least` times ("which one?" after a list)."""
-    for slot, rx in lx.OPTION_SLOT_CUES:
-        if len(rx.findall(text)) >= least:
-            return [slot]
-    return []
+def _goes_ahead(q: str, slots: list[str]) -> bool:
+    """A yes/no question with a go-ahead word: does it ask to go ahead, or ask a fact?
+
+    Acting ("shall I book the 8 pm one?") and accepting what to buy ("is the 8 pm one
+    okay?") go ahead; "is it for tonight?" verifies the date, and "is an aisle seat okay
+    for you?" asks a preference.
+    """
+    if lx.ACTION.search(lx.SLOT_NOUNS.sub(" ", q)):
+        return True
+    if lx.ACCEPT.search(q):
+        return not slots or _content(slots)
+    return not slots
 
 
-def _options(cleaned: str) -> tuple[str, ...]:
-    items = [m.group(0).strip() for m in lx.LIST_ITEM.finditer(cleaned)]
-    if len(items) >= 2:
-        lines = [ln.strip() for ln in cleaned.splitlines() if lx.LIST_ITEM.match(ln)]
-        return tuple(lines)
-    inline = list(lx.INLINE_ITEMS.finditer(cleaned))
-    if len(inline) >= 2:
-        cuts = [m.start() for m in inline] + [len(cleaned)]
-        return tuple(cleaned[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts))
-    return ()
+def _option_slot(text: str, items: Sequence[str] = ()) -> list[str]:
+    """What kind of thing a bare "which one?" picks: the kind the listed items (else the
+    text) name most; items that each name a day and a time are showings (sessions)."""
+    where = "\n".join(items) if items else text
+    counts = {slot: len(rx.findall(where)) for slot, rx in lx.OPTION_SLOT_CUES}
+    if items and counts["date"] >= len(items) and counts["time"] >= len(items):
+        return ["session"]
+    best = max(counts.values(), default=0)
+    if best == 0:
+        return []
+    return [next(slot for slot, n in counts.items() if n == best)]
+
+
+def _options(text: str) -> tuple[str, ...]:
+    """The options a message lists (numbered or bulleted lines, or inline "1) ... 2) ..."):
+    not a list of fields ("影片：…", "Total: …") nor a list of questions."""
+    lines = [ln.strip() for ln in text.splitlines() if lx.LIST_ITEM.match(ln)]
+    items: list[str] = []
+    if len(lines) >= 2:
+        items = lines
+    else:
+        inline = list(lx.INLINE_ITEMS.finditer(text))
+        if len(inline) >= 2:
+            cuts = [m.start() for m in inline] + [len(text)]
+            items = [text[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts)]
+            items[-1] = re.split(r"[?？。.!！]|[,，](?=[^,，]*[?？]$)", items[-1])[0]
+    fields = sum(1 for x in items if _FIELD.match(x))
+    questions = sum(1 for x in items if _QMARK.search(x))
+    if len(items) < 2 or fields * 2 > len(items) or questions * 2 > len(items):
+        return ()
+    return tuple(items)
+
+
+_FIELD = re.compile(r"^\W*(?:\d[.)、]\s*)?[^\s:：\d][^\s:：]{0,11}\s?[:：]\s*\S")
+_MARKUP = re.compile(r"\*\*|__|`+")
 
 
 def _is_summary(cleaned: str) -> bool:
@@ -125,33 +182,51 @@ def read(text: str) -> Reading:
     """Read one agent message (deterministic; cached, the same messages recur)."""
     links = tuple(find_links(text))
     cleaned = clean(text)
-    options = _options(cleaned)
+    options = _options(_MARKUP.sub("", unicodedata.normalize("NFC", text)).casefold())
     asked: list[str] = []
     proposed: list[str] = []
     asks = confirms = unread = 0
     statements: list[str] = []
+    below = False  # the previous line announced questions listed under it
+    listed_questions = False  # then the list is of questions, not of options
     for s in sentences(cleaned):
         if lx.CLOSING.search(s) and not _slots_of(s):
             continue
-        if not _is_question(s):
+        listed = below and (lx.LIST_ITEM.match(s) is not None or len(s) < 40)
+        if lx.ASKS_BELOW.search(s):
+            below = listed_questions = True
+            continue
+        if not (_is_question(s) or listed):
             statements.append(s)
+            below = False
             continue
         q = _QUOTED.sub(lambda m: m.group(1) + m.group(3), s)  # a title's words ask nothing
         q = mend_question_zh(q) if is_chinese(q) else q
-        slots = _refine(_slots_of(q))
+        q = lx.PURPOSE.sub(" ", _asking_part(q))
+        slots = _slots_of(q)
         alternative = lx.ALTERNATIVE.search(q) is not None
-        wh = alternative or (lx.WH_ZH if is_chinese(q) else lx.WH_EN).search(q) is not None
-        go = lx.GO_AHEAD.search(q) is not None
+        wh = (
+            listed
+            or alternative
+            or (lx.WH_ZH if is_chinese(q) else lx.WH_EN).search(q) is not None
+            or lx.INFO_REQUEST.search(q) is not None
+        )
+        go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
+        if not slots and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
+            slots = ["which_movie"]
+        if slots == ["session"] and options and _option_slot("", options) == ["time"]:
+            slots = ["time"]  # "which showing?" over a list of clock times
+        if slots == ["place"] and lx.OPTION_CUE["zone"].search(cleaned):
+            slots = ["zone"]  # "哪个区" where the message speaks of 内场 and 看台
         if lx.DISAMBIGUATION.search(q) and not slots:
-            slots = _option_slot(q, least=1) or ["which_movie"]
+            slots = _option_slot(q) or ["which_movie"]
             wh = True
-        if not slots and (wh or not go):  # "which one?": of the things named around it
-            slots = _option_slot(q, least=1) if wh else []
-            slots = slots or (_option_slot(cleaned) if options or wh else [])
+        if not slots and wh:  # "which one?": of the things named around it
+            slots = _option_slot(q) or _option_slot(cleaned, options)
         if wh and slots:
             asks += 1
             asked += slots
-        elif not wh and go and (lx.ACTION.search(q) or not _content(slots)):
+        elif not wh and go and _goes_ahead(q, slots):
             confirms += 1
             proposed += slots
         elif slots:  # a yes/no question about a fact: "是今天吗？", "Just you?"
@@ -159,6 +234,8 @@ def read(text: str) -> Reading:
             asked += slots
         else:
             unread += 1
+    if listed_questions:
+        options = ()
     rest = " ".join(statements)
     summary = _is_summary(cleaned)
     question = bool(asks or confirms or unread)

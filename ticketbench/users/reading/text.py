@@ -49,6 +49,16 @@ _SHORTHAND = {
     "im": "i'm",
     "id": "id",
     "whats": "what's",
+    "wat": "what",
+    "wich": "which",
+    "whcih": "which",
+    "mnay": "many",
+    "tiem": "time",
+    "waht": "what",
+    "wehn": "when",
+    "hw": "how",
+    "ppl": "people",
+    "teh": "the",
     "thats": "that's",
 }
 # Words a reading turns on: a typo of one of them (one edit away) is read as the word.
@@ -176,7 +186,7 @@ _KNOWN = frozenset(
 # "那天/那部/那家" typed for "哪天/哪部/哪家" (same pinyin): only in a question that has no
 # other question word, where the demonstrative would make no sense.
 _NA_FOR_NA = re.compile(r"那(?=[天部家场一个种排位])")
-_ZH_ASKING = re.compile(r"[哪几吗呢么啥谁]|什么|多少|是否|还是|要不要")
+_ZH_ASKING = re.compile(r"[哪几吗啥谁]|什么|多少|是否|还是|要不要")
 
 
 def _mend_english(text: str) -> str:

@@ -1,0 +1,136 @@
+"""The reader against a labelled corpus of agent messages (tests/data/reading/).
+
+Every message carries its kind (ask / confirm / cannot / cannot_unexplained / recommend /
+inform), for questions the slots asked, and whether it holds an order summary or a list of
+options. Per label, recall (messages carrying the label read exactly right: kind, slots and
+flags) and precision (messages the reader gives the label that carry it) must be >= 95% on
+the tuning part and on the held-out part, which was written before the reader was tuned and
+never used to tune it. `pytest -s tests/test_reading_corpus.py` prints the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ticketbench.users.understand import ACTS, read
+
+HERE = Path(__file__).parent / "data" / "reading"
+FLOOR = 0.95
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One corpus line."""
+
+    where: str
+    text: str
+    kind: str
+    slots: frozenset[str]
+    summary: bool
+    options: bool
+
+    @property
+    def zh(self) -> bool:
+        return _CJK.search(self.text) is not None
+
+    def labels(self) -> set[str]:
+        out = {f"kind:{self.kind}", *(f"slot:{s}" for s in self.slots)}
+        out |= {"summary"} if self.summary else set()
+        out |= {"options"} if self.options else set()
+        return out
+
+
+def load(name: str) -> list[Labelled]:
+    out = []
+    for n, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        head, sep, text = line.partition(" | ")
+        assert sep, f"{name}:{n}: no ' | '"
+        words = head.split()
+        kind, rest = words[0], words[1:]
+        assert kind in ACTS, f"{name}:{n}: unknown kind {kind}"
+        slots = [w for w in rest if not w.startswith("+")]
+        flags = {w for w in rest if w.startswith("+")}
+        assert flags <= {"+summary", "+options"}, f"{name}:{n}: {flags}"
+        slot_set = frozenset(s for w in slots for s in w.split(",") if s != "-")
+        out.append(
+            Labelled(f"{name}:{n}", text.replace("\\n", "\n"), kind, slot_set,
+                     "+summary" in flags, "+options" in flags)
+        )  # fmt: skip
+    return out
+
+
+def predicted(m: Labelled) -> Labelled:
+    r = read(m.text)
+    slots = frozenset(r.slots) if r.act == "ask" else frozenset()
+    return Labelled(m.where, m.text, r.act, slots, r.summary, bool(r.options))
+
+
+def scores(corpus: list[Labelled]) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+    """label -> (recall hits, carrying, precision hits, given); and the misreadings."""
+    carry: Counter[str] = Counter()
+    hit: Counter[str] = Counter()
+    given: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    wrong: list[str] = []
+    for m in corpus:
+        p = predicted(m)
+        # slots are labelled on questions seeking information only
+        ok = (m.kind, m.slots if m.kind == "ask" else frozenset(), m.summary, m.options) == (
+            p.kind,
+            p.slots,
+            p.summary,
+            p.options,
+        )
+        truth, got = m.labels(), p.labels()
+        for lab in truth:
+            carry[lab] += 1
+            hit[lab] += ok
+        for lab in got:
+            given[lab] += 1
+            right[lab] += lab in truth and ok
+        if not ok:
+            wrong.append(f"{m.where}: {m.text!r} labelled {sorted(truth)} read {sorted(got)}")
+    labels = sorted(set(carry) | set(given))
+    return {lab: (hit[lab], carry[lab], right[lab], given[lab]) for lab in labels}, wrong
+
+
+def _report(name: str, table: dict[str, tuple[int, int, int, int]], n: int) -> None:
+    print(f"\n{name}: {n} messages")
+    for lab, (h, c, r, g) in table.items():
+        rec = f"{h / c:.1%} ({h}/{c})" if c else "–"
+        pre = f"{r / g:.1%} ({r}/{g})" if g else "–"
+        print(f"  {lab:26} recall {rec:18} precision {pre}")
+
+
+TUNE = load("tune_zh.txt") + load("tune_en.txt")
+HELD = load("heldout.txt")
+
+
+def test_corpus_shape() -> None:
+    """≥ 800 messages, Chinese and English in equal parts, ≥ 25% held out."""
+    everything = TUNE + HELD
+    assert len(everything) >= 800
+    assert sum(m.zh for m in everything) * 2 == len(everything)
+    assert sum(m.zh for m in HELD) * 2 == len(HELD)
+    assert len(HELD) >= 0.25 * len(everything)
+    assert len({m.text for m in everything}) == len(everything), "a message appears twice"
+
+
+@pytest.mark.parametrize("part", ["tune", "heldout"])
+def test_reader_accuracy_per_label(part: str) -> None:
+    corpus = TUNE if part == "tune" else HELD
+    table, wrong = scores(corpus)
+    _report(part, table, len(corpus))
+    overall = 1 - len(wrong) / len(corpus)
+    print(f"  overall {overall:.1%}")
+    low = {lab: v for lab, v in table.items() if v[1] and v[0] / v[1] < FLOOR}
+    low |= {lab: v for lab, v in table.items() if v[3] and v[2] / v[3] < FLOOR}
+    assert overall >= FLOOR and not low, "\n".join([str(low), *wrong])
