@@ -56,7 +56,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"哪个周|哪个星期|哪个晚上|哪天晚上|哪晚|哪一晚|哪个日子|改天|别的日子|其他日子|另一天",
         r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]|(?:周|星期|礼拜)[一二三四五六日天]",
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
-        r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b|(?:another|other|different|particular|specific|certain|a) day\b",
+        r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b",
+        r"(?:another|other|different|particular|specific|certain|a) day\b",
         r"day of the week|this weekend|next week|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
     ),
     "time": _rx(
