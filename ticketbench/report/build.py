@@ -150,6 +150,7 @@ def episode_json(
             v=s.violations,
             r=[_clip(r, 1500) for r in s.reasons],
             err=s.agent_error or "",
+            sus=s.simulator_suspect,
             sim=s.sim_seconds,
         )
     if rec.attack is not None:
@@ -240,6 +241,31 @@ def runs_table(runs: Sequence[Run]) -> str:
     )
 
 
+def suspects_table(runs: Sequence[Run]) -> str:
+    """Failed episodes in which a reply of the simulated user may have been its own mistake
+    (the score's `simulator_suspect`), listed apart: failures the simulator may own."""
+    rows: list[list[str]] = []
+    for r in runs:
+        for e in r.episodes:
+            s = e.score
+            if s is not None and not s.success and s.simulator_suspect:
+                why = "; ".join(s.reasons) or "; ".join(s.violations)
+                rows.append(
+                    [r.header.run_id, e.task_id, str(e.trial), e.category, e.locale,
+                     ", ".join(s.simulator_suspect), _clip(why, 300)]
+                )  # fmt: skip
+    if not rows:
+        return '<p class="meta">No failed episode has a simulator-suspect reply.</p>'
+    head = ["Run", "Task", "Trial", "Category", "Locale", "User replies in doubt", "Failure"]
+    th = "".join(f"<th>{escape(x)}</th>" for x in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (
+        f'<details class="runs"><summary>Simulator-suspect failures ({len(rows)}): failed '
+        "episodes in which the simulated user may have misread the agent</summary>"
+        f'<table class="board"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></details>'
+    )
+
+
 def _asset(name: str) -> str:
     return resources.files("ticketbench.report").joinpath(name).read_text(encoding="utf-8")
 
@@ -278,6 +304,7 @@ def build_report(
             "style": _asset("style.css"),
             "board": to_html(df),
             "runs": runs_table(runs),
+            "suspects": suspects_table(runs),
             "ladder": ladder_svg(df) if not df.empty else empty,
             "gap": gap_svg(df) if not df.empty else empty,
             "categories": heat_table(df, "cat:", "Success % by category") if n_eps else "",

@@ -318,6 +318,8 @@ def _row(entry: Entry) -> dict[str, Any]:
             "mean_user_actions": s.mean_user_actions,
             "user_actions_per_purchase": s.user_actions_per_completed_purchase,
             "violations": sum(s.violations.values()),
+            "simulator_suspect": s.simulator_suspect,
+            "simulator_suspect_failed": s.simulator_suspect_failed,
             "input_tokens": s.input_tokens,
             "output_tokens": s.output_tokens,
             "cost_usd": s.cost_usd,
@@ -327,6 +329,7 @@ def _row(entry: Entry) -> dict[str, Any]:
         for kind, groups in (("style", s.security.by_style), ("goal", s.security.by_goal)):
             for name, g in groups.items():
                 row.update({f"{kind}:{name}:{k}": v for k, v in security_columns(g).items()})
+    row.update({f"suspect:{k}": n for k, n in s.suspect_reasons.items()})  # episodes each
     row.update({f"cat:{k}": g.success_rate for k, g in s.by_category.items()})
     row.update({f"loc:{k}": g.success_rate for k, g in s.by_locale.items()})
     if not s.scored and s.security is not None:  # attacked only: no clean numbers, not zeros
@@ -344,7 +347,7 @@ def _row(entry: Entry) -> dict[str, Any]:
 _CLEAN_ONLY = (
     "gap", "completed_by_agent", "completed_by_user", "mean_tool_calls", "mean_turns",
     "mean_handoffs", "mean_excess_handoffs", "mean_user_actions", "user_actions_per_purchase",
-    "violations",
+    "violations", "simulator_suspect", "simulator_suspect_failed",
 )  # fmt: skip
 
 
@@ -369,14 +372,16 @@ def frame_from_entries(items: Sequence[Entry]) -> pd.DataFrame:
     if df.empty:
         return df
     # pass^k and per-group columns in a stable order, whatever row introduced them.
-    groups = ("pass^", "cat:", "loc:", "style:", "goal:")
+    groups = ("pass^", "cat:", "loc:", "style:", "goal:", "suspect:")
     fixed = [c for c in df.columns if not c.startswith(groups)]
     ks = sorted((c for c in df.columns if c.startswith("pass^")), key=lambda c: int(c[5:]))
     cats = sorted(c for c in df.columns if c.startswith("cat:"))
     locs = sorted(c for c in df.columns if c.startswith("loc:"))
     attacks = [c for c in df.columns if c.startswith(("style:", "goal:"))]
+    suspects = sorted(c for c in df.columns if c.startswith("suspect:"))
+    df[suspects] = df[suspects].fillna(0).astype(int)  # a reason no episode of a row had
     at = fixed.index("L0")
-    return df[[*fixed[:at], *ks, *fixed[at:-1], *cats, *locs, *attacks, "runs"]]
+    return df[[*fixed[:at], *ks, *fixed[at:-1], *cats, *locs, *attacks, *suspects, "runs"]]
 
 
 def leaderboard_frame(runs: Sequence[Run], allow_mixed: bool = False) -> pd.DataFrame:

@@ -76,6 +76,13 @@ def _lang_gap(r: Row) -> str:
     return f"{100 * gap:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"
 
 
+def _suspect(r: Row) -> str:
+    n = num(r.get("simulator_suspect"))
+    if n is None:
+        return "–"
+    return f"{int(n)} ({int(num(r.get('simulator_suspect_failed')) or 0)})"
+
+
 LEVEL_NAMES = {
     "L4": "completed",
     "L3": "order, not paid",
@@ -115,6 +122,10 @@ METRICS: tuple[Metric, ...] = (
            _float("user_actions_per_purchase", 2)),
     Metric("violations", "Violations", "policy violations summed over episodes",
            lambda r: "–" if num(r.get("violations")) is None else str(int(r["violations"]))),
+    Metric("simulator_suspect", "Simulator-suspect (failed)", "episodes in which a reply of "
+           "the simulated user may have been its own mistake (it could not read a question, "
+           "or said it was not sure of a fact it held), and how many of them failed: the part "
+           "of the failure rate the simulator may own", _suspect),
     Metric("tokens", "Tokens", "input + output tokens of the agent",
            lambda r: f"{int(r['input_tokens']) + int(r['output_tokens']):,}"),
     Metric("cost_usd", "Cost", "agent cost in USD", lambda r: f"${float(r['cost_usd']):.2f}"),

@@ -203,6 +203,11 @@ class RunSummary(BaseModel):
     cost_usd: float
     language_gap: PairedGap | None = None
     security: SecuritySummary | None = None
+    # episodes where a user reply may have been the simulator's mistake (the score's
+    # `simulator_suspect`), those of them that failed, and the reasons (episodes each)
+    simulator_suspect: int = 0
+    simulator_suspect_failed: int = 0
+    suspect_reasons: dict[str, int] = {}
 
 
 class PairedGap(BaseModel):
@@ -273,7 +278,10 @@ def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
     done = [s for s in purchase if s.success]
     by: dict[str, int] = defaultdict(int)
     viol: dict[str, int] = defaultdict(int)
+    reasons: dict[str, int] = defaultdict(int)
     for s in scores:
+        for why in s.simulator_suspect:
+            reasons[why] += 1
         by[s.completed_by] += 1
         for v in s.violations:
             viol[v] += 1
@@ -304,4 +312,7 @@ def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
         cost_usd=sum(r.spend()[2] for r in everything),
         language_gap=paired_language_gap(rows),
         security=security(everything),
+        simulator_suspect=sum(bool(s.simulator_suspect) for s in scores),
+        simulator_suspect_failed=sum(bool(s.simulator_suspect) and not s.success for s in scores),
+        suspect_reasons=dict(sorted(reasons.items())),
     )

@@ -12,14 +12,17 @@ import re
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts))
+    pattern = "|".join(parts)
+    if pattern.startswith("|") or pattern.endswith("|") or "||" in pattern:
+        raise ValueError(f"empty alternative (it would match anything) in {pattern[:60]!r}")
+    return re.compile(pattern)
 
 
 # --- slots -------------------------------------------------------------------------------
 
 _CLOCK = (
     r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
-    r"|(?<![贵早晚快慢多少好宜近远大小高低差])[一二两三四五六七八九十]{1,3}点"
+    r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍])[一二两三四五六七八九十]{1,3}点"
 )
 _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
@@ -35,17 +38,20 @@ _CHAINS = (
 # slot only when no strong cue does: "您打算哪天去影院？" asks the date, not the cinema.
 SLOT_CUES: dict[str, re.Pattern[str]] = {
     "count": _rx(
-        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|[买要订]几(?![点号])|几口|几为|几涨",
+        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|票数|[买要订]几(?![点号])|几口|几为|几涨",
         r"多少个(?:座位|位子)|几个(?:座位|位子)|[一两二三四五1-5]张还是|还是[一两二三四五1-5]张",
         r"一个人|自己去|自己看|您自己|你自己|就您|就你|单独|独自|一位还是|有朋友|和朋友|跟朋友|带朋友",
         r"同伴|同行|有人陪|有人一起|还有谁|和谁|跟谁|几个伙伴|带几|其他人|别人一起|还有人|家人一起",
+        r"朋友.{0,3}一起|一起去|一起看",
         r"how many|number of (?:tickets|people|seats|guests|persons)|quantity|headcount|head count",
         r"party size|size of (?:your|the) (?:party|group)|how big is|party of",
         r"just (?:you|yourself|for you|the one|one)\b|for yourself|by yourself|on your own",
         r"\balone\b|\bsolo\b|\bplus one\b",
         r"(?:anyone|someone|somebody|anybody|others?)\b.{0,12}"
         r"\b(?:else|with you|join|joining|come|coming)",
-        r"(?:friends?|others|partner|family|kids|company|group) (?:joining|coming|along|with you)",
+        r"(?:friends?|others|partner|family|kids|company|group) (?:be |are |is )?"
+        r"(?:joining|coming)",
+        r"(?:friends?|others|partner|family|kids|company|group) (?:along|with you)",
         r"(?:going|coming|watching) with|with (?:friends|someone|company|anyone|others|family)",
         r"bringing (?:friends|anyone|someone)|tickets? (?:do|will|would|should) (?:you|i)",
         r"seats? do you need|for how many|" + _NUMBER_EN + r" (?:tickets?|seats?) or " + _NUMBER_EN,
@@ -57,21 +63,24 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]|(?:周|星期|礼拜)[一二三四五六日天]",
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
         r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b",
-        r"(?:another|other|different|particular|specific|certain|a) day\b",
-        r"day of the week|this weekend|next week|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
+        r"(?:another|other|different|particular|specific|certain|a) day\b|(?<!in )the day\b",
+        r"(?:this|that|the) (?:coming )?(?:evening|night)\b|day of the week|this weekend",
+        r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
     ),
     "time": _rx(
         r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点|早一点|晚一点",
-        r"上午还是|下午还是|晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午|白天场",
+        r"上午还是|下午还是|(?<!天)晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午|白天场",
         r"(?:what|which|a good|start|show|preferred|convenient|any) ?time\b|time slot|showtime",
-        r"date and time|time and date|\bthe time\b|[、,，和及]时间|时间[、,，和及]",
+        r"(?:particular|specific|certain) time",
+        r"date and time|time and date|day and time|time and day|\bthe time\b",
+        r"[、,，和及]时间|时间[、,，和及]",
         r"matinee|earlier or later|later or earlier|\b(?:morning|afternoon|evening|night) or\b",
         r"\b(?:morning|afternoon|evening|late|early|night) (?:show|showing|screening|one|session)",
         r"\bor (?:the )?(?:morning|afternoon|evening|night|late|early)\b|what tiem|o'clock",
         _CLOCK,
     ),
     "which_movie": _rx(
-        r"哪部|哪一部|哪个电影|哪个片|什么电影|什么片|哪个影片|片名|电影名|不止一部|好几部|几部|那部",
+        r"电影.{0,4}(?:名字|叫什么)|哪部|哪一部|哪个电影(?!院)|哪个片|什么电影|什么片|哪个影片|片名|电影名|不止一部|好几部|几部|那部",
         r"《[^》]*》\s*还是|还是\s*《|全名|完整的名字|动画|真人版",
         r"which (?:movie|film|title|picture)|what (?:movie|film|title)|\btitle\b",
         r"exact (?:movie|film|name)|full name of the|name of the (?:movie|film)",
@@ -79,9 +88,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
     ),
     "which_event": _rx(
-        r"哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会|哪场比赛|哪个活动|哪场话剧",
+        r"哪一?场演出|哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会|哪场比赛|哪个活动|哪场话剧",
         r"哪个节目|哪部剧|什么演出|什么演唱会",
-        r"which (?:event|concert|gig|match|game|play|musical|show is)",
+        r"which (?:event|concert|gig|match|game|play|musical|show is|performance)",
         r"what (?:event|concert|gig|match|game|play|musical)",
     ),
     "cinema": _rx(
@@ -90,8 +99,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         *_CHAINS,
     ),
     "place": _rx(
-        r"哪个区|哪一带|离.{0,8}近|在哪|哪里|什么地方|哪儿|住在|方便去",
-        r"which (?:area|district|part of town)|what area|neighbou?rhood|district|part of town",
+        r"哪个区|哪一带|离.{0,8}近|在哪(?![天一个场部家排号])|哪里|什么地方|哪儿|住在|方便去|哪边|哪一边|哪片",
+        r"which (?:area|district|part of town)|what area|neighbou?rhood|district",
+        r"part of (?:town|the city)",
         r"\bwhere\b",
     ),
     "format": _rx(
@@ -100,25 +110,26 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"screen type|premium screen|mandarin",
     ),
     "seat_pref": _rx(
-        r"坐哪|坐在|哪排|第几排|前排|后排|中间|正中|靠边|过道|走道|挨着|连座|连号|座位.{0,6}哪",
+        r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号|座位.{0,6}哪",
         r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)",
         r"\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|together|side by side",
         r"\bsit\b|sitting|wheelchair|couple seat|seating|where .{0,15}seat",
     ),
     "zone": _rx(
-        r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区",
+        r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
         r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
     ),
     "session": _rx(
         r"哪一场|哪场|哪个场|第几场",
-        r"which (?:showing|screening|show|performance)|what (?:showing|screening)",
+        r"which (?:showing|screening|show)|what (?:showing|screening)",
     ),
     "attendees": _rx(
-        r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名|叫什么名字",
+        r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名|给别人",
         r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名",
         r"attendee|\bids?\b|name on|names|whose name|for whom|identity|passport",
         r"who (?:will|is|are|'s|would) (?:attend|go|going|coming|watching|be)",
         r"who (?:are|is) the .{0,12}tickets? for|who's going|who is going|who .{0,25} for\?",
+        r"for (?:you|yourself),? or (?:for )?someone else|tickets? (?:is|are) for\b",
     ),
     "budget": _rx(
         r"预算|价位|多少钱|价钱|价格|贵|便宜|花多少|上限|承受|控制在|多少以内|多少元以内",
@@ -131,6 +142,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"微信|支付宝|余额|银行卡|信用卡|用.{0,4}付|付钱方式",
         r"payment method|pay (?:with|by|using|via)|how (?:would|do|will) you (?:like to )?pay",
         r"which card|\bcard\b|wallet|balance|alipay|wechat|how will you pay",
+        r"which account|哪个账户|payment come from|pay from",
     ),
     "discount": _rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
@@ -156,6 +168,8 @@ DISAMBIGUATION = _rx(
     r"您说的|你说的|您指的|你指的|是指|指的是|您是说|你是说|说的是",
     r"(?:did|do) you mean|you mean\b|are you referring|you're referring|you are referring",
 )
+# "哪几位", "分别是谁": the names of the attendees, not how many.
+WHO_EACH = _rx(r"哪几位|分别|给别人|someone else")
 # A bare "which one?" gets its slot from the options listed around it.
 OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order", re.compile(r"订单|\borders?\b|\bbookings?\b")),
@@ -209,6 +223,7 @@ ACTION = _rx(
     r"shall i|should i|want me to|like me to|go ahead|proceed|\bbook|\bbuy|purchase|\border\b",
     r"\bplace\b|\bpay\b|payment request|reserve|\block\b|\bhold\b|submit|check ?out|finali[sz]e",
     r"refund|cancel|exchange|let's do|take (?:it|them|those|that)|get (?:it|them|those|these)",
+    r"直接买|我就(?:帮您)?(?:买|订|下单|付)|这就(?:订|买|下单|付)",
     r"secure|grab|shall we|退(?:这|那|掉)|要退|订吧|买吧|付吗|^订|^付|pay now|pay\?",
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
 )
@@ -218,7 +233,7 @@ ACCEPT = _rx(
     r"does (?:that|this|it) work|work for you|sounds? good",
     r"is (?:that|this|it) (?:okay|fine|alright)",
     r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
-    r"要不要|要不",
+    r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = _rx(
@@ -240,7 +255,9 @@ CANNOT = _rx(
     r"不支持|未能|没能|失败|售罄|卖完|卖光|已满|满座|满了|没票|没有票|无票|余票不足|没有余票|座位不够",
     r"没有.{0,10}(?:座位|座|场次|票)了|没有成功|没成功|不成功|出了点问题|出问题了|停售|已截止|截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
     r"还没开售|尚未开售|没开售|超出|超过.{0,8}预算|超预算|限购|不可退|不退|不给退|不予退|办理不了",
-    r"搞不定|弄不了|处理不了|出不了票|不在售|不再售|已经结束|已结束|不行",
+    r"还没开票|未开票|没开票|才开售|didn't succeed|did not succeed|unsuccessful",
+    r"(?:haven't|hasn't|have not|has not) (?:gone|been put) on sale|not open yet",
+    r"做不了|办不了|已经没有了|都没了|没有了|搞不定|弄不了|处理不了|出不了票|不在售|不再售|已经结束|已结束|不行",
     r"\bcannot\b|can't|can not|couldn't|could not|\bunable\b|not able|wasn't able|weren't able",
     r"\bfailed\b|\bfails?\b|no way to|not possible|impossible|sold out|fully booked|booked up",
     r"\bno (?:more )?(?:seats|tickets|showings|showtimes|availability|sessions)\b",
@@ -276,18 +293,22 @@ REASON = _rx(
     r"\bpast\b|deadline|not (?:yet )?on sale|on sale|budget|exceed|limit|per id|per person",
     r"non-?refundable|policy|\brules?\b|\bonly\b|\bleft\b|already|started|expired",
     r"too late|\bno (?:other |more )?(?:seats|tickets)|availability|enough seats|\bfull\b|gone\b",
-    r"taken|(?:doesn't|does not|don't) allow|not allowed|allow no|\bonce\b",
+    r"停止|stopped|doesn't do|don't do|does not do|no refunds",
+    r"taken|(?:doesn't|does not|don't) allow|not allowed|allow no|\bonce\b|no longer",
+    r"seats? (?:together|left)",
 )
 RECOMMEND = _rx(
     r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以|最划算",
     r"recommend|suggest|i'd go with|i would go with|consider|might (?:like|prefer|enjoy)",
     r"best (?:option|choice|bet|pick|value|deal)|good (?:option|choice|pick|alternative)",
     r"\bworth\b|alternatively|my pick|top pick|better (?:option|choice|seats)|i'd pick",
+    r"best (?:spot|seats?|view|place|time)|in my opinion|i think .{0,20}best",
     r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
 )
 SUMMARY_HEAD = _rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
     r"order summary|\bsummary\b|booking details|order details|here'?s (?:the|your) order",
+    r"quick check|double-check|核对|确认一下订单",
     r"your order:|order:|booking:|order confirmation|to sum up|您的订单|总结一下|核对一下",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
@@ -298,11 +319,11 @@ SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(r"座位|\d+排\d+|\d{1,2}-\d{1,2}|seats?|row \d+"),
     re.compile(_CLOCK + r"|场次|showing|showtime|screening|session"),
     re.compile(r"\d+\s*张|[一两二三四五六]张|x\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
-    re.compile(r"影城|影院|cinema|theatre|venue|hall|厅"),
+    re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(_CHAINS)),
     re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡"),
 )
 LIST_ITEM = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、:：]|[-*•·]|[①-⑩]|[a-e][.)]|\(\d\)|（\d）)\s*\S")
-INLINE_ITEMS = re.compile(r"(?:^|\s|[,，;；:：])(?:\d[.)、]|[①-⑩]|\(\d\)|（\d）)\s*\S")
+INLINE_ITEMS = re.compile(r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（\d）)|[①-⑩])\s*\S")
 # Closing offers and pleasantries: they end a message without asking anything of substance.
 CLOSING = _rx(
     r"let me know if (?:you|there)|if you (?:have|need) any|anything else (?:i can|you need|to)",
@@ -338,3 +359,10 @@ SLOT_NOUNS = _rx(
 # Slots of preference: a yes/no question on them asks the preference ("is an aisle seat
 # okay?"), where one on what to buy proposes it ("is the 8 pm one okay?").
 PREFERENCE_SLOTS = frozenset({"seat_pref", "payment", "budget", "discount", "zone", "format"})
+
+# A pick among things ("which one?", "哪个"): the question's slot may come from what it names.
+CHOOSE = _rx(
+    r"哪个|哪一个|哪一|哪些|选哪|挑|哪部|哪家|哪场|是指|\bwhich\b|\bpick\b|\bchoose\b|do you mean",
+)
+# Telling what the assistant will do next ("let me find which cinemas ..."): not a question.
+INTENT = _rx(r"^(?:let me (?!know)|i'll|i will|i'm going to|我先|我来|让我|我去)")

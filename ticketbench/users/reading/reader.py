@@ -66,6 +66,8 @@ def find_links(text: str) -> list[str]:
 def _is_question(s: str) -> bool:
     if _QMARK.search(s):
         return True
+    if lx.INTENT.search(s):  # "let me find which cinemas are near you."
+        return False
     if is_chinese(s) and lx.QUESTION_ZH.search(s):
         return True
     return bool(lx.QUESTION_EN.search(s))
@@ -74,6 +76,10 @@ def _is_question(s: str) -> bool:
 def _slots_of(q: str) -> list[str]:
     """Slots a question sentence names: its strong cues, else its weak ones."""
     strong = [slot for slot, rx in lx.SLOT_CUES.items() if rx.search(q)]
+    if "place" in strong and lx.WEAK_SLOT_CUES["seat_pref"].search(q):
+        strong[strong.index("place")] = "seat_pref"  # "any preference on where (to sit)?"
+    if "count" in strong and "attendees" in strong and lx.WHO_EACH.search(q):
+        strong.remove("count")
     if strong:
         return _refine(strong)
     return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
@@ -90,6 +96,7 @@ def _refine(slots: list[str]) -> list[str]:
         ("session", "which_event"),
         ("session", "date"),
         ("session", "time"),
+        ("budget", "zone"),
     ):
         if general in out and specific in out:
             out.remove(general)
@@ -113,7 +120,17 @@ def _asking_part(s: str) -> str:
             keep[n] = True
         if n and _ALT_START.search(c):
             keep[n] = keep[n - 1] = True
-    return "，".join(c for c, k in zip(clauses, keep, strict=True) if k)
+    kept = "，".join(c for c, k in zip(clauses, keep, strict=True) if k)
+    return kept if _cued(kept) else s  # "buy these two, then?": the cue is further back
+
+
+def _cued(q: str) -> bool:
+    """Does the text carry anything a reading turns on (a slot, a go-ahead, a choice)?"""
+    return any(
+        rx.search(q)
+        for rx in (lx.WH_ZH, lx.WH_EN, lx.GO_AHEAD, lx.ACCEPT, lx.ACTION, lx.INFO_REQUEST,
+                   lx.DISAMBIGUATION, *lx.SLOT_CUES.values())
+    )  # fmt: skip
 
 
 def _content(slots: list[str]) -> bool:
@@ -168,6 +185,14 @@ def _options(text: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _unquote(m: re.Match[str]) -> str:
+    """A quoted title stands for a title; a quoted day word ("“今晚”") stays a day word."""
+    inner = m.group(2)
+    if lx.SLOT_CUES["date"].search(inner) or lx.SLOT_CUES["time"].search(inner):
+        return inner
+    return m.group(1) + m.group(3)
+
+
 _FIELD = re.compile(r"^\W*(?:\d[.)、]\s*)?[^\s:：\d][^\s:：]{0,11}\s?[:：]\s*\S")
 _MARKUP = re.compile(r"\*\*|__|`+")
 
@@ -200,7 +225,7 @@ def read(text: str) -> Reading:
             statements.append(s)
             below = False
             continue
-        q = _QUOTED.sub(lambda m: m.group(1) + m.group(3), s)  # a title's words ask nothing
+        q = _QUOTED.sub(_unquote, s)  # a title's words ask nothing
         q = mend_question_zh(q) if is_chinese(q) else q
         q = lx.PURPOSE.sub(" ", _asking_part(q))
         slots = _slots_of(q)
@@ -216,12 +241,12 @@ def read(text: str) -> Reading:
             slots = ["which_movie"]
         if slots == ["session"] and options and _option_slot("", options) == ["time"]:
             slots = ["time"]  # "which showing?" over a list of clock times
-        if slots == ["place"] and lx.OPTION_CUE["zone"].search(cleaned):
-            slots = ["zone"]  # "哪个区" where the message speaks of 内场 and 看台
+        if slots in (["place"], ["budget"]) and lx.OPTION_CUE["zone"].search(cleaned):
+            slots = ["zone"]  # "哪个区", "哪个价位" where the message speaks of 内场 and 看台
         if lx.DISAMBIGUATION.search(q) and not slots:
             slots = _option_slot(q) or ["which_movie"]
             wh = True
-        if not slots and wh:  # "which one?": of the things named around it
+        if not slots and wh and lx.CHOOSE.search(q):  # "which one?": of the things listed
             slots = _option_slot(q) or _option_slot(cleaned, options)
         if wh and slots:
             asks += 1

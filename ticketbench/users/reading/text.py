@@ -185,7 +185,7 @@ _KNOWN = frozenset(
 
 # "那天/那部/那家" typed for "哪天/哪部/哪家" (same pinyin): only in a question that has no
 # other question word, where the demonstrative would make no sense.
-_NA_FOR_NA = re.compile(r"那(?=[天部家场一个种排位])")
+_NA_FOR_NA = re.compile(r"(?:^|(?<=[,，您你想要看是选去]))那(?=[天部家场一个种排位])")
 _ZH_ASKING = re.compile(r"[哪几吗啥谁]|什么|多少|是否|还是|要不要")
 
 
