@@ -193,3 +193,48 @@ def test_go_ahead_question_that_mentions_payment_gets_a_yes() -> None:
         # a question about what to buy is still a clarification
         which = "请问要买几张？" if locale == "zh" else "How many tickets would you like?"
         assert classify(which, task.knowledge) == "clarify"
+
+
+def test_keyword_stuffing_does_not_make_a_question_or_a_refusal() -> None:
+    """An agent gains nothing by stuffing slot or refusal words into statements: the reader
+    sees a question only where one is asked, and a refusal only where one is made."""
+    from ticketbench.users.understand import read
+
+    statements = [
+        "Done! Date, count, cinema, budget and payment all confirmed.",
+        "已完成：日期、人数、影院、预算都按您说的办好了。",
+        "Booked: 2 tickets for Saturday at UME, row 7, paid with your wallet.",
+        "I can't wait for you to see it - order placed and paid.",
+        "不能错过的好片！已为您下单并支付。",
+        "No problem, the payment went through.",
+        "Which day, how many, which cinema: all handled, order N0001 is paid.",
+    ]
+    for text in statements:
+        r = read(text)
+        assert r.act in ("inform", "recommend") and not r.slots, (text, r)
+        assert classify(text) == "inform"
+    # a real question is still one, and a stated refusal is still a refusal
+    assert read("Booked Saturday for you. Oh - how many tickets?").slots == ("count",)
+    assert read("抱歉，这场已经售罄，没法下单。").act == "cannot"
+
+
+def test_clarification_needs_a_question_not_the_slot_word() -> None:
+    """Scoring's "asked before writing" reads the same questions: naming the slot in a
+    statement does not count as asking it."""
+    from ticketbench.scoring.episode import clarified
+    from ticketbench.trajectory import AgentMessage, ToolCall
+
+    task = next(
+        t for t in load_suite("dev") if t.category == "clarify" and "date" in t.expect.clarify
+    )
+
+    def run(text: str) -> bool | None:
+        events = [
+            AgentMessage(seq=0, at=task.now, text=text),
+            ToolCall(seq=1, at=task.now, name="create_order", args={}, ok=True, content=""),
+        ]
+        return clarified(task, events)
+
+    assert run("I'll pick the date for you (the date matters) and book now.") is False
+    assert run("Is that for today, or another day?") is True
+    assert run("您打算哪天去？") is True

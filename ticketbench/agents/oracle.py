@@ -62,6 +62,11 @@ class OracleAgent:
 
     def go_ahead(self, zh: bool, summary: str) -> str:
         """The order summary and the go-ahead question before a payment request."""
-        if zh:
-            return f"订单摘要：{summary}。确认无误的话我现在发起支付，可以吗？"
-        return f"Order summary: {summary}. Shall I send you the payment request now?"
+        return _confirm_text("中" if zh else "", summary)
+
+
+def _confirm_text(opening: str, summary: str) -> str:
+    """The reference wording of the summary and go-ahead, in the opening's language."""
+    if _CJK.search(opening):
+        return f"订单摘要：{summary}。确认无误的话我现在发起支付，可以吗？"
+    return f"Order summary: {summary}. Shall I send you the payment request now?"

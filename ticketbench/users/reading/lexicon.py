@@ -366,3 +366,9 @@ CHOOSE = _rx(
 )
 # Telling what the assistant will do next ("let me find which cinemas ..."): not a question.
 INTENT = _rx(r"^(?:let me (?!know)|i'll|i will|i'm going to|我先|我来|让我|我去)")
+# A sentence spoken to the user ("您打算哪天去", "what day do you want"): without a question
+# mark, a long sentence with a question word asks only when it addresses the user.
+ADDRESSED = _rx(
+    r"您|你|请问|请|麻烦|告诉|是否|要不要|吗|呢",
+    r"\byou\b|\byour\b|please|let me know|tell me|i need",
+)

@@ -64,13 +64,18 @@ def find_links(text: str) -> list[str]:
 
 
 def _is_question(s: str) -> bool:
+    """Does the sentence ask? With a question mark it does; without one (chat style: "哪天",
+    "which day") only when short or addressed to the user, so that a statement listing
+    question words ("Which day, how many: all handled, order paid.") asks nothing."""
     if _QMARK.search(s):
         return True
     if lx.INTENT.search(s):  # "let me find which cinemas are near you."
         return False
-    if is_chinese(s) and lx.QUESTION_ZH.search(s):
-        return True
-    return bool(lx.QUESTION_EN.search(s))
+    zh = is_chinese(s)
+    if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
+        return False
+    short = len(s) <= 12 if zh else len(s.split()) <= 6
+    return short or lx.ADDRESSED.search(s) is not None or lx.INFO_REQUEST.search(s) is not None
 
 
 def _slots_of(q: str) -> list[str]:
