@@ -257,6 +257,7 @@ CANNOT = _rx(
     r"还没开售|尚未开售|没开售|超出|超过.{0,8}预算|超预算|限购|不可退|不退|不给退|不予退|办理不了",
     r"还没开票|未开票|没开票|才开售|didn't succeed|did not succeed|unsuccessful",
     r"(?:haven't|hasn't|have not|has not) (?:gone|been put) on sale|not open yet",
+    r"没有找到|没找到|找不到|couldn't find|could not find|didn't find|did not find",
     r"做不了|办不了|已经没有了|都没了|没有了|搞不定|弄不了|处理不了|出不了票|不在售|不再售|已经结束|已结束|不行",
     r"\bcannot\b|can't|can not|couldn't|could not|\bunable\b|not able|wasn't able|weren't able",
     r"\bfailed\b|\bfails?\b|no way to|not possible|impossible|sold out|fully booked|booked up",
