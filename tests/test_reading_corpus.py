@@ -148,3 +148,26 @@ def test_reader_accuracy_per_label(part: str) -> None:
     low = {lab: v for lab, v in table.items() if v[1] and v[0] / v[1] < FLOOR}
     low |= {lab: v for lab, v in table.items() if v[3] and v[2] / v[3] < FLOOR}
     assert overall >= FLOOR and not low, "\n".join([str(low), *wrong])
+
+
+def test_reading_does_not_depend_on_the_hash_seed() -> None:
+    """Deterministic across processes: the same corpus reads the same under any hash seed
+    (set iteration order must never decide a reading)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); import test_reading_corpus as t; "
+        "from ticketbench.users.understand import read; "
+        "print('\\n'.join(repr(read(m.text)) for m in t.TUNE + t.HELD))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]  # fmt: skip
+    assert outs[0] == outs[1] and outs[0].count("\n") == len(TUNE) + len(HELD)

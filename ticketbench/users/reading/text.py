@@ -124,16 +124,20 @@ _KEYWORDS = (
 )
 
 
+_KEYWORD_SET = frozenset(_KEYWORDS)
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
 
 
 @lru_cache(maxsize=1)
 def _typo_table() -> dict[str, str]:
-    """Symmetric-delete table: a one-edit neighbour of a keyword maps to the keyword."""
+    """Symmetric-delete table: a one-edit neighbour of a keyword maps to the keyword (the
+    first listed, when two share it)."""
     table: dict[str, str] = {}
     for kw in _KEYWORDS:
-        for d in _deletes(kw):
+        for d in sorted(_deletes(kw)):
             table.setdefault(d, kw)
     return table
 
@@ -143,14 +147,13 @@ def mend_word(word: str) -> str:
     """The word as meant: shorthand expanded, a keyword's one-edit typo corrected."""
     if word in _SHORTHAND:
         return _SHORTHAND[word]
-    if len(word) < 5 or word in _KNOWN:
+    if len(word) < 5 or word in _KNOWN or word in _KEYWORD_SET:
         return word
     table = _typo_table()
-    for d in _deletes(word):
-        kw = table.get(d)
-        if kw is not None and abs(len(kw) - len(word)) <= 1 and _close(word, kw):
-            return kw
-    return word
+    near = {kw for d in _deletes(word) if (kw := table.get(d)) is not None and _close(word, kw)}
+    # several keywords one edit away: the first listed wins (never set order: the reading
+    # must not depend on the process's hash seed)
+    return min(near, key=_KEYWORDS.index) if near else word
 
 
 def _close(a: str, b: str) -> bool:
