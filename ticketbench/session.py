@@ -308,7 +308,9 @@ class EpisodeSession:
 
     def _leave(self, text: str, reason: LeaveReason) -> None:
         """The user leaves between messages (after a payment sheet), saying `text`."""
-        self._log(UserMessage, kind="user_message", text=text, intent="decision", slots=())
+        self._log(
+            UserMessage, kind="user_message", text=text, intent="decision", slots=(), doubts=()
+        )
         self._left = reason
         self._log(UserLeft, kind="user_left", reason=reason)
 
