@@ -192,7 +192,7 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 QUESTION_ZH = _rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
-    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是",
+    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是(?!不|没|无法|一样|老样子|很|太)",
     r"告诉我|说一下|说下|麻烦提供|请提供|请告知|请确认|确认一下|麻烦确认|请补充|发我|给我说",
     r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
@@ -209,7 +209,7 @@ QUESTION_EN = _rx(
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
 WH_ZH = _rx(
-    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是|或者|或是",
+    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
     r"挑一个|选一个|挑哪|选哪",
 )
 WH_EN = _rx(
@@ -332,7 +332,11 @@ CLOSING = _rx(
     r"还有什么(?:需要|可以|要)|有(?:任何)?(?:问题|需要)(?:随时|的话)|随时(?:告诉|联系|找)我|祝您观影愉快|观影愉快",
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
 )
-ALTERNATIVE = _rx(r"还是|或者|或是", r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b")
+# "还是" is "or" in a question, "still" before a negation ("抱歉，还是不能。")
+ALTERNATIVE = _rx(
+    r"还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
+    r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b",
+)
 
 # A request for information phrased as a yes/no or a command: it asks for a value.
 INFO_REQUEST = _rx(
