@@ -11,6 +11,11 @@ flags) and precision (messages the reader gives the label that carry it).
   sets read 92.7%, 89.0% and 90.4% overall. The first two were then spent on tuning. This
   test holds the current one to `HELD_FLOOR` overall, so that a change that reads fresh text
   worse fails. Per label it only reports.
+- The outside part (`outside_*.txt`) was written by an outside audit from this folder's
+  README alone, without the reader, its lexicon or the other files. It is reported, never
+  held to a floor (its labels are an outsider's reading of the README; a floor would invite
+  tuning to it) and never tuned on. Measured once on the reader of 0868cf4: 80.2% overall
+  on the 278 lines not shared with the other parts (80.8% on all 286).
 
 `pytest -s tests/test_reading_corpus.py` prints the tables.
 """
@@ -124,6 +129,26 @@ TUNE = (
 # a terse message ("几位？") may also have been written for tuning: then it is not held out
 HELD = [m for m in load("heldout_zh.txt") + load("heldout_en.txt") if m.text not in
         {t.text for t in TUNE}]  # fmt: skip
+
+
+# the outside audit's set (see the module docstring); lines that happen to equal a tuning or
+# held-out line (terse ones, the README's own example) are not outside text
+OUTSIDE_FILES = load("outside_zh.txt") + load("outside_en.txt")
+OUTSIDE = [m for m in OUTSIDE_FILES if m.text not in {t.text for t in TUNE + HELD}]
+
+
+def test_outside_part_is_reported_and_kept_apart() -> None:
+    """Chinese and English in equal parts; at most 5% of the outside lines equal a tuning or
+    held-out line (more would mean outside text was copied in and tuned on). Its accuracy
+    is printed (`pytest -s`), not asserted."""
+    assert len(OUTSIDE_FILES) >= 240
+    assert sum(m.zh for m in OUTSIDE_FILES) * 2 == len(OUTSIDE_FILES)
+    shared = [m.text for m in OUTSIDE_FILES if m not in OUTSIDE]
+    assert len(shared) <= 0.05 * len(OUTSIDE_FILES), shared
+    table, wrong = scores(OUTSIDE)
+    _report("outside", table, len(OUTSIDE))
+    print(f"  overall {1 - len(wrong) / len(OUTSIDE):.1%}")
+    print("\n".join(wrong))
 
 
 def test_corpus_shape() -> None:
