@@ -42,8 +42,9 @@ from inspect_ai.util import LimitExceededError
 from ticketbench.agents.llm.base import EMPTY_RETRIES, system_prompt
 from ticketbench.agents.llm.faults import AgentFaults, classify, report_fault
 from ticketbench.agents.llm.prices import PriceTable, load_prices
-from ticketbench.env.toolkit import Tool, ToolSpec, compact_json
+from ticketbench.env.toolkit import ToolSpec, compact_json
 from ticketbench.protocol import InfraError, Session, Usage, api_wait
+from ticketbench.wire.conversation import CONVERSATION_TOOLS
 
 __all__ = ["USER_TOOLS", "InspectAgent", "tool_info"]
 
@@ -57,26 +58,8 @@ user too): their reply comes back. Call `end_episode` once there is nothing left
 MAX_MODEL_CALLS = 200  # safety cap per episode on top of the session's own limits
 
 
-def talk_to_user(env: object, message: str) -> str:
-    """Send a message to the user and return their reply. Once the user has left, the
-    episode is over and this says so.
-
-    Args:
-        message: What to say to the user: a question, an answer, a summary.
-    """
-    return message
-
-
-def end_episode(env: object) -> None:
-    """End the episode: call this when you have done all you can for the user."""
-
-
-# Specs generated from the signatures and docstrings above, like every env tool's; named
-# and worded as the MCP server's tools of the same use (`ticketbench serve`).
-USER_TOOLS: tuple[ToolSpec, ...] = (
-    Tool[object](talk_to_user).spec,
-    Tool[object](end_episode).spec,
-)
+# Named and worded as over MCP (`ticketbench serve`): one definition for both channels.
+USER_TOOLS: tuple[ToolSpec, ...] = CONVERSATION_TOOLS
 
 
 def tool_info(spec: ToolSpec) -> ToolInfo:
