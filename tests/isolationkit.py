@@ -206,3 +206,17 @@ class Peeker:
 
     async def run(self, session: Session) -> None:
         await session.say(f"handed the task: {self.task_id or 'no'}")
+
+
+class Checked:
+    """Has an endpoint check that fails when `fail` is set (a dead server, a rejected key)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+
+    async def check(self) -> None:
+        if self.fail:
+            raise InfraError("auth", "the endpoint rejected the key")
+
+    async def run(self, session: Session) -> None:
+        await session.say("Sorry, I cannot book this.")

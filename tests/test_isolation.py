@@ -308,3 +308,16 @@ async def test_the_attack_plan_goes_only_to_trusted_agents(tmp_path: Path) -> No
         assert rec.attack is not None and rec.attack.plan is not None
         said[privileged] = next(e.text for e in rec.events if e.kind == "agent_message")
     assert said == {False: "handed the attack: no", True: "handed the attack: yes"}
+
+
+def test_a_plugins_endpoint_check_runs_before_the_first_episode(tmp_path: Path) -> None:
+    _cli("run", "--agent", "isolationkit:Checked", "--tasks", "dev-specified-001",
+         "--out", str(tmp_path / "ok"))  # fmt: skip
+    assert len(read_run(tmp_path / "ok").episodes) == 1
+    res = CliRunner().invoke(
+        app,
+        ["run", "--agent", "isolationkit:Checked", "--agent-opt", "fail=true", "--tasks",
+         "dev-specified-001", "--out", str(tmp_path / "dead")],
+    )  # fmt: skip
+    assert res.exit_code == 2 and "auth: the endpoint rejected the key" in res.output
+    assert not (tmp_path / "dead").exists()

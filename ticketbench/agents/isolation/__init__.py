@@ -17,6 +17,6 @@ the run directory or the suite's path; each episode plays in a fork of a templat
 played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
 reaches another. Consequences for a plugin: state kept on the agent object between episodes
 is gone (each episode starts from the object as built); `aclose()` runs in each episode's
-process after its episode (that copy's clients); an endpoint `check()` is not called before
-the run, as it is for the built-in LLM agents.
+process after its episode (that copy's clients); an endpoint `check()` runs once before the
+run, in a fork of its own, as the built-in LLM agents' does in process.
 """

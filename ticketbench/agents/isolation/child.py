@@ -4,8 +4,9 @@ FD is a control socket (`SOCK_SEQPACKET`) to the harness. The process is a *temp
 reads the plugin's spec and options, imports and builds the agent once (answering with its
 `describe()` or the error), and then waits. For each episode the harness sends a socket;
 the template forks a process that plays that one episode through a `SessionProxy` on it and
-exits. The template never plays: every episode starts from the agent as built, and nothing
-one episode saw reaches the next. The template kills an episode's process when asked (only
+exits (the agent's endpoint `check()`, before a run, is played the same way). The template
+never plays: every episode starts from the agent as built, and nothing one episode saw
+reaches the next. The template kills an episode's process when asked (only
 its own children, not yet reaped, so a pid is never mistaken) and exits when the harness
 closes the control socket; episode processes die with it (`PR_SET_PDEATHSIG`).
 """
@@ -67,6 +68,7 @@ def _build(ctrl: socket.socket) -> Agent | None:
     reply = {
         "describe": info if isinstance(info, dict) else {},
         "for_episode": hasattr(agent, "for_episode"),
+        "check": callable(getattr(agent, "check", None)),
     }
     ctrl.send(json.dumps(reply, default=str).encode())
     return agent
@@ -86,14 +88,15 @@ def _serve(ctrl: socket.socket, agent: Agent) -> None:
             if os.waitpid(pid, os.WNOHANG)[0]:
                 children.discard(pid)
         order: dict[str, Any] = json.loads(msg)
-        if order.get("op") == "episode" and fds:
+        if order.get("op") in ("episode", "check") and fds:
+            play = _episode if order["op"] == "episode" else _check
             pid = os.fork()
             if pid == 0:  # the episode's process
                 code = 1
                 try:
                     ctrl.close()  # it must not see other episodes' sockets
                     _die_with_parent()
-                    asyncio.run(_episode(fds[0], agent))
+                    asyncio.run(play(fds[0], agent))
                     code = 0
                 finally:
                     os._exit(code)
@@ -128,6 +131,21 @@ async def _episode(fd: int, agent: Agent) -> None:
     aclose = getattr(agent, "aclose", None)
     if aclose is not None:
         await aclose()  # this episode's copy of the agent's clients
+    writer.close()
+
+
+async def _check(fd: int, agent: Agent) -> None:
+    """Run the agent's endpoint `check()` (in a fork, like an episode); report how it ended."""
+    _reader, writer = await asyncio.open_unix_connection(sock=socket.socket(fileno=fd))
+    check = getattr(agent, "check", None)
+    try:
+        if check is not None:
+            await check()
+    except BaseException as err:  # reported as the harness would see it in process
+        writer.write(encode(raised_frame(err)))
+    else:
+        writer.write(encode({"op": "end"}))
+    await writer.drain()
     writer.close()
 
 

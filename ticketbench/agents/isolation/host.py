@@ -30,7 +30,7 @@ from typing import Any
 from ticketbench.agents.llm.presets import ConfigError
 from ticketbench.env.world import DATA_ENV, data_root
 from ticketbench.protocol import API_WAIT_HOOK, InfraError, Session, api_wait
-from ticketbench.wire.proxy import MAX_FRAME, WireError, read_frame, serve_session
+from ticketbench.wire.proxy import MAX_FRAME, WireError, read_frame, remote_error, serve_session
 
 __all__ = ["CHILD_MODULE", "IsolatedAgent", "PluginExited", "child_environment"]
 
@@ -90,12 +90,14 @@ class _Template:
             raise ConfigError(str(reply["error"]))
         self.info: dict[str, Any] = reply["describe"]
         self.has_for_episode = bool(reply.get("for_episode"))
+        self.has_check = bool(reply.get("check"))
 
-    def episode(self) -> socket.socket:
-        """A new episode process; the harness's end of its socket."""
+    def episode(self, op: str = "episode") -> socket.socket:
+        """A new episode process (or one running the agent's `check()`: `op="check"`); the
+        harness's end of its socket."""
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            socket.send_fds(self._ctrl, [b'{"op":"episode"}'], [theirs.fileno()])
+            socket.send_fds(self._ctrl, [json.dumps({"op": op}).encode()], [theirs.fileno()])
         except OSError as err:
             mine.close()
             raise InfraError("other", f"the plugin's process is gone: {err}") from err
@@ -193,6 +195,24 @@ class IsolatedAgent:
             if pid is not None and not over:
                 template.kill(pid)
             writer.close()
+
+    async def check(self) -> None:
+        """The plugin's own endpoint `check()`, if it has one, run in a fork of the template
+        (the runner calls it once before the first episode); raises what it raised."""
+        template = await self._ready()
+        if not template.has_check:
+            return
+        reader, writer = await asyncio.open_unix_connection(sock=template.episode("check"))
+        try:
+            frame = await read_frame(reader)
+        except WireError as err:
+            raise PluginExited(str(err)) from None
+        finally:
+            writer.close()
+        if frame is None:
+            raise PluginExited("the agent's process ended during its check()")
+        if frame.get("op") == "raise":
+            raise remote_error(frame)
 
     async def aclose(self) -> None:
         """Stop the template after the last episode."""
