@@ -4,8 +4,9 @@ process imports only this (and ticketbench's public API), as a third-party plugi
 - `Snoop`: the audit's attacker. It searches its own process for the task (every object the
   GC tracks and their referents, the stack frames, the session's private attributes), the
   environment, its command line, its open files and every string in memory for paths of
-  suite data; it plays any reference solution it finds, and appends what it found to a
-  report file, one JSON line per episode;
+  suite data, and tries to open the harness's memory (`/proc/PID/mem`); it plays any
+  reference solution it finds, and appends what it found to a report file, one JSON line
+  per episode;
 - `Scripted`: a deterministic plugin that uses every part of the session API (tools, raw and
   invalid JSON, messages, usage, faults, `api_wait`);
 - `Raiser`: ends its episode in the way `how` names (an exception, a crash, a hang);
@@ -99,7 +100,17 @@ class Snoop:
                 fds.append(os.readlink(fd))
             except OSError:
                 continue
+        # 5. the harness's memory: the process that started the template (out of process)
+        try:
+            template = os.getppid()
+            stat = Path(f"/proc/{template}/stat").read_text()
+            harness = int(stat.rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{harness}/mem", "rb"):
+                harness_memory = "opened"
+        except OSError as err:
+            harness_memory = f"refused: {err.strerror}"
         found = {
+            "harness_memory": harness_memory,
             "found_task": bool(tasks),
             "kinds": sorted(kinds),
             "strings": sorted(strings),

@@ -68,9 +68,13 @@ def test_a_plugin_searching_its_process_finds_nothing(
          "--out", str(out))  # fmt: skip
     found = [json.loads(line) for line in report.read_text().splitlines()]
     assert len(found) == len(HELD_OUT)
+    confined = read_run(out).header.agent["confined"]
+    assert confined.startswith(("landlock", "none"))
     for f in found:
         assert not f["found_task"] and not f["kinds"], f
         assert not f["env"], f["env"]  # no TICKETBENCH_* variable, no data path
+        if confined.startswith("landlock"):  # not even root reads the harness's memory
+            assert f["harness_memory"] == "refused: Permission denied", f["harness_memory"]
         leaks = [
             x
             for x in (*f["strings"], *f["argv"], f["cmdline"], *f["files"])

@@ -49,7 +49,45 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _build(ctrl: socket.socket) -> Agent | None:
+# Landlock (Linux >= 5.13): the syscall numbers are the same on every architecture.
+_LANDLOCK_CREATE_RULESET = 444
+_LANDLOCK_RESTRICT_SELF = 446
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_ACCESS_FS_MAKE_CHAR = 1 << 6
+_ACCESS_FS_MAKE_BLOCK = 1 << 11
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+def _confine() -> str:
+    """Put this process in a Landlock domain of its own, nested in its parent's.
+
+    A process in a domain cannot ptrace, nor read the memory (`/proc/PID/mem`,
+    `process_vm_readv`) of, a process outside it: not the harness, not another episode's
+    process, even as root. The ruleset itself only forbids creating device files, which no
+    agent needs. Returns what was done, for the run header."""
+    if not sys.platform.startswith("linux"):
+        return "none (not Linux)"
+    libc = ctypes.CDLL(None, use_errno=True)
+    abi = libc.syscall(_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                       _LANDLOCK_CREATE_RULESET_VERSION)  # fmt: skip
+    if abi < 1:
+        return "none (this kernel has no Landlock)"
+    handled = ctypes.c_uint64(_ACCESS_FS_MAKE_CHAR | _ACCESS_FS_MAKE_BLOCK)
+    ruleset = libc.syscall(_LANDLOCK_CREATE_RULESET, ctypes.byref(handled),
+                           ctypes.c_size_t(ctypes.sizeof(handled)), 0)  # fmt: skip
+    if ruleset < 0:
+        return f"none (landlock_create_ruleset: errno {ctypes.get_errno()})"
+    try:
+        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return f"none (no_new_privs: errno {ctypes.get_errno()})"
+        if libc.syscall(_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
+            return f"none (landlock_restrict_self: errno {ctypes.get_errno()})"
+    finally:
+        os.close(ruleset)
+    return f"landlock (ABI {abi})"
+
+
+def _build(ctrl: socket.socket, confined: str) -> Agent | None:
     hello = json.loads(ctrl.recv(CONTROL_MAX))
     try:
         agent = build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
@@ -69,6 +107,7 @@ def _build(ctrl: socket.socket) -> Agent | None:
         "describe": info if isinstance(info, dict) else {},
         "for_episode": hasattr(agent, "for_episode"),
         "check": callable(getattr(agent, "check", None)),
+        "confined": confined,
     }
     ctrl.send(json.dumps(reply, default=str).encode())
     return agent
@@ -96,6 +135,7 @@ def _serve(ctrl: socket.socket, agent: Agent) -> None:
                 try:
                     ctrl.close()  # it must not see other episodes' sockets
                     _die_with_parent()
+                    _confine()  # a domain of its own: no reading other episodes' memory
                     asyncio.run(play(fds[0], agent))
                     code = 0
                 finally:
@@ -154,7 +194,8 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the harness's to handle
     ctrl = socket.socket(fileno=int(argv[1]))
     _die_with_parent()
-    agent = _build(ctrl)
+    confined = _confine()  # before any of the plugin's code runs
+    agent = _build(ctrl, confined)
     if agent is not None:
         # Everything built so far is shared with the episode forks: keep the GC from touching
         # it (and so copying its pages) in every fork.

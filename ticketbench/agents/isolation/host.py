@@ -91,6 +91,7 @@ class _Template:
         self.info: dict[str, Any] = reply["describe"]
         self.has_for_episode = bool(reply.get("for_episode"))
         self.has_check = bool(reply.get("check"))
+        self.confined = str(reply.get("confined", ""))
 
     def episode(self, op: str = "episode") -> socket.socket:
         """A new episode process (or one running the agent's `check()`: `op="check"`); the
@@ -137,6 +138,7 @@ class IsolatedAgent:
         self._module, self._attr, self._spec, self._options = module, attr, spec, options
         self._template: _Template | None = _Template(module, attr, spec, options)
         self._info = self._template.info
+        self._confined = self._template.confined
         weakref.finalize(self, _close, self.__dict__)  # an agent dropped without aclose()
         if self._template.has_for_episode:
             warnings.warn(
@@ -149,7 +151,12 @@ class IsolatedAgent:
 
     def describe(self) -> dict[str, Any]:
         """The plugin's own `describe()`, its class, and that it plays out of process."""
-        return {**self._info, "class": f"{self._module}.{self._attr}", "isolated": True}
+        return {
+            **self._info,
+            "class": f"{self._module}.{self._attr}",
+            "isolated": True,
+            "confined": self._confined,
+        }
 
     def __getstate__(self) -> dict[str, Any]:  # a worker process starts its own template
         state = dict(self.__dict__)
