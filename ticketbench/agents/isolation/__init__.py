@@ -17,8 +17,10 @@ the run directory or the suite's path; each episode plays in a fork of a templat
 played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
 reaches another. With Landlock (Linux >= 5.13) the template and every episode's process
 enter a domain of their own before any plugin code runs, so none can read the memory of
-the harness or of another episode (`child._confine`). Consequences for a plugin: state kept on the agent object between episodes
-is gone (each episode starts from the object as built); `aclose()` runs in each episode's
-process after its episode (that copy's clients); an endpoint `check()` runs once before the
-run, in a fork of its own, as the built-in LLM agents' does in process.
+the harness or of another episode (`child._confine`).
+
+Consequences for a plugin: state kept on the agent object between episodes is gone (each
+episode starts from the object as built); `aclose()` runs in each episode's process after
+its episode (that copy's clients); an endpoint `check()` runs once before the run, in a
+fork of its own, as the built-in LLM agents' does in process.
 """
