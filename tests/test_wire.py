@@ -259,6 +259,9 @@ def test_serve_over_http_plays_and_stops_cleanly(tmp_path: Path) -> None:
         [sys.executable, "-m", "ticketbench", "serve", "--transport", "http", "--port", str(port),
          "--tasks", "dev-live_event-000", "--out", str(out)],
         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # A shell without job control starts background jobs with SIGINT ignored, and Python
+        # keeps an inherited ignore: give the server the Ctrl-C a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stderr is not None
