@@ -10,7 +10,7 @@ there by decorator name.
 from selenium.webdriver import ChromeOptions
 
 from ticketbench import gym
-from ticketbench.agents import degenerate, gaming
+from ticketbench.agents import gaming
 from ticketbench.agents.llm.cache import ResponseCache
 from ticketbench.agents.llm.faults import AgentFaults
 from ticketbench.agents.llm.presets import Preset
@@ -91,8 +91,6 @@ def used(
 
     # the gaming agents by their --agent names: the attack set the tests play
     gaming.GAMING_AGENTS
-    degenerate.DEGENERATE_AGENTS  # the set and bound `ticketbench verify` holds to 2%
-    degenerate.DEGENERATE_BOUND
 
     # uvicorn reads these: a hook it calls, and the flags that stop it
     quiet_server.capture_signals

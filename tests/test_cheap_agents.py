@@ -10,19 +10,24 @@ tasks show the rules do not touch honest work.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from ticketbench.agents.degenerate import DEGENERATE_AGENTS
+from ticketbench.agents.degenerate import DEGENERATE_AGENTS, DEGENERATE_BOUND
 from ticketbench.agents.gaming import GAMING_AGENTS
+from ticketbench.agents.navigator import NavigatorAgent
 from ticketbench.agents.registry import load_agent
+from ticketbench.cli import app
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Agent
 from ticketbench.records import EpisodeRecord, EpisodeScore
 from ticketbench.runner import run_episodes
 from ticketbench.settings import RunSettings
-from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.dataset import load_suite, write_suite
 
 DEV = {t.id: t for t in load_suite("dev")}
 # purchase tasks with a movie named at a cinema, live events, refusals, refunds
@@ -102,3 +107,24 @@ def test_cheap_agents_act_only_through_tools(spec: str) -> None:
     missing (otherwise the bound would test nothing)."""
     scores = _play(spec, PURCHASES)
     assert all(s.tool_calls >= 4 for s in scores.values()), scores
+
+
+def test_verify_holds_every_degenerate_agent_to_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`verify` reports each degenerate agent's success and fails when one passes more
+    than 2% of a split (here: the navigator, which is told the answer, posing as one)."""
+    folder = tmp_path / "small"
+    tasks = list(DEV.values())
+    write_suite({"dev": tasks[:3], "test": tasks[3:9]}, folder, None)
+    runner = CliRunner()
+    res = runner.invoke(app, ["verify", "--suite", str(folder), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data["degenerate_success"]) == set(DEGENERATE_AGENTS)
+    assert all(v <= DEGENERATE_BOUND for v in data["degenerate_success"].values())
+    assert data["degenerate_over_bound"] == []
+    monkeypatch.setitem(DEGENERATE_AGENTS, "navigator", NavigatorAgent)
+    res = runner.invoke(app, ["verify", "--suite", str(folder)])
+    assert res.exit_code == 1
+    assert "over bound" in res.output and "navigator: succeeded on" in res.output

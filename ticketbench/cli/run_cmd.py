@@ -528,7 +528,8 @@ def verify(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Run the oracle and noop over the suite; fail listing every broken task."""
+    """Run the oracle, noop and the degenerate agents over the suite; fail listing every
+    broken task and every degenerate agent scoring over 2%."""
     if attack:
         _verify_attacks(list(load_source(suite).by_split()), as_json)
         return
@@ -536,6 +537,7 @@ def verify(
 
     results = [verify_split(part) for part in load_source(suite).by_split()]
     broken = [b for r in results for b in r["broken"]]
+    over = [{"suite": r["suite"], **o} for r in results for o in r["degenerate_over_bound"]]
     if as_json:
         payload: dict[str, Any] = (
             results[0]
@@ -545,7 +547,12 @@ def verify(
                 "oracle_l4": min(r["oracle_l4"] for r in results),
                 "noop_write_success": max(r["noop_write_success"] for r in results),
                 "reworded_success": min(r["reworded_success"] for r in results),
+                "degenerate_success": {
+                    k: max(r["degenerate_success"][k] for r in results)
+                    for k in results[0]["degenerate_success"]
+                },
                 "broken": broken,
+                "degenerate_over_bound": over,
                 "splits": results,
             }
         )
@@ -557,11 +564,18 @@ def verify(
                 f"L4 {r['oracle_l4']:.3f}; "
                 f"noop success on write tasks {r['noop_write_success']:.3f}; "
                 f"reworded oracle {r['reworded_success']:.3f} "
-                f"(lowest category {min(r['reworded_by_category'].values(), default=0):.3f})"
+                f"(lowest category {min(r['reworded_by_category'].values(), default=0):.3f}); "
+                "degenerate "
+                + ", ".join(f"{k} {v:.3f}" for k, v in r["degenerate_success"].items()),
+                soft_wrap=True,
             )
         for b in broken:
             console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")
-    if broken:
+        for o in over:
+            console.print(
+                f"[red]over bound[/red] {o['suite']} {o['agent']}: {o['problem']}", soft_wrap=True
+            )
+    if broken or over:
         raise typer.Exit(1)
 
 

@@ -5,7 +5,9 @@ settings, nothing written to disk). A task is broken if the oracle does not succ
 without a policy violation, or if the noop agent succeeds on a task that needs a write. The
 reworded oracle (`oracle-reworded`: the same steps, its questions in other words) checks the
 simulated user: a category where it succeeds on less than `REWORDED_FLOOR` lists its
-failures.
+failures. Then every degenerate agent (`ticketbench.agents.degenerate`: they know nothing of the task)
+plays the split; the scoring is broken if one of them succeeds on more than
+`DEGENERATE_BOUND` of it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from ticketbench.agents.degenerate import DEGENERATE_AGENTS, DEGENERATE_BOUND
 from ticketbench.agents.noop import NoopAgent
 from ticketbench.agents.oracle import OracleAgent
 from ticketbench.agents.reworded import RewordedOracleAgent
@@ -40,8 +43,9 @@ async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
 
 
 def verify_split(source: TaskSource) -> dict[str, Any]:
-    """Oracle and noop over the tasks of one source (one split); lists every broken task
-    with the reason."""
+    """Oracle, reworded oracle and noop over the tasks of one source (one split), listing
+    every broken task with the reason; then the degenerate agents, listing each over the
+    bound."""
     tasks = list(source.tasks)
     by_id = {t.id: t for t in tasks}
     oracle = asyncio.run(_play(tasks, OracleAgent()))
@@ -83,6 +87,21 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
     for rec in noop_wins:
         broken.append({"task_id": rec.task_id, "agent": "noop", "problem": "noop succeeded"})
     n = len(oracle)
+    degenerate: dict[str, float] = {}
+    over: list[dict[str, str]] = []
+    for name, cls in DEGENERATE_AGENTS.items():
+        recs = asyncio.run(_play(tasks, cls()))
+        wins = sorted(r.task_id for r in recs if r.score is not None and r.score.success)
+        degenerate[name] = len(wins) / n if n else 0.0
+        if degenerate[name] > DEGENERATE_BOUND:
+            shown = ", ".join(wins[:8]) + (" ..." if len(wins) > 8 else "")
+            over.append(
+                {
+                    "agent": name,
+                    "problem": f"succeeded on {len(wins)} of {n} tasks "
+                    f"({degenerate[name]:.1%} > {DEGENERATE_BOUND:.0%}): {shown}",
+                }
+            )
     return {
         "suite": source.label,
         "tasks": n,
@@ -95,4 +114,6 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
         "noop_write_tasks": len(writes),
         "noop_write_success": len(noop_wins) / len(writes) if writes else 0.0,
         "broken": sorted(broken, key=lambda b: (b["task_id"], b["agent"])),
+        "degenerate_success": degenerate,
+        "degenerate_over_bound": over,
     }
