@@ -5,8 +5,8 @@ settings, nothing written to disk). A task is broken if the oracle does not succ
 without a policy violation, or if the noop agent succeeds on a task that needs a write. The
 reworded oracle (`oracle-reworded`: the same steps, its questions in other words) checks the
 simulated user: a category where it succeeds on less than `REWORDED_FLOOR` lists its
-failures. Then every degenerate agent (`ticketbench.agents.degenerate`: they know nothing of the task)
-plays the split; the scoring is broken if one of them succeeds on more than
+failures. Then every degenerate agent (`ticketbench.agents.degenerate`: they know nothing
+of the task) plays the split; the scoring is broken if one of them succeeds on more than
 `DEGENERATE_BOUND` of it.
 """
 
