@@ -23,6 +23,7 @@ __all__ = [
     "AgentError",
     "InfraError",
     "Session",
+    "SessionFacts",
     "ToolResult",
     "ToolSpec",
     "Usage",
@@ -136,6 +137,31 @@ class Session(Protocol):
     def done(self) -> bool:
         """True once the episode is over (user left or a limit was reached)."""
         ...
+
+
+class SessionFacts:
+    """The read-only part of a `Session` that every implementation holds as plain values
+    (the in-process session, the plugin proxy, the MCP client): tools, policy, opening."""
+
+    def __init__(self, tools: list[ToolSpec], policy: str, opening: str) -> None:
+        self._tools = tools
+        self._policy = policy
+        self._opening = opening
+
+    @property
+    def tools(self) -> list[ToolSpec]:
+        """Specs of the tools the agent may call."""
+        return list(self._tools)
+
+    @property
+    def policy(self) -> str:
+        """The agent-facing policy text (markdown)."""
+        return self._policy
+
+    @property
+    def opening(self) -> str:
+        """The user's first message."""
+        return self._opening
 
 
 @runtime_checkable

@@ -34,8 +34,8 @@ from typing import Any
 from ticketbench.env.app import episode_purchases
 from ticketbench.env.jsonsafe import check_args, clean_text, has_surrogate, preview
 from ticketbench.env.state import TicketEnv, payment_requests
-from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
-from ticketbench.protocol import Usage
+from ticketbench.env.toolkit import ToolRegistry, ToolResult, error_result
+from ticketbench.protocol import SessionFacts, Usage
 from ticketbench.trajectory import (
     AgentMessage,
     Event,
@@ -146,7 +146,7 @@ class _UserApp:
         return episode_purchases(self._s._env)
 
 
-class EpisodeSession:
+class EpisodeSession(SessionFacts):
     """One episode as the agent sees it; see the module docstring."""
 
     def __init__(
@@ -162,14 +162,13 @@ class EpisodeSession:
         limits: Limits | None = None,
         pace: Pace | None = None,
     ) -> None:
+        super().__init__(tools.specs(), policy, user.opening)
         self._env = env
         self._user = user
-        self._tools = tools
-        self._specs = tools.specs()
+        self._registry = tools
         self._actions = actions
         self._sheet = payment_sheet
         self._gate = payment_gate
-        self._policy = policy
         self._limits = limits or Limits()
         self._pace = pace or Pace()
         self._app = _UserApp(self)
@@ -189,7 +188,6 @@ class EpisodeSession:
         self._fault_notes: list[str] = []
         self._user_usage: Usage | None = None
         self._user_calls = 0
-        self._opening = user.opening
         self._log(
             UserMessage,
             kind="user_message",
@@ -200,20 +198,6 @@ class EpisodeSession:
         )
 
     # --- what the agent sees ----------------------------------------------------------
-    @property
-    def tools(self) -> list[ToolSpec]:
-        """Specs of the tools the agent may call."""
-        return list(self._specs)
-
-    @property
-    def policy(self) -> str:
-        """The agent-facing policy text (markdown)."""
-        return self._policy
-
-    @property
-    def opening(self) -> str:
-        """The user's first message."""
-        return self._opening
 
     @property
     def done(self) -> bool:
@@ -251,7 +235,7 @@ class EpisodeSession:
             return problem
         assert parsed is not None
         try:
-            res = self._tools.call(env, name, parsed)
+            res = self._registry.call(env, name, parsed)
         except Exception as err:  # a tool never raises; this catches a harness bug
             res = error_result("internal_error", f"{name}: {type(err).__name__}: {err}")
         pending = (

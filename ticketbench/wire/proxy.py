@@ -35,7 +35,7 @@ from typing import Any
 
 from ticketbench.env.jsonsafe import preview
 from ticketbench.env.toolkit import ToolError, ToolResult, ToolSpec
-from ticketbench.protocol import AgentError, InfraError, Session, Usage
+from ticketbench.protocol import AgentError, InfraError, Session, SessionFacts, Usage
 
 __all__ = [
     "MAX_FRAME",
@@ -251,34 +251,21 @@ def raised_frame(err: BaseException) -> dict[str, Any]:
 # --- the plugin's side --------------------------------------------------------------------
 
 
-class SessionProxy:
+class SessionProxy(SessionFacts):
     """`protocol.Session` over the wire: all a plugin's process holds of its episode."""
 
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, start: Mapping[str, Any]
     ) -> None:
+        super().__init__(
+            [ToolSpec.model_validate(t) for t in start.get("tools", [])],
+            str(start.get("policy", "")),
+            str(start.get("opening", "")),
+        )
         self._reader = reader
         self._writer = writer
-        self._tools = [ToolSpec.model_validate(t) for t in start.get("tools", [])]
-        self._policy = str(start.get("policy", ""))
-        self._opening = str(start.get("opening", ""))
         self._done = bool(start.get("done", False))
         self._lock = asyncio.Lock()
-
-    @property
-    def tools(self) -> list[ToolSpec]:
-        """Specs of the tools the agent may call."""
-        return list(self._tools)
-
-    @property
-    def policy(self) -> str:
-        """The agent-facing policy text (markdown)."""
-        return self._policy
-
-    @property
-    def opening(self) -> str:
-        """The user's first message."""
-        return self._opening
 
     @property
     def done(self) -> bool:

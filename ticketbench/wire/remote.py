@@ -18,7 +18,7 @@ from mcp import Client
 from mcp_types import CallToolResult, TextContent, TextResourceContents
 
 from ticketbench.env.toolkit import ToolError, ToolResult, ToolSpec, error_result
-from ticketbench.protocol import Usage
+from ticketbench.protocol import SessionFacts, Usage
 from ticketbench.wire.server import CONTROL_TOOLS, POLICY_URI, RAW_ARGUMENTS, USAGE
 from ticketbench.wire.slot import NoEpisode
 
@@ -29,16 +29,14 @@ def _text(res: CallToolResult) -> str:
     return "".join(c.text for c in res.content if isinstance(c, TextContent))
 
 
-class RemoteSession:
+class RemoteSession(SessionFacts):
     """One episode of an `EpisodeServer`, as an agent's session (join with `join`)."""
 
     def __init__(
         self, client: Client, tools: list[ToolSpec], policy: str, opening: str, episode: int
     ) -> None:
+        super().__init__(tools, policy, opening)
         self._client = client
-        self._tools = tools
-        self._policy = policy
-        self._opening = opening
         self.episode = episode
         self._done = False
         self._usage: list[dict[str, Any]] = []
@@ -60,21 +58,6 @@ class RemoteSession:
         if start.is_error or not isinstance(info.get("opening"), str):
             raise NoEpisode(_text(start))
         return cls(client, tools, policy, info["opening"], int(info.get("episode") or 0))
-
-    @property
-    def tools(self) -> list[ToolSpec]:
-        """Specs of the tools the agent may call (as the server lists them)."""
-        return list(self._tools)
-
-    @property
-    def policy(self) -> str:
-        """The agent-facing policy text (markdown)."""
-        return self._policy
-
-    @property
-    def opening(self) -> str:
-        """The user's first message."""
-        return self._opening
 
     @property
     def done(self) -> bool:
