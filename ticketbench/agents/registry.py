@@ -13,7 +13,7 @@ Specs:
   `vllm:Qwen/Qwen3-8B`, ...), see ticketbench.agents.llm.presets;
 - `replay:RUN_DIR`: re-runs a recorded run (ticketbench.agents.replay);
 - `mcp:COMMAND`: an external program that plays each episode over MCP
-  (ticketbench.wire.agent; options `lifetime=episode|run`, `grace_s`);
+  (ticketbench.agents.external; options `lifetime=episode|run`, `grace_s`);
 - `module:Class` or `module.sub:Class`: a plugin, any class whose instances satisfy the
   Agent protocol (an `async def run(self, session)`). A plugin plays out of process
   (`ticketbench.agents.isolation`): its process holds nothing but a session proxy, and its
@@ -127,7 +127,7 @@ def load_agent(spec: str, *, privileged: bool = False, **options: Any) -> Agent:
         )
         raise ConfigError(f"unknown agent {spec!r}; expected one of {known} or module:Class")
     if prefix == "mcp":
-        from ticketbench.wire.agent import McpAgent
+        from ticketbench.agents.external import McpAgent
 
         try:
             return McpAgent(rest, **given)
