@@ -85,7 +85,7 @@ def _suspect(r: Row) -> str:
 
 LEVEL_NAMES = {
     "L4": "completed",
-    "L3": "order, not paid",
+    "L3": "right order",
     "L2": "deep link",
     "L1": "named it",
     "L0": "wrong or nothing",
