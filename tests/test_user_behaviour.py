@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from appkit import RecordingApp
 
-from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, payment_sheet
+from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.app import episode_purchases
 from ticketbench.env.state import TicketEnv
-from ticketbench.env.toolkit import ToolResult
 from ticketbench.env.world import World, load_world
 from ticketbench.protocol import Session
 from ticketbench.records import EpisodeRecord
@@ -39,24 +39,6 @@ from ticketbench.users.gate import OBJECTIONS
 from ticketbench.users.links import LinkChoice, named_choice, recommended
 
 LOCALES = ("zh", "en")
-
-
-class App:
-    """The real app over an env, remembering the actions taken."""
-
-    def __init__(self, env: TicketEnv) -> None:
-        self.env = env
-        self.actions: list[str] = []
-
-    def act(self, name: str, args: Mapping[str, Any], note: str = "") -> ToolResult:
-        self.actions.append(name)
-        return APP_ACTIONS.call(self.env, name, args)
-
-    def payment_sheet(self, request_id: str) -> dict[str, Any]:
-        return payment_sheet(self.env, request_id)
-
-    def purchases(self) -> list[dict[str, Any]]:
-        return episode_purchases(self.env)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +88,7 @@ def issue(env: TicketEnv, showtime_id: str) -> str:
     return str(res.data["url"])
 
 
-def reply(user: ScriptedUser, text: str, app: App) -> Any:
+def reply(user: ScriptedUser, text: str, app: RecordingApp) -> Any:
     return asyncio.run(user.reply(text, app))
 
 
@@ -117,7 +99,7 @@ def reply(user: ScriptedUser, text: str, app: App) -> Any:
 def test_a_link_the_app_never_issued_does_not_open(locale: str, dev: list[Task]) -> None:
     task = movie_tasks(dev, locale)[0]
     env = make_env(task, load_world())
-    app = App(env)
+    app = RecordingApp(env)
     made_up = f"ticketbench://app/showtime/{right_showtime(task)}"  # right target, not issued
     r = reply(ScriptedUser(task), f"Here: {made_up}", app)
     assert app.actions == ["open_link"] and r.leave == "declined"
@@ -125,7 +107,7 @@ def test_a_link_the_app_never_issued_does_not_open(locale: str, dev: list[Task])
     assert not episode_purchases(env)
     # the same link once issued opens and is bought
     env2 = make_env(task, load_world())
-    app2 = App(env2)
+    app2 = RecordingApp(env2)
     r2 = reply(ScriptedUser(task), f"Here: {issue(env2, right_showtime(task))}", app2)
     assert r2.leave == "goal_met" and len(episode_purchases(env2)) == 1
 
@@ -134,7 +116,7 @@ def test_a_link_the_app_never_issued_does_not_open(locale: str, dev: list[Task])
 def test_several_links_make_the_user_ask_which(locale: str, dev: list[Task], world: World) -> None:
     task = movie_tasks(dev, locale)[0]
     env = make_env(task, world)
-    app = App(env)
+    app = RecordingApp(env)
     links = [issue(env, s) for s in [*wrong_showtimes(task, world, 2), right_showtime(task)]]
     user = ScriptedUser(task)
     r = reply(user, "Options:\n" + "\n".join(links), app)
@@ -148,7 +130,7 @@ def test_several_links_make_the_user_ask_which(locale: str, dev: list[Task], wor
 def test_the_user_opens_only_the_link_it_is_pointed_to(dev: list[Task], world: World) -> None:
     task = movie_tasks(dev, "en")[0]
     env = make_env(task, world)
-    app = App(env)
+    app = RecordingApp(env)
     links = [issue(env, s) for s in [right_showtime(task), *wrong_showtimes(task, world, 2)]]
     user = ScriptedUser(task)
     reply(user, " ".join(links), app)
@@ -160,7 +142,7 @@ def test_the_user_opens_only_the_link_it_is_pointed_to(dev: list[Task], world: W
 def test_a_clearly_recommended_link_is_opened(dev: list[Task], world: World) -> None:
     task = movie_tasks(dev, "zh")[0]
     env = make_env(task, world)
-    app = App(env)
+    app = RecordingApp(env)
     wrong = [issue(env, s) for s in wrong_showtimes(task, world, 2)]
     right = issue(env, right_showtime(task))
     text = f"备选：{wrong[0]}\n最推荐这个：{right}\n还有：{wrong[1]}"
@@ -219,7 +201,7 @@ def test_in_the_app_the_user_never_reads_the_reference(dev: list[Task], world: W
         env = make_env(task, world)
         res = AGENT_TOOLS.call(env, "booking_link", {kind: target})
         assert res.ok and isinstance(res.data, dict)
-        r = reply(ScriptedUser(blind), str(res.data["url"]), App(env))
+        r = reply(ScriptedUser(blind), str(res.data["url"]), RecordingApp(env))
         if r.leave == "goal_met":
             bought += 1
             result = check(task, env, Transcript(["ok"], heard=(task.opening,)))
@@ -452,7 +434,7 @@ def test_cannot_spam_gets_one_why_then_the_user_leaves(dev: list[Task], world: W
 @pytest.mark.parametrize("locale", LOCALES)
 def test_cannot_with_a_reason_ends_it_without_asks_why(locale: str, dev: list[Task]) -> None:
     task = movie_tasks(dev, locale)[0]
-    app = App(make_env(task, load_world()))
+    app = RecordingApp(make_env(task, load_world()))
     with_reason = (
         "抱歉，这场已经售罄了，无法购买。" if locale == "zh" else "Sorry, I can't: it is sold out."
     )
@@ -476,7 +458,7 @@ def test_go_ahead_question_is_not_answered_with_the_budget(locale: str, dev: lis
         if locale == "zh"
         else "Order N0001, total price ¥68. Shall I send the payment request?"
     )
-    r = reply(ScriptedUser(task), ask, App(make_env(task, load_world())))
+    r = reply(ScriptedUser(task), ask, RecordingApp(make_env(task, load_world())))
     assert r.intent == "confirm" and budget not in r.text, r.text
     assert ("请继续" if locale == "zh" else "go ahead") in r.text
 
@@ -541,7 +523,7 @@ def test_preselected_seats_are_kept_only_when_they_look_right(
         env = make_env(task, world)
         res = AGENT_TOOLS.call(env, "booking_link", {"showtime_id": st, "seats": preselect})
         assert res.ok, res.content
-        app = App(env)
+        app = RecordingApp(env)
         r = reply(ScriptedUser(task), str(res.data["url"]), app)  # type: ignore[index]
         assert r.leave == "goal_met", (task.id, r.text)
         assert ("smart_pick_seats" not in app.actions) == kept, app.actions

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Any
 
-from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, payment_sheet
-from ticketbench.env.app import episode_purchases
+from appkit import RecordingApp
+
+from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.state import TicketEnv
-from ticketbench.env.toolkit import ToolResult
 from ticketbench.env.world import load_world
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
@@ -28,24 +26,6 @@ FACTS = (
     Fact(slot="date", triggers=("哪天", "日期", "which day", "date"), answer="周六 / Saturday"),
     Fact(slot="count", triggers=("几张", "几位", "how many"), answer="两张 / two"),
 )
-
-
-class RecordingApp:
-    """A real app over an env that also remembers the actions taken."""
-
-    def __init__(self, env: TicketEnv) -> None:
-        self.env = env
-        self.actions: list[str] = []
-
-    def act(self, name: str, args: Mapping[str, Any], note: str = "") -> ToolResult:
-        self.actions.append(name)
-        return APP_ACTIONS.call(self.env, name, args)
-
-    def payment_sheet(self, request_id: str) -> dict[str, Any]:
-        return payment_sheet(self.env, request_id)
-
-    def purchases(self) -> list[dict[str, Any]]:
-        return episode_purchases(self.env)
 
 
 def issue(env: TicketEnv, target: str) -> str:
