@@ -272,9 +272,9 @@ def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
 def test_plain_progress_keeps_talking_during_long_episodes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ticketbench.cli import run_cmd
+    from ticketbench.cli import progress
 
-    monkeypatch.setattr(run_cmd, "PLAIN_EVERY_S", 0.3)
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.3)
     monkeypatch.setenv("FAULTKIT_DELAY", "1.5")
     res = invoke("run", "--agent", "faultkit:Slow", "--tasks", ONE, "--out", str(tmp_path / "r"))
     assert res.exit_code == 0, res.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,11 +13,11 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError, is_plugin
+from ticketbench.cli.progress import console, with_progress
 from ticketbench.cli.suites import SUITE_HELP, load_source
 from ticketbench.records import NotARun, read_header
 from ticketbench.results.lifecycle import (
@@ -32,11 +31,9 @@ from ticketbench.results.lifecycle import (
 )
 from ticketbench.results.store import RunInUse, StoreError, finished_keys
 from ticketbench.runner import Executor, ExecutorError, make_executor
-from ticketbench.runner import Progress as RunProgress
 from ticketbench.settings import RunSettings
 from ticketbench.suite.sources import TaskSource
 
-console = Console(stderr=True)
 BASELINES = ("oracle", "noop", "navigator")
 
 
@@ -55,82 +52,6 @@ def _options(
     if base_url is not None:
         out["base_url"] = base_url
     return out
-
-
-PLAIN_EVERY_S = 10.0  # a plain progress line at most this often (and every 10% of the run)
-
-
-async def _with_progress(label: str, total: int, job: Any) -> RunResult:
-    """Run `job(progress_fn)` under a rich progress bar (ETA, successes, tokens, cost), or,
-    when stderr is not a terminal (CI, a pipe), with a plain progress line every few
-    seconds and every tenth of the run."""
-    if not console.is_terminal:
-        return await _with_plain_progress(label, total, job)
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        TextColumn("ok {task.fields[ok]}  tok {task.fields[tok]}  ${task.fields[cost]:.4f}"),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        tid = bar.add_task(label, total=total, ok=0, tok=0, cost=0.0)
-
-        def update(p: RunProgress) -> None:
-            tokens = p.input_tokens + p.output_tokens
-            bar.update(tid, completed=p.done, ok=p.successes, tok=tokens, cost=p.cost_usd)
-
-        result: RunResult = await job(update)
-        return result
-
-
-async def _with_plain_progress(label: str, total: int, job: Any) -> RunResult:
-    t0 = time.monotonic()
-    last = [t0, 0]
-    seen: list[RunProgress] = []
-    step = max(1, total // 10)
-
-    def line(p: RunProgress | None) -> str:
-        elapsed = time.monotonic() - t0
-        if p is None:
-            return f"{label}: 0/{total} episodes, {elapsed:.0f} s elapsed"
-        eta = (total - p.done) * elapsed / p.done if p.done else 0.0
-        return (
-            f"{label}: {p.done}/{total} episodes, ok {p.successes}, infra errors "
-            f"{p.infra_errors}, tokens {p.input_tokens + p.output_tokens:,}, "
-            f"${p.cost_usd:.4f}, {elapsed:.0f} s elapsed, ETA {eta:.0f} s"
-        )
-
-    def show(p: RunProgress | None) -> None:
-        last[0] = time.monotonic()
-        console.print(line(p), highlight=False, soft_wrap=True)
-
-    def update(p: RunProgress) -> None:
-        if not seen:
-            seen.append(p)
-        if p.done == last[1]:
-            return  # several records became durable at once: one line for them
-        now = time.monotonic()
-        if p.done == total or now - last[0] >= PLAIN_EVERY_S or p.done - last[1] >= step:
-            last[1] = p.done
-            show(p)
-
-    async def heartbeat() -> None:
-        # Long episodes (a slow model) finish rarely: say every few seconds that it runs.
-        while True:
-            await asyncio.sleep(PLAIN_EVERY_S)
-            if time.monotonic() - last[0] >= PLAIN_EVERY_S:
-                show(seen[0] if seen else None)
-
-    console.print(f"{label}: {total} episodes to play", highlight=False)
-    beat = asyncio.ensure_future(heartbeat())
-    try:
-        result: RunResult = await job(update)
-    finally:
-        beat.cancel()
-    return result
 
 
 def _play(
@@ -163,7 +84,7 @@ def _play(
             executor=executor,
         )
 
-    return _interruptible(out, lambda: asyncio.run(_with_progress(agent, total, job)))
+    return _interruptible(out, lambda: asyncio.run(with_progress(agent, total, job)))
 
 
 def _interruptible(run_dir: Path, play: Callable[[], RunResult]) -> RunResult:
@@ -382,7 +303,7 @@ def run(
             result = _interruptible(
                 resume_dir,
                 lambda: asyncio.run(
-                    _with_progress(
+                    with_progress(
                         "resume",
                         left,
                         lambda p: resume(

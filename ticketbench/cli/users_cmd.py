@@ -14,7 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ticketbench.agents.registry import ConfigError
-from ticketbench.cli.run_cmd import _error, _options, _with_progress, console, stdout_console
+from ticketbench.cli.progress import console, with_progress
+from ticketbench.cli.run_cmd import _error, _options, stdout_console
 from ticketbench.cli.suites import SUITE_HELP
 from ticketbench.records import NotARun
 from ticketbench.results.calibration import Calibration, compare_runs
@@ -128,7 +129,7 @@ def _play(
         )
 
     label = f"{agent} + {out.name} user"
-    return asyncio.run(_with_progress(label, total, job)).run_dir
+    return asyncio.run(with_progress(label, total, job)).run_dir
 
 
 def _table(cal: Calibration) -> Table:
