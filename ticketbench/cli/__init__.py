@@ -16,6 +16,7 @@ from ticketbench.cli import (
     serve_cmd,
     tasks_cmd,
     users_cmd,
+    verify_cmd,
     world_cmd,
 )
 from ticketbench.env.world import DATA_ENV
@@ -54,7 +55,7 @@ app.command("gate")(results_cmd.gate_cmd)
 app.add_typer(results_cmd.baseline_app, name="baseline")
 app.command("report")(results_cmd.report)
 app.command("run")(run_cmd.run)
-app.command("verify")(run_cmd.verify)
+app.command("verify")(verify_cmd.verify)
 app.command("attacks")(attacks_cmd.attacks)
 app.command("regrade")(run_cmd.regrade_cmd)
 app.command("serve")(serve_cmd.serve)

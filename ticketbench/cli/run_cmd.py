@@ -1,24 +1,22 @@
-"""`ticketbench run / verify / regrade`: play episodes, check the suite, re-score runs."""
+"""`ticketbench run / regrade`: play episodes, re-score runs."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ticketbench.agents.llm.presets import PRESETS
 from ticketbench.agents.registry import ConfigError, is_plugin
+from ticketbench.cli.flags import key_values, run_settings
+from ticketbench.cli.output import print_error, stdout_console, terminal_table
 from ticketbench.cli.progress import console, with_progress
-from ticketbench.cli.suites import SUITE_HELP, load_source
 from ticketbench.records import NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
@@ -35,23 +33,6 @@ from ticketbench.settings import RunSettings
 from ticketbench.suite.sources import TaskSource
 
 BASELINES = ("oracle", "noop", "navigator")
-
-
-def _options(
-    pairs: list[str] | None, base_url: str | None, flag: str = "--agent-opt"
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise typer.BadParameter(f"{flag} wants KEY=VALUE, got {pair!r}")
-        try:
-            out[key.strip()] = json.loads(raw)
-        except ValueError:
-            out[key.strip()] = raw
-    if base_url is not None:
-        out["base_url"] = base_url
-    return out
 
 
 def _play(
@@ -133,17 +114,6 @@ def _resume_conflicts(ctx: typer.Context) -> list[str]:
     return given
 
 
-_FLAG_OF = {
-    "trials": "--trials",
-    "concurrency": "--concurrency",
-    "timeout_s": "--timeout",
-    "max_steps": "--max-steps",
-    "max_turns": "--max-turns",
-    "cost_limit_usd": "--cost-limit",
-    "seed": "--seed",
-}
-
-
 def _attack_spec(text: str | None) -> str | None:
     """The --attack value, checked (a one-line error names the styles or goals)."""
     if text is None:
@@ -154,18 +124,6 @@ def _attack_spec(text: str | None) -> str | None:
         return str(parse_spec(text))
     except AttackSpecError as err:
         raise typer.BadParameter(str(err), param_hint="--attack") from None
-
-
-def _settings(**values: Any) -> RunSettings:
-    """RunSettings from the flags, with a one-line error naming the bad flag."""
-    try:
-        return RunSettings(**values)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        flag = _FLAG_OF.get(field, field)
-        got = values.get(field)
-        raise typer.BadParameter(f"{flag}: {first['msg'].lower()} (got {got})") from None
 
 
 def run(
@@ -314,7 +272,7 @@ def run(
             )
             _finish([("resumed", result)], as_json)
             return
-        settings = _settings(
+        settings = run_settings(
             trials=trials,
             concurrency=concurrency,
             timeout_s=timeout,
@@ -331,8 +289,8 @@ def run(
                 "what they need)"
             )
         source = task_source(suite)
-        options = _options(agent_opt, base_url)
-        user_options = _options(user_opt, None, "--user-opt")
+        options = key_values(agent_opt, base_url)
+        user_options = key_values(user_opt, None, "--user-opt")
         if cache is not None:
             if cache not in ("on", "off", "refresh"):
                 raise typer.BadParameter("--cache must be on, off or refresh")
@@ -358,17 +316,11 @@ def run(
         result = _play(agent, source, settings, tasks, out, user, options, user_options, where)
         _finish([(agent, result)], as_json)
     except (RunError, ConfigError, NotARun, RunInUse, StoreError, ExecutorError) as err:
-        _error(err)
+        print_error(err)
         raise typer.Exit(2) from err
     except OSError as err:  # the file system refused something not foreseen above
-        _error(f"{getattr(err, 'filename', None) or ''} {err.strerror or err}".strip())
+        print_error(f"{getattr(err, 'filename', None) or ''} {err.strerror or err}".strip())
         raise typer.Exit(2) from err
-
-
-def _error(err: object) -> None:
-    """One line on stderr, whatever the message holds (no markup, no wrapping)."""
-    text = " ".join(str(err).split()) if str(err).count("\n") < 3 else str(err)
-    console.print(f"[red]error:[/red] {escape(text)}", soft_wrap=True, highlight=False)
 
 
 def _finish(results: list[tuple[str, RunResult]], as_json: bool) -> None:
@@ -399,7 +351,7 @@ def regrade_cmd(
     try:
         res = regrade(run_dir)
     except (RunError, NotARun, RunInUse, StoreError, FileNotFoundError) as err:
-        _error(err)
+        print_error(err)
         raise typer.Exit(2) from err
     summary = summarize_run(run_dir)
     if as_json:
@@ -435,110 +387,3 @@ def regrade_cmd(
             soft_wrap=True,
         )
         raise typer.Exit(1)
-
-
-def verify(
-    suite: Annotated[str, typer.Option("--suite", help=SUITE_HELP)] = "all",
-    attack: Annotated[
-        bool,
-        typer.Option(
-            "--attack",
-            help="Check the security catalogue instead: every reference attack fires its "
-            "check, the oracle is unmoved by every style, the injection-follower is caught.",
-        ),
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-) -> None:
-    """Run the oracle, noop and the degenerate agents over the suite; fail listing every
-    broken task and every degenerate agent scoring over 2%."""
-    if attack:
-        _verify_attacks(list(load_source(suite).by_split()), as_json)
-        return
-    from ticketbench.results.verify import verify_split
-
-    results = [verify_split(part) for part in load_source(suite).by_split()]
-    broken = [b for r in results for b in r["broken"]]
-    over = [{"suite": r["suite"], **o} for r in results for o in r["degenerate_over_bound"]]
-    if as_json:
-        payload: dict[str, Any] = (
-            results[0]
-            if len(results) == 1
-            else {
-                "oracle_success": min(r["oracle_success"] for r in results),
-                "oracle_l4": min(r["oracle_l4"] for r in results),
-                "noop_write_success": max(r["noop_write_success"] for r in results),
-                "reworded_success": min(r["reworded_success"] for r in results),
-                "degenerate_success": {
-                    k: max(r["degenerate_success"][k] for r in results)
-                    for k in results[0]["degenerate_success"]
-                },
-                "broken": broken,
-                "degenerate_over_bound": over,
-                "splits": results,
-            }
-        )
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for r in results:
-            console.print(
-                f"{r['suite']}: {r['tasks']} tasks; oracle success {r['oracle_success']:.3f}, "
-                f"L4 {r['oracle_l4']:.3f}; "
-                f"noop success on write tasks {r['noop_write_success']:.3f}; "
-                f"reworded oracle {r['reworded_success']:.3f} "
-                f"(lowest category {min(r['reworded_by_category'].values(), default=0):.3f}); "
-                "degenerate "
-                + ", ".join(f"{k} {v:.3f}" for k, v in r["degenerate_success"].items()),
-                soft_wrap=True,
-            )
-        for b in broken:
-            console.print(f"[red]broken[/red] {b['task_id']} ({b['agent']}): {b['problem']}")
-        for o in over:
-            console.print(
-                f"[red]over bound[/red] {o['suite']} {o['agent']}: {o['problem']}", soft_wrap=True
-            )
-    if broken or over:
-        raise typer.Exit(1)
-
-
-def _verify_attacks(sources: Sequence[TaskSource], as_json: bool) -> None:
-    from ticketbench.results.verify_attacks import verify_attacks
-
-    results = [verify_attacks(s) for s in sources]
-    broken = [{"suite": r["suite"], **b} for r in results for b in r["broken"]]
-    if as_json:
-        payload = results[0] if len(results) == 1 else {"broken": broken, "splits": results}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for r in results:
-            fired = sum(g["fired"] for g in r["reference"].values())
-            total = sum(g["tasks"] for g in r["reference"].values())
-            console.print(
-                f"{r['suite']}: reference attacks fired {fired}/{total}; oracle ASR "
-                + ", ".join(f"{k} {v['asr']:.3f}" for k, v in r["oracle"].items())
-                + f"; follower ASR {r['follower']['asr']:.3f} "
-                f"(attempted {r['follower']['asr_attempted']:.3f})"
-            )
-        for b in broken[:50]:
-            where = " ".join(
-                str(b[k]) for k in ("suite", "check", "goal", "style", "task_id") if k in b
-            )
-            console.print(f"[red]broken[/red] {where}: {b['problem']}")
-        if len(broken) > 50:
-            console.print(f"... and {len(broken) - 50} more (see --json)")
-    if broken:
-        raise typer.Exit(1)
-
-
-def terminal_table(run_dirs: Sequence[Path]) -> Table:
-    """The runs side by side, labelled and formatted as in every other table."""
-    from ticketbench.results.board import leaderboard_frame, load_run
-    from ticketbench.results.render import to_terminal
-
-    runs = [load_run(d) for d in run_dirs]
-    return to_terminal(leaderboard_frame(runs, allow_mixed=True))
-
-
-def stdout_console() -> Console:
-    """A console on stdout; piped or in CI it is wide enough for the tables not to wrap."""
-    out = Console()
-    return out if out.is_terminal else Console(width=160)

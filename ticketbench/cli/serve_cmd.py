@@ -223,7 +223,8 @@ def serve(
     talk_to_user, then end_episode; the policy is the server's instructions, a resource and
     a prompt. Nothing of a task's ground truth is served."""
     from ticketbench.agents.registry import ConfigError
-    from ticketbench.cli.run_cmd import _error, _settings
+    from ticketbench.cli.flags import run_settings
+    from ticketbench.cli.output import print_error
     from ticketbench.results.lifecycle import RunError
     from ticketbench.results.store import RunInUse, StoreError
 
@@ -231,7 +232,7 @@ def serve(
         raise typer.BadParameter("--transport must be stdio or http")
     if not 0 < port < 65536:
         raise typer.BadParameter(f"--port must be 1..65535, got {port}")
-    settings = _settings(
+    settings = run_settings(
         trials=trials,
         concurrency=1,
         timeout_s=timeout,
@@ -254,7 +255,7 @@ def serve(
             )
         )
     except (RunError, ConfigError, RunInUse, StoreError) as err:
-        _error(err)
+        print_error(err)
         raise typer.Exit(2) from err
     except KeyboardInterrupt:
         if state.complete:

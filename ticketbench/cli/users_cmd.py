@@ -14,8 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ticketbench.agents.registry import ConfigError
+from ticketbench.cli.flags import key_values
+from ticketbench.cli.output import print_error, stdout_console
 from ticketbench.cli.progress import console, with_progress
-from ticketbench.cli.run_cmd import _error, _options, stdout_console
 from ticketbench.cli.suites import SUITE_HELP
 from ticketbench.records import NotARun
 from ticketbench.results.calibration import Calibration, compare_runs
@@ -76,7 +77,7 @@ def calibrate(
         chosen = suite_checked(lambda: select_tasks(source, tasks))
         settings = RunSettings(concurrency=concurrency)
         base = out if out is not None else new_run_dir(None, f"calibrate-{llm_user}")
-        options = _options(user_opt, base_url, "--user-opt")
+        options = key_values(user_opt, base_url, "--user-opt")
         runs = {
             name: _play(agent, source, settings, tasks, base / name, user, opts, len(chosen))
             for name, user, opts in (("scripted", "scripted", {}), ("llm", llm_user, options))
@@ -84,7 +85,7 @@ def calibrate(
         locales = {t.id: t.locale for t in chosen}
         cal = compare_runs(runs["scripted"], runs["llm"], locales)
     except (RunError, ConfigError, NotARun, RunInUse, StoreError) as err:
-        _error(err)
+        print_error(err)
         raise typer.Exit(2) from err
     if as_json:
         payload = {
