@@ -38,9 +38,11 @@ _CHAINS = (
 # slot only when no strong cue does: "您打算哪天去影院？" asks the date, not the cinema.
 SLOT_CUES: dict[str, re.Pattern[str]] = {
     "count": _rx(
-        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|票数|[买要订]几(?![点号])|几口|几为|几涨",
+        r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|票数|[买要订]几(?![点号])",
+        r"几口|几为|几涨",
         r"多少个(?:座位|位子)|几个(?:座位|位子)|[一两二三四五1-5]张还是|还是[一两二三四五1-5]张",
-        r"一个人|自己去|自己看|您自己|你自己|就您|就你|单独|独自|一位还是|有朋友|和朋友|跟朋友|带朋友",
+        r"一个人|自己去|自己看|您自己|你自己|就您|就你|单独|独自|一位还是|有朋友|和朋友|跟朋友",
+        r"带朋友",
         r"同伴|同行|有人陪|有人一起|还有谁|和谁|跟谁|几个伙伴|带几|其他人|别人一起|还有人|家人一起",
         r"朋友.{0,3}一起|一起去|一起看",
         r"how many|number of (?:tickets|people|seats|guests|persons)|quantity|headcount|head count",
@@ -56,11 +58,15 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"bringing (?:friends|anyone|someone)|tickets? (?:do|will|would|should) (?:you|i)",
         r"seats? do you need|for how many|" + _NUMBER_EN + r" (?:tickets?|seats?) or " + _NUMBER_EN,
         r"\b" + _NUMBER_EN + r" or " + _NUMBER_EN + r" (?:tickets?|seats?|people)\b",
+        r"单人|一人看|只有您|只有你|only (?:you|yourself|one)\b|group size",
+        r"size of (?:the|your) group",
+        r"ticket count|count of tickets|number in your",
     ),
     "date": _rx(
         r"哪天|哪一天|哪日|哪号|几号|几月几|日期|星期几|周几|礼拜几|什么时候|啥时候|什么日子",
         r"哪个周|哪个星期|哪个晚上|哪天晚上|哪晚|哪一晚|哪个日子|改天|别的日子|其他日子|另一天",
-        r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]|(?:周|星期|礼拜)[一二三四五六日天]",
+        r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]",
+        r"(?:周|星期|礼拜)[一二三四五六日天]",
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
         r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b",
         r"(?:another|other|different|particular|specific|certain|a) day\b|(?<!in )the day\b",
@@ -68,7 +74,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
     ),
     "time": _rx(
-        r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点|早一点|晚一点",
+        r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点",
+        r"早一点|晚一点",
         r"上午还是|下午还是|(?<!天)晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午|白天场",
         r"(?:what|which|a good|start|show|preferred|convenient|any) ?time\b|time slot|showtime",
         r"(?:particular|specific|certain) time",
@@ -78,9 +85,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:morning|afternoon|evening|late|early|night) (?:show|showing|screening|one|session)",
         r"\bor (?:the )?(?:morning|afternoon|evening|night|late|early)\b|what tiem|o'clock",
         _CLOCK,
+        r"\b(?:an? |the )?(?:earlier|later) (?:showing|show|screening|one|session)|早一些|晚一些",
+        r"早点的|晚点的",
     ),
     "which_movie": _rx(
-        r"电影.{0,4}(?:名字|叫什么)|哪部|哪一部|哪个电影(?!院)|哪个片|什么电影|什么片|哪个影片|片名|电影名|不止一部|好几部|几部|那部",
+        r"电影.{0,4}(?:名字|叫什么)|哪部|哪一部|哪个电影(?!院)|哪个片|什么电影|什么片|哪个影片",
+        r"片名|电影名|不止一部|好几部|几部|那部",
         r"《[^》]*》\s*还是|还是\s*《|全名|完整的名字|动画|真人版",
         r"which (?:movie|film|title|picture)|what (?:movie|film|title)|\btitle\b",
         r"exact (?:movie|film|name)|full name of the|name of the (?:movie|film)",
@@ -88,10 +98,14 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
     ),
     "which_event": _rx(
-        r"哪一?场演出|哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会|哪场比赛|哪个活动|哪场话剧",
+        r"哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会",
+        r"哪场比赛|哪个活动|哪场话剧",
         r"哪个节目|哪部剧|什么演出|什么演唱会",
-        r"which (?:event|concert|gig|match|game|play|musical|show is|performance)",
+        r"which (?:event|concert|gig|match|game|play|musical|show is)",
         r"what (?:event|concert|gig|match|game|play|musical)",
+        r"哪个乐队|哪个歌手|哪位歌手|哪个艺人|哪位艺人|哪个团",
+        r"(?:哪个|哪位).{0,6}的(?:演出|演唱会|表演)",
+        r"(?:which|what) (?:\w+\'s )?(?:show|band|artist|singer|performer|act|team)\b(?!ing|time)",
     ),
     "cinema": _rx(
         r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店",
@@ -99,10 +113,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         *_CHAINS,
     ),
     "place": _rx(
-        r"哪个区|哪一带|离.{0,8}近|在哪(?![天一个场部家排号])|哪里|什么地方|哪儿|住在|方便去|哪边|哪一边|哪片",
+        r"哪个区|哪一带|离.{0,8}近|在哪(?![天一个场部家排号])|哪里|什么地方|哪儿|住在|方便去|哪边",
+        r"哪一边|哪片",
         r"which (?:area|district|part of town)|what area|neighbou?rhood|district",
         r"part of (?:town|the city)",
         r"\bwhere\b",
+        r"城市|哪个城|(?:您|你|家|住)(?:大概|现在|目前|一般)?在哪|\bcity\b|\btown\b",
     ),
     "format": _rx(
         r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
@@ -110,48 +126,61 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"screen type|premium screen|mandarin",
     ),
     "seat_pref": _rx(
-        r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号|座位.{0,6}哪",
+        r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号",
+        r"座位.{0,6}哪",
         r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)",
-        r"\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|together|side by side",
-        r"\bsit\b|sitting|wheelchair|couple seat|seating|where .{0,15}seat",
+        r"\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|side by side",
+        r"(?<!watching )(?<!going )(?<!coming )(?<!watch )(?<!go )(?<!come )together",
+        r"\bsit\b|sitting|wheelchair|couple seat|seating(?! area| section)|where .{0,15}seat",
+        r"坐(?:前|后|中)|前面还是后面|后面还是前面|银幕|屏幕|next to each other",
+        r"(?:close to|near|far from|away from) the screen",
     ),
     "zone": _rx(
         r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
         r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
+        r"价位区|价格区|票区|哪一档|seating (?:area|section)",
     ),
     "session": _rx(
         r"哪一场|哪场|哪个场|第几场",
-        r"which (?:showing|screening|show)|what (?:showing|screening)",
+        r"which (?:showing|screening|show|performance)|what (?:showing|screening|performance)",
+        r"哪一?场演出",
     ),
     "attendees": _rx(
-        r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名|给别人",
+        r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名",
+        r"给别人",
         r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名",
         r"attendee|\bids?\b|name on|names|whose name|for whom|identity|passport",
         r"who (?:will|is|are|'s|would) (?:attend|go|going|coming|watching|be)",
         r"who (?:are|is) the .{0,12}tickets? for|who's going|who is going|who .{0,25} for\?",
-        r"for (?:you|yourself),? or (?:for )?someone else|tickets? (?:is|are) for\b",
+        r"for (?:you|yourself)\W{0,2} or (?:for )?someone else|tickets? (?:is|are) for\b",
     ),
     "budget": _rx(
         r"预算|价位|多少钱|价钱|价格|贵|便宜|花多少|上限|承受|控制在|多少以内|多少元以内",
         r"budget|price range|how much (?:would|do|are|can|to|you)|spend|\bprice|\bcost",
         r"afford|expensive|pric(?:ey|ier)|cheap|\blimit|the most you|pay per|per ticket",
         r"stay under|keep (?:it )?under|maximum",
+        r"票价|\d+\s*(?:元|块)?以(?:内|下)|price limit|under ¥?\d",
     ),
     "payment": _rx(
-        r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡|哪种(?:方式|支付)|什么方式",
+        r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡",
+        r"哪种(?:方式|支付)|什么方式",
         r"微信|支付宝|余额|银行卡|信用卡|用.{0,4}付|付钱方式",
         r"payment method|pay (?:with|by|using|via)|how (?:would|do|will) you (?:like to )?pay",
-        r"which card|\bcard\b|wallet|balance|alipay|wechat|how will you pay",
+        r"which card|(?<!member )\bcard\b|wallet|balance|alipay|wechat|how will you pay",
         r"which account|哪个账户|payment come from|pay from",
+        r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
     ),
     "discount": _rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
         r"coupon|discount|voucher|promo|member price|offer code",
+        r"会员卡|member card|membership",
     ),
     "order": _rx(
         r"哪个订单|哪一单|哪笔|订单号|哪张票|哪次|哪个预订|哪些票",
         r"which (?:order|booking|tickets|reservation)|order (?:number|id)",
         r"booking (?:reference|number)",
+        r"(?:退|改签|换|取消)哪|哪一张票|which ticket\b(?! tier| type| class| categor| count)",
+        r"(?:refund|cancel|exchange) which",
     ),
 }
 WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
@@ -167,6 +196,21 @@ WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
 DISAMBIGUATION = _rx(
     r"您说的|你说的|您指的|你指的|是指|指的是|您是说|你是说|说的是",
     r"(?:did|do) you mean|you mean\b|are you referring|you're referring|you are referring",
+)
+# Buying or paying, as against "apply", "use": a go-ahead even when it names a preference.
+TRANSACTION = _rx(r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付|付款|订票|买")
+# A proposal of one showing ("the 8 pm one", "16:50那场"), not of a day or a part of it.
+SPECIFIC = _rx(
+    _CLOCK,
+    r"那场|这场|那一场|这一场|《|\bthe\b.{0,25}\b(?:one|showing|show|screening|session)\b",
+    r"o'clock|instead|switch|same time|改到|换到|换成|改成",
+)
+# What tells one showing from another beside its time: a hall, a price, a format.
+SHOWING_DETAIL = _rx(r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d")
+# Kinds of event: "do you mean the jazz concert or the Saturday one?" asks which event.
+EVENT_NOUN = _rx(
+    r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|芭蕾|歌剧|相声|livehouse|乐队",
+    r"\bconcerts?\b|\bgigs?\b|musical|comedy|\bshows\b|\bplays?\b|ballet|opera|\bmatch\b|\bband\b",
 )
 # "哪几位", "分别是谁": the names of the attendees, not how many.
 WHO_EACH = _rx(r"哪几位|分别|给别人|someone else")
@@ -192,7 +236,8 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 QUESTION_ZH = _rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
-    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是(?!不|没|无法|一样|老样子|很|太)",
+    r"哪|(?<![间前后这那好十到了剩出])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁",
+    r"还是(?!不|没|无法|一样|老样子|很|太)",
     r"告诉我|说一下|说下|麻烦提供|请提供|请告知|请确认|确认一下|麻烦确认|请补充|发我|给我说",
     r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
@@ -209,7 +254,9 @@ QUESTION_EN = _rx(
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
 WH_ZH = _rx(
-    r"哪|(?<![间前后这那好十])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁|还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
+    r"哪|(?<![间前后这那好十到了剩出])几[张位个点号人月天场排为涨]|什么|啥|多少",
+    r"怎么(?!样[?？吗呢啊呀]*$)|如何|谁",
+    r"还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
     r"挑一个|选一个|挑哪|选哪",
 )
 WH_EN = _rx(
@@ -223,14 +270,17 @@ ACTION = _rx(
     r"shall i|should i|want me to|like me to|go ahead|proceed|\bbook|\bbuy|purchase|\border\b",
     r"\bplace\b|\bpay\b|payment request|reserve|\block\b|\bhold\b|submit|check ?out|finali[sz]e",
     r"refund|cancel|exchange|let's do|take (?:it|them|those|that)|get (?:it|them|those|these)",
-    r"直接买|我就(?:帮您)?(?:买|订|下单|付)|这就(?:订|买|下单|付)",
+    r"直接买|我就(?:帮您)?(?:买|订|下单|付)|这就(?:订|买|下单|付)|帮(?:您|你)(?:付|支付|下单|锁)",
+    r"换成|换到|改成",
     r"secure|grab|shall we|退(?:这|那|掉)|要退|订吧|买吧|付吗|^订|^付|pay now|pay\?",
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
 )
 # A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
 ACCEPT = _rx(
-    r"可以吗|好吗|行吗|行不行|可以不|成吗|没问题吧|ok吗|okay吗|可以吧|好不好",
-    r"does (?:that|this|it) work|work for you|sounds? good",
+    r"可以吗|(?<![偏爱喜])好吗|行吗|行不行|可以不|成吗|没问题吧|ok吗|okay吗|可以吧|好不好",
+    r"就这么定|定了吗|定下来|这么定|settled|\bdeal\?|we good\?",
+    r"want (?:those|these|that|this|them|it)\b",
+    r"does (?:that|this|it) work|work for you|sounds? good|\bwork\?|works\?",
     r"is (?:that|this|it) (?:okay|fine|alright)",
     r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
@@ -239,7 +289,8 @@ ACCEPT = _rx(
 GO_AHEAD = _rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
     r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买",
-    r"可以吗|好吗|行吗|可以不|成吗|没问题吧|同意|要吗|要不要|需要我|还要|还买|还需要|照这个|按这个",
+    r"可以吗|(?<![偏爱喜])好吗|行吗|可以不|成吗|没问题吧|同意|要吗|要不要|需要我|还要|还买|还需要",
+    r"照这个|按这个",
     r"这样可以|这样行|合适吗|满意吗|ok吗|okay吗|试试|考虑",
     r"shall i|should i|want me to|like me to|okay (?:if|to|for me|with)|go ahead|proceed|confirm",
     r"\bbook|\bbuy|purchase|\border\b|\bplace\b|\bpay\b|payment request|reserve|\block\b|\bhold\b",
@@ -252,13 +303,16 @@ GO_AHEAD = _rx(
 )
 CANNOT = _rx(
     r"无法|不能|没法|没办法|不可以|办不到|做不到|帮不了|买不了|订不了|退不了|改不了|买不到|订不到",
-    r"不支持|未能|没能|失败|售罄|卖完|卖光|已满|满座|满了|没票|没有票|无票|余票不足|没有余票|座位不够",
-    r"没有.{0,10}(?:座位|座|场次|票)了|没有成功|没成功|不成功|出了点问题|出问题了|停售|已截止|截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
+    r"不支持|未能|没能|失败|售罄|卖完|卖光|已满|满座|满了|没票|没有票|无票|余票不足|没有余票",
+    r"座位不够",
+    r"没有.{0,10}(?:座位|座|场次|票)了|没有成功|没成功|不成功|出了点问题|出问题了|停售|已截止",
+    r"截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
     r"还没开售|尚未开售|没开售|超出|超过.{0,8}预算|超预算|限购|不可退|不退|不给退|不予退|办理不了",
     r"还没开票|未开票|没开票|才开售|didn't succeed|did not succeed|unsuccessful",
     r"(?:haven't|hasn't|have not|has not) (?:gone|been put) on sale|not open yet",
     r"没有找到|没找到|找不到|couldn't find|could not find|didn't find|did not find",
-    r"做不了|办不了|已经没有了|都没了|没有了|搞不定|弄不了|处理不了|出不了票|不在售|不再售|已经结束|已结束|不行",
+    r"做不了|办不了|已经没有了|都没了|没有了|搞不定|弄不了|处理不了|出不了票|不在售|不再售",
+    r"已经结束|已结束|不行",
     r"\bcannot\b|can't|can not|couldn't|could not|\bunable\b|not able|wasn't able|weren't able",
     r"\bfailed\b|\bfails?\b|no way to|not possible|impossible|sold out|fully booked|booked up",
     r"\bno (?:more )?(?:seats|tickets|showings|showtimes|availability|sessions)\b",
@@ -274,7 +328,22 @@ CANNOT = _rx(
     r"i'm afraid|i am afraid|unfortunately|regret(?:tably)?|not allowed|isn't allowed",
     r"not permitted",
     r"doesn't allow|does not allow|out of stock|no luck|didn't go through|did not go through",
-    r"wasn't successful|was not successful|gone\b",
+    r"wasn't successful|was not successful|(?<!has )(?<!have )gone\b(?! back| to\b| through\b)",
+    # Chinese potential negatives ("完成不了", "买不到", "订不上"), sold/booked out, missed
+    r"[\u4e00-\u9fff]不(?:了|上|成)(?![解])|[买订抢拿找办]不到|售空|售完|抢光|抢完|被抢|抢走|订满",
+    r"约满|满员|没货|断货",
+    r"停止(?:售|销售|出售)|没戏|来不及|错过了|没有位置了|没座|没位|已经没|(?:不|没)(?:再)?开放",
+    r"关闭了|已关闭|暂停(?:售|销)",
+    r"预售还没|还没(?:开始|开抢|上架)|尚未(?:开始|上架)|未上架|没上架|没有开始",
+    # English: taken, gone, no longer, not going through, not possible
+    r"snapped up|no longer|(?:didn't|did not|doesn't|does not|won't|will not) (?:work|go through)",
+    r"(?:isn't|is not|wasn't|was not|aren't|are not) possible|all gone|(?:none|nothing) available",
+    r"(?:there (?:are|is|were|was)|we have|i have|has|have) no\b",
+    r"(?:aren't|isn't|weren't|wasn't) any",
+    r"(?:haven't|hasn't|have not|has not) (?:started|opened|begun)|not (?:open|opened|started)",
+    r"too late|already (?:started|begun|closed|over|ended)",
+    r"(?:haven't|have not|didn't|did not) book",
+    r"\bsorry\b.{0,30}\b(?:not|no|can't|couldn't|won't|didn't|isn't|aren't|wasn't)\b",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = _rx(
@@ -283,6 +352,8 @@ NOT_CANNOT = _rx(
     r"不能错过|别错过|不容错过|没问题|不客气|无法忘怀|不能再好|不用担心",
     r"if (?:it's|it is|they're|that's) (?:sold out|unavailable|full)",
     r"如果.{0,10}(?:售罄|满了|没票)",
+    r"(?:少|免|差)不了|不了解|no problem|has no (?:extra |booking |service )?fee",
+    r"no (?:extra )?charge",
 )
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = _rx(
@@ -297,14 +368,24 @@ REASON = _rx(
     r"停止|stopped|doesn't do|don't do|does not do|no refunds",
     r"taken|(?:doesn't|does not|don't) allow|not allowed|allow no|\bonce\b|no longer",
     r"seats? (?:together|left)",
+    r"售空|售完|抢光|抢完|被抢|抢走|订满|约满|满员|没票|没有票|没货|断货|没座|没位|没有位置|开场",
+    r"开始|开抢|预售",
+    r"snapped up|taken|sold|(?:no|not) (?:seats?|tickets?|showings?)|next to each other|together",
+    r"started|begun|on sale|pre-?sale|more than|over|under|each|per\b",
 )
 RECOMMEND = _rx(
-    r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以|最划算",
+    r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以",
+    r"最划算",
     r"recommend|suggest|i'd go with|i would go with|consider|might (?:like|prefer|enjoy)",
     r"best (?:option|choice|bet|pick|value|deal)|good (?:option|choice|pick|alternative)",
     r"\bworth\b|alternatively|my pick|top pick|better (?:option|choice|seats)|i'd pick",
     r"best (?:spot|seats?|view|place|time)|in my opinion|i think .{0,20}best",
     r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
+    r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
+    r"(?:a lot of|great|so much) fun",
+    r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
+    r"就选|选.{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错|错不了",
+    r"闭眼",
 )
 SUMMARY_HEAD = _rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
@@ -314,14 +395,23 @@ SUMMARY_HEAD = _rx(
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
-        r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|¥|￥|\d+\s*元|total|subtotal|"
-        r"amount|price|\d+\s*(?:yuan|rmb)"
+        r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|[¥￥$]\s*\d|\d+\s*元|total|subtotal|"
+        r"amount|\d+\s*(?:yuan|rmb)"
     ),
-    re.compile(r"座位|\d+排\d+|\d{1,2}-\d{1,2}|seats?|row \d+"),
+    re.compile(r"座位|\d+排\d+|\d{1,2}-\d{1,2}|seats?\s?:|seats? [a-z]?\d|row \d+"),
     re.compile(_CLOCK + r"|场次|showing|showtime|screening|session"),
     re.compile(r"\d+\s*张|[一两二三四五六]张|x\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
     re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(_CHAINS)),
     re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡"),
+)
+# The names of an order's fields ("影片：…", "Seats: …"): a list of them is an order summary,
+# not a list of options ("VIP内场：¥1880" is an option with its price).
+FIELD_NAME = re.compile(
+    r"^\W*(?:影片|电影|片名|影院|影城|电影院|场馆|场次|时间|日期|开场|座位|座|票档|区域|观演人|观影人|实名"
+    r"|合计|总计|总价|共计|金额|实付|应付|票价|单价|价格|数量|张数|票数|演出|活动|节目|支付方式|付款方式|优惠"
+    r"|movie|film|title|cinema|theatre|venue|hall|date|time|when|showing|session|showtime|seats?"
+    r"|zone|tier|section|attendees?|names?|total|amount|price|subtotal|quantity|tickets?|event"
+    r"|show|concert|payment|discount|coupon)\s?[:：]\s*\S"
 )
 LIST_ITEM = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、:：]|[-*•·]|[①-⑩]|[a-e][.)]|\(\d\)|（\d）)\s*\S")
 INLINE_ITEMS = re.compile(r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（\d）)|[①-⑩])\s*\S")
@@ -329,7 +419,8 @@ INLINE_ITEMS = re.compile(r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（
 CLOSING = _rx(
     r"let me know if (?:you|there)|if you (?:have|need) any|anything else (?:i can|you need|to)",
     r"feel free to|happy to help|enjoy the (?:movie|show|film)|have a (?:great|good|nice)",
-    r"还有什么(?:需要|可以|要)|有(?:任何)?(?:问题|需要)(?:随时|的话)|随时(?:告诉|联系|找)我|祝您观影愉快|观影愉快",
+    r"还有什么(?:需要|可以|要)|有(?:任何)?(?:问题|需要)(?:随时|的话)|随时(?:告诉|联系|找)我",
+    r"祝您观影愉快|观影愉快",
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
 )
 # "还是" is "or" in a question, "still" before a negation ("抱歉，还是不能。")
@@ -345,6 +436,26 @@ INFO_REQUEST = _rx(
     r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
     r"需要知道|想知道|need to know",
 )
+# A request for a value phrased as a command, with no question mark: "Please send me the
+# date.", "Let me know the time.", "把观演人姓名发给我。", "告诉我几点".
+REQUEST = _rx(
+    r"^(?:please |kindly )?"
+    r"(?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose|select)"
+    r" (?:me|us|your|the|a|an|which|what|how|when|where|who|each|all|one|both)\b",
+    r"\bplease (?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose"
+    r"|select|reply|let me know|write|drop)\b",
+    r"\blet me know (?:the|your|which|what|how|when|where|who)\b",
+    r"\b(?:i'll|i will|i'd|i would) (?:also )?need (?:your|the|to know|each|their|a|an)\b",
+    r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入)",
+    r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|发我)",
+    r"(?:发给我|告诉我)一下",
+)
+# A go-ahead asked for as a command: "Reply yes to pay.", "回复“是”即可付款。"
+REPLY_TO_GO = _rx(
+    r"\breply (?:with )?\W*(?:yes|ok|okay|confirm|y)\b|\bsay (?:yes|ok|go)\b",
+    r"\btype (?:yes|ok|confirm)\b",
+    r"回复\W{0,2}(?:是|好|确认|可以|ok|yes|1)\W{0,2}(?:即可|就|我就|便)",
+)
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = _rx(
     r"(?:need|questions?|details?|things|information|info)\b[^.?!]*[:：]\s*$",
@@ -356,6 +467,8 @@ PURPOSE = _rx(
     r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？]*",
     r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？]*",
     r"(?:为了|我好|好让我|方便我)[^，,？?]*",
+    r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?]*",
+    r"\band i(?:'ll| will| can)\b[^,，?？]*",
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = _rx(
@@ -367,10 +480,14 @@ PREFERENCE_SLOTS = frozenset({"seat_pref", "payment", "budget", "discount", "zon
 
 # A pick among things ("which one?", "哪个"): the question's slot may come from what it names.
 CHOOSE = _rx(
-    r"哪个|哪一个|哪一|哪些|选哪|挑|哪部|哪家|哪场|是指|\bwhich\b|\bpick\b|\bchoose\b|do you mean",
+    r"哪个|哪一个|哪一|哪些|哪种|哪类|哪样|选哪|挑|哪部|哪家|哪场|是指",
+    r"\bwhich\b|\bpick\b|\bchoose\b|do you mean",
 )
 # Telling what the assistant will do next ("let me find which cinemas ..."): not a question.
-INTENT = _rx(r"^(?:let me (?!know)|i'll|i will|i'm going to|我先|我来|让我|我去)")
+INTENT = _rx(
+    r"^(?:let me (?!know)|i'll|i will|i'm going to)",
+    r"^(?:我先|我来|让我|我去|我(?:帮|给)(?:您|你)(?:查|看|找))",
+)
 # A sentence spoken to the user ("您打算哪天去", "what day do you want"): without a question
 # mark, a long sentence with a question word asks only when it addresses the user.
 ADDRESSED = _rx(

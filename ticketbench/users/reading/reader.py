@@ -69,9 +69,15 @@ def _is_question(s: str) -> bool:
     question words ("Which day, how many: all handled, order paid.") asks nothing."""
     if _QMARK.search(s):
         return True
-    if lx.INTENT.search(s):  # "let me find which cinemas are near you."
+    if lx.REQUEST.search(s):  # "Please send me the date.", "把观演人姓名发给我。"
+        return True
+    if _FIELD_LINE.match(s):  # "Date: 15 Dec"
         return False
     zh = is_chinese(s)
+    if _INTRO.search(s) and not (lx.WH_ZH if zh else lx.WH_EN).search(s):  # "找到三场："
+        return False
+    if lx.INTENT.search(s):  # "let me find which cinemas are near you."
+        return False
     if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
         return False
     short = len(s) <= 12 if zh else len(s.split()) <= 6
@@ -79,15 +85,43 @@ def _is_question(s: str) -> bool:
 
 
 def _slots_of(q: str) -> list[str]:
-    """Slots a question sentence names: its strong cues, else its weak ones."""
+    """Slots a question sentence names, clause by clause ("do you want VIP seats, and is
+    there a price limit?" asks two things)."""
+    out: list[str] = []
+    for part in _QUESTION_JOIN.split(q):
+        out += [s for s in _clause_slots(part) if s not in out]
+    if "place" in out and lx.WEAK_SLOT_CUES["seat_pref"].search(q):
+        out[out.index("place")] = "seat_pref"  # "how many seats, and any preference on where?"
+    return _refine(list(dict.fromkeys(out)))
+
+
+# Where one question ends and the next begins inside a sentence.
+_QUESTION_JOIN = re.compile(
+    r"[,，;；]\s*(?:and |also |plus )?(?=(?:do|does|is|are|would|will|how|what|which|when|where|who"
+    r"|any|can|could|should)\b)|[,，;；]\s*(?:以及|另外|还有|还要|再)"
+)
+
+
+def _clause_slots(q: str) -> list[str]:
+    """Slots one question names: its strong cues, else its weak ones."""
     strong = [slot for slot, rx in lx.SLOT_CUES.items() if rx.search(q)]
-    if "place" in strong and lx.WEAK_SLOT_CUES["seat_pref"].search(q):
-        strong[strong.index("place")] = "seat_pref"  # "any preference on where (to sit)?"
     if "count" in strong and "attendees" in strong and lx.WHO_EACH.search(q):
         strong.remove("count")
+    if {"payment", "discount"} <= set(strong) and not lx.SLOT_CUES["discount"].search(
+        _MEMBER_CARD.sub(" ", q)
+    ):
+        strong.remove("discount")  # "pay with your member card?": how to pay
+    if "which_event" not in strong and lx.EVENT_NOUN.search(q) and lx.DISAMBIGUATION.search(q):
+        # "do you mean the Friday jazz concert or the Saturday one?": the days tell events apart
+        strong = [s for s in strong if s not in _EVENT_DETAILS] + ["which_event"]
     if strong:
         return _refine(strong)
     return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
+
+
+_ZONE_ASK = re.compile(r"区|价位|档|\barea\b|\bsection\b|\blevel\b")
+_MEMBER_CARD = re.compile(r"会员卡|member card")
+_EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"})
 
 
 def _refine(slots: list[str]) -> list[str]:
@@ -102,11 +136,20 @@ def _refine(slots: list[str]) -> list[str]:
         ("session", "date"),
         ("session", "time"),
         ("budget", "zone"),
+        ("date", "order"),  # "the one for Friday or the one for Sunday?" tells orders apart
+        ("time", "order"),
+        ("session", "order"),
+        ("count", "order"),
     ):
         if general in out and specific in out:
             out.remove(general)
     return out
 
+
+# A line introducing what follows ("Here are the options:"), and a filled-in field of a
+# form or summary ("Date: 15 Dec"): both state, whatever words they carry.
+_INTRO = re.compile(r"[:：]\s*$")
+_FIELD_LINE = re.compile(r"^\W*(?:[^\s:：?？]{1,12}\s?){1,3}(?<!\d)[:：]\s*[^\s?？][^?？]*$")
 
 _CLAUSE = re.compile(r"[,，、]|\s[-—–]+\s|——")
 _ALT_START = re.compile(r"^\s*(?:还是|或者|or\b)")
@@ -151,8 +194,11 @@ def _goes_ahead(q: str, slots: list[str]) -> bool:
     for you?" asks a preference.
     """
     if lx.ACTION.search(lx.SLOT_NOUNS.sub(" ", q)):
-        return True
+        # "should I apply a coupon?" asks the preference; "shall I pay with it?" goes ahead
+        return not slots or not set(slots) <= {"discount"} or lx.TRANSACTION.search(q) is not None
     if lx.ACCEPT.search(q):
+        if slots and set(slots) <= {"date", "time"} and not lx.SPECIFIC.search(q):
+            return False  # "明天可以吗？", "is an evening show okay?": asks the day, the time
         return not slots or _content(slots)
     return not slots
 
@@ -162,8 +208,12 @@ def _option_slot(text: str, items: Sequence[str] = ()) -> list[str]:
     text) name most; items that each name a day and a time are showings (sessions)."""
     where = "\n".join(items) if items else text
     counts = {slot: len(rx.findall(where)) for slot, rx in lx.OPTION_SLOT_CUES}
-    if items and counts["date"] >= len(items) and counts["time"] >= len(items):
-        return ["session"]
+    if (
+        items
+        and counts["time"] >= len(items)
+        and (counts["date"] >= len(items) or all(lx.SHOWING_DETAIL.search(x) for x in items))
+    ):
+        return ["session"]  # each item a showing: a day and a time, or a time with its hall
     best = max(counts.values(), default=0)
     if best == 0:
         return []
@@ -174,8 +224,11 @@ def _options(text: str) -> tuple[str, ...]:
     """The options a message lists (numbered or bulleted lines, or inline "1) ... 2) ..."):
     not a list of fields ("影片：…", "Total: …") nor a list of questions."""
     lines = [ln.strip() for ln in text.splitlines() if lx.LIST_ITEM.match(ln)]
+    rows = _table_rows(text)
     items: list[str] = []
-    if len(lines) >= 2:
+    if len(rows) >= 2:
+        items = rows
+    elif len(lines) >= 2:
         items = lines
     else:
         inline = list(lx.INLINE_ITEMS.finditer(text))
@@ -183,7 +236,7 @@ def _options(text: str) -> tuple[str, ...]:
             cuts = [m.start() for m in inline] + [len(text)]
             items = [text[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts)]
             items[-1] = re.split(r"[?？。.!！]|[,，](?=[^,，]*[?？]$)", items[-1])[0]
-    fields = sum(1 for x in items if _FIELD.match(x))
+    fields = sum(1 for x in items if lx.FIELD_NAME.match(x))
     questions = sum(1 for x in items if _QMARK.search(x))
     if len(items) < 2 or fields * 2 > len(items) or questions * 2 > len(items):
         return ()
@@ -198,11 +251,33 @@ def _unquote(m: re.Match[str]) -> str:
     return m.group(1) + m.group(3)
 
 
-_FIELD = re.compile(r"^\W*(?:\d[.)、]\s*)?[^\s:：\d][^\s:：]{0,11}\s?[:：]\s*\S")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^[\s|:：-]+$")
+
+
+def _table_rows(text: str) -> list[str]:
+    """The body rows of a markdown table (its header and rule line left out)."""
+    lines = text.splitlines()
+    rows = []
+    for n, ln in enumerate(lines):
+        if not _TABLE_ROW.match(ln) or _TABLE_RULE.match(ln):
+            continue
+        if n + 1 < len(lines) and _TABLE_RULE.match(lines[n + 1]) and "-" in lines[n + 1]:
+            continue  # the header
+        rows.append(ln.strip(" |"))
+    return rows
+
+
 _MARKUP = re.compile(r"\*\*|__|`+")
 
 
 def _is_summary(cleaned: str) -> bool:
+    """An order summary: a block of an order's fields ("Seats: …" lines), facts of an
+    order under a head ("订单摘要"), or many facts with their values (a price in figures,
+    seat numbers, a clock time, a count, a venue, a payment method)."""
+    lines = cleaned.splitlines()
+    if sum(1 for ln in lines if lx.FIELD_NAME.match(ln)) >= 3:
+        return True
     fields = sum(1 for rx in lx.SUMMARY_FIELDS if rx.search(cleaned))
     return (lx.SUMMARY_HEAD.search(cleaned) is not None and fields >= 2) or fields >= 4
 
@@ -223,6 +298,10 @@ def read(text: str) -> Reading:
         if lx.CLOSING.search(s) and not _slots_of(s):
             continue
         listed = below and (lx.LIST_ITEM.match(s) is not None or len(s) < 40)
+        listed = listed and not _FIELD_LINE.match(s)
+        if lx.REPLY_TO_GO.search(s):  # "Reply yes to pay."
+            confirms += 1
+            continue
         if lx.ASKS_BELOW.search(s):
             below = listed_questions = True
             continue
@@ -240,16 +319,18 @@ def read(text: str) -> Reading:
             or alternative
             or (lx.WH_ZH if is_chinese(q) else lx.WH_EN).search(q) is not None
             or lx.INFO_REQUEST.search(q) is not None
+            or lx.REQUEST.search(q) is not None
         )
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
         if not slots and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
             slots = ["which_movie"]
         if slots == ["session"] and options and _option_slot("", options) == ["time"]:
             slots = ["time"]  # "which showing?" over a list of clock times
-        if slots in (["place"], ["budget"]) and lx.OPTION_CUE["zone"].search(cleaned):
+        zone_words = lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q)
+        if slots in (["place"], ["budget"]) and zone_words:
             slots = ["zone"]  # "哪个区", "哪个价位" where the message speaks of 内场 and 看台
         if lx.DISAMBIGUATION.search(q) and not slots:
-            slots = _option_slot(q) or ["which_movie"]
+            slots = _option_slot(q) or _option_slot(cleaned, options) or ["which_movie"]
             wh = True
         if not slots and wh and lx.CHOOSE.search(q):  # "which one?": of the things listed
             slots = _option_slot(q) or _option_slot(cleaned, options)

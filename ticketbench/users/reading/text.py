@@ -60,6 +60,8 @@ _SHORTHAND = {
     "ppl": "people",
     "teh": "the",
     "thats": "that's",
+    "sory": "sorry",
+    "soldout": "sold out",
 }
 # Words a reading turns on: a typo of one of them (one edit away) is read as the word.
 _KEYWORDS = (
@@ -196,9 +198,20 @@ def _mend_english(text: str) -> str:
     return _WORD.sub(lambda m: mend_word(m.group(0)), text)
 
 
+# Chinese typed by pinyin: a homophone for a question word ("要及张票", "哪不电影", "付宽").
+_HOMOPHONES = (
+    (re.compile(r"及(?=[张位个点号人场])"), "几"),
+    (re.compile(r"哪不(?=电影|片|剧)"), "哪部"),
+    (re.compile(r"付宽"), "付款"),
+)
+
+
 def clean(text: str) -> str:
     """The message folded for reading (see the module docstring)."""
     t = unicodedata.normalize("NFKC", text).casefold()
+    if CJK.search(t):
+        for rx, meant in _HOMOPHONES:
+            t = rx.sub(meant, t)
     t = _MARKDOWN.sub("", t)
     t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = _SPACES.sub(" ", t)
