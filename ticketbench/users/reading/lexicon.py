@@ -210,7 +210,7 @@ SHOWING_DETAIL = _rx(r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d")
 # Kinds of event: "do you mean the jazz concert or the Saturday one?" asks which event.
 EVENT_NOUN = _rx(
     r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|芭蕾|歌剧|相声|livehouse|乐队",
-    r"\bconcerts?\b|\bgigs?\b|musical|comedy|\bshows\b|\bplays?\b|ballet|opera|\bmatch\b|\bband\b",
+    r"\bconcerts?\b|\bgigs?\b|musical|comedy|\bshows\b|\bplays?\b|ballet|opera|\bband\b",
 )
 # "哪几位", "分别是谁": the names of the attendees, not how many.
 WHO_EACH = _rx(r"哪几位|分别|给别人|someone else")
@@ -221,7 +221,7 @@ OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("zone", re.compile(r"票档|看台|内场|\btiers?\b|\bstand\b|\bfloor\b|\bvip\b|\bzones?\b")),
     ("session", re.compile(r"场次|\bsessions?\b|\bperformances?\b")),
     ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(_CHAINS))),
-    ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concerts?|\bgigs?\b|musicals?|match\b")),
+    ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concerts?|\bgigs?\b|musicals?")),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
     ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + _MONTH)),
     ("time", re.compile(_CLOCK)),
