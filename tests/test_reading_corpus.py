@@ -17,61 +17,21 @@ measured; a set handed over later is added here as another burned part.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ticketbench.users.understand import ACTS, read
+from ticketbench.users.reading import corpus
+from ticketbench.users.reading.corpus import Labelled
+from ticketbench.users.understand import read
 
 HERE = Path(__file__).parent / "data" / "reading"
 FLOOR = 0.95
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """One corpus line."""
-
-    where: str
-    text: str
-    kind: str
-    slots: frozenset[str]
-    summary: bool
-    options: bool
-
-    @property
-    def zh(self) -> bool:
-        return _CJK.search(self.text) is not None
-
-    def labels(self) -> set[str]:
-        out = {f"kind:{self.kind}", *(f"slot:{s}" for s in self.slots)}
-        out |= {"summary"} if self.summary else set()
-        out |= {"options"} if self.options else set()
-        return out
 
 
 def load(name: str) -> list[Labelled]:
-    out = []
-    for n, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        head, sep, text = line.partition(" | ")
-        assert sep, f"{name}:{n}: no ' | '"
-        words = head.split()
-        kind, rest = words[0], words[1:]
-        assert kind in ACTS, f"{name}:{n}: unknown kind {kind}"
-        slots = [w for w in rest if not w.startswith("+")]
-        flags = {w for w in rest if w.startswith("+")}
-        assert flags <= {"+summary", "+options"}, f"{name}:{n}: {flags}"
-        slot_set = frozenset(s for w in slots for s in w.split(",") if s != "-")
-        out.append(
-            Labelled(f"{name}:{n}", text.replace("\\n", "\n"), kind, slot_set,
-                     "+summary" in flags, "+options" in flags)
-        )  # fmt: skip
-    return out
+    return corpus.load(HERE / name)
 
 
 def predicted(m: Labelled) -> Labelled:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ticketbench.users.reading import lexicon as lx
+from ticketbench.users.reading import slot_model
 from ticketbench.users.reading.text import clean, is_chinese, mend_question_zh, sentences
 
 Act = Literal["ask", "confirm", "cannot", "cannot_unexplained", "recommend", "inform"]
@@ -290,7 +291,8 @@ def read(text: str) -> Reading:
     options = _options(_MARKUP.sub("", unicodedata.normalize("NFC", text)).casefold())
     asked: list[str] = []
     proposed: list[str] = []
-    asks = confirms = unread = 0
+    asks = confirms = 0
+    unplaced: list[str] = []  # questions whose slot the lexicon cannot tell
     statements: list[str] = []
     below = False  # the previous line announced questions listed under it
     listed_questions = False  # then the list is of questions, not of options
@@ -344,19 +346,21 @@ def read(text: str) -> Reading:
             asks += 1
             asked += slots
         else:
-            unread += 1
+            unplaced.append(s)
     if listed_questions:
         options = ()
     rest = " ".join(statements)
     summary = _is_summary(cleaned)
-    question = bool(asks or confirms or unread)
+    question = bool(asks or confirms or unplaced)
     if asks:
         act: Act = "ask"
         slots_out = tuple(dict.fromkeys(asked))
     elif confirms:
         act, slots_out = "confirm", tuple(dict.fromkeys(proposed))
-    elif unread:
-        act, slots_out = "ask", ()
+    elif unplaced:
+        # the last resort: the slot model's guess from the question's words, if it is sure
+        guess = slot_model.shipped().guess(" ".join(unplaced))
+        act, slots_out = "ask", (guess,) if guess else ()
     else:
         slots_out = ()
         act = _statement_act(rest)
