@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 
-def _rx(*parts: str) -> re.Pattern[str]:
+def rx(*parts: str) -> re.Pattern[str]:
     pattern = "|".join(parts)
     if pattern.startswith("|") or pattern.endswith("|") or "||" in pattern:
         raise ValueError(f"empty alternative (it would match anything) in {pattern[:60]!r}")
@@ -20,7 +20,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 # --- slots -------------------------------------------------------------------------------
 
-_CLOCK = (
+CLOCK = (
     r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
     r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍])[一二两三四五六七八九十]{1,3}点"
 )
@@ -29,7 +29,7 @@ _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 _MONTH = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
 _NUMBER_EN = r"(?:one|two|three|four|five|six|\d)"
 # Cinema chains as people name them (a bare chain name in "A or B?" asks for a cinema).
-_CHAINS = (
+CHAINS = (
     r"万达|博纳|金逸|百老汇|星轶|大光明|横店|大地影院|中影|耀莱|卢米埃|英皇|上影|寰映|星美|cgv|ume",
     r"\bwanda\b|\bbona\b|\bjinyi\b|\bbroadway\b|\bstarx\b|\bimax theatre\b|\blumiere\b",
 )
@@ -37,7 +37,7 @@ _CHAINS = (
 # Strong cues decide a sentence's slots; a weak cue (a bare "座位", "cinema", "场次") names a
 # slot only when no strong cue does: "您打算哪天去影院？" asks the date, not the cinema.
 SLOT_CUES: dict[str, re.Pattern[str]] = {
-    "count": _rx(
+    "count": rx(
         r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个人|人数|张数|票数|[买要订]几(?![点号])",
         r"几口|几为|几涨",
         r"多少个(?:座位|位子)|几个(?:座位|位子)|[一两二三四五1-5]张还是|还是[一两二三四五1-5]张",
@@ -62,7 +62,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"size of (?:the|your) group",
         r"ticket count|count of tickets|number in your",
     ),
-    "date": _rx(
+    "date": rx(
         r"哪天|哪一天|哪日|哪号|几号|几月几|日期|星期几|周几|礼拜几|什么时候|啥时候|什么日子",
         r"哪个周|哪个星期|哪个晚上|哪天晚上|哪晚|哪一晚|哪个日子|改天|别的日子|其他日子|另一天",
         r"今天|明天|后天|今晚|明晚|周末|这周|下周|\d{1,2}月\d{1,2}[日号]",
@@ -73,22 +73,22 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:this|that|the) (?:coming )?(?:evening|night)\b|day of the week|this weekend",
         r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
     ),
-    "time": _rx(
+    "time": rx(
         r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点",
         r"早一点|晚一点",
         r"上午还是|下午还是|(?<!天)晚上还是|白天还是|早点还是|还是晚上|还是下午|还是上午|白天场",
         r"(?:what|which|a good|start|show|preferred|convenient|any) ?time\b|time slot|showtime",
         r"(?:particular|specific|certain) time",
         r"date and time|time and date|day and time|time and day|\bthe time\b",
-        r"[、,，和及]时间|时间[、,，和及]",
+        r"[、,，和及]时间|时间[、,，和及]|(?:方便|合适|想要|理想|偏好)的?时间",
         r"matinee|earlier or later|later or earlier|\b(?:morning|afternoon|evening|night) or\b",
         r"\b(?:morning|afternoon|evening|late|early|night) (?:show|showing|screening|one|session)",
         r"\bor (?:the )?(?:morning|afternoon|evening|night|late|early)\b|what tiem|o'clock",
-        _CLOCK,
+        CLOCK,
         r"\b(?:an? |the )?(?:earlier|later) (?:showing|show|screening|one|session)|早一些|晚一些",
         r"早点的|晚点的",
     ),
-    "which_movie": _rx(
+    "which_movie": rx(
         r"电影.{0,4}(?:名字|叫什么)|哪部|哪一部|哪个电影(?!院)|哪个片|什么电影|什么片|哪个影片",
         r"片名|电影名|不止一部|好几部|几部|那部",
         r"《[^》]*》\s*还是|还是\s*《|全名|完整的名字|动画|真人版",
@@ -97,7 +97,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:movie|film|title) (?:do|did|would) you|which of (?:these|the) (?:films|movies)",
         r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
     ),
-    "which_event": _rx(
+    "which_event": rx(
         r"哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会",
         r"哪场比赛|哪个活动|哪场话剧",
         r"哪个节目|哪部剧|什么演出|什么演唱会",
@@ -107,12 +107,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:哪个|哪位).{0,6}的(?:演出|演唱会|表演)",
         r"(?:which|what) (?:\w+\'s )?(?:show|band|artist|singer|performer|act|team)\b(?!ing|time)",
     ),
-    "cinema": _rx(
+    "cinema": rx(
         r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店",
         r"which (?:cinema|theatre|multiplex|venue|branch)|what cinema|which .{0,12}location",
-        *_CHAINS,
+        *CHAINS,
     ),
-    "place": _rx(
+    "place": rx(
         r"哪个区|哪一带|离.{0,8}近|在哪(?![天一个场部家排号])|哪里|什么地方|哪儿|住在|方便去|哪边",
         r"哪一边|哪片",
         r"which (?:area|district|part of town)|what area|neighbou?rhood|district",
@@ -120,12 +120,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"\bwhere\b",
         r"城市|哪个城|(?:您|你|家|住)(?:大概|现在|目前|一般)?在哪|\bcity\b|\btown\b",
     ),
-    "format": _rx(
+    "format": rx(
         r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
         r"dolby|\bformat\b|\bversion\b|subtitle|\bdub\b|dubbed|original (?:language|english)",
         r"screen type|premium screen|mandarin",
     ),
-    "seat_pref": _rx(
+    "seat_pref": rx(
         r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号",
         r"座位.{0,6}哪",
         r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)",
@@ -135,17 +135,17 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"坐(?:前|后|中)|前面还是后面|后面还是前面|银幕|屏幕|next to each other",
         r"(?:close to|near|far from|away from) the screen",
     ),
-    "zone": _rx(
+    "zone": rx(
         r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
         r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
         r"价位区|价格区|票区|哪一档|seating (?:area|section)",
     ),
-    "session": _rx(
+    "session": rx(
         r"哪一场|哪场|哪个场|第几场",
         r"which (?:showing|screening|show|performance)|what (?:showing|screening|performance)",
         r"哪一?场演出",
     ),
-    "attendees": _rx(
+    "attendees": rx(
         r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名",
         r"给别人",
         r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名",
@@ -154,14 +154,14 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"who (?:are|is) the .{0,12}tickets? for|who's going|who is going|who .{0,25} for\?",
         r"for (?:you|yourself)\W{0,2} or (?:for )?someone else|tickets? (?:is|are) for\b",
     ),
-    "budget": _rx(
+    "budget": rx(
         r"预算|价位|多少钱|价钱|价格|贵|便宜|花多少|上限|承受|控制在|多少以内|多少元以内",
         r"budget|price range|how much (?:would|do|are|can|to|you)|spend|\bprice|\bcost",
         r"afford|expensive|pric(?:ey|ier)|cheap|\blimit|the most you|pay per|per ticket",
         r"stay under|keep (?:it )?under|maximum",
         r"票价|\d+\s*(?:元|块)?以(?:内|下)|price limit|under ¥?\d",
     ),
-    "payment": _rx(
+    "payment": rx(
         r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡",
         r"哪种(?:方式|支付)|什么方式",
         r"微信|支付宝|余额|银行卡|信用卡|用.{0,4}付|付钱方式",
@@ -170,12 +170,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which account|哪个账户|payment come from|pay from",
         r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
     ),
-    "discount": _rx(
+    "discount": rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
         r"coupon|discount|voucher|promo|member price|offer code",
         r"会员卡|member card|membership",
     ),
-    "order": _rx(
+    "order": rx(
         r"哪个订单|哪一单|哪笔|订单号|哪张票|哪次|哪个预订|哪些票",
         r"which (?:order|booking|tickets|reservation)|order (?:number|id)",
         r"booking (?:reference|number)",
@@ -184,47 +184,47 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
     ),
 }
 WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
-    "cinema": _rx(
+    "cinema": rx(
         r"(?<![这那])(?<![这那]家)(?<![这那]个)(?:影院|影城|电影院|门店|分店)",
         r"(?<!dolby )(?<!this )(?<!that )(?:cinema|theatre|multiplex|\bvenue\b)",
     ),
-    "place": _rx(r"附近|区域", r"\bnear\b|nearby|close to"),
-    "seat_pref": _rx(r"座位|位子|选座|位置|座", r"\bseats?\b"),
-    "session": _rx(r"场次|日场|夜场", r"\bsessions?\b|\bperformances?\b|\bshowing\b"),
+    "place": rx(r"附近|区域", r"\bnear\b|nearby|close to"),
+    "seat_pref": rx(r"座位|位子|选座|位置|座", r"\bseats?\b"),
+    "session": rx(r"场次|日场|夜场", r"\bsessions?\b|\bperformances?\b|\bshowing\b"),
 }
 # "Do you mean ...?": the slot is whatever kind of thing the sentence names.
-DISAMBIGUATION = _rx(
+DISAMBIGUATION = rx(
     r"您说的|你说的|您指的|你指的|是指|指的是|您是说|你是说|说的是",
     r"(?:did|do) you mean|you mean\b|are you referring|you're referring|you are referring",
 )
 # Buying or paying, as against "apply", "use": a go-ahead even when it names a preference.
-TRANSACTION = _rx(r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付|付款|订票|买")
+TRANSACTION = rx(r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付|付款|订票|买")
 # A proposal of one showing ("the 8 pm one", "16:50那场"), not of a day or a part of it.
-SPECIFIC = _rx(
-    _CLOCK,
+SPECIFIC = rx(
+    CLOCK,
     r"那场|这场|那一场|这一场|《|\bthe\b.{0,25}\b(?:one|showing|show|screening|session)\b",
     r"o'clock|instead|switch|same time|改到|换到|换成|改成",
 )
 # What tells one showing from another beside its time: a hall, a price, a format.
-SHOWING_DETAIL = _rx(r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d")
+SHOWING_DETAIL = rx(r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d")
 # Kinds of event: "do you mean the jazz concert or the Saturday one?" asks which event.
-EVENT_NOUN = _rx(
+EVENT_NOUN = rx(
     r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|芭蕾|歌剧|相声|livehouse|乐队",
     r"\bconcerts?\b|\bgigs?\b|musical|comedy|\bshows\b|\bplays?\b|ballet|opera|\bband\b",
 )
 # "哪几位", "分别是谁": the names of the attendees, not how many.
-WHO_EACH = _rx(r"哪几位|分别|给别人|someone else")
+WHO_EACH = rx(r"哪几位|分别|给别人|someone else")
 # A bare "which one?" gets its slot from the options listed around it.
 OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order", re.compile(r"订单|\borders?\b|\bbookings?\b")),
     ("discount", re.compile(r"优惠券|coupons?|vouchers?")),
     ("zone", re.compile(r"票档|看台|内场|\btiers?\b|\bstand\b|\bfloor\b|\bvip\b|\bzones?\b")),
     ("session", re.compile(r"场次|\bsessions?\b|\bperformances?\b")),
-    ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(_CHAINS))),
+    ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(CHAINS))),
     ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concerts?|\bgigs?\b|musicals?")),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
     ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + _MONTH)),
-    ("time", re.compile(_CLOCK)),
+    ("time", re.compile(CLOCK)),
     ("seat_pref", re.compile(r"前排|中间|后排|\bfront\b|\bmiddle\b|\bback\b|aisle|过道")),
 )
 
@@ -233,7 +233,7 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 # --- speech acts -------------------------------------------------------------------------
 
 # A sentence asks when it ends in a question mark, or carries one of these.
-QUESTION_ZH = _rx(
+QUESTION_ZH = rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
     r"哪|(?<![间前后这那好十到了剩出])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁",
@@ -241,7 +241,7 @@ QUESTION_ZH = _rx(
     r"告诉我|说一下|说下|麻烦提供|请提供|请告知|请确认|确认一下|麻烦确认|请补充|发我|给我说",
     r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
-QUESTION_EN = _rx(
+QUESTION_EN = rx(
     r"^(?:which|what|when|where|who|whom|whose|how|why|do|does|did|is|are|was|were|would|could|can|"
     r"shall|should|will|may|have|has|any)\b(?!')",
     r"let me know|please (?:tell|confirm|specify|advise|clarify|provide|share|choose|pick|select)",
@@ -249,22 +249,22 @@ QUESTION_EN = _rx(
     r"can you (?:tell|confirm|let|clarify)|^tell me\b",
     r"\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b",
     r"i need to know|need you to (?:confirm|tell|pick|choose)|tell me (?:which|what|when|how)",
-    r"\bwhich one\b|\bwhich\b.{0,40}\b(?:you|prefer|want|like|works?)\b",
+    r"\bwhich one\b|(?<![,，] )\bwhich\b.{0,40}\b(?:you|prefer|want|like|works?)\b",
     r"\bor\b.{0,30}\?|\bjust checking\b|^(?:pick|choose|select) ",
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
-WH_ZH = _rx(
+WH_ZH = rx(
     r"哪|(?<![间前后这那好十到了剩出])几[张位个点号人月天场排为涨]|什么|啥|多少",
     r"怎么(?!样[?？吗呢啊呀]*$)|如何|谁",
     r"还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
     r"挑一个|选一个|挑哪|选哪",
 )
-WH_EN = _rx(
+WH_EN = rx(
     r"\b(?:which|when|where|who|whom|whose)\b|\bwhat\b(?! about)|\bhow\b(?! about)",
     r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b|pick one|choose one",
 )
 # A yes/no question asking to act (buy, pay, go on): a go-ahead even when it names facts.
-ACTION = _rx(
+ACTION = rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
     r"支付|付款|锁座|锁定|提交|办理|退票|退掉|退款|改签|就订|就买|还要买|还买|出票|抢票|拍下",
     r"shall i|should i|want me to|like me to|go ahead|proceed|\bbook|\bbuy|purchase|\border\b",
@@ -276,7 +276,7 @@ ACTION = _rx(
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
 )
 # A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
-ACCEPT = _rx(
+ACCEPT = rx(
     r"可以吗|(?<![偏爱喜])好吗|行吗|行不行|可以不|成吗|没问题吧|ok吗|okay吗|可以吧|好不好",
     r"就这么定|定了吗|定下来|这么定|settled|\bdeal\?|we good\?",
     r"want (?:those|these|that|this|them|it)\b",
@@ -286,7 +286,7 @@ ACCEPT = _rx(
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
-GO_AHEAD = _rx(
+GO_AHEAD = rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
     r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买",
     r"可以吗|(?<![偏爱喜])好吗|行吗|可以不|成吗|没问题吧|同意|要吗|要不要|需要我|还要|还买|还需要",
@@ -301,122 +301,10 @@ GO_AHEAD = _rx(
     r"want (?:it|them)",
     r"\bhow about\b|\bwhat about\b|happy with|fine with|okay with|alright\b|interested",
 )
-CANNOT = _rx(
-    r"无法|不能|没法|没办法|不可以|办不到|做不到|帮不了|买不了|订不了|退不了|改不了|买不到|订不到",
-    r"不支持|未能|没能|失败|售罄|卖完|卖光|已满|满座|满了|没票|没有票|无票|余票不足|没有余票",
-    r"座位不够",
-    r"没有.{0,10}(?:座位|座|场次|票)了|没有成功|没成功|不成功|出了点问题|出问题了|停售|已截止",
-    r"截止了|已过|过了.{0,8}(?:时间|期限|截止)|未开售",
-    r"还没开售|尚未开售|没开售|超出|超过.{0,8}预算|超预算|限购|不可退|不退|不给退|不予退|办理不了",
-    r"还没开票|未开票|没开票|才开售|didn't succeed|did not succeed|unsuccessful",
-    r"(?:haven't|hasn't|have not|has not) (?:gone|been put) on sale|not open yet",
-    r"没有找到|没找到|找不到|couldn't find|could not find|didn't find|did not find",
-    r"做不了|办不了|已经没有了|都没了|没有了|搞不定|弄不了|处理不了|出不了票|不在售|不再售",
-    r"已经结束|已结束|不行",
-    r"\bcannot\b|can't|can not|couldn't|could not|\bunable\b|not able|wasn't able|weren't able",
-    r"\bfailed\b|\bfails?\b|no way to|not possible|impossible|sold out|fully booked|booked up",
-    r"\bno (?:more )?(?:seats|tickets|showings|showtimes|availability|sessions)\b",
-    r"(?:sales|booking)\b.{0,25}\bclosed|allow no|no second",
-    r"(?:weren't|aren't|isn't|wasn't|not) enough",
-    r"\bno (?:other |more )?(?:seats|tickets)\b|(?:is|are|were|was) (?:already |just )?taken",
-    r"none left|nothing left|\bunavailable\b|not available",
-    r"(?:sales|booking|sale) (?:have |has |are |is )?closed",
-    r"has passed|have passed|is past|are past|not (?:yet )?on sale|isn't on sale|aren't on sale",
-    r"over (?:your |the )?budget|exceeds?|above your budget|more than your budget",
-    r"beyond your budget",
-    r"non-?refundable|not refundable|no refunds?\b|can no longer|won't be able|won't work",
-    r"i'm afraid|i am afraid|unfortunately|regret(?:tably)?|not allowed|isn't allowed",
-    r"not permitted",
-    r"doesn't allow|does not allow|out of stock|no luck|didn't go through|did not go through",
-    r"wasn't successful|was not successful|(?<!has )(?<!have )gone\b(?! back| to\b| through\b)",
-    # Chinese potential negatives ("完成不了", "买不到", "订不上"), sold/booked out, missed
-    r"[\u4e00-\u9fff]不(?:了|上|成)(?![解])|[买订抢拿找办]不到|售空|售完|抢光|抢完|被抢|抢走|订满",
-    r"约满|满员|没货|断货",
-    r"停止(?:售|销售|出售)|没戏|来不及|错过了|没有位置了|没座|没位|已经没|(?:不|没)(?:再)?开放",
-    r"关闭了|已关闭|暂停(?:售|销)",
-    r"预售还没|还没(?:开始|开抢|上架)|尚未(?:开始|上架)|未上架|没上架|没有开始",
-    # English: taken, gone, no longer, not going through, not possible
-    r"snapped up|no longer|(?:didn't|did not|doesn't|does not|won't|will not) (?:work|go through)",
-    r"(?:isn't|is not|wasn't|was not|aren't|are not) possible|all gone|(?:none|nothing) available",
-    r"(?:there (?:are|is|were|was)|we have|i have|has|have) no\b",
-    r"(?:aren't|isn't|weren't|wasn't) any",
-    r"(?:haven't|hasn't|have not|has not) (?:started|opened|begun)|not (?:open|opened|started)",
-    r"too late|already (?:started|begun|closed|over|ended)",
-    r"(?:haven't|have not|didn't|did not) book",
-    r"\bsorry\b.{0,30}\b(?:not|no|can't|couldn't|won't|didn't|isn't|aren't|wasn't)\b",
-)
-# Not refusals, though they carry a refusal's words.
-NOT_CANNOT = _rx(
-    r"can't wait|cannot wait|couldn't be happier|can't go wrong|can't miss|cannot miss|don't miss",
-    r"not a problem|no problem|won't be a problem|can't recommend .{0,20} enough",
-    r"不能错过|别错过|不容错过|没问题|不客气|无法忘怀|不能再好|不用担心",
-    r"if (?:it's|it is|they're|that's) (?:sold out|unavailable|full)",
-    r"如果.{0,10}(?:售罄|满了|没票)",
-    r"(?:少|免|差)不了|不了解|no problem|has no (?:extra |booking |service )?fee",
-    r"no (?:extra )?charge",
-)
-# A refusal that says why (a cause, a rule, a state of the world).
-REASON = _rx(
-    r"因为|由于|所以|因此|已经|售罄|卖完|卖光|满座|已满|截止|停售|已过|过了|未开售|还没开售|开售",
-    r"超出|超过|预算|限购|证件|实名|每人|每个|不支持退|座位不够|没有.{0,10}座|余票|规定|规则",
-    r"政策|开场|截止时间|时间已|只剩|仅剩|不够|不可退|不退|不给退|不予退|结束|不支持|已被",
-    r"被.{0,4}(?:买走|订走|占)",
-    r"because|since\b|\bas\b|due to|sold out|fully booked|booked up|closed|cut-?off",
-    r"\bpast\b|deadline|not (?:yet )?on sale|on sale|budget|exceed|limit|per id|per person",
-    r"non-?refundable|policy|\brules?\b|\bonly\b|\bleft\b|already|started|expired",
-    r"too late|\bno (?:other |more )?(?:seats|tickets)|availability|enough seats|\bfull\b|gone\b",
-    r"停止|stopped|doesn't do|don't do|does not do|no refunds",
-    r"taken|(?:doesn't|does not|don't) allow|not allowed|allow no|\bonce\b|no longer",
-    r"seats? (?:together|left)",
-    r"售空|售完|抢光|抢完|被抢|抢走|订满|约满|满员|没票|没有票|没货|断货|没座|没位|没有位置|开场",
-    r"开始|开抢|预售",
-    r"snapped up|taken|sold|(?:no|not) (?:seats?|tickets?|showings?)|next to each other|together",
-    r"started|begun|on sale|pre-?sale|more than|over|under|each|per\b",
-)
-RECOMMEND = _rx(
-    r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以",
-    r"最划算",
-    r"recommend|suggest|i'd go with|i would go with|consider|might (?:like|prefer|enjoy)",
-    r"best (?:option|choice|bet|pick|value|deal)|good (?:option|choice|pick|alternative)",
-    r"\bworth\b|alternatively|my pick|top pick|better (?:option|choice|seats)|i'd pick",
-    r"best (?:spot|seats?|view|place|time)|in my opinion|i think .{0,20}best",
-    r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
-    r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
-    r"(?:a lot of|great|so much) fun",
-    r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
-    r"就选|选.{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错|错不了",
-    r"闭眼",
-)
-SUMMARY_HEAD = _rx(
-    r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
-    r"order summary|\bsummary\b|booking details|order details|here'?s (?:the|your) order",
-    r"quick check|double-check|核对|确认一下订单",
-    r"your order:|order:|booking:|order confirmation|to sum up|您的订单|总结一下|核对一下",
-)
-SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
-    re.compile(
-        r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|[¥￥$]\s*\d|\d+\s*元|total|subtotal|"
-        r"amount|\d+\s*(?:yuan|rmb)"
-    ),
-    re.compile(r"座位|\d+排\d+|\d{1,2}-\d{1,2}|seats?\s?:|seats? [a-z]?\d|row \d+"),
-    re.compile(_CLOCK + r"|场次|showing|showtime|screening|session"),
-    re.compile(r"\d+\s*张|[一两二三四五六]张|x\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
-    re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(_CHAINS)),
-    re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡"),
-)
-# The names of an order's fields ("影片：…", "Seats: …"): a list of them is an order summary,
-# not a list of options ("VIP内场：¥1880" is an option with its price).
-FIELD_NAME = re.compile(
-    r"^\W*(?:影片|电影|片名|影院|影城|电影院|场馆|场次|时间|日期|开场|座位|座|票档|区域|观演人|观影人|实名"
-    r"|合计|总计|总价|共计|金额|实付|应付|票价|单价|价格|数量|张数|票数|演出|活动|节目|支付方式|付款方式|优惠"
-    r"|movie|film|title|cinema|theatre|venue|hall|date|time|when|showing|session|showtime|seats?"
-    r"|zone|tier|section|attendees?|names?|total|amount|price|subtotal|quantity|tickets?|event"
-    r"|show|concert|payment|discount|coupon)\s?[:：]\s*\S"
-)
 LIST_ITEM = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、:：]|[-*•·]|[①-⑩]|[a-e][.)]|\(\d\)|（\d）)\s*\S")
 INLINE_ITEMS = re.compile(r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（\d）)|[①-⑩])\s*\S")
 # Closing offers and pleasantries: they end a message without asking anything of substance.
-CLOSING = _rx(
+CLOSING = rx(
     r"let me know if (?:you|there)|if you (?:have|need) any|anything else (?:i can|you need|to)",
     r"feel free to|happy to help|enjoy the (?:movie|show|film)|have a (?:great|good|nice)",
     r"还有什么(?:需要|可以|要)|有(?:任何)?(?:问题|需要)(?:随时|的话)|随时(?:告诉|联系|找)我",
@@ -424,13 +312,13 @@ CLOSING = _rx(
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
 )
 # "还是" is "or" in a question, "still" before a negation ("抱歉，还是不能。")
-ALTERNATIVE = _rx(
+ALTERNATIVE = rx(
     r"还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
     r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b",
 )
 
 # A request for information phrased as a yes/no or a command: it asks for a value.
-INFO_REQUEST = _rx(
+INFO_REQUEST = rx(
     r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
     r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
     r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
@@ -438,8 +326,8 @@ INFO_REQUEST = _rx(
 )
 # A request for a value phrased as a command, with no question mark: "Please send me the
 # date.", "Let me know the time.", "把观演人姓名发给我。", "告诉我几点".
-REQUEST = _rx(
-    r"^(?:please |kindly )?"
+REQUEST = rx(
+    r"^(?:(?:just|simply|please|kindly|so|ok|okay|now|then),? )*"
     r"(?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose|select)"
     r" (?:me|us|your|the|a|an|which|what|how|when|where|who|each|all|one|both)\b",
     r"\bplease (?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose"
@@ -447,22 +335,22 @@ REQUEST = _rx(
     r"\blet me know (?:the|your|which|what|how|when|where|who)\b",
     r"\b(?:i'll|i will|i'd|i would) (?:also )?need (?:your|the|to know|each|their|a|an)\b",
     r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入)",
-    r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|发我)",
+    r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|说个|发我|给我说)",
     r"(?:发给我|告诉我)一下",
 )
 # A go-ahead asked for as a command: "Reply yes to pay.", "回复“是”即可付款。"
-REPLY_TO_GO = _rx(
+REPLY_TO_GO = rx(
     r"\breply (?:with )?\W*(?:yes|ok|okay|confirm|y)\b|\bsay (?:yes|ok|go)\b",
     r"\btype (?:yes|ok|confirm)\b",
     r"回复\W{0,2}(?:是|好|确认|可以|ok|yes|1)\W{0,2}(?:即可|就|我就|便)",
 )
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
-ASKS_BELOW = _rx(
+ASKS_BELOW = rx(
     r"(?:need|questions?|details?|things|information|info)\b[^.?!]*[:：]\s*$",
     r"(?:需要|还需|确认|问下|问一下|想问)[^。？！]*[:：]\s*$",
 )
 # Why a question is asked ("so I can pick seats", "我好帮您选座"): asks nothing itself.
-PURPOSE = _rx(
+PURPOSE = rx(
     r"\b(?:so (?:that )?i can|so i could|in order to)\b[^,，?？]*",
     r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？]*",
     r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？]*",
@@ -471,7 +359,7 @@ PURPOSE = _rx(
     r"\band i(?:'ll| will| can)\b[^,，?？]*",
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
-SLOT_NOUNS = _rx(
+SLOT_NOUNS = rx(
     r"支付方式|付款方式|订单号|用.{0,6}(?:支付|付款|付)|payment method|order number|order id"
 )
 # Slots of preference: a yes/no question on them asks the preference ("is an aisle seat
@@ -479,18 +367,18 @@ SLOT_NOUNS = _rx(
 PREFERENCE_SLOTS = frozenset({"seat_pref", "payment", "budget", "discount", "zone", "format"})
 
 # A pick among things ("which one?", "哪个"): the question's slot may come from what it names.
-CHOOSE = _rx(
+CHOOSE = rx(
     r"哪个|哪一个|哪一|哪些|哪种|哪类|哪样|选哪|挑|哪部|哪家|哪场|是指",
     r"\bwhich\b|\bpick\b|\bchoose\b|do you mean",
 )
 # Telling what the assistant will do next ("let me find which cinemas ..."): not a question.
-INTENT = _rx(
+INTENT = rx(
     r"^(?:let me (?!know)|i'll|i will|i'm going to)",
     r"^(?:我先|我来|让我|我去|我(?:帮|给)(?:您|你)(?:查|看|找))",
 )
 # A sentence spoken to the user ("您打算哪天去", "what day do you want"): without a question
 # mark, a long sentence with a question word asks only when it addresses the user.
-ADDRESSED = _rx(
+ADDRESSED = rx(
     r"您|你|请问|请|麻烦|告诉|是否|要不要|吗|呢",
     r"\byou\b|\byour\b|please|let me know|tell me|i need",
 )

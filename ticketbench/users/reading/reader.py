@@ -26,6 +26,7 @@ from typing import Literal
 
 from ticketbench.users.reading import lexicon as lx
 from ticketbench.users.reading import slot_model
+from ticketbench.users.reading.statements import FIELD_NAME, is_summary, statement_act
 from ticketbench.users.reading.text import clean, is_chinese, mend_question_zh, sentences
 
 Act = Literal["ask", "confirm", "cannot", "cannot_unexplained", "recommend", "inform"]
@@ -237,7 +238,7 @@ def _options(text: str) -> tuple[str, ...]:
             cuts = [m.start() for m in inline] + [len(text)]
             items = [text[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts)]
             items[-1] = re.split(r"[?？。.!！]|[,，](?=[^,，]*[?？]$)", items[-1])[0]
-    fields = sum(1 for x in items if lx.FIELD_NAME.match(x))
+    fields = sum(1 for x in items if FIELD_NAME.match(x))
     questions = sum(1 for x in items if _QMARK.search(x))
     if len(items) < 2 or fields * 2 > len(items) or questions * 2 > len(items):
         return ()
@@ -270,17 +271,6 @@ def _table_rows(text: str) -> list[str]:
 
 
 _MARKUP = re.compile(r"\*\*|__|`+")
-
-
-def _is_summary(cleaned: str) -> bool:
-    """An order summary: a block of an order's fields ("Seats: …" lines), facts of an
-    order under a head ("订单摘要"), or many facts with their values (a price in figures,
-    seat numbers, a clock time, a count, a venue, a payment method)."""
-    lines = cleaned.splitlines()
-    if sum(1 for ln in lines if lx.FIELD_NAME.match(ln)) >= 3:
-        return True
-    fields = sum(1 for rx in lx.SUMMARY_FIELDS if rx.search(cleaned))
-    return (lx.SUMMARY_HEAD.search(cleaned) is not None and fields >= 2) or fields >= 4
 
 
 @lru_cache(maxsize=4096)
@@ -350,7 +340,7 @@ def read(text: str) -> Reading:
     if listed_questions:
         options = ()
     rest = " ".join(statements)
-    summary = _is_summary(cleaned)
+    summary = is_summary(cleaned)
     question = bool(asks or confirms or unplaced)
     if asks:
         act: Act = "ask"
@@ -363,14 +353,5 @@ def read(text: str) -> Reading:
         act, slots_out = "ask", (guess,) if guess else ()
     else:
         slots_out = ()
-        act = _statement_act(rest)
+        act = statement_act(rest)
     return Reading(act, slots_out, summary, options, links, question)
-
-
-def _statement_act(rest: str) -> Act:
-    plain = lx.NOT_CANNOT.sub(" ", rest)
-    if lx.CANNOT.search(plain):
-        return "cannot" if lx.REASON.search(plain) else "cannot_unexplained"
-    if lx.RECOMMEND.search(rest):
-        return "recommend"
-    return "inform"

@@ -149,8 +149,8 @@ def mend_word(word: str) -> str:
     """The word as meant: shorthand expanded, a keyword's one-edit typo corrected."""
     if word in _SHORTHAND:
         return _SHORTHAND[word]
-    if len(word) < 5 or word in _KNOWN or word in _KEYWORD_SET:
-        return word
+    if len(word) < 5 or word in _KNOWN or word in _KEYWORD_SET or word[:-1] in _KEYWORD_SET:
+        return word  # a keyword's plural ("showings") is no typo of it
     table = _typo_table()
     near = {kw for d in _deletes(word) if (kw := table.get(d)) is not None and _close(word, kw)}
     # several keywords one edit away: the first listed wins (never set order: the reading
