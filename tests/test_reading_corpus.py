@@ -80,6 +80,7 @@ def _report(name: str, table: dict[str, tuple[int, int, int, int]], n: int) -> N
 # part -> (its files, what it read when measured once before any tuning on it)
 PARTS: dict[str, tuple[tuple[str, ...], str]] = {
     "tune": (("tune_zh.txt", "tune_en.txt"), "written for tuning"),
+    "classes": (("tune_classes.txt",), "written for tuning, by class of misreading"),
     "burned1": (("tune_burned.txt",), "92.7% measured once"),
     "burned2": (("tune_burned2.txt",), "89.0% measured once"),
     "burned3": (("tune_burned3_zh.txt", "tune_burned3_en.txt"), "90.4% measured once"),

@@ -280,7 +280,7 @@ ACCEPT = rx(
     r"可以吗|(?<![偏爱喜])好吗|行吗|行不行|可以不|成吗|没问题吧|ok吗|okay吗|可以吧|好不好",
     r"就这么定|定了吗|定下来|这么定|settled|\bdeal\?|we good\?",
     r"want (?:those|these|that|this|them|it)\b",
-    r"does (?:that|this|it) work|work for you|sounds? good|\bwork\?|works\?",
+    r"does (?:that|this|it) work|work for you|sounds? good|\bwork\?|works\?|suits? you",
     r"is (?:that|this|it) (?:okay|fine|alright)",
     r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
@@ -302,7 +302,9 @@ GO_AHEAD = rx(
     r"\bhow about\b|\bwhat about\b|happy with|fine with|okay with|alright\b|interested",
 )
 LIST_ITEM = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、:：]|[-*•·]|[①-⑩]|[a-e][.)]|\(\d\)|（\d）)\s*\S")
-INLINE_ITEMS = re.compile(r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（\d）)|[①-⑩])\s*\S")
+INLINE_ITEMS = re.compile(
+    r"(?:(?:^|\s|[,，;；:：])(?:\d[.)）、]|\(\d\)|（\d）|\([a-e]\)|（[a-e]）)|[①-⑩])\s*\S"
+)
 # Closing offers and pleasantries: they end a message without asking anything of substance.
 CLOSING = rx(
     r"let me know if (?:you|there)|if you (?:have|need) any|anything else (?:i can|you need|to)",

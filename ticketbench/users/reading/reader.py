@@ -316,8 +316,9 @@ def read(text: str) -> Reading:
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
         if not slots and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
             slots = ["which_movie"]
-        if slots == ["session"] and options and _option_slot("", options) == ["time"]:
-            slots = ["time"]  # "which showing?" over a list of clock times
+        listed_kind = _option_slot("", options) if options else []
+        if (slots, listed_kind) in ((["session"], ["time"]), (["place"], ["cinema"])):
+            slots = listed_kind  # "which showing?" over clock times, "where?" over cinemas
         zone_words = lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q)
         if slots in (["place"], ["budget"]) and zone_words:
             slots = ["zone"]  # "哪个区", "哪个价位" where the message speaks of 内场 and 看台

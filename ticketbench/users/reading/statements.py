@@ -77,6 +77,7 @@ CANNOT = rx(
     r"(?:above|over|exceeds?|more than) (?:the |your )?[¥$]?\d*.{0,20}(?:you set|budget|limit|max)",
     r"only (?:applies|valid|works|for orders)|applies only",
     r"\bno (?:showings?|screenings?|tickets?|seats?)\b",
+    r"(?:所以|因此|就|也)没有?(?:帮您|给您|为您)?(?:下单|订|买|购买)",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = rx(
@@ -122,6 +123,7 @@ RECOMMEND = rx(
     r"闭眼",
     r"you'?d (?:probably |really )?(?:enjoy|like|prefer|love)|\bideal\b|perfect for|best for",
     r"the way to go|最好|最理想|理想|效果.{0,4}好|好很多|更值|首推",
+    r"sweet spot|i'?d (?:take|choose|book|pick|recommend)|i would (?:take|choose|book)|my choice",
 )
 SUMMARY_HEAD = rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
