@@ -73,7 +73,8 @@ CANNOT = rx(
     r"(?:show|concert|event|screening|session|showing|performance|match|gig)s? (?:was|were|has been"
     r"|have been|is|are|got) (?:cancell?ed|called off|postponed)",
     r"(?:doesn't|does not|don't|do not|isn't|is not|aren't|are not|won't) (?:have|offer|show"
-    r"|showing|screen|screening|sell|selling|support|accept|playing|play|apply|valid|open)\b",
+    r"|showing|screen|screening|sell|selling|support|accept|playing|play|apply|valid|open"
+    r"|available)\b",
     r"(?:above|over|exceeds?|more than) (?:the |your )?[¥$]?\d*.{0,20}(?:you set|budget|limit|max)",
     r"only (?:applies|valid|works|for orders)|applies only",
     r"\bno (?:showings?|screenings?|tickets?|seats?)\b",
