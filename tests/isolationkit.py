@@ -28,6 +28,7 @@ from typing import Any
 
 from ticketbench import InfraError, Session, Usage
 from ticketbench.agents.oracle import OracleAgent
+from ticketbench.env.world import data_root
 from ticketbench.protocol import AgentError, api_wait
 
 _SUSPECT = ("TICKETBENCH", ".jsonl", "data/suite", "/suite/", "secret")
@@ -95,35 +96,63 @@ class Snoop:
         # 4. environment, command line, open files
         env = {k: v for k, v in os.environ.items() if _suspect(k) or _suspect(v)}
         fds: list[str] = []
-        for fd in Path("/proc/self/fd").iterdir():
-            try:
+        try:
+            for fd in Path("/proc/self/fd").iterdir():
                 fds.append(os.readlink(fd))
-            except OSError:
-                continue
-        # 5. the harness's memory: the process that started the template (out of process)
+        except OSError as err:
+            fds.append(f"refused: {err.strerror}")
+        # 5. the harness: its memory and its command line (which names --suite and --out);
+        # the template's parent
+        harness_memory = harness_cmdline = "unknown"
         try:
             template = os.getppid()
             stat = Path(f"/proc/{template}/stat").read_text()
             harness = int(stat.rsplit(")", 1)[1].split()[1])
+            try:
+                harness_cmdline = Path(f"/proc/{harness}/cmdline").read_text()
+            except OSError as err:
+                harness_cmdline = f"refused: {err.strerror}"
             with open(f"/proc/{harness}/mem", "rb"):
                 harness_memory = "opened"
         except OSError as err:
             harness_memory = f"refused: {err.strerror}"
+        # 6. the disk: the installed suite, and every file the harness's command line names
+        disk: dict[str, str] = {}
+        for path in [data_root() / "suite", *map(Path, harness_cmdline.split("\0"))]:
+            if not path.is_absolute():
+                continue
+            try:
+                disk[str(path)] = "read" if _read_any(path) else "empty"
+            except OSError as err:
+                disk[str(path)] = f"refused: {err.strerror}"
+        try:
+            cmdline = Path("/proc/self/cmdline").read_bytes().decode(errors="replace")
+        except OSError as err:
+            cmdline = f"refused: {err.strerror}"
         found = {
             "harness_memory": harness_memory,
+            "harness_cmdline": harness_cmdline,
+            "disk": disk,
             "found_task": bool(tasks),
             "kinds": sorted(kinds),
             "strings": sorted(strings),
             "private": private,
             "env": env,
             "argv": sys.argv,
-            "cmdline": Path("/proc/self/cmdline").read_bytes().decode(errors="replace"),
+            "cmdline": cmdline,
             "files": sorted(f for f in fds if f.startswith("/")),
         }
         with open(self.report, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(found) + "\n")
         if tasks:  # what the audit's plugin did: replay the reference
             await OracleAgent(tasks[0].reference).run(session)
+
+
+def _read_any(path: Path) -> bool:
+    """Whether a file at or beneath `path` reads (the first one found); raises if refused."""
+    if path.is_dir():
+        return any(_read_any(p) for p in sorted(path.iterdir())[:3])
+    return bool(path.read_bytes()[:1])
 
 
 # Where the harness keeps what an agent must not see: tasks, the session, users and the

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from ticketbench.agents.isolation.host import WRITABLE_ENV
 from ticketbench.cli import app
 from ticketbench.env.world import DATA_ENV, data_root
 from ticketbench.records import read_run
@@ -61,6 +62,7 @@ def test_a_plugin_searching_its_process_finds_nothing(
         (root / part).symlink_to(data_root() / part)
     monkeypatch.setenv(DATA_ENV, str(root))
     (tmp_path / "snoop").mkdir()
+    monkeypatch.setenv(WRITABLE_ENV, str(tmp_path / "snoop"))  # where it may write its report
     report = tmp_path / "snoop" / "found.jsonl"
     opt = f"report={json.dumps(str(report))}"
     out = tmp_path / "isolated"
@@ -75,6 +77,10 @@ def test_a_plugin_searching_its_process_finds_nothing(
         assert not f["env"], f["env"]  # no TICKETBENCH_* variable, no data path
         if confined.startswith("landlock"):  # not even root reads the harness's memory
             assert f["harness_memory"] == "refused: Permission denied", f["harness_memory"]
+            # nor its command line, nor the suite's data on disk
+            assert f["harness_cmdline"] in ("unknown", "refused: Permission denied")
+            assert f["disk"] and set(f["disk"].values()) == {"refused: Permission denied"}
+            assert "shared by the episodes" in confined  # the report's folder was writable
         leaks = [
             x
             for x in (*f["strings"], *f["argv"], f["cmdline"], *f["files"])

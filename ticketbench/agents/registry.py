@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ticketbench.agents.llm.presets import PRESETS, ConfigError, build_config
@@ -106,14 +108,17 @@ def build_plugin(module_name: str, attr: str, spec: str, options: dict[str, Any]
     return _instantiate(module_name, attr, spec, options)
 
 
-def load_agent(spec: str, *, privileged: bool = False, **options: Any) -> Agent:
+def load_agent(
+    spec: str, *, privileged: bool = False, keep_out: Sequence[Path] = (), **options: Any
+) -> Agent:
     """Build the agent named by `spec`; options are the CLI's agent settings.
 
     LLM options: base_url, api_key_env, temperature, top_p, seed, max_tokens, extra,
     guidance, request_timeout, max_retries, max_model_calls, cache, cache_dir, prices.
     Options left as None are ignored. Raises ConfigError (naming the missing API-key
     variable, the bad module, ...) before any episode runs. A plugin (`module:Class`) is an
-    `IsolatedAgent` unless `privileged` (see the module docstring).
+    `IsolatedAgent` unless `privileged` (see the module docstring); its processes cannot
+    read `keep_out` (the suite's folder, the run directories) nor the harness's data.
     """
     spec = spec.strip()
     given = {k: v for k, v in options.items() if v is not None}
@@ -152,7 +157,7 @@ def load_agent(spec: str, *, privileged: bool = False, **options: Any) -> Agent:
         return _instantiate(prefix, rest, spec, given)
     from ticketbench.agents.isolation.host import IsolatedAgent
 
-    return IsolatedAgent(prefix, rest, spec, given)
+    return IsolatedAgent(prefix, rest, spec, given, keep_out)
 
 
 def describe_agent(agent: Agent, spec: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ticketbench.agents.registry import load_agent
+from ticketbench.agents.isolation.host import IsolatedAgent
 from ticketbench.bench.cpu import TreeCpu
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Agent, Session
@@ -78,6 +78,13 @@ async def _play(agent: Agent, episodes: int, calls: int, concurrency: int) -> No
         raise RuntimeError(f"the probe failed: {failed[0]}")
 
 
+def _isolated_probe(out: Path, calls: int) -> Agent:
+    """The probe as a plugin, allowed to write its timings beside its private tmp."""
+    module, _, attr = PROBE.partition(":")
+    options = {"out": str(out), "calls": calls}
+    return IsolatedAgent(module, attr, PROBE, options, writable=[out.parent])
+
+
 def _call_times(out: Path) -> list[float]:
     return [t for line in out.read_text().splitlines() for t in json.loads(line)]
 
@@ -87,7 +94,7 @@ def proxy_bench(episodes: int = 5, calls: int = 1000, trivial: int = 100) -> dic
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "calls.jsonl"
         t0 = time.perf_counter()
-        isolated = load_agent(PROBE, out=str(out), calls=calls)
+        isolated = _isolated_probe(out, calls)
         startup = time.perf_counter() - t0
         asyncio.run(_play(isolated, episodes, calls, 1))
         proxied = _call_times(out)
@@ -96,7 +103,7 @@ def proxy_bench(episodes: int = 5, calls: int = 1000, trivial: int = 100) -> dic
         direct = _call_times(out)
         per_episode: dict[str, dict[str, float]] = {}
         for where, agent in (
-            ("isolated", load_agent(PROBE, out=str(out), calls=0)),
+            ("isolated", _isolated_probe(out, 0)),
             ("in_process", ProxyProbe(str(out), 0)),
         ):
             asyncio.run(_play(agent, 16, 0, 8))  # warm: imports, the template's first fork

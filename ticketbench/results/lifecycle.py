@@ -136,6 +136,12 @@ def git_state() -> tuple[str | None, bool]:
     return commit or None, bool(dirty)
 
 
+def kept_out(suite: Path | None, run_dir: Path | None) -> list[Path]:
+    """What a plugin's processes must not read: the suite's folder (a private split), this
+    run's directory and the default place of runs (an oracle's run on the same split)."""
+    return [p for p in (suite, run_dir, RESULTS) if p is not None]
+
+
 def new_run_dir(base: Path | None, agent_spec: str) -> Path:
     """A fresh directory under `base` (default results/runs) named by time and agent."""
     slug = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in agent_spec)[:40]
@@ -265,17 +271,22 @@ async def start_run(
     on one `--out` cannot both write it.
     """
     options = dict(agent_options or {})
+    source = suite_checked(lambda: task_source(suite))
+    tasks = select_tasks(source, selection)
     agent = (
         agent
         if agent is not None
-        else load_agent(agent_spec, privileged=settings.privileged, **options)
+        else load_agent(
+            agent_spec,
+            privileged=settings.privileged,
+            keep_out=kept_out(source.path, out),
+            **options,
+        )
     )
     if getattr(agent, "privileged", False) is True:  # a replay of a privileged run
         settings = settings.model_copy(update={"privileged": True})
     user_opts = {k: v for k, v in (user_options or {}).items() if v is not None}
     users = user_factory(user_spec, user_opts)
-    source = suite_checked(lambda: task_source(suite))
-    tasks = select_tasks(source, selection)
     world = load_world_checked()
     await preflight(agent)
     run_dir = out if out is not None else new_run_dir(None, agent_spec)
@@ -364,7 +375,13 @@ async def resume(
             "pass it through an environment variable the agent reads, then resume"
         )
     if agent is None:
-        agent = load_agent(spec, privileged=header.settings.privileged, **options)
+        suite_dir = Path(header.suite.path) if header.suite.path else None
+        agent = load_agent(
+            spec,
+            privileged=header.settings.privileged,
+            keep_out=kept_out(suite_dir, run_dir),
+            **options,
+        )
     user_opts = header.user.get("options")
     users = user_factory(
         str(header.user.get("spec", "scripted")), user_opts if isinstance(user_opts, dict) else {}

@@ -3,6 +3,7 @@ session proxy (`ticketbench.wire.proxy`).
 
 - `host`: the harness's side, `IsolatedAgent`, an `Agent` that plays each episode by serving
   the real session to a child over a socket;
+- `landlock`: the kernel's sandbox those processes enter (what they may read and write);
 - `child`: the child's side (`python -m ticketbench.agents.isolation.child`): a *template*
   process that imports the plugin and builds the agent once, then forks one fresh process
   per episode, which plays it through a `SessionProxy` and exits.
@@ -16,8 +17,10 @@ whose value names the data root). It is started as a clean interpreter (`subproc
 the run directory or the suite's path; each episode plays in a fork of a template that never
 played one, so nothing an agent saw in one episode (a twin's answers, an earlier trial)
 reaches another. With Landlock (Linux >= 5.13) the template and every episode's process
-enter a domain of their own before any plugin code runs, so none can read the memory of
-the harness or of another episode (`child._confine`).
+enter a domain of their own before any plugin code runs (`landlock`): none can read the
+memory of the harness or of another episode, read files beyond the system's, Python's and
+the plugin's own (not the harness's data, the suite or the runs; not `/proc`), or write
+beyond a private temporary directory per episode.
 
 Consequences for a plugin: state kept on the agent object between episodes is gone (each
 episode starts from the object as built); `aclose()` runs in each episode's process after

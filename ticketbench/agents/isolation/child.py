@@ -18,12 +18,16 @@ import ctypes
 import gc
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import traceback
+from pathlib import Path
 from typing import Any
 
+from ticketbench.agents.isolation.landlock import confine
 from ticketbench.agents.registry import ConfigError, build_plugin
 from ticketbench.protocol import API_WAIT_HOOK, Agent
 from ticketbench.wire.proxy import (
@@ -49,46 +53,44 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-# Landlock (Linux >= 5.13): the syscall numbers are the same on every architecture.
-_LANDLOCK_CREATE_RULESET = 444
-_LANDLOCK_RESTRICT_SELF = 446
-_LANDLOCK_CREATE_RULESET_VERSION = 1
-_ACCESS_FS_MAKE_CHAR = 1 << 6
-_ACCESS_FS_MAKE_BLOCK = 1 << 11
-_PR_SET_NO_NEW_PRIVS = 38
+class _Confinement:
+    """Where the plugin's processes may read (what the harness allows: `allowed_reads`) and
+    write: a private temporary directory, one per episode beneath the template's, and any
+    folder the operator made writable."""
+
+    def __init__(self, readable: list[str], writable: list[str]) -> None:
+        self.readable = [Path(r) for r in readable]
+        self.extra_writable = [Path(w) for w in writable]
+        self.tmp = self._private_tmp(None)
+
+    @staticmethod
+    def _private_tmp(under: Path | None) -> Path:
+        if under is None:
+            tmp = Path(tempfile.mkdtemp(prefix="ticketbench-plugin-"))
+        else:
+            tmp = under / f"episode-{os.getpid()}"
+            tmp.mkdir(mode=0o700)
+        os.environ["TMPDIR"] = tempfile.tempdir = str(tmp)
+        return tmp
+
+    def episode_tmp(self, pid: int) -> Path:
+        """The private tmp of the template's episode process `pid`."""
+        return self.tmp / f"episode-{pid}"
+
+    def enter(self, episode: bool) -> str:
+        """The template's domain, or (`episode`) an episode's, nested in the template's."""
+        tmp = self._private_tmp(self.tmp) if episode else self.tmp
+        try:
+            done = confine(self.readable, [tmp, *self.extra_writable])
+        except OSError as err:
+            return f"none ({err})"
+        if self.extra_writable and done.startswith("landlock"):
+            shared = ", ".join(str(w) for w in self.extra_writable)
+            done += f" and in {shared} (shared by the episodes)"
+        return done
 
 
-def _confine() -> str:
-    """Put this process in a Landlock domain of its own, nested in its parent's.
-
-    A process in a domain cannot ptrace, nor read the memory (`/proc/PID/mem`,
-    `process_vm_readv`) of, a process outside it: not the harness, not another episode's
-    process, even as root. The ruleset itself only forbids creating device files, which no
-    agent needs. Returns what was done, for the run header."""
-    if not sys.platform.startswith("linux"):
-        return "none (not Linux)"
-    libc = ctypes.CDLL(None, use_errno=True)
-    abi = libc.syscall(_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
-                       _LANDLOCK_CREATE_RULESET_VERSION)  # fmt: skip
-    if abi < 1:
-        return "none (this kernel has no Landlock)"
-    handled = ctypes.c_uint64(_ACCESS_FS_MAKE_CHAR | _ACCESS_FS_MAKE_BLOCK)
-    ruleset = libc.syscall(_LANDLOCK_CREATE_RULESET, ctypes.byref(handled),
-                           ctypes.c_size_t(ctypes.sizeof(handled)), 0)  # fmt: skip
-    if ruleset < 0:
-        return f"none (landlock_create_ruleset: errno {ctypes.get_errno()})"
-    try:
-        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            return f"none (no_new_privs: errno {ctypes.get_errno()})"
-        if libc.syscall(_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
-            return f"none (landlock_restrict_self: errno {ctypes.get_errno()})"
-    finally:
-        os.close(ruleset)
-    return f"landlock (ABI {abi})"
-
-
-def _build(ctrl: socket.socket, confined: str) -> Agent | None:
-    hello = json.loads(ctrl.recv(CONTROL_MAX))
+def _build(ctrl: socket.socket, hello: dict[str, Any], confined: str) -> Agent | None:
     try:
         agent = build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
     except ConfigError as err:
@@ -113,7 +115,7 @@ def _build(ctrl: socket.socket, confined: str) -> Agent | None:
     return agent
 
 
-def _serve(ctrl: socket.socket, agent: Agent) -> None:
+def _serve(ctrl: socket.socket, agent: Agent, confinement: _Confinement) -> None:
     """The template's loop: fork an episode per socket received, kill on request."""
     children: set[int] = set()
     while True:
@@ -126,6 +128,7 @@ def _serve(ctrl: socket.socket, agent: Agent) -> None:
         for pid in list(children):
             if os.waitpid(pid, os.WNOHANG)[0]:
                 children.discard(pid)
+                shutil.rmtree(confinement.episode_tmp(pid), ignore_errors=True)  # its files
         order: dict[str, Any] = json.loads(msg)
         if order.get("op") in ("episode", "check") and fds:
             play = _episode if order["op"] == "episode" else _check
@@ -135,7 +138,7 @@ def _serve(ctrl: socket.socket, agent: Agent) -> None:
                 try:
                     ctrl.close()  # it must not see other episodes' sockets
                     _die_with_parent()
-                    _confine()  # a domain of its own: no reading other episodes' memory
+                    confinement.enter(episode=True)  # nothing of other episodes: memory, files
                     asyncio.run(play(fds[0], agent))
                     code = 0
                 finally:
@@ -194,14 +197,21 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the harness's to handle
     ctrl = socket.socket(fileno=int(argv[1]))
     _die_with_parent()
-    confined = _confine()  # before any of the plugin's code runs
-    agent = _build(ctrl, confined)
+    hello: dict[str, Any] = json.loads(ctrl.recv(CONTROL_MAX))
+    confinement = _Confinement(hello.pop("readable"), hello.pop("writable"))
+    try:
+        confined = confinement.enter(episode=False)  # before any of the plugin's code runs
+        agent = _build(ctrl, hello, confined)
+    except BaseException:
+        shutil.rmtree(confinement.tmp, ignore_errors=True)
+        raise
     if agent is not None:
         # Everything built so far is shared with the episode forks: keep the GC from touching
         # it (and so copying its pages) in every fork.
         gc.collect()
         gc.freeze()
-        _serve(ctrl, agent)
+        _serve(ctrl, agent, confinement)
+    shutil.rmtree(confinement.tmp, ignore_errors=True)  # every episode's tmp with it
 
 
 if __name__ == "__main__":

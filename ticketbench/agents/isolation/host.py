@@ -24,17 +24,27 @@ import subprocess
 import sys
 import warnings
 import weakref
+from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ticketbench.agents.isolation.landlock import allowed_reads
 from ticketbench.agents.llm.presets import ConfigError
 from ticketbench.env.world import DATA_ENV, data_root
 from ticketbench.protocol import API_WAIT_HOOK, InfraError, Session, api_wait
 from ticketbench.wire.proxy import MAX_FRAME, WireError, read_frame, remote_error, serve_session
 
-__all__ = ["CHILD_MODULE", "IsolatedAgent", "PluginExited", "child_environment"]
+__all__ = [
+    "CHILD_MODULE",
+    "WRITABLE_ENV",
+    "IsolatedAgent",
+    "PluginExited",
+    "child_environment",
+]
 
 CHILD_MODULE = "ticketbench.agents.isolation.child"
+WRITABLE_ENV = "TICKETBENCH_PLUGIN_WRITABLE"
 START_TIMEOUT_S = 120.0  # importing a plugin (and its SDKs) on a loaded machine
 CONTROL_MAX = 1 << 16  # bytes of one control message
 
@@ -47,10 +57,7 @@ def child_environment() -> dict[str, str]:
     """The parent's environment less what points at the harness's data: `TICKETBENCH_*`
     variables and any variable whose value names the data root; `PYTHONPATH` is the
     parent's `sys.path`, so that the child imports the same plugin module."""
-    hidden = [str(data_root())]
-    custom = os.environ.get(DATA_ENV)
-    if custom:
-        hidden.append(str(Path(custom).resolve()))
+    hidden = [str(p) for p in data_roots()]
     env = {
         k: v
         for k, v in os.environ.items()
@@ -64,7 +71,15 @@ def child_environment() -> dict[str, str]:
 class _Template:
     """The child process that builds the agent once and forks one process per episode."""
 
-    def __init__(self, module: str, attr: str, spec: str, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        module: str,
+        attr: str,
+        spec: str,
+        options: dict[str, Any],
+        keep_out: list[Path],
+        writable: list[Path],
+    ) -> None:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._ctrl = mine
         try:
@@ -76,7 +91,14 @@ class _Template:
             )
         finally:
             theirs.close()
-        hello = {"module": module, "attr": attr, "spec": spec, "options": options}
+        hello = {
+            "module": module,
+            "attr": attr,
+            "spec": spec,
+            "options": options,
+            "readable": [str(p) for p in allowed_reads(module, keep_out)],
+            "writable": [str(Path(w).resolve()) for w in writable],
+        }
         mine.sendall(json.dumps(hello).encode())
         ready, _, _ = select.select([mine], [], [], START_TIMEOUT_S)
         answer = mine.recv(CONTROL_MAX) if ready else b""
@@ -127,16 +149,50 @@ class _Template:
             self.process.wait()
 
 
-class IsolatedAgent:
-    """A `module:Class` agent that plays every episode in its own child process."""
+def data_roots() -> list[Path]:
+    """The harness's data: the installed data and a `--data-root` / `TICKETBENCH_DATA` one."""
+    shipped = resources.files("ticketbench") / "data"
+    roots = [data_root()] + ([shipped] if isinstance(shipped, Path) else [])
+    custom = os.environ.get(DATA_ENV)
+    if custom:
+        roots.append(Path(custom).resolve())
+    return roots
 
-    def __init__(self, module: str, attr: str, spec: str, options: dict[str, Any]) -> None:
+
+def writable_dirs() -> list[Path]:
+    """Directories named by `TICKETBENCH_PLUGIN_WRITABLE` (os.pathsep-separated) that plugins
+    may write beside their private tmp, e.g. for logs. Episodes can read each other's files
+    there, so a run that sets it is noted in the header's `agent.confined`."""
+    raw = os.environ.get(WRITABLE_ENV, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p]
+
+
+class IsolatedAgent:
+    """A `module:Class` agent that plays every episode in its own child process.
+
+    `keep_out`: paths its processes must not read, beside the harness's data (the suite's
+    folder, the run directories); `writable`: folders they may write beside their private
+    tmp, with those of `TICKETBENCH_PLUGIN_WRITABLE`. See `isolation.landlock`."""
+
+    def __init__(
+        self,
+        module: str,
+        attr: str,
+        spec: str,
+        options: dict[str, Any],
+        keep_out: Sequence[Path] = (),
+        writable: Sequence[Path] = (),
+    ) -> None:
         try:
             json.dumps(options)
         except (TypeError, ValueError) as err:
             raise ConfigError(f"agent {spec!r}: its options must be JSON values ({err})") from None
         self._module, self._attr, self._spec, self._options = module, attr, spec, options
-        self._template: _Template | None = _Template(module, attr, spec, options)
+        self._keep_out = [Path(p).resolve() for p in (*data_roots(), *keep_out)]
+        self._writable = [*writable, *writable_dirs()]
+        self._template: _Template | None = _Template(
+            module, attr, spec, options, self._keep_out, self._writable
+        )
         self._info = self._template.info
         self._confined = self._template.confined
         weakref.finalize(self, _close, self.__dict__)  # an agent dropped without aclose()
@@ -174,7 +230,13 @@ class IsolatedAgent:
                 self._template = None
                 try:
                     template = await asyncio.to_thread(
-                        _Template, self._module, self._attr, self._spec, self._options
+                        _Template,
+                        self._module,
+                        self._attr,
+                        self._spec,
+                        self._options,
+                        self._keep_out,
+                        self._writable,
                     )
                 except ConfigError as err:  # it worked once: the machine, not the plugin
                     raise InfraError("other", str(err)) from err
