@@ -7,6 +7,8 @@ there by decorator name.
 """
 
 # ruff: noqa: B018
+import tempfile
+
 from selenium.webdriver import ChromeOptions
 
 from ticketbench import gym
@@ -96,3 +98,6 @@ def used(
     quiet_server.capture_signals
     quiet_server.should_exit
     quiet_server.force_exit
+
+    # the standard library reads it: gettempdir() (a plugin's private tmp)
+    tempfile.tempdir
