@@ -61,6 +61,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"单人|一人看|只有您|只有你|only (?:you|yourself|one)\b|group size",
         r"size of (?:the|your) group",
         r"ticket count|count of tickets|number in your",
+        r"数量|\bqty\b|\bno\. of\b",
     ),
     "date": rx(
         r"哪天|哪一天|哪日|哪号|几号|几月几|日期|星期几|周几|礼拜几|什么时候|啥时候|什么日子",
@@ -191,6 +192,7 @@ WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
     "place": rx(r"附近|区域", r"\bnear\b|nearby|close to"),
     "seat_pref": rx(r"座位|位子|选座|位置|座", r"\bseats?\b"),
     "session": rx(r"场次|日场|夜场", r"\bsessions?\b|\bperformances?\b|\bshowing\b"),
+    "time": rx(r"时间", r"(?<!first )(?<!last )(?<!next )(?<!this )\btime\b"),
 }
 # "Do you mean ...?": the slot is whatever kind of thing the sentence names.
 DISAMBIGUATION = rx(
@@ -319,15 +321,8 @@ ALTERNATIVE = rx(
     r"\bor\b(?! not\b| so\b| anything\b| something\b)|\beither\b",
 )
 
-# A request for information phrased as a yes/no or a command: it asks for a value.
-INFO_REQUEST = rx(
-    r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
-    r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
-    r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
-    r"需要知道|想知道|need to know",
-)
-# A request for a value phrased as a command, with no question mark: "Please send me the
-# date.", "Let me know the time.", "把观演人姓名发给我。", "告诉我几点".
+# A request for a value phrased as a command or a yes/no, often with no question mark:
+# "Please send me the date.", "Let me know the time.", "把观演人姓名发给我。", "告诉我几点".
 REQUEST = rx(
     r"^(?:(?:just|simply|please|kindly|so|ok|okay|now|then),? )*"
     r"(?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose|select)"
@@ -339,6 +334,11 @@ REQUEST = rx(
     r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入)",
     r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|说个|发我|给我说)",
     r"(?:发给我|告诉我)一下",
+    r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
+    r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
+    r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
+    r"需要知道|想知道|need to know",
+    r"^[^.?!]{2,40}\bplease[.!]?$|(?:发|说|告诉|讲)(?:我|给我)?一下",
 )
 # A go-ahead asked for as a command: "Reply yes to pay.", "回复“是”即可付款。"
 REPLY_TO_GO = rx(
@@ -353,12 +353,12 @@ ASKS_BELOW = rx(
 )
 # Why a question is asked ("so I can pick seats", "我好帮您选座"): asks nothing itself.
 PURPOSE = rx(
-    r"\b(?:so (?:that )?i can|so i could|in order to)\b[^,，?？]*",
-    r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？]*",
-    r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？]*",
-    r"(?:为了|我好|好让我|方便我)[^，,？?]*",
-    r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?]*",
-    r"\band i(?:'ll| will| can)\b[^,，?？]*",
+    r"\b(?:so (?:that )?i can|so i could|in order to)\b[^,，?？:：]*",
+    r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？:：]*",
+    r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？:：]*",
+    r"(?:为了|我好|好让我|方便我)[^，,？?:：]*",
+    r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?:：]*",
+    r"\band i(?:'ll| will| can)\b[^,，?？:：]*",
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = rx(

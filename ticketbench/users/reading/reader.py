@@ -83,7 +83,7 @@ def _is_question(s: str) -> bool:
     if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
         return False
     short = len(s) <= 12 if zh else len(s.split()) <= 6
-    return short or lx.ADDRESSED.search(s) is not None or lx.INFO_REQUEST.search(s) is not None
+    return short or lx.ADDRESSED.search(s) is not None
 
 
 def _slots_of(q: str) -> list[str]:
@@ -166,7 +166,7 @@ def _asking_part(s: str) -> str:
     keep = [False] * len(clauses)
     keep[-1] = True
     for n, c in enumerate(clauses):
-        if _is_question(c) or lx.WH_ZH.search(c) or lx.WH_EN.search(c) or lx.INFO_REQUEST.search(c):
+        if _is_question(c) or lx.WH_ZH.search(c) or lx.WH_EN.search(c) or lx.REQUEST.search(c):
             keep[n] = True
         if n and _ALT_START.search(c):
             keep[n] = keep[n - 1] = True
@@ -178,7 +178,7 @@ def _cued(q: str) -> bool:
     """Does the text carry anything a reading turns on (a slot, a go-ahead, a choice)?"""
     return any(
         rx.search(q)
-        for rx in (lx.WH_ZH, lx.WH_EN, lx.GO_AHEAD, lx.ACCEPT, lx.ACTION, lx.INFO_REQUEST,
+        for rx in (lx.WH_ZH, lx.WH_EN, lx.GO_AHEAD, lx.ACCEPT, lx.ACTION, lx.REQUEST,
                    lx.DISAMBIGUATION, *lx.SLOT_CUES.values())
     )  # fmt: skip
 
@@ -310,7 +310,6 @@ def read(text: str) -> Reading:
             listed
             or alternative
             or (lx.WH_ZH if is_chinese(q) else lx.WH_EN).search(q) is not None
-            or lx.INFO_REQUEST.search(q) is not None
             or lx.REQUEST.search(q) is not None
         )
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))

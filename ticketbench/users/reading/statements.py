@@ -79,6 +79,7 @@ CANNOT = rx(
     r"only (?:applies|valid|works|for orders)|applies only",
     r"\bno (?:showings?|screenings?|tickets?|seats?)\b",
     r"(?:所以|因此|就|也)没有?(?:帮您|给您|为您)?(?:下单|订|买|购买)",
+    r"went wrong|出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = rx(
@@ -162,6 +163,7 @@ GENERIC_FAIL = rx(
     r"\bfail(?:ed|s)?\b|didn't (?:work|succeed|go through)|did not (?:work|succeed|go through)",
     r"won't (?:work|happen|be able)|not (?:going to )?(?:possible|happen)|isn't possible|no way",
     r"impossible|went wrong|not something i can|can't be done|no luck|not work out|didn't work out",
+    r"出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
 )
 
 
