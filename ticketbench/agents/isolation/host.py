@@ -25,6 +25,7 @@ import sys
 import warnings
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,18 +69,24 @@ def child_environment() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class _Launch:
+    """What a template is started with: the plugin, its options, and where it may not read
+    (beside the data) and may write (beside its private tmp)."""
+
+    module: str
+    attr: str
+    spec: str
+    options: dict[str, Any]
+    keep_out: list[Path]
+    writable: list[Path]
+
+
 class _Template:
     """The child process that builds the agent once and forks one process per episode."""
 
-    def __init__(
-        self,
-        module: str,
-        attr: str,
-        spec: str,
-        options: dict[str, Any],
-        keep_out: list[Path],
-        writable: list[Path],
-    ) -> None:
+    def __init__(self, launch: _Launch) -> None:
+        module, attr, spec = launch.module, launch.attr, launch.spec
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._ctrl = mine
         try:
@@ -95,9 +102,9 @@ class _Template:
             "module": module,
             "attr": attr,
             "spec": spec,
-            "options": options,
-            "readable": [str(p) for p in allowed_reads(module, keep_out)],
-            "writable": [str(Path(w).resolve()) for w in writable],
+            "options": launch.options,
+            "readable": [str(p) for p in allowed_reads(module, launch.keep_out)],
+            "writable": [str(Path(w).resolve()) for w in launch.writable],
         }
         mine.sendall(json.dumps(hello).encode())
         ready, _, _ = select.select([mine], [], [], START_TIMEOUT_S)
@@ -187,12 +194,10 @@ class IsolatedAgent:
             json.dumps(options)
         except (TypeError, ValueError) as err:
             raise ConfigError(f"agent {spec!r}: its options must be JSON values ({err})") from None
-        self._module, self._attr, self._spec, self._options = module, attr, spec, options
-        self._keep_out = [Path(p).resolve() for p in (*data_roots(), *keep_out)]
-        self._writable = [*writable, *writable_dirs()]
-        self._template: _Template | None = _Template(
-            module, attr, spec, options, self._keep_out, self._writable
-        )
+        self._module, self._attr = module, attr
+        kept = [Path(p).resolve() for p in (*data_roots(), *keep_out)]
+        self._launch = _Launch(module, attr, spec, options, kept, [*writable, *writable_dirs()])
+        self._template: _Template | None = _Template(self._launch)
         self._info = self._template.info
         self._confined = self._template.confined
         weakref.finalize(self, _close, self.__dict__)  # an agent dropped without aclose()
@@ -229,15 +234,7 @@ class IsolatedAgent:
                     template.close()
                 self._template = None
                 try:
-                    template = await asyncio.to_thread(
-                        _Template,
-                        self._module,
-                        self._attr,
-                        self._spec,
-                        self._options,
-                        self._keep_out,
-                        self._writable,
-                    )
+                    template = await asyncio.to_thread(_Template, self._launch)
                 except ConfigError as err:  # it worked once: the machine, not the plugin
                     raise InfraError("other", str(err)) from err
                 self._template = template
