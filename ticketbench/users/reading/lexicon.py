@@ -286,6 +286,7 @@ ACCEPT = rx(
     r"is (?:that|this|it) (?:okay|fine|alright)",
     r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
+    r"(?:would you like|do you want|how about|want) (?:the|that|this|those|these|it|them)\b",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = rx(
@@ -314,6 +315,8 @@ CLOSING = rx(
     r"还有什么(?:需要|可以|要)|有(?:任何)?(?:问题|需要)(?:随时|的话)|随时(?:告诉|联系|找)我",
     r"祝您观影愉快|观影愉快",
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
+    r"(?:anything|something) else\b|(?:别的|其他|其它)(?:帮助|帮忙|服务|需要|事)",
+    r"还(?:有|需要)(?:别的|其他|什么)(?:吗|需要)",
 )
 # "还是" is "or" in a question, "still" before a negation ("抱歉，还是不能。")
 ALTERNATIVE = rx(
@@ -370,7 +373,7 @@ PREFERENCE_SLOTS = frozenset({"seat_pref", "payment", "budget", "discount", "zon
 
 # A pick among things ("which one?", "哪个"): the question's slot may come from what it names.
 CHOOSE = rx(
-    r"哪个|哪一个|哪一|哪些|哪种|哪类|哪样|选哪|挑|哪部|哪家|哪场|是指",
+    r"哪个|哪一个|哪一|哪些|哪种|哪类|哪样|选哪|挑|哪部|哪家|哪场|是指|哪[组套对排处边款档批张]",
     r"\bwhich\b|\bpick\b|\bchoose\b|do you mean",
 )
 # Telling what the assistant will do next ("let me find which cinemas ..."): not a question.

@@ -126,6 +126,7 @@ RECOMMEND = rx(
     r"you'?d (?:probably |really )?(?:enjoy|like|prefer|love)|\bideal\b|perfect for|best for",
     r"the way to go|最好|最理想|理想|效果.{0,4}好|好很多|更值|首推",
     r"sweet spot|i'?d (?:take|choose|book|pick|recommend)|i would (?:take|choose|book)|my choice",
+    r"would be (?:better|best|ideal|nicer|a better)|(?:is|'s) (?:better|best) for you",
 )
 SUMMARY_HEAD = rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
