@@ -1,5 +1,5 @@
-"""`ticketbench bench env|run|fuzz|report|wire`: speed benchmarks of the env, the episode
-loop, the session fuzz, the HTML report and the wire."""
+"""`ticketbench bench env|run|fuzz|report|wire|reader`: speed benchmarks of the env, the
+episode loop, the session fuzz, the HTML report, the wire and the simulated user's reader."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 
 app = typer.Typer(
     help="Benchmarks: env tool latency and reset cost; episode throughput; the session fuzz; "
-    "the HTML report at 10,000 episodes."
+    "the HTML report at 10,000 episodes; the simulated user's reader."
 )
 
 
@@ -181,3 +181,34 @@ def wire_cmd(
         return
     for line in format_table(result):
         typer.echo(line)
+
+
+@app.command("reader")
+def reader_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    corpus: Annotated[
+        Path, typer.Option("--corpus", help="Folder of labelled agent messages (*.txt).")
+    ] = Path("tests/data/reading"),
+    rounds: Annotated[int, typer.Option("--rounds", min=1, help="Uncached passes.")] = 3,
+) -> None:
+    """The simulated user's reader: per-message latency (us) over the labelled corpus,
+    uncached (each message's best of --rounds: p50, p99, mean) and cached. Exit 1 when the
+    uncached mean is over 2 ms."""
+    from ticketbench.bench.reader import run_bench
+    from ticketbench.users.reading.corpus import CorpusError
+
+    try:
+        data = run_bench(corpus, rounds=rounds)
+    except (CorpusError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        typer.echo(
+            f"{data['messages']:,} messages x {data['rounds']}: uncached p50 {data['p50_us']} us, "
+            f"p99 {data['p99_us']} us, mean {data['mean_us']} us (target "
+            f"{data['target_mean_us']:.0f}); cached {data['cached_us']} us"
+        )
+    if not data["ok"]:
+        raise typer.Exit(1)
