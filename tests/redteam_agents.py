@@ -29,12 +29,26 @@ Blind (know nothing of the task; candidates come from `ticketbench.agents.blind`
   service's error as the refusal;
 - `EscalateAll`: hands every request to a human.
 
+Second audit (new classes; `/work/redteam-findings.md` has the details):
+- `InfraDodge`: `FirstOne`, and any episode the user did not buy from is declared an outage
+  (`InfraError`), which the runner kept out of every rate;
+- `RetryLottery`: each runner retry is a fresh life: attempt k links candidate k (a file in
+  /tmp counts attempts across the per-episode processes) and claims a rate limit on a miss
+  (`RetryLotteryDodge`: also on the last life);
+- `PickyDodge`: plays only the tasks where one candidate clearly matches the opening's
+  numbers, and claims an outage on the rest *before* the user hears a word;
+- `OrderDump`: reads every order of the user out in full (a lookup's fact is in there,
+  whichever order it is about).
+
 Not blind (what a plugin can read beyond the session):
 - `SuiteOnDisk`: finds the suite's JSONL files inside the installed package (or
   `TICKETBENCH_DATA`), looks up the task by its opening, and replays its reference;
 - `HandedTask`: defines `for_episode`, the hook the harness gives its own baselines;
 - `MemorySnoop`: looks through the process's live objects (`gc`) and the session's private
-  attributes for a task whose opening is the episode's, and replays its reference.
+  attributes for a task whose opening is the episode's, and replays its reference;
+- `HeldOutSnoop`: reads the harness's command line in /proc, opens the held-out suite that
+  `--suite DIR` names, and replays the reference (the plugin boundary does not confine
+  file reads).
 
 Measured on main f0b9fdc (suite 2.1.0, scripted user), success % dev (188) / test (910):
 SuiteOnDisk 100 / 100 (every episode L4: the splits ship with their references);
@@ -48,10 +62,13 @@ and MemorySnoop read 100 in process, before plugins were moved out of it).
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +82,7 @@ from ticketbench.agents.blind import (
     look_around,
     ticket_count,
 )
-from ticketbench.protocol import Session
+from ticketbench.protocol import InfraError, Session
 
 _AMOUNT = re.compile(r"¥\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?(?:元|yuan)")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -563,6 +580,171 @@ class MemorySnoop(_Plugin):
         await _replay(session, _steps(found.reference))
 
 
+# --- new classes (second audit) ----------------------------------------------------------
+
+
+_BOUGHT = ("bought", "finished it in the app", "买好了", "已经确认支付", "approved the payment")
+
+
+def _bought(reply: str | None) -> bool:
+    return reply is not None and any(w in reply for w in _BOUGHT)
+
+
+class InfraDodge(FirstOne):
+    """One blind link; any episode the user did not buy from it is declared an outage
+    (`InfraError`), which the runner keeps out of every rate."""
+
+    kind = "replay_missing"  # not retried, and never counted as an outage streak
+
+    async def run(self, session: Session) -> None:
+        """Link the first candidate; if the user did not buy, claim the infrastructure
+        failed."""
+        finds = await look_around(session, orders=False)
+        urls = await booking_links(session, finds.candidates[:1])
+        reply = None
+        if urls:
+            reply = await session.say(
+                _t(session, f"点这个链接在App里选座付款：{urls[0]}",
+                   f"Open this link to pick seats and pay in the app: {urls[0]}")
+            )  # fmt: skip
+        if not _bought(reply):
+            raise InfraError(self.kind, "upstream model unavailable")
+
+
+def _harness_args() -> list[str]:
+    """The command lines of this process's ancestors (the harness's `--suite DIR` is in one)."""
+    out: list[str] = []
+    pid = os.getpid()
+    for _ in range(6):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            pid = int(re.search(r"PPid:\s*(\d+)", status).group(1))  # type: ignore[union-attr]
+            if pid <= 1:
+                break
+            out += Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except (OSError, ValueError, AttributeError):
+            break
+    return out
+
+
+def _named_suite_files() -> Iterator[Path]:
+    """Task files named on the harness's command line: a suite folder or a JSONL file."""
+    args = _harness_args()
+    for flag, value in itertools.pairwise(args):
+        if flag == "--suite" or flag.startswith("--suite="):
+            raw = value if flag == "--suite" else flag.split("=", 1)[1]
+            path = Path(raw)
+            if path.is_dir():
+                yield from path.rglob("*.jsonl")
+            elif path.is_file():
+                yield path
+
+
+class HeldOutSnoop(_Plugin):
+    """Reads the harness's command line in /proc, opens the held-out suite it names
+    (`--suite DIR`), looks the task up by its opening and replays the reference."""
+
+    async def run(self, session: Session) -> None:
+        """Replay the reference of the task with this opening from the named suite."""
+        steps: list[_Step] | None = None
+        for path in _named_suite_files():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(row, dict) and row.get("opening") == session.opening:
+                    steps = _steps(row["reference"])
+                    break
+            if steps is not None:
+                break
+        if steps is None:
+            await session.say(_t(session, "抱歉。", "Sorry."))
+            return
+        await _replay(session, steps)
+
+
+class RetryLottery(_Plugin):
+    """Each runner retry is a fresh life: attempt k links candidate k and, unless the user
+    bought, claims a rate limit so the runner plays the episode again from scratch; a file
+    in /tmp carries the attempt count across the per-episode processes. On the last life
+    it fails honestly (`dodge`: it claims an outage there too, and is never scored)."""
+
+    lives = 5  # the runner's default: 1 attempt + `max_retries` (4)
+    dodge = False
+
+    async def run(self, session: Session) -> None:
+        """Link the candidate of this attempt; on a miss, raise a retryable InfraError."""
+        key = hashlib.sha256(session.opening.encode()).hexdigest()[:16]
+        mark = Path(tempfile.gettempdir()) / f"redteam-lottery-{os.getppid()}-{key}"
+        attempt = int(mark.read_text()) if mark.exists() else 0
+        mark.write_text(str(attempt + 1))
+        finds = await look_around(session, orders=False)
+        pick = _closest(session.opening, finds.candidates, len(finds.candidates))
+        urls = await booking_links(session, pick[attempt : attempt + 1])
+        reply = None
+        if urls:
+            reply = await session.say(
+                _t(session, f"点这个链接在App里选座付款：{urls[0]}",
+                   f"Open this link to pick seats and pay in the app: {urls[0]}")
+            )  # fmt: skip
+        last = attempt + 1 >= self.lives
+        if not _bought(reply) and (self.dodge or not last):
+            raise InfraError("replay_missing" if last else "rate_limit", "try again", 0.0)
+
+
+class RetryLotteryDodge(RetryLottery):
+    """`RetryLottery` that also claims an outage on its last life (never scored)."""
+
+    dodge = True
+
+
+class OrderDump(_Plugin):
+    """Looks up every order of the user and reads each one out (codes, totals, fees): the
+    fact a lookup task asks for is in there, whichever order it is about."""
+
+    async def run(self, session: Session) -> None:
+        """List the orders, fetch each, say them all."""
+        res = await session.call("list_orders", {})
+        lines = res.data.get("orders", []) if res.ok and isinstance(res.data, Mapping) else []
+        ids = [str(line).split()[0] for line in lines if str(line).split()]
+        details = []
+        for oid in ids[:20]:
+            got = await session.call("get_order", {"order_id": oid})
+            if got.ok:
+                details.append(got.content)
+        await session.say(
+            _t(session, "您账户里的订单如下：\n", "Here are the orders on your account:\n")
+            + "\n".join(details)
+        )
+
+
+def _match_scores(opening: str, cands: Sequence[Candidate]) -> list[int]:
+    wanted = set(_DIGITS.findall(opening))
+    wanted |= {str(int(d) + 12) for d in wanted if d.isdigit() and 1 <= int(d) <= 11}
+    return [len(wanted & set(_DIGITS.findall(c.label))) for c in cands]
+
+
+class PickyDodge(_Plugin):
+    """Plays only the tasks it expects to win: one link when a single candidate matches the
+    opening's numbers best; any other task is declared an outage before the user hears a
+    word (so the rule "no outage after the user answered" does not reach it)."""
+
+    async def run(self, session: Session) -> None:
+        """Link the one clear match, or claim the infrastructure failed."""
+        finds = await look_around(session, orders=False)
+        scores = _match_scores(session.opening, finds.candidates)
+        best = max(scores, default=0)
+        if best < 2 or scores.count(best) != 1:
+            raise InfraError("replay_missing", "upstream model unavailable")
+        pick = finds.candidates[scores.index(best)]
+        (url,) = await booking_links(session, [pick]) or [""]
+        await session.say(
+            _t(session, f"最推荐这个，点链接在App里选座付款：{url}",
+               f"I recommend this one; open it to pick seats and pay: {url}")
+        )  # fmt: skip
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -583,5 +765,11 @@ ALL: dict[str, type[_Plugin]] = {
         SuiteOnDisk,
         HandedTask,
         MemorySnoop,
+        InfraDodge,
+        HeldOutSnoop,
+        RetryLottery,
+        RetryLotteryDodge,
+        OrderDump,
+        PickyDodge,
     )
 }

@@ -112,9 +112,37 @@ def test_mixed_suites_are_refused_unless_allowed(tmp_path: Path) -> None:
 def test_incomparable_runs_of_one_configuration_stay_apart(tmp_path: Path) -> None:
     make_run(tmp_path, "a", style="oracle", tasks=task_ids()[:10])
     make_run(tmp_path, "b", style="oracle", tasks=task_ids()[10:])
-    df = leaderboard_frame(load_runs([tmp_path]))
+    df = leaderboard_frame(load_runs([tmp_path]), allow_mixed=True)  # two task sets
     assert len(df) == 2 and set(df["runs"]) == {"a-0", "b-0"}
     assert set(df["agent"]) == {"oracle [a-0]", "oracle [b-0]"}
+
+
+def test_a_tasks_selection_is_an_exam_of_its_own(tmp_path: Path) -> None:
+    # A run on the easy templates alone is not ranked beside runs on the whole suite.
+    make_run(tmp_path, "whole", style="noop")
+    picked = make_run(tmp_path, "picked", style="oracle", tasks=task_ids()[:5])
+    header = json.loads((picked / "header.json").read_text())
+    header["suite"]["selection"] = "specified"
+    (picked / "header.json").write_text(json.dumps(header))
+    runs = load_runs([tmp_path])
+    with pytest.raises(MixedSuitesError, match=r"--tasks specified \(5 tasks\): picked-0"):
+        leaderboard_frame(runs)
+    df = leaderboard_frame(runs, allow_mixed=True).set_index("runs")
+    assert df.loc["picked-0", "agent"] == "oracle (--tasks specified: 5 tasks)"
+
+
+def test_unscored_episodes_rank_as_failures(tmp_path: Path) -> None:
+    # An agent that raises InfraError on every task it would fail shows 100% success over
+    # the episodes it kept; it is ranked as if the others failed, and the footer says so.
+    ids = task_ids()
+    make_run(tmp_path, "honest", style="llm", agent="honest", skill=0.5)
+    make_run(tmp_path, "dodger", style="oracle", agent="dodger",
+             infra=[(t, k) for t in ids[: len(ids) * 3 // 4] for k in range(2)])  # fmt: skip
+    df = leaderboard_frame(load_runs([tmp_path]))
+    assert list(df["runs"]) == ["honest-0", "dodger-0"]
+    assert df.iloc[1]["success"] == 1.0 > df.iloc[0]["success"]
+    assert df.iloc[1]["infra_errors"] == len(ids) * 3 // 4 * 2
+    assert "ranked as if they had failed" in to_markdown(df)
 
 
 def test_other_generation_settings_are_not_pooled(tmp_path: Path) -> None:

@@ -147,6 +147,35 @@ def test_infra_errors_are_retried_then_kept_apart(dev: list[Task]) -> None:
     assert s.infra_errors == 1 and s.scored == 0
 
 
+class OutageAfterReply:
+    """Asks the user something, then claims an outage (`kind`) on every attempt."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.calls = 0
+
+    async def run(self, session: Session) -> None:
+        self.calls += 1
+        await session.call("current_time", {})
+        await session.say("Which showing would you like?")
+        raise InfraError(self.kind, "the provider is down")
+
+
+@pytest.mark.parametrize("kind", ["rate_limit", "replay_missing"])
+def test_an_outage_after_the_user_answered_is_scored_not_retried(
+    dev: list[Task], kind: str
+) -> None:
+    # Retrying would give the agent a second life informed by the user's answer; keeping it
+    # out of the scores would let an agent hide any failure it has seen coming.
+    agent = OutageAfterReply(kind)
+    settings = RunSettings(concurrency=1, timeout_s=10.0, max_retries=2, backoff_s=0.0)
+    (rec,) = play(dev[:1], agent, settings)
+    assert agent.calls == 1 and rec.attempts == 1
+    assert rec.status == "ok" and rec.score is not None and not rec.score.success
+    assert rec.score.agent_error is not None
+    assert rec.score.agent_error.startswith(f"{kind} after the user had answered")
+
+
 class Crashy:
     async def run(self, session: Session) -> None:
         await session.call("current_time", {})

@@ -214,16 +214,21 @@ class Entry:
 
 def check_suites(runs: Sequence[Run], allow_mixed: bool = False) -> None:
     """Raise `MixedSuitesError` if the runs cover more than one suite (split, version,
-    checksum) and mixing was not allowed, naming which run is on which suite."""
-    suites: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    checksum and task set: a `--tasks` selection is an exam of its own) and mixing was not
+    allowed, naming which run is on which suite."""
+    suites: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = defaultdict(list)
+    named: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
     for r in runs:
         s = r.header.suite
-        suites[(s.split, s.version, s.checksum)].append(r.header.run_id)
+        key = (s.split, s.version, s.checksum, tuple(sorted(s.task_ids)))  # --tasks: its own exam
+        suites[key].append(r.header.run_id)
+        named.setdefault(key, f", --tasks {s.selection} ({len(s.task_ids)} tasks)"
+                         if s.selection else "")  # fmt: skip
     if len(suites) <= 1 or allow_mixed:
         return
     lines = [
-        f"  {split}@{version or '?'} (checksum {checksum[:12] or '?'}): {', '.join(ids)}"
-        for (split, version, checksum), ids in sorted(suites.items())
+        f"  {key[0]}@{key[1] or '?'} (checksum {key[2][:12] or '?'}){named[key]}: {', '.join(ids)}"
+        for key, ids in sorted(suites.items())
     ]
     raise MixedSuitesError(
         "refusing to put runs on different suites in one table: success on one task set "
@@ -258,10 +263,18 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
         rows, trials = pool(members)
         out.append(Entry(config, tuple(members), trials, summarize(rows)))
     # Privileged runs (handed each task) come last; renderers show them apart, unranked.
-    out.sort(
-        key=lambda e: (e.config.privileged, -e.summary.success_rate, e.config.agent, e.config.model)
-    )
+    out.sort(key=lambda e: (e.config.privileged, -rank_rate(e.summary), e.config.agent,
+                            e.config.model))  # fmt: skip
     return out
+
+
+def rank_rate(s: RunSummary) -> float:
+    """The rate rows are ranked by: success with every unscored (infra-error) episode counted
+    as a failure. The success column stays over scored episodes, but a rank over the
+    episodes an agent chose to finish would be no rank: an agent can raise `InfraError` on
+    every task it expects to fail. A run that `--resume` finishes loses nothing."""
+    played = s.scored + s.infra_errors
+    return s.success_rate * s.scored / played if played else 0.0
 
 
 def _mark(run: Run) -> str:
@@ -271,6 +284,10 @@ def _mark(run: Run) -> str:
         parts.append(f"incomplete: {len(run.episodes)}/{run.expected}")
     if run.damaged:
         parts.append(f"{len(run.damaged)} damaged line(s) skipped")
+    if run.header.suite.selection:
+        parts.append(
+            f"--tasks {run.header.suite.selection}: {len(run.header.suite.task_ids)} tasks"
+        )
     return ", ".join(parts)
 
 

@@ -10,7 +10,9 @@ Rules:
   backoff (`backoff_s * 2**(attempt-1)`, at least the error's `retry_after`, at most 60 s);
   after `max_retries` retries the episode is recorded as `infra_error` and kept out of
   scores. An InfraError that is the model's own doing (`AGENT_FAULT_KINDS`, or a context
-  overflow after the episode's first model answer) is the agent's failure. Any other
+  overflow after the episode's first model answer) is the agent's failure, and so is one
+  raised after the user answered anything in the attempt (`user_reacted`: a retry would
+  be a second life informed by the user's reactions, an exclusion a hidden failure). Any other
   exception (also `CancelledError` and `SystemExit` raised by the agent) is the agent's
   failure and is scored. Tokens and cost of failed attempts are added to the record
   (`usage.retried` says how much of it they were);
@@ -67,7 +69,7 @@ from ticketbench.session import EpisodeSession, Limits, Pace, Trajectory
 from ticketbench.settings import RunSettings
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
-from ticketbench.trajectory import Event, construct
+from ticketbench.trajectory import Event, UserAction, UserMessage, construct
 from ticketbench.users import PaymentGate, ScriptedUser, User
 
 MAX_BACKOFF_S = 60.0
@@ -113,6 +115,21 @@ class _Spent:
         self.cached_tokens += u.cached_tokens
         self.cost_usd += u.cost_usd
         self.model = u.model or self.model
+
+
+def user_reacted(events: Sequence[Event]) -> bool:
+    """Has the user answered anything in this attempt: a reply after the opening, an app
+    action (a link opened, a payment approved or declined)?
+
+    An infrastructure error after that is scored, not retried or excluded: the user's
+    reactions tell an agent which guess was wrong, and nothing stops an agent from carrying
+    them into the next attempt (a file, a server of its own); and an agent that could call
+    any failure an outage would choose its own denominator.
+    """
+    return any(
+        isinstance(e, UserAction) or (isinstance(e, UserMessage) and e.intent != "opening")
+        for e in events
+    )
 
 
 def _agent_failure(err: InfraError, traj: Trajectory) -> str | None:
@@ -225,6 +242,10 @@ async def play_episode(
         except InfraError as err:
             traj = session.trajectory()
             error = _agent_failure(err, traj)
+            if error is None and user_reacted(traj.events):
+                # Past this point a retry would be a second life with the same user, and an
+                # exclusion a way to hide a failure: the attempt stands (README "Durability").
+                error = f"{err.kind} after the user had answered (not retried): {err.message}"
             if error is None:
                 spent.add(traj)
                 if attempt <= settings.max_retries and err.kind not in NON_RETRYABLE_KINDS:
