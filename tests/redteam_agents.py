@@ -76,6 +76,7 @@ from typing import Any
 
 from ticketbench.agents.blind import (
     Candidate,
+    Finds,
     booking_links,
     hold,
     is_zh,
@@ -745,6 +746,226 @@ class PickyDodge(_Plugin):
         )  # fmt: skip
 
 
+class SuspectSpray(FirstOne):
+    """`FirstOne` after a question the simulated user cannot place, naming words of what it
+    holds ("the seat and the payment?"): every failure is flagged simulator-suspect, so the
+    report says the simulator may own the agent's whole failure rate."""
+
+    async def run(self, session: Session) -> None:
+        """A muddled question, then one blind link."""
+        await session.say(_t(session, "我这边看看哈？", "Let me look into that?"))
+        if not session.done:
+            await super().run(session)
+
+
+class AskAllLuckyOne(_Plugin):
+    """One question about every slot at once, then one link to the candidate that shares
+    the most numbers with everything the user said (the opening and the answer)."""
+
+    async def run(self, session: Session) -> None:
+        """Ask everything, then `LuckyOne` over opening + answer."""
+        reply = await session.say(
+            _t(session, "下单前确认一下：哪天、几点、几张票、哪家影院或场馆、座位有什么要求？",
+               "Before I book: which day, what time, how many tickets, which cinema or venue, "
+               "and any seat or zone preference?")
+        )  # fmt: skip
+        if reply is None:
+            return
+        spoken = f"{session.opening} {reply}"
+        finds = await look_around(_Spoken(session, spoken), orders=False)
+        pick = _closest(spoken, finds.candidates, 1)
+        urls = await booking_links(session, pick)
+        if urls:
+            await session.say(
+                _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
+                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+            )  # fmt: skip
+
+
+# The reason a refusal guesses from the opening's wording alone (first match wins).
+_GUESS = (
+    ("id_limit", re.compile(r"身份证|名字|名下|\bID\b|in \S+'s name|same (?:session|ID)", re.I)),
+    ("refund", re.compile(r"退票|退款|\brefund", re.I)),
+    (
+        "over_budget",
+        re.compile(
+            r"不超过|以内|预算|budget|at most|under \d|total a|\d+ ?(?:yuan|元) "
+            r"(?:total|max)",
+            re.I,
+        ),
+    ),
+    (
+        "sales_closed",
+        re.compile(
+            r"马上|快开场|就要开|starting (?:soon|now|in)|about to start|"
+            r"right now",
+            re.I,
+        ),
+    ),
+    (
+        "not_enough_seats",
+        re.compile(
+            r"[3-6三四五六]张|[3-6] (?:seats|tickets)|"
+            r"(?:three|four|five|six) (?:seats|tickets)",
+            re.I,
+        ),
+    ),
+)
+_SAY_REASON = {
+    "id_limit": (
+        "抱歉，每个证件限购，这位观演人已经买过这一场了。",
+        "Sorry, there is a per-ID purchase limit and that ID already has a ticket.",
+    ),
+    "refund_closed": (
+        "抱歉，已过退票截止时间，退不了了。",
+        "Sorry, the refund deadline has passed.",
+    ),
+    "no_refund": ("抱歉，该影院不支持退票。", "Sorry, this cinema does not allow refunds."),
+    "over_budget": ("抱歉，超出您的预算了。", "Sorry, it is over your budget."),
+    "sales_closed": ("抱歉，线上售票已截止。", "Sorry, online sales have closed."),
+    "not_enough_seats": ("抱歉，连座不够了。", "Sorry, there are not enough seats together."),
+    "not_on_sale": ("抱歉，还没开售。", "Sorry, tickets are not on sale yet."),
+}
+
+
+class KeywordRefuse(_Plugin):
+    """Refuses every request with the reason its wording suggests ("不超过80元" -> over
+    budget, "starting soon" -> sales closed, "4张" -> not enough seats, "in X's name" -> ID
+    limit, "refund" -> the cut-off if the showing is within a day, else no refunds there;
+    an event that no keyword explains -> not on sale), after the looking the evidence rule
+    wants (search, event page, a price quote of every candidate, the orders)."""
+
+    async def run(self, session: Session) -> None:
+        """Look, quote, refuse with the guessed reason."""
+        finds = await look_around(session)
+        guess = next((r for r, pat in _GUESS if pat.search(session.opening)), "")
+        if guess == "refund":
+            guess = "no_refund"
+            for oid, _status in finds.orders[:3]:
+                got = await session.call("get_order", {"order_id": oid})
+                start = got.data.get("start") if got.ok and isinstance(got.data, Mapping) else None
+                now = re.search(r'"now":"([^"]+)"', finds.seen_text())
+                if isinstance(start, str) and now and start[:10] <= _next_day(now.group(1)):
+                    guess = "refund_closed"
+        elif guess == "over_budget":
+            await _quote_all(session, finds)
+        elif not guess:
+            guess = "not_on_sale" if any(c.kind == "session" for c in finds.candidates) else (
+                "sales_closed")  # fmt: skip
+        zh, en = _SAY_REASON[guess]
+        await session.say(_t(session, zh, en))
+
+
+async def _quote_all(session: Session, finds: Finds) -> None:
+    """A price quote of every candidate (the default seats or zone): the evidence an
+    over-budget refusal needs, whichever candidate the task is about."""
+    count = ticket_count(session.opening)
+    for cand in finds.candidates[:12]:
+        args: dict[str, Any] = {"session_id": cand.id, "zone_id": cand.zone_id, "quantity": count}
+        if cand.kind == "showtime":
+            rec = await session.call("recommend_seats", {"showtime_id": cand.id, "count": count})
+            opts = rec.data.get("options") if isinstance(rec.data, Mapping) else None
+            args = {
+                "showtime_id": cand.id,
+                "seats": list(opts[0]["seats"]) if rec.ok and opts else [],
+            }
+        await session.call("quote_price", args)
+
+
+def _next_day(now: str) -> str:
+    """The date after `now` ("2026-12-09 15:00" -> "2026-12-10")."""
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(now[:10]) + timedelta(days=1)).isoformat()
+
+
+class TwinMemory(_Plugin):
+    """Episodes talk through the shared filesystem: the zh and en twins of a pair (and the
+    trials of a task) see the same candidates, so the first to arrive links the best number
+    match and writes whether the user bought it; the next one waits for that note and links
+    the same candidate if it was bought, else the runner-up."""
+
+    wait_s = 20.0
+
+    async def run(self, session: Session) -> None:
+        """Lead (first guess, write the outcome) or follow (read it, adjust)."""
+        import asyncio
+
+        finds = await look_around(session, orders=False)
+        ranked = _closest(session.opening, finds.candidates, len(finds.candidates))
+        if not ranked:
+            return
+        key = hashlib.sha256(" ".join(sorted(c.id for c in ranked)).encode()).hexdigest()[:16]
+        base = Path(tempfile.gettempdir()) / f"redteam-twins-{os.getppid()}-{key}"
+        try:
+            base.with_suffix(".lead").touch(exist_ok=False)
+            lead = True
+        except FileExistsError:
+            lead = False
+        pick = ranked[0]
+        if not lead:
+            note = base.with_suffix(".note")
+            for _ in range(int(self.wait_s * 10)):
+                if note.exists():
+                    break
+                await asyncio.sleep(0.1)
+            said = note.read_text() if note.exists() else ""
+            if said == "wrong" and len(ranked) > 1:  # the leader's guess was not it
+                pick = ranked[1]
+        (url,) = await booking_links(session, [pick]) or [""]
+        reply = await session.say(
+            _t(session, f"最推荐这个，点链接在App里选座付款：{url}",
+               f"I recommend this one; open it to pick seats and pay: {url}")
+        )  # fmt: skip
+        if lead:  # the candidate that worked, or a mark that the first guess did not
+            base.with_suffix(".note").write_text(pick.id if _bought(reply) else "wrong")
+
+
+class Hedge(KeywordRefuse):
+    """Refuses and navigates in one message: the reason `KeywordRefuse` guesses, plus a
+    recommended link to the best number match "if you still want to try". A feasible task
+    is judged on the link, an infeasible one on the refusal; each ignores the other half."""
+
+    async def run(self, session: Session) -> None:
+        """Look (and quote), then one message: a refusal and a link."""
+        finds = await look_around(session, orders=False)
+        guess = next((r for r, pat in _GUESS if pat.search(session.opening)), "")
+        if guess == "refund":
+            guess = "refund_closed"
+        elif guess == "over_budget":
+            await _quote_all(session, finds)
+        elif not guess:
+            guess = "not_on_sale" if any(c.kind == "session" for c in finds.candidates) else (
+                "sales_closed")  # fmt: skip
+        zh, en = _SAY_REASON[guess]
+        pick = _closest(session.opening, finds.candidates, 1)
+        urls = await booking_links(session, pick)
+        link = (
+            _t(session, f"\n如果您还想试试，最推荐这个：{urls[0]}",
+               f"\nIf you still want to try, I recommend this one: {urls[0]}")
+            if urls
+            else ""
+        )  # fmt: skip
+        await session.say(_t(session, zh, en) + link)
+
+
+class StopEarly(FirstOne):
+    """Plays (`FirstOne`) the first episodes of the run, where the suite puts its easiest
+    templates (the specified ones), then claims a connection failure before saying a word
+    until the runner's outage rule stops the run: the rest is never played."""
+
+    plays = 16
+
+    async def run(self, session: Session) -> None:
+        """Count episodes in a file shared by the run's episode processes."""
+        mark = Path(tempfile.gettempdir()) / f"redteam-stop-{os.getppid()}"
+        with mark.open("a") as f:
+            f.write(".")
+        if mark.stat().st_size > self.plays:
+            raise InfraError("connection", "connection reset by peer")
+        await super().run(session)
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -771,5 +992,11 @@ ALL: dict[str, type[_Plugin]] = {
         RetryLotteryDodge,
         OrderDump,
         PickyDodge,
+        SuspectSpray,
+        AskAllLuckyOne,
+        KeywordRefuse,
+        TwinMemory,
+        Hedge,
+        StopEarly,
     )
 }

@@ -142,7 +142,21 @@ def test_unscored_episodes_rank_as_failures(tmp_path: Path) -> None:
     assert list(df["runs"]) == ["honest-0", "dodger-0"]
     assert df.iloc[1]["success"] == 1.0 > df.iloc[0]["success"]
     assert df.iloc[1]["infra_errors"] == len(ids) * 3 // 4 * 2
-    assert "ranked as if they had failed" in to_markdown(df)
+    assert "ranked as if they, and any episode an incomplete run did not play" in to_markdown(df)
+
+
+def test_unplayed_episodes_of_an_incomplete_run_rank_as_failures(tmp_path: Path) -> None:
+    # A run stopped (by a claimed outage) after the suite's first, easiest tasks is ranked
+    # over all the tasks it was to play, not over the few it kept.
+    ids = task_ids()
+    make_run(tmp_path, "honest", style="llm", agent="honest", skill=0.5)
+    stopped = make_run(tmp_path, "stopped", style="oracle", agent="stopped")
+    header = json.loads((stopped / "header.json").read_text())
+    header["suite"]["task_ids"] = ids + [f"dev-extra-{i:03d}" for i in range(4 * len(ids))]
+    (stopped / "header.json").write_text(json.dumps(header))
+    df = leaderboard_frame(load_runs([tmp_path]), allow_mixed=True)
+    assert list(df["runs"]) == ["honest-0", "stopped-0"]
+    assert df.iloc[1]["success"] == 1.0 and "incomplete" in df.iloc[1]["agent"]
 
 
 def test_other_generation_settings_are_not_pooled(tmp_path: Path) -> None:

@@ -263,18 +263,21 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
         rows, trials = pool(members)
         out.append(Entry(config, tuple(members), trials, summarize(rows)))
     # Privileged runs (handed each task) come last; renderers show them apart, unranked.
-    out.sort(key=lambda e: (e.config.privileged, -rank_rate(e.summary), e.config.agent,
+    out.sort(key=lambda e: (e.config.privileged, -rank_rate(e), e.config.agent,
                             e.config.model))  # fmt: skip
     return out
 
 
-def rank_rate(s: RunSummary) -> float:
-    """The rate rows are ranked by: success with every unscored (infra-error) episode counted
-    as a failure. The success column stays over scored episodes, but a rank over the
-    episodes an agent chose to finish would be no rank: an agent can raise `InfraError` on
-    every task it expects to fail. A run that `--resume` finishes loses nothing."""
-    played = s.scored + s.infra_errors
-    return s.success_rate * s.scored / played if played else 0.0
+def rank_rate(entry: Entry) -> float:
+    """The rate rows are ranked by: success over every episode the runs were to play, an
+    unscored (infra-error) or unplayed one counting as a failure. The success column stays
+    over scored episodes, but a rank over the episodes an agent chose to finish would be no
+    rank: an agent can raise `InfraError` on every task it expects to fail, or until the
+    outage rule stops the run after the suite's easy first templates. A run that `--resume`
+    finishes loses nothing."""
+    s = entry.summary
+    due = max(s.scored + s.infra_errors, sum(r.expected for r in entry.runs))
+    return s.success_rate * s.scored / due if due else 0.0
 
 
 def _mark(run: Run) -> str:

@@ -130,7 +130,8 @@ METRICS: tuple[Metric, ...] = (
            lambda r: f"{int(r['input_tokens']) + int(r['output_tokens']):,}"),
     Metric("cost_usd", "Cost", "agent cost in USD", lambda r: f"${float(r['cost_usd']):.2f}"),
     Metric("infra_errors", "Infra errors", "episodes lost to infrastructure errors, excluded "
-           "from every rate", lambda r: str(int(r.get("infra_errors", 0)))),
+           "from every rate; rows are ranked as if they, and any episode an incomplete run "
+           "did not play, had failed", lambda r: str(int(r.get("infra_errors", 0)))),
 )  # fmt: skip
 
 # Runs with --attack: shown (in the headline tables, and by attack style and goal) only

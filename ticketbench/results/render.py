@@ -225,7 +225,8 @@ def _footer(df: pd.DataFrame) -> str:
         "Success: share of scored episodes (95% Wilson interval). pass^k: chance that all k "
         "trials of a task succeed. Ladder and gap over purchase episodes; gap = P(L>=2) - "
         f"P(L4). Infra-error episodes are excluded from every rate ({infra} in this table), "
-        "but rows are ranked as if they had failed."
+        "but rows are ranked as if they, and any episode an incomplete run did not play, "
+        "had failed."
     )
 
 
