@@ -299,12 +299,12 @@ PRIVILEGED_MARK = "privileged: handed each task, not ranked"
 
 def _row(entry: Entry) -> dict[str, Any]:
     s, c = entry.summary, entry.config
-    marks = [m for m in (_mark(r) for r in entry.runs) if m]
+    marks = sorted({m for m in (_mark(r) for r in entry.runs) if m})
     if c.privileged:
-        marks.append(PRIVILEGED_MARK)
+        marks.insert(0, PRIVILEGED_MARK)  # first: the mark that matters most
     agent = f"{c.agent} [{c.variant}]" if c.variant else c.agent
     if marks:
-        agent += f" ({'; '.join(sorted(set(marks)))})"
+        agent += f" ({'; '.join(marks)})"
     row: dict[str, Any] = {
         "agent": agent,
         "model": c.model,
