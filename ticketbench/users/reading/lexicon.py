@@ -365,7 +365,8 @@ PURPOSE = rx(
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = rx(
-    r"支付方式|付款方式|订单号|用.{0,6}(?:支付|付款|付)|payment method|order number|order id"
+    r"支付方式|付款方式|订单号|用[^帮替给为]{0,6}(?:支付|付款|付)",
+    r"payment method|order number|order id",
 )
 # Slots of preference: a yes/no question on them asks the preference ("is an aisle seat
 # okay?"), where one on what to buy proposes it ("is the 8 pm one okay?").
