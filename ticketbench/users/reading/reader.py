@@ -342,15 +342,15 @@ def read(text: str) -> Reading:
     rest = " ".join(statements)
     summary = is_summary(cleaned)
     question = bool(asks or confirms or unplaced)
-    if asks:
+    if asks or (unplaced and not confirms):
+        # the last resort for a question the lexicon cannot place: the slot model's guess
+        # from its words, when it is sure ("What's the group size?" among other questions)
+        sure = [q for q in unplaced if not asks or _QMARK.search(q)]  # beside others: a "?"
+        guesses = [g for q in sure if (g := slot_model.shipped().guess(q)) is not None]
         act: Act = "ask"
-        slots_out = tuple(dict.fromkeys(asked))
+        slots_out = tuple(dict.fromkeys(asked + guesses))
     elif confirms:
         act, slots_out = "confirm", tuple(dict.fromkeys(proposed))
-    elif unplaced:
-        # the last resort: the slot model's guess from the question's words, if it is sure
-        guess = slot_model.shipped().guess(" ".join(unplaced))
-        act, slots_out = "ask", (guess,) if guess else ()
     else:
         slots_out = ()
         act = statement_act(rest)
