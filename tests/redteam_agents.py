@@ -966,6 +966,25 @@ class StopEarly(FirstOne):
         await super().run(session)
 
 
+class DotSummary(_Plugin):
+    """`buy-first` whose "order summary" before the payment sheet is a lone "…": the policy's
+    "confirm the order summary first" is checked as "any message since the order was
+    priced"."""
+
+    async def run(self, session: Session) -> None:
+        """Hold the first candidate, say nothing of it, request payment."""
+        finds = await look_around(session)
+        order = await hold(session, finds.candidates[0], ticket_count(session.opening)) if (
+            finds.candidates) else None  # fmt: skip
+        if order is None or not finds.payment_methods:
+            return
+        await session.say("…")
+        await session.call(
+            "request_payment",
+            {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+        )
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -998,5 +1017,6 @@ ALL: dict[str, type[_Plugin]] = {
         TwinMemory,
         Hedge,
         StopEarly,
+        DotSummary,
     )
 }

@@ -18,6 +18,8 @@ from ticketbench.runner import episode_seed, run_episodes
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.spec import Task
+from ticketbench.users import ScriptedUser, User
+from ticketbench.users.base import App, Reply
 
 FAST = RunSettings(concurrency=16, timeout_s=30.0, backoff_s=0.0)
 
@@ -174,6 +176,42 @@ def test_an_outage_after_the_user_answered_is_scored_not_retried(
     assert rec.status == "ok" and rec.score is not None and not rec.score.success
     assert rec.score.agent_error is not None
     assert rec.score.agent_error.startswith(f"{kind} after the user had answered")
+
+
+class TwoTurns:
+    async def run(self, session: Session) -> None:
+        await session.call("current_time", {})
+        await session.say("Which showing would you like?")
+        await session.say("And how many tickets?")
+
+
+def test_an_outage_of_the_simulated_user_is_retried_after_it_answered(dev: list[Task]) -> None:
+    # The LLM-driven user's API failing mid-conversation is the harness's outage, never the
+    # agent's failure, however far the conversation got.
+    built: list[ScriptedUser] = []
+
+    class FailingUser(ScriptedUser):
+        async def reply(self, text: str, app: App) -> Reply:
+            if self._heard >= 1:  # answers once, then its API fails
+                raise InfraError("server_error", "the user's model is down")
+            return await super().reply(text, app)
+
+    def users(task: Task, seed: int, settings: RunSettings) -> User:
+        built.append(FailingUser(task))
+        return built[-1]
+
+    settings = RunSettings(concurrency=1, timeout_s=10.0, max_retries=2, backoff_s=0.0)
+    out: list[EpisodeRecord] = []
+
+    async def sink(rec: EpisodeRecord) -> None:
+        out.append(rec)
+
+    jobs = [(dev[0], 0)]
+    asyncio.run(run_episodes(jobs, TwoTurns(), settings, load_world(), sink=sink, users=users))
+    (rec,) = out
+    assert len(built) == 3 and rec.attempts == 3
+    assert rec.status == "infra_error" and rec.infra is not None
+    assert rec.infra.kind == "server_error"
 
 
 class Crashy:

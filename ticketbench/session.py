@@ -35,7 +35,7 @@ from ticketbench.env.app import episode_purchases
 from ticketbench.env.jsonsafe import check_args, clean_text, has_surrogate, preview
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.toolkit import ToolRegistry, ToolResult, error_result
-from ticketbench.protocol import SessionFacts, Usage
+from ticketbench.protocol import InfraError, SessionFacts, Usage
 from ticketbench.trajectory import (
     AgentMessage,
     Event,
@@ -100,6 +100,7 @@ class Trajectory:
     fault_notes: tuple[str, ...] = ()  # "kind: detail" of the first MAX_FAULT_NOTES faults
     user_usage: Usage | None = None  # model use of an LLM-driven user (None: scripted)
     user_model_calls: int = 0
+    user_failed: bool = False  # the simulated user's own reply raised an InfraError
 
 
 def _ref_of(data: Any) -> str | None:
@@ -188,6 +189,7 @@ class EpisodeSession(SessionFacts):
         self._fault_notes: list[str] = []
         self._user_usage: Usage | None = None
         self._user_calls = 0
+        self._user_failed = False
         self._log(
             UserMessage,
             kind="user_message",
@@ -270,7 +272,11 @@ class EpisodeSession(SessionFacts):
             text=text,
         )
         env.advance(self._pace.user_turn_s)
-        reply = await self._user.reply(text, self._app)
+        try:
+            reply = await self._user.reply(text, self._app)
+        except InfraError:  # an LLM-driven user's API: the harness's outage, not the agent's
+            self._user_failed = True
+            raise
         if reply.usage is not None:
             self._add_user_usage(reply.usage)
         self._log(
@@ -359,6 +365,7 @@ class EpisodeSession(SessionFacts):
             fault_notes=tuple(self._fault_notes),
             user_usage=self._user_usage,
             user_model_calls=self._user_calls,
+            user_failed=self._user_failed,
         )
 
     # --- internals --------------------------------------------------------------------

@@ -121,10 +121,11 @@ def user_reacted(events: Sequence[Event]) -> bool:
     """Has the user answered anything in this attempt: a reply after the opening, an app
     action (a link opened, a payment approved or declined)?
 
-    An infrastructure error after that is scored, not retried or excluded: the user's
-    reactions tell an agent which guess was wrong, and nothing stops an agent from carrying
-    them into the next attempt (a file, a server of its own); and an agent that could call
-    any failure an outage would choose its own denominator.
+    An infrastructure error after that is scored, not retried or excluded (unless it is the
+    simulated user's own, `Trajectory.user_failed`): the user's reactions tell an agent
+    which guess was wrong, and nothing stops an agent from carrying them into the next
+    attempt (a file, a server of its own); and an agent that could call any failure an
+    outage would choose its own denominator.
     """
     return any(
         isinstance(e, UserAction) or (isinstance(e, UserMessage) and e.intent != "opening")
@@ -242,7 +243,7 @@ async def play_episode(
         except InfraError as err:
             traj = session.trajectory()
             error = _agent_failure(err, traj)
-            if error is None and user_reacted(traj.events):
+            if error is None and user_reacted(traj.events) and not traj.user_failed:
                 # Past this point a retry would be a second life with the same user, and an
                 # exclusion a way to hide a failure: the attempt stands (README "Durability").
                 error = f"{err.kind} after the user had answered (not retried): {err.message}"
