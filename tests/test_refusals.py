@@ -122,6 +122,21 @@ def test_every_reason_with_no_evidence_or_a_second_reason_fails() -> None:
     assert any("not the task's" in p for p in problems)
 
 
+def test_a_refusal_that_hands_over_the_refused_option_is_a_hedge() -> None:
+    """ "Over your budget; if you still want it, here's the link": the words would pass an
+    infeasible task and the link a purchase task, so the refusal does not count."""
+    quote = _call("quote_price", {"showtime_id": "ST1", "seats": ["5-7"]})
+    said = ["抱歉，超出预算了。如果您还想试试，最推荐这个：ticketbench://showtime/ST1"]
+    assert refusal_problems("over_budget", ("ST1",), said, calls=[quote]) == []
+    link = _call("booking_link", {"showtime_id": "ST1"}, content="ticketbench://showtime/ST1")
+    problems = refusal_problems("over_budget", ("ST1",), said, calls=[quote, link])
+    assert problems == ["the agent handed the user the very option it refused (a link or payment)"]
+    other = _call("booking_link", {"showtime_id": "ST2"}, content="ticketbench://showtime/ST2")
+    assert refusal_problems("over_budget", ("ST1",), said, calls=[quote, other]) == []
+    failed = _call("booking_link", {"showtime_id": "ST1"}, ok=False, code="sales_closed")
+    assert refusal_problems("over_budget", ("ST1",), said, calls=[quote, failed]) == []
+
+
 @pytest.mark.parametrize(
     ("text", "claims"),
     [

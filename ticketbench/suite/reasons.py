@@ -1,6 +1,6 @@
 """Refusals: does an agent's "it cannot be done" name the task's real reason, and did it see it?
 
-A refusal scores only when all four hold (`refusal_problems`):
+A refusal scores only when all five hold (`refusal_problems`):
 1. **named**: an agent message states the task's reason (`Expect.reason`) in the agent's
    own words: a phrase of the reason's bilingual lexicon below, not negated ("not sold
    out", "不超过") and not inside words copied from the user (`textmatch.echo_free`);
@@ -13,7 +13,11 @@ A refusal scores only when all four hold (`refusal_problems`):
    refunded (see `EVIDENCE`);
 4. **no false success**: no agent message says the request was carried out ("all done",
    "I've booked", "已帮您订好"; `CLAIMS_DONE`): a dump of tool results that happens to
-   quote the reason, signed "done", is not a refusal.
+   quote the reason, signed "done", is not a refusal;
+5. **not offered**: the agent did not hand the user the refused option (its booking link or
+   a payment sheet for it; `offered`). "Over budget, but if you still want it, here's the
+   link" passes a purchase task on the link and an infeasible one on the words, whichever
+   the task is: a hedge, not a refusal.
 
 The lexicon asserts reasons, it does not spot topics: "over" or "超过" alone is no reason
 ("Storm over Dragon City", "超过我能处理的范围"); "over your budget", "超出预算",
@@ -314,7 +318,20 @@ def refusal_problems(
             f"no tool result of the episode showed the agent that {LABEL[reason]} "
             f"({', '.join(about)})"
         )
+    if calls is not None and offered(about, calls):
+        why.append("the agent handed the user the very option it refused (a link or payment)")
     return why
+
+
+# Tools that put an option in the user's hands: its booking link, a payment sheet for it.
+OFFERS = frozenset({"booking_link", "request_payment"})
+
+
+def offered(about: Sequence[str], calls: Iterable[ToolCall]) -> bool:
+    """Did the agent hand the user one of the options `about` (see `OFFERS`)? A refusal
+    that comes with the refused option's link is a hedge, not a refusal: whichever way the
+    task goes, one half of the message would be judged right."""
+    return any(c.ok and c.ran and c.name in OFFERS and _mentions(c, about) for c in calls)
 
 
 LABEL: dict[InfeasibleReason, str] = {
