@@ -8,9 +8,14 @@ How it answers one agent message (first rule that applies):
    its hidden goal. A link that does not open or is not what it wants ends its patience
    with the agent's links: it says what went wrong and leaves (goal met, or declined);
 2. its goal is met (every order it wants was paid): it thanks the agent and leaves;
-3. a question (read by `ticketbench.users.reading`): a yes/no go-ahead gets "yes" if the
-   user wants a write (a purchase, refund or exchange) and "no" otherwise, plus only how it
-   wants it done (payment, seats), never unrelated facts; a question for information gets
+3. a question (read by `ticketbench.users.reading`): a yes/no go-ahead that names an option
+   (a showing, a count, seats, a total) is checked against what the user wants
+   (`ticketbench.users.proposal`): it says no, naming what is off but not the value, when
+   the option contradicts its opening or hidden answers, leaves at once when it contradicts
+   what it already told the agent, and leaves at the `TRUST`-th proposal it turned down; a
+   proposal of several options at once gets "which one do you suggest?". Otherwise a
+   go-ahead gets "yes" if the user wants a write (a purchase, refund or exchange) and "no"
+   otherwise, plus only how it wants it done (payment, seats); a question for information gets
    each asked slot from its hidden knowledge, else its own words from its opening (it knows
    what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
    the one at fault: `Reply.doubts`);
@@ -33,7 +38,9 @@ from ticketbench.env.world import World, load_world
 from ticketbench.suite.spec import Fact, Task
 from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
+from ticketbench.users.gate import TRUST
 from ticketbench.users.links import LinkChoice
+from ticketbench.users.proposal import Off, Wishes, judge, wishes_of
 from ticketbench.users.reading.said import as_said, said_in
 from ticketbench.users.understand import (
     HOW_SLOTS,
@@ -63,6 +70,9 @@ _TEXT = {
         "bought": "I finished it in the app myself.",
         "bought_one": "I bought that one in the app.",
         "gave_up": "I tried the link, but it didn't work out: {why} I'll leave it there.",
+        "which_option": "Which one of those do you suggest?",
+        "distrust": "We're going round in circles; I'll sort it out myself.",
+        "ignored": "That's not what I asked for. I'll sort it out myself.",
     },
     "zh": {
         "dont_know": "我不确定。",
@@ -79,6 +89,34 @@ _TEXT = {
         "bought": "我自己在App里买好了。",
         "bought_one": "这个我在App里买好了。",
         "gave_up": "我试了链接，但是没买成：{why}先这样吧。",
+        "which_option": "这几个里你推荐哪一个？",
+        "distrust": "感觉说不到一块去，我还是自己来吧。",
+        "ignored": "这跟我说的不一样，我还是自己来吧。",
+    },
+}
+
+
+# What the user says turning a proposal down: what is off, never the value it wants.
+_TURN_DOWN: dict[str, dict[Off, str]] = {
+    "en": {
+        "title": "No, that's not the one I want to see.",
+        "cinema": "No, not at that cinema.",
+        "day": "No, that day doesn't work for me.",
+        "time": "No, that time doesn't suit me.",
+        "format": "No, that's not the version I want.",
+        "count": "No, that's not how many tickets I need.",
+        "seats": "No, I don't want those seats.",
+        "price": "No, that's more than I want to spend.",
+    },
+    "zh": {
+        "title": "不对，不是我想看的那个。",
+        "cinema": "不行，不是这家影院。",
+        "day": "不行，那天我不方便。",
+        "time": "不行，这个时间不合适。",
+        "format": "不对，不是我想要的版本。",
+        "count": "不对，张数不是这个。",
+        "seats": "不行，我不想要这个座位。",
+        "price": "不行，超出我想花的了。",
     },
 }
 
@@ -102,6 +140,9 @@ class ScriptedUser:
         self._links = LinkChoice()
         self._asked_why = False
         self._nudged = False
+        self._wishes: Wishes | None = None  # all it wants, read lazily
+        self._told: list[Fact] = []  # hidden answers it has given the agent
+        self._turned_down = 0  # proposals declined: after TRUST it stops trusting the agent
 
     @property
     def opening(self) -> str:
@@ -151,6 +192,37 @@ class ScriptedUser:
             self._said = said_in(world, task.user_id, task.now, task.opening)
         return as_said(self._said, slots, self.__task.locale == "zh")
 
+    def _proposal(self, text: str, facts: list[Fact]) -> Reply | None:
+        """A go-ahead question naming an option: checked against what the user wants
+        (`ticketbench.users.proposal`). None: it names nothing to check."""
+        task = self.__task
+        world = self._world or load_world()
+        if self._wishes is None:
+            self._wishes = wishes_of(task, world)
+        view = judge(task, world, wishes_of(task, world, self._told), self._wishes, text)
+        t = self._t
+        if view.options:
+            return Reply(t["which_option"], "confirm")
+        if view.off is not None:
+            self._turned_down += 1
+            said = _TURN_DOWN["zh" if task.locale == "zh" else "en"][view.off]
+            if view.ignored:  # it contradicts what the user said: the agent is not listening
+                return Reply(f"{said} {t['ignored']}", "confirm", leave="declined")
+            if self._turned_down >= TRUST:
+                return Reply(f"{said} {t['distrust']}", "confirm", leave="declined")
+            return Reply(said, "confirm")
+        if not view.names:
+            return None
+        how = self._tell([f for f in facts if f.slot in HOW_SLOTS])
+        slots = tuple(dict.fromkeys(f.slot for f in how))
+        return Reply(f"{t['yes']} {_answers(how)}".strip(), "confirm", slots)
+
+    def _tell(self, facts: list[Fact]) -> list[Fact]:
+        """Remember hidden answers given to the agent (a proposal that then contradicts
+        them was not listening)."""
+        self._told += [f for f in facts if f not in self._told]
+        return facts
+
     def _answer(self, text: str, app: App, task: Task) -> Reply:
         t = self._t
         wanted = len(task.goal.orders) - self._paid
@@ -199,17 +271,21 @@ class ScriptedUser:
         task = self.__task
         facts = asked_facts(text, task.knowledge)
         slots = tuple(dict.fromkeys(f.slot for f in facts))
+        if is_confirm(text) and self._wants_write():
+            judged = self._proposal(text, facts)
+            if judged is not None:
+                return judged
         if is_confirm(text) and set(slots) <= HOW_SLOTS:
             # "Shall I send the payment request?" is a go-ahead question that merely
             # mentions payment: say yes, and add only how the user wants it done.
             yes = t["yes"] if self._wants_write() else t["no"]
-            return Reply(f"{yes} {_answers(facts)}".strip(), "confirm", slots)
+            return Reply(f"{yes} {_answers(self._tell(facts))}".strip(), "confirm", slots)
         asked = read(text).slots
         rest = tuple(s for s in asked if s not in slots)
         own = self._own_words(rest) if rest else ""
         said = tuple(s for s in rest if self._said and self._said.get(s))
         if facts or own:
-            answer = " ".join(x for x in (_answers(facts), own) if x)
+            answer = " ".join(x for x in (_answers(self._tell(facts)), own) if x)
             return Reply(answer, "clarify", (*slots, *said))
         if asked and not _held(text, task):
             return Reply(t["dont_know"], "clarify")  # asked what it never knew

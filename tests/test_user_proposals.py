@@ -1,0 +1,282 @@
+"""The user checks a proposed option against what it wants, and guessing costs the agent.
+
+"Is the 19:30 one okay?" gets a no (in the user's language, naming no value) when it
+contradicts the user's opening or hidden answers, and a yes when it fits; a yes never tells
+more than the user knows (a "nearest" or "cheapest" it cannot judge); "any of these?" gets
+no yes. A proposal against what the user already said makes it leave at once; against a
+hidden wish, the second such proposal does. Probes that know the right showing is among
+their candidates and propose them in turn fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+
+import pytest
+from appkit import RecordingApp
+from test_user_behaviour import (
+    _Cheater,
+    movie_tasks,
+    order_at,
+    play,
+    right_showtime,
+    show_sheet,
+    wrong_showtimes,
+)
+
+from ticketbench.env.models import Showtime
+from ticketbench.env.world import World, load_world
+from ticketbench.protocol import Session
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Task
+from ticketbench.trajectory import UserMessage
+from ticketbench.users import ScriptedUser
+from ticketbench.users.base import Reply
+from ticketbench.users.proposal import named_in
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict[str, Task]:
+    return {t.id: t for t in load_suite("dev")}
+
+
+def label(world: World, st: Showtime, zh: bool) -> str:
+    """A showing as an assistant would name it: cinema, day, start."""
+    cinema = world.cinemas[st.cinema_id]
+    if zh:
+        return f"{cinema.name_zh} {st.start.month}月{st.start.day}日 {st.start:%H:%M}"
+    return f"{cinema.name_en} on {st.start:%B} {st.start.day} at {st.start:%H:%M}"
+
+
+def propose(world: World, st: Showtime, zh: bool) -> str:
+    showing = label(world, st, zh)
+    return f"给您订{showing}那场可以吗？" if zh else f"Shall I book {showing} for you?"
+
+
+class Talk:
+    """One user in one episode, spoken to message by message."""
+
+    def __init__(self, task: Task, world: World) -> None:
+        self.user = ScriptedUser(task, world=world)
+        self.app = RecordingApp(make_env(task, world))
+
+    def say(self, text: str) -> Reply:
+        return asyncio.run(self.user.reply(text, self.app))
+
+
+def assert_in_language(r: Reply, task: Task) -> None:
+    assert bool(CJK.search(r.text)) == (task.locale == "zh"), r.text
+    assert not re.search(r"\d", r.text), r.text  # it names what is off, never the value
+
+
+def other_showing(task: Task, world: World, *, day: bool) -> Showtime:
+    """A showing of the same movie at the same cinema on another day (day=True) or on the
+    same day at another time."""
+    right = world.showtimes[right_showtime(task)]
+    for st in world.showtimes_by_cinema[right.cinema_id]:
+        if st.movie_id != right.movie_id or st.id == right.id:
+            continue
+        same_day = st.start.date() == right.start.date()
+        if same_day != day and (st.start.hour, st.start.minute) != (
+            right.start.hour,
+            right.start.minute,
+        ):
+            return st
+    pytest.skip(f"{task.id}: no other showing at the cinema")
+
+
+SPECIFIED = ("dev-specified-010", "dev-specified-011", "dev-specified-012", "dev-specified-013")
+
+
+@pytest.mark.parametrize("task_id", SPECIFIED)
+def test_the_showing_the_user_asked_for_gets_a_yes(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    task = dev[task_id]
+    r = Talk(task, world).say(
+        propose(world, world.showtimes[right_showtime(task)], task.locale == "zh")
+    )
+    assert r.leave is None and r.intent == "confirm"
+    assert ("可以" if task.locale == "zh" else "Yes") in r.text
+
+
+@pytest.mark.parametrize("task_id", SPECIFIED)
+@pytest.mark.parametrize("day", [True, False])
+def test_a_proposal_against_what_the_user_said_ends_it(
+    task_id: str, day: bool, dev: dict[str, Task], world: World
+) -> None:
+    task = dev[task_id]
+    r = Talk(task, world).say(
+        propose(world, other_showing(task, world, day=day), task.locale == "zh")
+    )
+    assert r.leave == "declined"
+    assert_in_language(r, task)
+    what = {"zh": ("那天", "时间"), "en": ("day", "time")}[task.locale][0 if day else 1]
+    assert what in r.text
+
+
+def test_other_named_values_are_checked(dev: dict[str, Task], world: World) -> None:
+    zh, en = dev["dev-specified-010"], dev["dev-specified-011"]  # 2 tickets, 12:30
+    assert Talk(zh, world).say("给您订3张可以吗？").leave == "declined"
+    assert Talk(en, world).say("Shall I book 3 tickets then?").leave == "declined"
+    assert Talk(zh, world).say("给您订明早10点那场可以吗？").leave == "declined"
+    r = Talk(en, world).say("How about the 19:30 one?")
+    assert r.leave == "declined" and "time" in r.text
+    assert Talk(en, world).say("Shall I book 2 tickets at 12:30?").leave is None
+
+
+@pytest.mark.parametrize("task_id", ["dev-clarify-000", "dev-clarify-001"])
+def test_a_hidden_wish_is_answered_truthfully_and_guessing_costs(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    """The count is hidden (2): a wrong count gets a no, not a leave (the agent could not
+    know); the second wrong guess ends the conversation; the right count gets a yes."""
+    task = dev[task_id]
+
+    def offer(n: int) -> str:
+        return f"给您订{n}张可以吗？" if task.locale == "zh" else f"Shall I book {n} tickets?"
+
+    talk = Talk(task, world)
+    first = talk.say(offer(3))
+    assert first.leave is None and first.intent == "confirm"
+    assert_in_language(first, task)
+    assert talk.say(offer(4)).leave == "declined"
+    right = Talk(task, world).say(offer(2))
+    assert right.leave is None and ("可以" in right.text or "Yes" in right.text)
+    # once the user told the count, a proposal against it was not listening
+    told = Talk(task, world)
+    told.say("几张？" if task.locale == "zh" else "How many tickets?")
+    assert told.say(offer(3)).leave == "declined"
+
+
+@pytest.mark.parametrize("task_id", ["dev-constrained-010", "dev-constrained-011"])
+def test_a_yes_tells_no_more_than_the_user_knows(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    """The user wants the nearest cinema: it cannot tell which that is, so a showing that
+    fits its words elsewhere gets the same yes as the right one."""
+    task = dev[task_id]
+    zh = task.locale == "zh"
+    right = world.showtimes[right_showtime(task)]
+    spec = set(task.goal.orders[0].showtime_ids)
+    elsewhere = next(
+        st
+        for st in world.showtimes_by_movie[right.movie_id]
+        if st.id not in spec
+        and st.start.date() == right.start.date()
+        and st.start.hour >= 18
+        and world.cinemas[st.cinema_id].city_id == world.cinemas[right.cinema_id].city_id
+    )
+    yes_right = Talk(task, world).say(propose(world, right, zh))
+    yes_other = Talk(task, world).say(propose(world, elsewhere, zh))
+    assert yes_right.text == yes_other.text and yes_other.leave is None
+
+
+@pytest.mark.parametrize("task_id", ["dev-specified-010", "dev-specified-011"])
+def test_any_of_these_gets_no_yes(task_id: str, dev: dict[str, Task], world: World) -> None:
+    task = dev[task_id]
+    zh = task.locale == "zh"
+    right = world.showtimes[right_showtime(task)]
+    other = other_showing(task, world, day=False)
+    listing = "\n".join(f"{n}. {label(world, st, zh)}" for n, st in enumerate((other, right), 1))
+    for text in (
+        ("有这几场：\n" + listing + "\n可以吗？") if zh else ("Options:\n" + listing + "\nOkay?"),
+        f"{label(world, other, zh)}或者{label(world, right, zh)}，都可以吗？"
+        if zh
+        else f"Is {label(world, other, zh)} or {label(world, right, zh)} fine?",
+    ):
+        r = Talk(task, world).say(text)
+        assert r.leave is None and "可以" not in r.text and "Yes" not in r.text, (text, r.text)
+
+
+def test_a_total_over_the_budget_is_turned_down(world: World) -> None:
+    task = next(
+        t
+        for t in load_suite("dev")
+        if t.locale == "en" and t.goal.budget_fen and t.expect.outcome == "purchase"
+    )
+    budget = task.goal.budget_fen
+    assert budget is not None
+    r = Talk(task, world).say(f"Summary: total ¥{budget // 100 + 30}.00. Shall I pay?")
+    assert r.leave is not None or "spend" in r.text
+
+
+def test_what_a_proposal_names(dev: dict[str, Task], world: World) -> None:
+    task = dev["dev-specified-010"]
+    user = world.users[task.user_id]
+    n = named_in(
+        world, user, task.now, "订单：CGV 2026-12-10 12:30-14:40，合计¥95.00，请在12:15前支付"
+    )
+    assert n.clocks == {(12, 30)} and n.totals == {9500} and len(n.days) == 1
+    n = named_in(world, user, task.now, "Row 3, seats 3-4 and 3-5, two tickets")
+    assert n.rows == {3} and n.seats == {"3-4", "3-5"} and n.counts == {2}
+
+
+# --- probes that know the right showing is among their candidates ----------------------
+
+
+class ProposeEach(_Cheater):
+    """Proposes each candidate in turn ("Is X okay?") and buys the first the user accepts
+    (the right one comes last)."""
+
+    async def run(self, session: Session) -> None:
+        assert self.task is not None and self.world is not None
+        zh = self.task.locale == "zh"
+        for sid in self.candidates():
+            reply = await session.say(propose(self.world, self.world.showtimes[sid], zh))
+            if reply is None:
+                return
+            if "可以" in reply or "Yes" in reply:
+                oid = await order_at(session, sid, self.task.goal.orders[0].count)
+                if oid is not None:
+                    await session.say("订单摘要如上，确认支付吗？" if zh else "Shall I pay?")
+                    await show_sheet(session, oid)
+                return
+
+
+class AnyOfThese(_Cheater):
+    """Lists every candidate and asks whether any is fine, then buys what the reply names
+    or, on a yes, the first."""
+
+    async def run(self, session: Session) -> None:
+        assert self.task is not None and self.world is not None
+        zh = self.task.locale == "zh"
+        cands = self.candidates()
+        listing = "\n".join(
+            f"{n}. {label(self.world, self.world.showtimes[s], zh)}" for n, s in enumerate(cands, 1)
+        )
+        reply = await session.say(f"{listing}\n" + ("这些可以吗？" if zh else "Any of these okay?"))
+        if reply is None:
+            return
+        pick = next((s for s in cands if self.world.showtimes[s].start.strftime("%H:%M") in reply),
+                    cands[0])  # fmt: skip
+        oid = await order_at(session, pick, self.task.goal.orders[0].count)
+        if oid is not None:
+            await show_sheet(session, oid)
+
+
+def _probe_tasks(tasks: Sequence[Task], world: World) -> list[Task]:
+    return [t for t in movie_tasks(tasks) if len(wrong_showtimes(t, world, 3)) == 3][:24]
+
+
+@pytest.mark.parametrize("agent", [ProposeEach, AnyOfThese])
+def test_probes_that_know_the_candidates_fail(agent: type[_Cheater], world: World) -> None:
+    tasks = _probe_tasks(load_suite("dev"), world)
+    assert len(tasks) >= 12 and {t.locale for t in tasks} == {"zh", "en"}
+    records = play(agent(None, world), tasks, world)
+    wins = [r.task_id for r in records if r.score is not None and r.score.success]
+    assert wins == [], wins
+    for r in records:
+        if agent is AnyOfThese:
+            said = [e for e in r.events if isinstance(e, UserMessage) and e.intent == "confirm"]
+            assert not any("可以" in e.text or "Yes" in e.text for e in said), r.task_id
