@@ -337,14 +337,22 @@ def approve_payment(env: TicketEnv, request_id: c.Id) -> dict[str, Any]:
     req = _request(env, request_id)
     if req.status != "pending":
         raise EnvError("not_pending", f"payment request {req.id} is {req.status}")
-    if isinstance(req, ExchangeRequest):
-        # Re-checked now: the seats or the balance may have changed since the sheet.
-        plan = orders.plan_exchange(env, req.order_id, req.new_showtime_id, req.seats)
-        if plan.charge_fen != req.amount_fen:
-            raise EnvError("price_changed", f"the exchange now costs {plan.charge_fen} fen more")
-        done = orders.exchange_order(env, req.order_id, req.new_showtime_id, req.seats)
-    else:
-        done = orders.pay_order(env, req.order_id, req.payment_method_id)
+    try:
+        if isinstance(req, ExchangeRequest):
+            # Re-checked now: the seats or the balance may have changed since the sheet.
+            plan = orders.plan_exchange(env, req.order_id, req.new_showtime_id, req.seats)
+            if plan.charge_fen != req.amount_fen:
+                raise EnvError(
+                    "price_changed", f"the exchange now costs {plan.charge_fen} fen more"
+                )
+            done = orders.exchange_order(env, req.order_id, req.new_showtime_id, req.seats)
+        else:
+            done = orders.pay_order(env, req.order_id, req.payment_method_id)
+    except EnvError:
+        # The payment failed (the hold expired, the price changed): the sheet closes, as a
+        # payment app's does; the agent sends a new one for a new order.
+        env.log("payment_requests", req.id, req.model_copy(update={"status": "failed"}))
+        raise
     env.log("payment_requests", req.id, req.model_copy(update={"status": "approved"}))
     return order_view(env, done)
 

@@ -33,7 +33,7 @@ class PaymentRequest(BaseModel):
     payment_method_id: str
     amount_fen: int
     requested_at: datetime
-    status: str = "pending"  # pending / approved / declined
+    status: str = "pending"  # pending / approved / declined / failed / superseded
 
 
 class ExchangeRequest(PaymentRequest):

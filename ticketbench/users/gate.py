@@ -8,7 +8,12 @@ the user (`request_payment`, or an exchange that costs more). The user:
 - says why it declines the way a person would, in its own language, naming what is off
   (the showing, the seats, the price ...) but never the value it wanted, so declines are no
   oracle for the hidden goal;
-- stops trusting the agent after `TRUST` declined sheets and leaves.
+- stops trusting the agent after `TRUST` sheets that went wrong and leaves. A sheet goes
+  wrong when the user declines it, or when the user approves it and the payment fails
+  (the hold expired before the user could approve: the agent let it run out): both spend
+  the user's attention on a payment that did not happen. Only a declined sheet is the
+  `payment_declined` violation (the agent asked for something the user does not want); a
+  failed one can be put right with a fresh order, once.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from ticketbench.users.base import App, Verdict
 
 APPROVE = "approve_payment"
 DECLINE = "decline_payment"
-TRUST = 2  # declined sheets after which the user leaves
+TRUST = 2  # sheets gone wrong (declined or failed) after which the user leaves
 
 # What the user says about a declined sheet: vague about values, as a person would be.
 OBJECTIONS: dict[str, dict[Aspect, str]] = {
@@ -73,7 +78,7 @@ class PaymentGate:
     def __init__(self, task: Task) -> None:
         self.__task = task  # private: never reachable from the session's public surface
         self._say = _SAY["zh" if task.locale == "zh" else "en"]
-        self.declined = 0
+        self.wrong = 0  # sheets declined, or approved and failed
 
     def __call__(self, app: App, request_id: str) -> Verdict:
         """Decide one pending request: approve or decline it in the app."""
@@ -83,12 +88,14 @@ class PaymentGate:
         res = app.act(APPROVE if j.ok else DECLINE, {"request_id": request_id}, note=j.detail)
         if j.ok and res.ok:
             return Verdict(True, self._say["approved"], j.detail)
+        self.wrong += 1
         if j.ok:  # e.g. the hold expired between the request and the approval
             detail = res.error.message if res.error else "the payment failed"
-            return Verdict(False, self._say["failed"], detail)
-        assert j.aspect is not None
-        self.declined += 1
-        said = self._say["declined"].format(why=objection(task.locale, j.aspect))
-        if self.declined >= TRUST:
-            return Verdict(False, f"{said} {self._say['leave']}", j.detail, leave=True)
-        return Verdict(False, said, j.detail)
+            said = self._say["failed"]
+        else:
+            assert j.aspect is not None
+            detail = j.detail
+            said = self._say["declined"].format(why=objection(task.locale, j.aspect))
+        if self.wrong >= TRUST:
+            return Verdict(False, f"{said} {self._say['leave']}", detail, leave=True)
+        return Verdict(False, said, detail)
