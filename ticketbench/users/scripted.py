@@ -287,20 +287,46 @@ class ScriptedUser:
         if facts or own:
             answer = " ".join(x for x in (_answers(self._tell(facts)), own) if x)
             return Reply(answer, "clarify", (*slots, *said))
-        if asked and not _held(text, task):
-            return Reply(t["dont_know"], "clarify")  # asked what it never knew
-        doubt = "dont_know_while_held" if _held(text, task) else "unread_question"
+        questions = _agents_questions(text, task.opening)
+        held = _held(questions, task, asked)
+        if (asked or not questions) and not held:
+            # asked what it never knew, or only echoed the user's own question back
+            return Reply(t["dont_know"], "clarify")
+        doubt = "dont_know_while_held" if held else "unread_question"
         return Reply(t["dont_know"], "clarify", doubts=(doubt,))
 
 
 _APOLOGY = re.compile(r"sorry|apologi[sz]e|抱歉|不好意思|遗憾|对不起", re.I)
 
 
-def _held(text: str, task: Task) -> bool:
-    """A second opinion: do the task's own trigger words for a fact it holds occur in a
-    question the reader could not place? Then "I'm not sure" is likely the reader's fault."""
-    lowered = text.casefold()
-    return any(t.casefold() in lowered for f in task.knowledge for t in f.triggers if len(t) > 2)
+_SENTENCE = re.compile(r"(?<=[?？!！。;；\n])|(?<=\.)\s+")
+
+
+def _agents_questions(text: str, opening: str) -> list[str]:
+    """The message's question sentences (casefolded) that are not the user's own words
+    echoed back ("在吗？" copied from its opening asks the user nothing)."""
+    own = opening.casefold()
+    out = []
+    for s in _SENTENCE.split(text):
+        q = s.strip().casefold()
+        asking = re.split(r"[:：]", q)[-1].strip()  # "Done as you asked: <its words>?"
+        if q.endswith(("?", "？")) and asking not in own:
+            out.append(q)
+    return out
+
+
+def _held(questions: list[str], task: Task, placed: tuple[str, ...]) -> bool:
+    """A second opinion on "I'm not sure": does a question the agent wrote hold the task's
+    own trigger words for a fact the user holds (of a slot other than those the reader
+    placed, which it would have answered)? Then the reader likely misread the question."""
+    triggers = [
+        t.casefold()
+        for f in task.knowledge
+        if f.slot not in placed
+        for t in f.triggers
+        if len(t) > 2
+    ]
+    return any(t in q for q in questions for t in triggers)
 
 
 def _statement_doubts(text: str) -> tuple[str, ...]:

@@ -1,0 +1,89 @@
+"""When the user's "I'm not sure" is flagged as the simulator's possible fault.
+
+`dont_know_while_held` fires only when a question the agent wrote holds the trigger words
+of a fact the user holds and the reader did not place it: not for trigger words in the
+agent's statements, not for the user's own question echoed back, and not when the reader
+placed a slot the user never knew.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from appkit import RecordingApp
+
+from ticketbench.env.world import World, load_world
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
+from ticketbench.suite.spec import Task
+from ticketbench.users import ScriptedUser
+from ticketbench.users.base import Reply
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict[str, Task]:
+    return {t.id: t for t in load_suite("dev")}
+
+
+def answer(task: Task, world: World, text: str) -> Reply:
+    user = ScriptedUser(task, world=world)
+    return asyncio.run(user.reply(text, RecordingApp(make_env(task, world))))
+
+
+def with_trigger(task: Task, slot: str, word: str) -> Task:
+    """The task with `word` added to the triggers of its fact of `slot` (a word the reader
+    knows nothing of, so only the second opinion can see it)."""
+    facts = tuple(
+        f.model_copy(update={"triggers": (*f.triggers, word)}) if f.slot == slot else f
+        for f in task.knowledge
+    )
+    return task.model_copy(update={"knowledge": facts})
+
+
+@pytest.mark.parametrize(
+    ("task_id", "word"), [("dev-clarify-002", "排片档"), ("dev-clarify-003", "zorblax")]
+)
+def test_a_held_fact_the_reader_missed_is_flagged(
+    task_id: str, word: str, dev: dict[str, Task], world: World
+) -> None:
+    task = with_trigger(dev[task_id], "date", word)
+    r = answer(task, world, f"{word}？" if task.locale == "zh" else f"And the {word}?")
+    assert r.doubts == ("dont_know_while_held",), r
+    # the same word in a statement, and a question the reader cannot place: not held
+    r = answer(
+        task, world, f"{word}已经好了。嗯？" if task.locale == "zh" else f"The {word} is set. Hm?"
+    )
+    assert r.doubts == ("unread_question",), r
+
+
+@pytest.mark.parametrize(
+    ("task_id", "text"),
+    [
+        ("dev-clarify-003", "Which format would you like? Payment will be from your wallet."),
+        ("dev-clarify-002", "要看什么版本的？付款用钱包。"),
+    ],
+)
+def test_a_slot_the_user_never_knew_is_not_flagged(
+    task_id: str, text: str, dev: dict[str, Task], world: World
+) -> None:
+    """The reader placed the question (format); the payment words are in a statement."""
+    r = answer(dev[task_id], world, text)
+    assert r.intent == "clarify" and r.doubts == (), r
+
+
+def test_the_users_own_question_echoed_back_is_not_flagged(
+    dev: dict[str, Task], world: World
+) -> None:
+    task = dev["dev-live_event-012"]
+    assert task.opening.startswith("在吗？")
+    r = answer(task, world, f"好的，已按您的要求办好：{task.opening}")
+    assert r.doubts == (), r
+    en = next(t for t in dev.values() if t.locale == "en" and t.opening.rstrip().endswith("?"))
+    r = answer(en, world, f"Done, exactly as you asked: {en.opening}")
+    assert "dont_know_while_held" not in r.doubts and "unread_question" not in r.doubts, r
