@@ -55,11 +55,11 @@ def test_a_held_fact_the_reader_missed_is_flagged(
     task = with_trigger(dev[task_id], "date", word)
     r = answer(task, world, f"{word}？" if task.locale == "zh" else f"And the {word}?")
     assert r.doubts == ("dont_know_while_held",), r
-    # the same word in a statement, and a question the reader cannot place: not held
+    # the same word in a statement, and a question about nothing: no doubt at all
     r = answer(
         task, world, f"{word}已经好了。嗯？" if task.locale == "zh" else f"The {word} is set. Hm?"
     )
-    assert r.doubts == ("unread_question",), r
+    assert r.doubts == (), r
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,37 @@ def test_the_users_own_question_echoed_back_is_not_flagged(
     en = next(t for t in dev.values() if t.locale == "en" and t.opening.rstrip().endswith("?"))
     r = answer(en, world, f"Done, exactly as you asked: {en.opening}")
     assert "dont_know_while_held" not in r.doubts and "unread_question" not in r.doubts, r
+
+
+@pytest.mark.parametrize(
+    ("task_id", "empty", "about"),
+    [
+        ("dev-clarify-003", "Let me look into that?", "Echoes of the Deep, eh?"),
+        ("dev-clarify-002", "我这边看看哈？", "Echoes嘛？"),
+    ],
+)
+def test_only_a_question_about_the_task_can_be_the_readers_fault(
+    task_id: str, empty: str, about: str, dev: dict[str, Task], world: World
+) -> None:
+    """A question about nothing no person could answer: an agent cannot make the simulator
+    own its failures by sprinkling them. One that names the task (its title) and goes
+    unread can be the reader's fault."""
+    task = dev[task_id]
+    assert answer(task, world, empty).doubts == ()
+    assert answer(task, world, about).doubts == ("unread_question",)
+
+
+def test_leaving_on_patience_is_suspect_only_after_a_doubtful_reply(
+    dev: dict[str, Task], world: World
+) -> None:
+    task = dev["dev-clarify-003"]
+
+    def last(messages: list[str]) -> Reply:
+        user = ScriptedUser(task, world=world, patience=3)
+        app = RecordingApp(make_env(task, world))
+        return [asyncio.run(user.reply(m, app)) for m in messages][-1]
+
+    stalled = last(["Working on it.", "Still working on it.", "Almost there."])
+    assert stalled.leave == "patience" and stalled.doubts == ()
+    misread = last(["Echoes of the Deep, eh?", "Still working on it.", "Almost there."])
+    assert misread.leave == "patience" and misread.doubts == ("left_on_patience",)

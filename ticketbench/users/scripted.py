@@ -18,7 +18,9 @@ How it answers one agent message (first rule that applies):
    otherwise, plus only how it wants it done (payment, seats); a question for information gets
    each asked slot from its hidden knowledge, else its own words from its opening (it knows
    what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
-   the one at fault: `Reply.doubts`);
+   the one at fault: `Reply.doubts`) only when the agent's own question names something
+   of the task (a trigger of a fact it holds: `dont_know_while_held`; a word of its
+   opening: `unread_question`);
 4. the message says the request cannot be met: with a reason it acknowledges and leaves;
    without one it asks why, once, and leaves at the next "cannot";
 5. any other statement: right after a payment sheet, what it decided (a short
@@ -26,7 +28,8 @@ How it answers one agent message (first rule that applies):
    agent to go ahead, in other words the second time (a doubt if the message had a
    question mark or an apology the reader did not place);
    otherwise (lookups, refunds, no-purchase tasks) it thanks and leaves.
-It leaves with "patience" after `patience` messages without its goal met. The payment gate
+It leaves with "patience" after `patience` messages without its goal met (a doubt,
+`left_on_patience`, only after a reply that carried one). The payment gate
 (`ticketbench.users.gate.PaymentGate`) decides sheets; its words start the next reply.
 """
 
@@ -143,6 +146,7 @@ class ScriptedUser:
         self._wishes: Wishes | None = None  # all it wants, read lazily
         self._told: list[Fact] = []  # hidden answers it has given the agent
         self._turned_down = 0  # proposals declined: after TRUST it stops trusting the agent
+        self._doubted = False  # some reply may have been the simulator's mistake
 
     @property
     def opening(self) -> str:
@@ -174,23 +178,31 @@ class ScriptedUser:
         if note:
             said = f"{note} {reply.text}".strip()
             reply = Reply(said, reply.intent, reply.slots, reply.leave, doubts=reply.doubts)
+        self._doubted = self._doubted or bool(reply.doubts)
         if reply.leave is None and self._heard >= self._patience:
+            # leaving on patience is the simulator's possible fault only after a reply it
+            # may have got wrong; an agent that just stalls owns its stalling
+            doubts = (*reply.doubts, "left_on_patience") if self._doubted else reply.doubts
             return Reply(
                 f"{reply.text} {self._t['patience']}",
                 reply.intent,
                 reply.slots,
                 "patience",
-                doubts=(*reply.doubts, "left_on_patience"),
+                doubts=doubts,
             )
         return reply
 
-    def _own_words(self, slots: tuple[str, ...]) -> str:
-        """The user's answer from its own opening for `slots` ("" if it said none)."""
+    def _opening_words(self) -> dict[str, tuple[str, ...]]:
+        """What its opening said, slot by slot (read once)."""
         if self._said is None:
             task = self.__task
             world = self._world or load_world()
             self._said = said_in(world, task.user_id, task.now, task.opening)
-        return as_said(self._said, slots, self.__task.locale == "zh")
+        return self._said
+
+    def _own_words(self, slots: tuple[str, ...]) -> str:
+        """The user's answer from its own opening for `slots` ("" if it said none)."""
+        return as_said(self._opening_words(), slots, self.__task.locale == "zh")
 
     def _proposal(self, text: str, facts: list[Fact]) -> Reply | None:
         """A go-ahead question naming an option: checked against what the user wants
@@ -288,12 +300,23 @@ class ScriptedUser:
             answer = " ".join(x for x in (_answers(self._tell(facts)), own) if x)
             return Reply(answer, "clarify", (*slots, *said))
         questions = _agents_questions(text, task.opening)
-        held = _held(questions, task, asked)
-        if (asked or not questions) and not held:
-            # asked what it never knew, or only echoed the user's own question back
-            return Reply(t["dont_know"], "clarify")
-        doubt = "dont_know_while_held" if held else "unread_question"
-        return Reply(t["dont_know"], "clarify", doubts=(doubt,))
+        if _held(questions, task, asked):
+            return Reply(t["dont_know"], "clarify", doubts=("dont_know_while_held",))
+        if not asked and self._about_task(questions):
+            return Reply(t["dont_know"], "clarify", doubts=("unread_question",))
+        # asked what it never knew, echoed the user's own question, or asked about nothing
+        # of the task ("Let me look into that?"): not the reader's fault
+        return Reply(t["dont_know"], "clarify")
+
+    def _about_task(self, questions: list[str]) -> bool:
+        """Does a question name something of the task (a word its opening used for a
+        slot, a trigger of a fact it holds)? Only then may "I'm not sure" be the reader's
+        fault; a question about nothing ("我这边看看哈？") is one no person could answer."""
+        said = [w.casefold() for words in self._opening_words().values() for w in words]
+        words = [w for w in said if len(w) > 1] + [
+            t.casefold() for f in self.__task.knowledge for t in f.triggers if len(t) > 2
+        ]
+        return any(w in q for q in questions for w in words)
 
 
 _APOLOGY = re.compile(r"sorry|apologi[sz]e|抱歉|不好意思|遗憾|对不起", re.I)
