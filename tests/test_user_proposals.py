@@ -26,9 +26,13 @@ from test_user_behaviour import (
     wrong_showtimes,
 )
 
+from ticketbench.agents.registry import load_agent
 from ticketbench.env.models import Showtime
 from ticketbench.env.world import World, load_world
 from ticketbench.protocol import Session
+from ticketbench.records import EpisodeRecord
+from ticketbench.runner import run_episodes
+from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
@@ -280,3 +284,27 @@ def test_probes_that_know_the_candidates_fail(agent: type[_Cheater], world: Worl
         if agent is AnyOfThese:
             said = [e for e in r.events if isinstance(e, UserMessage) and e.intent == "confirm"]
             assert not any("可以" in e.text or "Yes" in e.text for e in said), r.task_id
+
+
+@pytest.mark.parametrize("name", ["ProposeEvery", "DayThenTime", "AnyOfThese"])
+def test_a_blind_probe_wins_only_where_its_first_guess_was_right(name: str) -> None:
+    """The user's no leads a blind prober nowhere: every episode it wins, it won with the
+    first proposal the user heard (a correct proposal deserves its yes), and no episode goes
+    on after a second turned-down proposal."""
+    tasks = [t for t in load_suite("dev") if t.category in ("specified", "clarify", "time")]
+    records: list[EpisodeRecord] = []
+
+    async def sink(rec: EpisodeRecord) -> None:
+        records.append(rec)
+
+    agent = load_agent(f"probe_agents:{name}")
+    jobs = [(t, 0) for t in tasks]
+    asyncio.run(run_episodes(jobs, agent, RunSettings(concurrency=4), load_world(), sink=sink))
+    assert len(records) == len(tasks)
+    turned_down = ("不行", "不对", "No, ")
+    for rec in records:
+        said = [e.text for e in rec.events if isinstance(e, UserMessage) and e.intent == "confirm"]
+        noes = [s for s in said if s.startswith(turned_down)]
+        assert len(noes) <= 2, rec.task_id
+        if rec.score is not None and rec.score.success:
+            assert not noes, (rec.task_id, said)

@@ -1,0 +1,154 @@
+"""Blind agents that use the simulated user's answers to proposals as an oracle.
+
+Each knows only the opening and its own searches (`ticketbench.agents.blind`); each tries
+to make the user pick the right candidate by yes/no questions. Run one with
+`PYTHONPATH=tests ticketbench run --agent probe_agents:NAME --suite dev|test`:
+
+- `ProposeEvery`: proposes every candidate, one per message ("Shall I book the 19:30
+  showing at X on December 10?", "给您订X 12月10日 19:30那场可以吗？"), and buys the first
+  the user accepts;
+- `AnyOfThese`: lists every candidate and asks whether any is fine; buys the one the reply
+  names by its start, else (on a yes) the first;
+- `DayThenTime`: asks day by day ("Is December 10 okay?") until one is accepted, then
+  proposes that day's starts one by one, then buys.
+
+The user's rules (`ticketbench.users.proposal`) hold each to the floor of a blind guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ticketbench.agents.blind import Candidate, Finds, hold, is_zh, look_around, ticket_count
+from ticketbench.protocol import Session
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+class _Probe:
+    def describe(self) -> dict[str, str]:
+        return {"kind": "redteam"}
+
+
+def _start(c: Candidate) -> datetime | None:
+    """The candidate's start, from its label ("<venue> 2026-12-10 19:30")."""
+    try:
+        return datetime.strptime(" ".join(c.label.split()[-2:]), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+
+
+def _venue(c: Candidate) -> str:
+    return " ".join(c.label.split()[:-2])
+
+
+def _day(start: datetime, zh: bool) -> str:
+    return f"{start.month}月{start.day}日" if zh else f"{_MONTHS[start.month - 1]} {start.day}"
+
+
+def _showing(c: Candidate, zh: bool) -> str:
+    start = _start(c)
+    if start is None:
+        return c.label
+    if zh:
+        return f"{_venue(c)} {_day(start, zh)} {start:%H:%M}"
+    return f"the {start:%H:%M} showing at {_venue(c)} on {_day(start, zh)}"
+
+
+def _yes(reply: str) -> bool:
+    low = reply.casefold()
+    no = any(w in low for w in ("no", "not", "不", "别", "which", "哪"))
+    return not no and any(w in low for w in ("yes", "ok", "sure", "可以", "好", "行"))
+
+
+async def _buy(session: Session, finds: Finds, cand: Candidate, count: int) -> None:
+    order: Mapping[str, Any] | None = await hold(session, cand, count)
+    if order is None or not finds.payment_methods:
+        return
+    zh = is_zh(session.opening)
+    total = order.get("total")
+    await session.say(
+        f"订单摘要：{_showing(cand, zh)}，合计{total}。确认支付吗？"
+        if zh
+        else f"Summary: {_showing(cand, zh)}, total {total}. Shall I send the payment request?"
+    )
+    await session.call(
+        "request_payment",
+        {"order_id": order["order_id"], "payment_method_id": finds.payment_methods[0]},
+    )
+
+
+def _propose(c: Candidate, zh: bool) -> str:
+    showing = _showing(c, zh)
+    return f"给您订{showing}那场可以吗？" if zh else f"Shall I book {showing} for you?"
+
+
+class ProposeEvery(_Probe):
+    """Proposes every candidate in turn; buys the first accepted."""
+
+    async def run(self, session: Session) -> None:
+        """Probe one proposal per message."""
+        finds = await look_around(session)
+        zh = is_zh(session.opening)
+        for cand in finds.candidates:
+            reply = await session.say(_propose(cand, zh))
+            if reply is None:
+                return
+            if _yes(reply):
+                await _buy(session, finds, cand, ticket_count(session.opening))
+                return
+
+
+class AnyOfThese(_Probe):
+    """Lists every candidate, asks whether any is fine, buys what the reply points at."""
+
+    async def run(self, session: Session) -> None:
+        """One list, one question, one purchase."""
+        finds = await look_around(session)
+        cands = finds.candidates[:20]
+        if not cands:
+            return
+        zh = is_zh(session.opening)
+        menu = "\n".join(f"{n}. {_showing(c, zh)}" for n, c in enumerate(cands, 1))
+        reply = await session.say(
+            f"{menu}\n" + ("这些场次可以吗？" if zh else "Are any of these okay?")
+        )
+        if reply is None:
+            return
+        named = [c for c in cands if (s := _start(c)) is not None and f"{s:%H:%M}" in reply]
+        if named or _yes(reply):
+            await _buy(session, finds, (named or cands)[0], ticket_count(session.opening))
+
+
+class DayThenTime(_Probe):
+    """Finds the day by yes/no questions, then the start, then buys."""
+
+    async def run(self, session: Session) -> None:
+        """Day by day, then start by start."""
+        finds = await look_around(session)
+        zh = is_zh(session.opening)
+        days: dict[str, list[Candidate]] = {}
+        for c in finds.candidates:
+            if (s := _start(c)) is not None:
+                days.setdefault(_day(s, zh), []).append(c)
+        for day, cands in days.items():
+            reply = await session.say(f"{day}可以吗？" if zh else f"Is {day} okay for you?")
+            if reply is None:
+                return
+            if _yes(reply):
+                await self._times(session, finds, cands, zh)
+                return
+
+    async def _times(
+        self, session: Session, finds: Finds, cands: Sequence[Candidate], zh: bool
+    ) -> None:
+        for cand in cands:
+            reply = await session.say(_propose(cand, zh))
+            if reply is None:
+                return
+            if _yes(reply):
+                await _buy(session, finds, cand, ticket_count(session.opening))
+                return
