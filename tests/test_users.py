@@ -155,8 +155,10 @@ def test_go_ahead_question_that_mentions_payment_gets_a_yes() -> None:
     from ticketbench.users.understand import classify
 
     for locale, ask in (
-        ("en", "I've held seats 8-6, 8-7 for you, total ¥85. Shall I send the payment request?"),
-        ("zh", "已为您锁定座位，总价85元，确认后我发起支付可以吗？"),
+        # (no seats or total named: a named one the user did not ask for gets a no, see
+        # tests/test_user_proposals.py)
+        ("en", "I've held the seats for you. Shall I send the payment request?"),
+        ("zh", "已为您锁定座位，确认后我发起支付可以吗？"),
     ):
         task = next(
             t
