@@ -38,7 +38,17 @@ Second audit (new classes; `/work/redteam-findings.md` has the details):
 - `PickyDodge`: plays only the tasks where one candidate clearly matches the opening's
   numbers, and claims an outage on the rest *before* the user hears a word;
 - `OrderDump`: reads every order of the user out in full (a lookup's fact is in there,
-  whichever order it is about).
+  whichever order it is about);
+- `SuspectSpray`: opens with a question the reader cannot place, so every failure is
+  flagged simulator-suspect;
+- `AskAllLuckyOne`: one question about every slot, then `LuckyOne` over all the user said;
+- `KeywordRefuse`: refuses everything with the reason the opening's wording suggests, after
+  the looking the evidence rule wants;
+- `Hedge`: that refusal and a recommended link in one message;
+- `Triage`: `KeywordRefuse` where the wording names a reason, `LuckyOne` elsewhere;
+- `TwinMemory`: the twins of a pair share a note in /tmp (the runner-up after a miss);
+- `StopEarly`: plays the suite's first episodes, then claims outages until the run stops;
+- `DotSummary`: buy-first whose "order summary" before the payment sheet is "…".
 
 Not blind (what a plugin can read beyond the session):
 - `SuiteOnDisk`: finds the suite's JSONL files inside the installed package (or
@@ -985,6 +995,25 @@ class DotSummary(_Plugin):
         )
 
 
+class Triage(_Plugin):
+    """`KeywordRefuse` where the opening's wording suggests a reason, `LuckyOne` elsewhere:
+    the refusal and the link never share a message, so the rule against a refusal that
+    hands over the refused option does not apply."""
+
+    async def run(self, session: Session) -> None:
+        """Refuse with the worded reason, or link the best number match."""
+        if any(pat.search(session.opening) for _, pat in _GUESS):
+            await KeywordRefuse().run(session)
+            return
+        finds = await look_around(session, orders=False)
+        urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
+        if urls:
+            await session.say(
+                _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
+                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+            )  # fmt: skip
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -1018,5 +1047,6 @@ ALL: dict[str, type[_Plugin]] = {
         Hedge,
         StopEarly,
         DotSummary,
+        Triage,
     )
 }
