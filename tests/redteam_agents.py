@@ -1014,6 +1014,31 @@ class Triage(_Plugin):
             )  # fmt: skip
 
 
+class GoAheadOracle(_Plugin):
+    """Asks "Shall I go ahead and book it?" before looking at anything: the simulated user
+    says yes only when the task can be done (it knows), so a "no" means refuse (with the
+    reason the wording suggests, else the one the results hint at) and a "yes" means link
+    the best number match."""
+
+    async def run(self, session: Session) -> None:
+        """Probe feasibility with a go-ahead question, then refuse or link."""
+        reply = await session.say(
+            _t(session, "我这就帮您下单，可以吗？", "Shall I go ahead and book it for you?")
+        )
+        if reply is None:
+            return
+        if _yes(reply):
+            finds = await look_around(session, orders=False)
+            urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
+            if urls:
+                await session.say(
+                    _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
+                       f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+                )  # fmt: skip
+            return
+        await KeywordRefuse().run(session)
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -1048,5 +1073,6 @@ ALL: dict[str, type[_Plugin]] = {
         StopEarly,
         DotSummary,
         Triage,
+        GoAheadOracle,
     )
 }
