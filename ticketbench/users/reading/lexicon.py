@@ -22,11 +22,12 @@ def rx(*parts: str) -> re.Pattern[str]:
 
 CLOCK = (
     r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
-    r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍])[一二两三四五六七八九十]{1,3}点"
+    r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍前后边些])[一二两三四五六七八九十]{1,3}点"
 )
 _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
-_MONTH = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+MONTH = r"\b" + MONTH_NAME + r"\.? \d{1,2}\b"
 _NUMBER_EN = r"(?:one|two|three|four|five|six|\d)"
 # Cinema chains as people name them (a bare chain name in "A or B?" asks for a cinema).
 CHAINS = (
@@ -71,8 +72,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
         r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b",
         r"(?:another|other|different|particular|specific|certain|a) day\b|(?<!in )the day\b",
-        r"(?:this|that|the) (?:coming )?(?:evening|night)\b|day of the week|this weekend",
-        r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + _MONTH,
+        r"(?<!in )(?:this|that|the) (?:coming )?(?:evening|night)\b|day of the week|this weekend",
+        r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + MONTH,
     ),
     "time": rx(
         r"几点|什么时间|啥时间|哪个时间|时间段|时段|早场|午场|晚场|夜场|日场|开场时间|哪个点",
@@ -107,6 +108,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"哪个乐队|哪个歌手|哪位歌手|哪个艺人|哪位艺人|哪个团",
         r"(?:哪个|哪位).{0,6}的(?:演出|演唱会|表演)",
         r"(?:which|what) (?:\w+\'s )?(?:show|band|artist|singer|performer|act|team)\b(?!ing|time)",
+        r"演出名称|活动名称|节目名称|event name|show name|name of the (?:event|show)",
     ),
     "cinema": rx(
         r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店",
@@ -125,6 +127,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
         r"dolby|\bformat\b|\bversion\b|subtitle|\bdub\b|dubbed|original (?:language|english)",
         r"screen type|premium screen|mandarin",
+        r"哪种厅|什么厅|哪个厅|厅的类型|(?:which|what) (?:kind of |type of )?hall|hall type",
     ),
     "seat_pref": rx(
         r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号",
@@ -170,6 +173,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which card|(?<!member )\bcard\b|wallet|balance|alipay|wechat|how will you pay",
         r"which account|哪个账户|payment come from|pay from",
         r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
+        r"行卡|卡付|刷卡|储蓄卡|借记卡|钱包",
     ),
     "discount": rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
@@ -182,6 +186,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"booking (?:reference|number)",
         r"(?:退|改签|换|取消)哪|哪一张票|which ticket\b(?! tier| type| class| categor| count)",
         r"(?:refund|cancel|exchange) which",
+        r"\bwhich\b.{0,30}\b(?:refund|cancel|exchange)\b|(?:要?退|改签|取消)的?是哪",
     ),
 }
 WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
@@ -205,10 +210,14 @@ TRANSACTION = rx(r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付
 SPECIFIC = rx(
     CLOCK,
     r"那场|这场|那一场|这一场|《|\bthe\b.{0,25}\b(?:one|showing|show|screening|session)\b",
-    r"o'clock|instead|switch|same time|改到|换到|换成|改成",
+    r"o'clock|instead|switch|same time|改到|换到|换成|改成|\bthen\?$|那就|就这",
 )
+# Using something the user holds (a coupon, a card) rather than buying: "我给您用上", "apply it".
+APPLY = rx(r"用上|用掉|使用|用它|用这张|\bapply\b|\buse (?:it|this|that|them)\b|\bredeem\b")
 # What tells one showing from another beside its time: a hall, a price, a format.
-SHOWING_DETAIL = rx(r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d")
+SHOWING_DETAIL = rx(
+    r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d|影城|影院|cinemas?\b|theatres?\b", *CHAINS
+)
 # Kinds of event: "do you mean the jazz concert or the Saturday one?" asks which event.
 EVENT_NOUN = rx(
     r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|芭蕾|歌剧|相声|livehouse|乐队",
@@ -218,14 +227,26 @@ EVENT_NOUN = rx(
 WHO_EACH = rx(r"哪几位|分别|给别人|someone else")
 # A bare "which one?" gets its slot from the options listed around it.
 OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("order", re.compile(r"订单|\borders?\b|\bbookings?\b")),
+    ("order", re.compile(r"订单|\borders?\b|\bbookings?\b|\b[a-z]\d{4,}\b")),
     ("discount", re.compile(r"优惠券|coupons?|vouchers?")),
-    ("zone", re.compile(r"票档|看台|内场|\btiers?\b|\bstand\b|\bfloor\b|\bvip\b|\bzones?\b")),
+    (
+        "zone",
+        re.compile(
+            r"票档|看台|内场|[一二三]等座|vip|\btiers?\b|\bstands?\b|\bfloor\b|\bzones?\b"
+            r"|(?:first|second|third)-class"
+        ),
+    ),
     ("session", re.compile(r"场次|\bsessions?\b|\bperformances?\b")),
     ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(CHAINS))),
-    ("which_event", re.compile(r"演唱会|音乐会|话剧|比赛|concerts?|\bgigs?\b|musicals?")),
+    (
+        "which_event",
+        re.compile(
+            r"演唱会|音乐会|话剧|比赛|相声|喜剧|专场|音乐剧|脱口秀|concerts?|\bgigs?\b|musicals?"
+            r"|comedy|improv|crosstalk|stand-up"
+        ),
+    ),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
-    ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + _MONTH)),
+    ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + MONTH)),
     ("time", re.compile(CLOCK)),
     ("seat_pref", re.compile(r"前排|中间|后排|\bfront\b|\bmiddle\b|\bback\b|aisle|过道")),
 )
@@ -238,14 +259,17 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 QUESTION_ZH = rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
-    r"哪|(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨]|什么|啥|多少|怎么|如何|谁",
+    r"哪",
+    r"(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨](?!不错|好的|可选|选择|推荐|合适|适合|选项)",
+    r"什么|啥|多少|怎么|如何|谁",
     r"还是(?!不|没|无法|一样|老样子|很|太)",
     r"告诉我|说一下|说下|麻烦提供|请提供|请告知|请确认|确认一下|麻烦确认|请补充|发我|给我说",
     r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
 QUESTION_EN = rx(
-    r"^(?:which|what|when|where|who|whom|whose|how|why|do|does|did|is|are|was|were|would|could|can|"
-    r"shall|should|will|may|have|has|any)\b(?!')",
+    r"^(?:(?:and|also|plus|so|ok|okay),? )?(?:which|what|when|where|who|whom|whose|how|why|do|does"
+    r"|did|is|are|was|were|would|could|can|"
+    r"shall|should|will|may|have|has|any)\b(?!'(?:ll|d|ve|m|t)\b)",
     r"let me know|please (?:tell|confirm|specify|advise|clarify|provide|share|choose|pick|select)",
     r"could you (?:tell|confirm|let|clarify|specify|share|give|send)",
     r"can you (?:tell|confirm|let|clarify)|^tell me\b",
@@ -256,7 +280,9 @@ QUESTION_EN = rx(
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
 WH_ZH = rx(
-    r"哪|(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨]|什么|啥|多少",
+    r"哪",
+    r"(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨](?!不错|好的|可选|选择|推荐|合适|适合|选项)",
+    r"什么|啥|多少",
     r"怎么(?!样[?？吗呢啊呀]*$)|如何|谁",
     r"还是(?!不|没|无法|一样|老样子|很|太)|或者|或是",
     r"挑一个|选一个|挑哪|选哪",
@@ -287,6 +313,7 @@ ACCEPT = rx(
     r"\bhow about\b|\bwhat about\b|good to go|all good|\bokay\?|\bok\?|alright\?",
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
     r"(?:would you like|do you want|how about|want) (?:the|that|this|those|these|it|them)\b",
+    r"就这场|就这个|就这家|就这部|(?:那就|就)定|^(?:that|this) one\?|\bthen\?$",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = rx(
@@ -343,11 +370,16 @@ REQUEST = rx(
     r"需要知道|想知道|need to know",
     r"^[^.?!]{2,40}\bplease[.!]?$|(?:发|说|告诉|讲)(?:我|给我)?一下",
 )
-# A go-ahead asked for as a command: "Reply yes to pay.", "回复“是”即可付款。"
-REPLY_TO_GO = rx(
+# A go-ahead asked for without a question: a command ("Reply yes to pay.", "回复“是”即可付款。")
+# or a condition ("If that's fine I'll submit the order.", "可以的话我这边提交订单了").
+GO_WITHOUT_QUESTION = rx(
     r"\breply (?:with )?\W*(?:yes|ok|okay|confirm|y)\b|\bsay (?:yes|ok|go)\b",
-    r"\btype (?:yes|ok|confirm)\b",
-    r"回复\W{0,2}(?:是|好|确认|可以|ok|yes|1)\W{0,2}(?:即可|就|我就|便)",
+    r"\btype (?:yes|ok|confirm)\b|(?:just )?say the word|give me the (?:go-ahead|green light|ok)",
+    r"回复\W{0,2}(?:是|好|确认|可以|ok|yes|1)\W{0,2}(?:即可|就|我就|便|我马上|,|，)",
+    r"\bif (?:that's|that is|it's|this is|everything's|everything is|all that's|all is|you're)"
+    r" (?:fine|ok|okay|good|correct|right|all good|happy)\b",
+    r"^(?:want|would you like|shall|should) (?:me|i) to\b|^(?:shall|should) i\b",
+    r"(?:可以|没问题|确认无误|没错|同意)(?:的话)?(?:就|我就|我这边|我马上|请)|说一声|吱一声",
 )
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = rx(
@@ -366,7 +398,8 @@ PURPOSE = rx(
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = rx(
     r"支付方式|付款方式|订单号|用[^帮替给为]{0,6}(?:支付|付款|付)",
-    r"payment method|order number|order id",
+    r"payment method|order number|order id|(?:付款|支付)(?:走|用)",
+    r"pay(?:ing)? (?:from|via|by) (?:your|the)",
 )
 # Slots of preference: a yes/no question on them asks the preference ("is an aisle seat
 # okay?"), where one on what to buy proposes it ("is the 8 pm one okay?").

@@ -16,9 +16,7 @@ is the first of these that applies:
 
 from __future__ import annotations
 
-import itertools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +24,8 @@ from typing import Literal
 
 from ticketbench.users.reading import lexicon as lx
 from ticketbench.users.reading import slot_model
-from ticketbench.users.reading.statements import FIELD_NAME, is_summary, statement_act
+from ticketbench.users.reading.layout import listed_lines, listed_options
+from ticketbench.users.reading.statements import is_summary, statement_act
 from ticketbench.users.reading.text import clean, is_chinese, mend_question_zh, sentences
 
 Act = Literal["ask", "confirm", "cannot", "cannot_unexplained", "recommend", "inform"]
@@ -83,7 +82,9 @@ def _is_question(s: str) -> bool:
     if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
         return False
     short = len(s) <= 12 if zh else len(s.split()) <= 6
-    return short or lx.ADDRESSED.search(s) is not None
+    # "座位是想靠中间还是靠边一点": an either-or left open at the end asks
+    open_choice = zh and lx.ALTERNATIVE.search(s) is not None and not _STOP.search(s)
+    return short or open_choice or lx.ADDRESSED.search(s) is not None
 
 
 def _slots_of(q: str) -> list[str]:
@@ -113,16 +114,21 @@ def _clause_slots(q: str) -> list[str]:
         _MEMBER_CARD.sub(" ", q)
     ):
         strong.remove("discount")  # "pay with your member card?": how to pay
-    if "which_event" not in strong and lx.EVENT_NOUN.search(q) and lx.DISAMBIGUATION.search(q):
-        # "do you mean the Friday jazz concert or the Saturday one?": the days tell events apart
-        strong = [s for s in strong if s not in _EVENT_DETAILS] + ["which_event"]
+    titles = lx.ALTERNATIVE.search(q) and "which_movie" in strong  # "《A》还是别的演出"
+    telling_apart = lx.DISAMBIGUATION.search(q) or titles
+    if lx.EVENT_NOUN.search(q) and telling_apart and not _MOVIE_NOUN.search(q):
+        # "do you mean the Friday jazz concert or the Saturday one?", "是音乐剧《星海迷航》还是别的
+        # 演出？": the days and the titles tell events apart
+        strong = [s for s in strong if s not in _EVENT_DETAILS and s != "which_movie"]
+        strong.append("which_event")
     if strong:
         return _refine(strong)
     return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
 
 
-_ZONE_ASK = re.compile(r"区|价位|档|\barea\b|\bsection\b|\blevel\b")
+_ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blevel\b|which kind|what kind")
 _MEMBER_CARD = re.compile(r"会员卡|member card")
+_MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
 _EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"})
 
 
@@ -148,6 +154,7 @@ def _refine(slots: list[str]) -> list[str]:
     return out
 
 
+_STOP = re.compile(r"[。.!！]\s*$")
 # A line introducing what follows ("Here are the options:"), and a filled-in field of a
 # form or summary ("Date: 15 Dec"): both state, whatever words they carry.
 _INTRO = re.compile(r"[:：]\s*$")
@@ -222,29 +229,6 @@ def _option_slot(text: str, items: Sequence[str] = ()) -> list[str]:
     return [next(slot for slot, n in counts.items() if n == best)]
 
 
-def _options(text: str) -> tuple[str, ...]:
-    """The options a message lists (numbered or bulleted lines, or inline "1) ... 2) ..."):
-    not a list of fields ("影片：…", "Total: …") nor a list of questions."""
-    lines = [ln.strip() for ln in text.splitlines() if lx.LIST_ITEM.match(ln)]
-    rows = _table_rows(text)
-    items: list[str] = []
-    if len(rows) >= 2:
-        items = rows
-    elif len(lines) >= 2:
-        items = lines
-    else:
-        inline = list(lx.INLINE_ITEMS.finditer(text))
-        if len(inline) >= 2:
-            cuts = [m.start() for m in inline] + [len(text)]
-            items = [text[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts)]
-            items[-1] = re.split(r"[?？。.!！]|[,，](?=[^,，]*[?？]$)", items[-1])[0]
-    fields = sum(1 for x in items if FIELD_NAME.match(x))
-    questions = sum(1 for x in items if _QMARK.search(x))
-    if len(items) < 2 or fields * 2 > len(items) or questions * 2 > len(items):
-        return ()
-    return tuple(items)
-
-
 def _unquote(m: re.Match[str]) -> str:
     """A quoted title stands for a title; a quoted day word ("“今晚”") stays a day word."""
     inner = m.group(2)
@@ -253,45 +237,31 @@ def _unquote(m: re.Match[str]) -> str:
     return m.group(1) + m.group(3)
 
 
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^[\s|:：-]+$")
-
-
-def _table_rows(text: str) -> list[str]:
-    """The body rows of a markdown table (its header and rule line left out)."""
-    lines = text.splitlines()
-    rows = []
-    for n, ln in enumerate(lines):
-        if not _TABLE_ROW.match(ln) or _TABLE_RULE.match(ln):
-            continue
-        if n + 1 < len(lines) and _TABLE_RULE.match(lines[n + 1]) and "-" in lines[n + 1]:
-            continue  # the header
-        rows.append(ln.strip(" |"))
-    return rows
-
-
-_MARKUP = re.compile(r"\*\*|__|`+")
-
-
 @lru_cache(maxsize=4096)
 def read(text: str) -> Reading:
     """Read one agent message (deterministic; cached, the same messages recur)."""
     links = tuple(find_links(text))
     cleaned = clean(text)
-    options = _options(_MARKUP.sub("", unicodedata.normalize("NFC", text)).casefold())
+    options = listed_options(text)
     asked: list[str] = []
     proposed: list[str] = []
-    asks = confirms = 0
+    asks = confirms = closing = 0
     unplaced: list[str] = []  # questions whose slot the lexicon cannot tell
     statements: list[str] = []
     below = False  # the previous line announced questions listed under it
     listed_questions = False  # then the list is of questions, not of options
+    option_lines = listed_lines(cleaned) if options else []
     for s in sentences(cleaned):
+        if not below and any(s in ln for ln in option_lines):
+            statements.append(s)  # an option ("2. Improv: Who Pays Tonight?") asks nothing
+            continue
         if lx.CLOSING.search(s) and not _slots_of(s):
+            closing += bool(_QMARK.search(s))  # "Anything else?" asks, for nothing in particular
             continue
         listed = below and (lx.LIST_ITEM.match(s) is not None or len(s) < 40)
         listed = listed and not _FIELD_LINE.match(s)
-        if lx.REPLY_TO_GO.search(s):  # "Reply yes to pay."
+        if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s):
+            # "Reply yes to pay.", "If that's fine I'll pay.", "Want me to pay it now"
             confirms += 1
             continue
         if lx.ASKS_BELOW.search(s):
@@ -313,14 +283,17 @@ def read(text: str) -> Reading:
             or lx.REQUEST.search(q) is not None
         )
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
-        if not slots and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
+        if not slots and not wh and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
             slots = ["which_movie"]
+        if go and not slots and lx.APPLY.search(s) and lx.SLOT_CUES["discount"].search(cleaned):
+            slots = ["discount"]  # "You've a ¥20-off coupon. Want me to use it?"
         listed_kind = _option_slot("", options) if options else []
         if (slots, listed_kind) in ((["session"], ["time"]), (["place"], ["cinema"])):
             slots = listed_kind  # "which showing?" over clock times, "where?" over cinemas
-        zone_words = lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q)
-        if slots in (["place"], ["budget"]) and zone_words:
-            slots = ["zone"]  # "哪个区", "哪个价位" where the message speaks of 内场 and 看台
+        if lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q):
+            # "哪个区", "哪种座位", "which kind?" where the message speaks of 内场 and 看台
+            slots = [x for x in slots if x not in ("place", "budget", "seat_pref")] + ["zone"]
+            slots = list(dict.fromkeys(slots))
         if lx.DISAMBIGUATION.search(q) and not slots:
             slots = _option_slot(q) or _option_slot(cleaned, options) or ["which_movie"]
             wh = True
@@ -340,9 +313,10 @@ def read(text: str) -> Reading:
     if listed_questions:
         options = ()
     rest = " ".join(statements)
-    summary = is_summary(cleaned)
-    question = bool(asks or confirms or unplaced)
-    if asks or (unplaced and not confirms):
+    # an order summary is read apart from the options listed under it
+    summary = is_summary("\n".join(ln for ln in cleaned.splitlines() if ln not in option_lines))
+    question = bool(asks or confirms or unplaced or closing)
+    if asks or ((unplaced or closing) and not confirms):
         # the last resort for a question the lexicon cannot place: the slot model's guess
         # from its words, when it is sure ("What's the group size?" among other questions)
         sure = [q for q in unplaced if not asks or _QMARK.search(q)]  # beside others: a "?"

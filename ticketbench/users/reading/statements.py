@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from ticketbench.users.reading.lexicon import CHAINS, CLOCK, rx
+from ticketbench.users.reading.lexicon import CHAINS, CLOCK, MONTH, MONTH_NAME, rx
 
 StatementAct = Literal["cannot", "cannot_unexplained", "recommend", "inform"]
 
@@ -75,11 +75,16 @@ CANNOT = rx(
     r"(?:doesn't|does not|don't|do not|isn't|is not|aren't|are not|won't) (?:have|offer|show"
     r"|showing|screen|screening|sell|selling|support|accept|playing|play|apply|valid|open"
     r"|available)\b",
-    r"(?:above|over|exceeds?|more than) (?:the |your )?[¥$]?\d*.{0,20}(?:you set|budget|limit|max)",
+    r"(?:above|over|exceeds?|more than) (?:the |your )?[¥$]?\d*.{0,20}"
+    r"(?:you set|budget|limit|\bmax\b)",
     r"only (?:applies|valid|works|for orders)|applies only",
     r"\bno (?:showings?|screenings?|tickets?|seats?)\b",
     r"(?:所以|因此|就|也)没有?(?:帮您|给您|为您)?(?:下单|订|买|购买)",
     r"went wrong|出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
+    r"停止.{0,4}(?:售|销售|出售)|订光|抢光|比(?:您|你)?(?:说|给|定|要|想|预算|的).{0,10}(?:贵|高)|超出.{0,6}(?:范围|能力)|超过我能",
+    r"(?:doesn't|does not|don't|do not) do\b|final sale|\bout of (?:\w+ )?(?:seats|tickets|stock)",
+    r"(?:sales?|selling|booking)\b.{0,25}\b(?:stopped|ended|closed)|stopped selling",
+    r"allows? (?:at most|only|up to|a maximum)|at most \d+ tickets?|maximum of \d+|beyond what i",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = rx(
@@ -90,6 +95,8 @@ NOT_CANNOT = rx(
     r"如果.{0,10}(?:售罄|满了|没票)",
     r"(?:少|免|差)不了|不了解|no problem|has no (?:extra |booking |service )?fee",
     r"no (?:extra )?charge",
+    r"^(?:注意|提醒|温馨提示|note|fyi|reminder|heads up)\b.*|支付失败|付款失败",
+    r"payment (?:failed|was declined)",
 )
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = rx(
@@ -109,6 +116,7 @@ REASON = rx(
     r"snapped up|taken|sold|(?:no|not) (?:seats?|tickets?|showings?)|next to each other|together",
     r"started|begun|on sale|pre-?sale|more than|over|under|each|per\b",
     r"\bwithin\b|\bbefore\b|\bhours?\b|\bminutes?\b|之前|小时|分钟|以内",
+    r"上映|排片|没有排",
 )
 RECOMMEND = rx(
     r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以",
@@ -121,18 +129,23 @@ RECOMMEND = rx(
     r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
     r"(?:a lot of|great|so much) fun",
     r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
-    r"就选|选.{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错|错不了",
+    r"就选|选(?!好).{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错",
+    r"错不了",
     r"闭眼",
     r"you'?d (?:probably |really )?(?:enjoy|like|prefer|love)|\bideal\b|perfect for|best for",
     r"the way to go|最好|最理想|理想|效果.{0,4}好|好很多|更值|首推",
     r"sweet spot|i'?d (?:take|choose|book|pick|recommend)|i would (?:take|choose|book)|my choice",
     r"would be (?:better|best|ideal|nicer|a better)|(?:is|'s) (?:better|best) for you",
+    r"(?:it's|it is) best|best to\b|definitely (?:see|go|get|try|watch)|must-see|不容错过",
 )
 SUMMARY_HEAD = rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
     r"order summary|\bsummary\b|booking details|order details|here'?s (?:the|your) order",
     r"quick check|double-check|核对|确认一下订单",
     r"your order:|order:|booking:|order confirmation|to sum up|您的订单|总结一下|核对一下",
+    r"订单小结|订单预览|改签信息|退票信息|退款信息|确认一下退|订单已生成|准备这样下单|新的订单",
+    r"order preview|exchange details|refund details|confirming the (?:refund|exchange|order)",
+    r"about to book|order created|new booking|here are the details|booking summary",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
@@ -144,6 +157,13 @@ SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\d+\s*张|[一两二三四五六]张|x\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
     re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(CHAINS)),
     re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡"),
+    # a day in figures, a zone, the attendees, an order number
+    re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}/\d{1,2}\b|" + MONTH + r"|\b\d{1,2} " + MONTH_NAME),
+    re.compile(
+        r"看台|内场|前区|后区|[一二]等座|vip|池座|楼座|\bfloor\b|\bstands?\b|first-class|zone"
+    ),
+    re.compile(r"观演人|观影人|attendees?"),
+    re.compile(r"订单号?\s*[a-z]?\d{3,}|\border\s*#?\s*[a-z]?\d{3,}|\b[a-z]\d{4,}\b"),
 )
 # The names of an order's fields ("影片：…", "Seats: …"): a list of them is an order summary,
 # not a list of options ("VIP内场：¥1880" is an option with its price).
@@ -165,6 +185,8 @@ GENERIC_FAIL = rx(
     r"won't (?:work|happen|be able)|not (?:going to )?(?:possible|happen)|isn't possible|no way",
     r"impossible|went wrong|not something i can|can't be done|no luck|not work out|didn't work out",
     r"出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
+    r"[帮下买订办做弄搞处理完成]不[了上定到成]|超出.{0,6}(?:范围|能力)|超过我能|beyond what i",
+    r"(?:won't|will not) be possible",
 )
 
 
@@ -172,7 +194,8 @@ def statement_act(statements: str) -> StatementAct:
     """What the statements of a message that asks nothing do."""
     plain = NOT_CANNOT.sub(" ", statements)
     if CANNOT.search(plain):
-        if REASON.search(plain) or not GENERIC_FAIL.search(plain):
+        # a cause beside the bare failure ("超过我能处理的范围" is the failure itself)
+        if REASON.search(GENERIC_FAIL.sub(" ", plain)) or not GENERIC_FAIL.search(plain):
             return "cannot"  # a cause, or a fact of the world ("这家影院没有IMAX厅")
         return "cannot_unexplained"
     if RECOMMEND.search(statements):

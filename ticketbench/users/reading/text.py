@@ -14,6 +14,8 @@ from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _MARKDOWN = re.compile(r"\*\*|__|~~|`+|^#{1,6}\s*|^>\s*", re.M)
+# Emoji and pictographs (with their joiners and variation selectors): tone, not content.
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -213,12 +215,15 @@ def clean(text: str) -> str:
         for rx, meant in _HOMOPHONES:
             t = rx.sub(meant, t)
     t = _MARKDOWN.sub("", t)
+    t = _EMOJI.sub(" ", t)
     t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = _SPACES.sub(" ", t)
     return _mend_english(t)
 
 
-_CUT = re.compile(r"(?<=[?!。！？;；\n])|(?<=\.)\s+|(?<=[:：])\n")
+# Where a reader pauses: after ?!。;, a line break, a full stop (not a list's "1. "), a colon
+# ending a line.
+_CUT = re.compile(r"(?<=[?!。！？;；\n])|(?<!^\d\.)(?<!^\d\d\.)(?<=\.)\s+|(?<=[:：])\n", re.M)
 
 
 def sentences(cleaned: str) -> list[str]:
