@@ -18,6 +18,7 @@ from ticketbench.users.reading.statements import FIELD_NAME, SUMMARY_FIELDS
 
 _MARKUP = re.compile(r"\*\*|__|`+")
 _QMARK = re.compile(r"[?？]\s*$")
+_EMOJI_BULLET = re.compile(r"(?m)^\s*[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]\ufe0f?\s*")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^[\s|:：-]+$")
 _VALUE = re.compile(lx.CLOCK + r"|\d{1,2}月\d{1,2}[日号]|\b\d{1,2}/\d{1,2}\b|" + lx.MONTH)
@@ -33,6 +34,7 @@ _SENTENCE = re.compile(r"[^。.!！?？\n]+")
 def listed_options(text: str) -> tuple[str, ...]:
     """The options `text` (an agent message as written) lists, in order; () for none."""
     plain = _MARKUP.sub("", unicodedata.normalize("NFC", text)).casefold()
+    plain = _EMOJI_BULLET.sub("- ", plain)  # "🎟 内场A区 ¥1280" is a bulleted line
     items = _listed(plain)
     fields = sum(1 for x in items if FIELD_NAME.match(x))
     questions = sum(1 for x in items if _QMARK.search(x))
@@ -72,8 +74,8 @@ def _listed(text: str) -> list[str]:
 
 def _facts_of_one_order(items: list[str]) -> bool:
     """Does each line hold a different fact of one order (no fact kind shared by all)?"""
-    kinds = [{n for n, rx in enumerate(SUMMARY_FIELDS) if rx.search(x)} for x in items]
-    if len(items) < 3 or not all(kinds):
+    kinds = [k for x in items if (k := {n for n, rx in enumerate(SUMMARY_FIELDS) if rx.search(x)})]
+    if len(kinds) < 3 or len(kinds) < len(items) - 1:  # one line may be the title
         return False
     return not set.intersection(*kinds) and len(set.union(*kinds)) >= 3
 

@@ -267,6 +267,7 @@ QUESTION_ZH = rx(
     r"需要.{0,8}(?:姓名|身份证|证件|信息|号码)|还需要.{0,4}(?:信息|几点|两点)",
 )
 QUESTION_EN = rx(
+    r"^(?:and|also|plus)\b.{0,20}\b(?:which|what|when|where|who|how)\b",
     r"^(?:(?:and|also|plus|so|ok|okay),? )?(?:which|what|when|where|who|whom|whose|how|why|do|does"
     r"|did|is|are|was|were|would|could|can|"
     r"shall|should|will|may|have|has|any)\b(?!'(?:ll|d|ve|m|t)\b)",
@@ -379,7 +380,9 @@ GO_WITHOUT_QUESTION = rx(
     r"\bif (?:that's|that is|it's|this is|everything's|everything is|all that's|all is|you're)"
     r" (?:fine|ok|okay|good|correct|right|all good|happy)\b",
     r"^(?:want|would you like|shall|should) (?:me|i) to\b|^(?:shall|should) i\b",
-    r"(?:可以|没问题|确认无误|没错|同意)(?:的话)?(?:就|我就|我这边|我马上|请)|说一声|吱一声",
+    r"(?:可以|没问题|确认无误|确认|没错|同意)(?:的话)?(?:就|我就|我这边|我马上|请)|说一声|吱一声",
+    r"那我(?:就)?(?:下单|付款|订|买|提交|付)了?[哈哦喽啦吧]|unless you (?:say|tell me|object)",
+    r"if you don't object|shout if (?:not|you)",
 )
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = rx(

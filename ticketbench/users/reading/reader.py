@@ -82,9 +82,11 @@ def _is_question(s: str) -> bool:
     if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
         return False
     short = len(s) <= 12 if zh else len(s.split()) <= 6
-    # "座位是想靠中间还是靠边一点": an either-or left open at the end asks
-    open_choice = zh and lx.ALTERNATIVE.search(s) is not None and not _STOP.search(s)
-    return short or open_choice or lx.ADDRESSED.search(s) is not None
+    # "座位是想靠中间还是靠边一点", "How many people, and any seating requests": an either-or
+    # or a wh-question left open at the end asks
+    unstopped = not _STOP.search(s)
+    open_choice = unstopped and (lx.ALTERNATIVE.search(s) if zh else _WH_OPENING.match(s))
+    return short or bool(open_choice) or lx.ADDRESSED.search(s) is not None
 
 
 def _slots_of(q: str) -> list[str]:
@@ -155,6 +157,10 @@ def _refine(slots: list[str]) -> list[str]:
 
 
 _STOP = re.compile(r"[。.!！]\s*$")
+_WH_OPENING = re.compile(
+    r"^(?:(?:and|also|plus|so|ok|okay),? )?(?:\w+ ){0,2}"
+    r"(?:which|what|when|where|who|whom|whose|how)\b"
+)
 # A line introducing what follows ("Here are the options:"), and a filled-in field of a
 # form or summary ("Date: 15 Dec"): both state, whatever words they carry.
 _INTRO = re.compile(r"[:：]\s*$")

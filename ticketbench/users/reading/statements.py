@@ -81,7 +81,8 @@ CANNOT = rx(
     r"\bno (?:showings?|screenings?|tickets?|seats?)\b",
     r"(?:所以|因此|就|也)没有?(?:帮您|给您|为您)?(?:下单|订|买|购买)",
     r"went wrong|出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
-    r"停止.{0,4}(?:售|销售|出售)|订光|抢光|比(?:您|你)?(?:说|给|定|要|想|预算|的).{0,10}(?:贵|高)|超出.{0,6}(?:范围|能力)|超过我能",
+    r"停止.{0,4}(?:售|销售|出售)|订光|抢光|比(?:您|你)?(?:说|给|定|要|想|预算|的).{0,10}(?:贵|高)",
+    r"超出.{0,6}(?:范围|能力)|超过我能",
     r"(?:doesn't|does not|don't|do not) do\b|final sale|\bout of (?:\w+ )?(?:seats|tickets|stock)",
     r"(?:sales?|selling|booking)\b.{0,25}\b(?:stopped|ended|closed)|stopped selling",
     r"allows? (?:at most|only|up to|a maximum)|at most \d+ tickets?|maximum of \d+|beyond what i",
@@ -97,6 +98,13 @@ NOT_CANNOT = rx(
     r"no (?:extra )?charge",
     r"^(?:注意|提醒|温馨提示|note|fyi|reminder|heads up)\b.*|支付失败|付款失败",
     r"payment (?:failed|was declined)",
+)
+# What is still there beside what is not ("上海站售罄，不过广州站还有票"): information, not a
+# refusal.
+ELSEWHERE = rx(
+    r"(?:不过|但是?|可是).{0,16}(?:还有|仍有|有票|有座|可以买)",
+    r"\b(?:but|however)\b.{0,30}\b(?:still (?:has|have)|(?:is|are) (?:still )?available)\b",
+    r"在放|在映|在上映|(?:is|are) (?:showing|playing) (?:at|in)\b",
 )
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = rx(
@@ -146,6 +154,8 @@ SUMMARY_HEAD = rx(
     r"订单小结|订单预览|改签信息|退票信息|退款信息|确认一下退|订单已生成|准备这样下单|新的订单",
     r"order preview|exchange details|refund details|confirming the (?:refund|exchange|order)",
     r"about to book|order created|new booking|here are the details|booking summary",
+    r"退票已完成|退款已完成|退票成功|改签成功|出票成功|购票成功|支付完成|下单成功",
+    r"refund (?:done|complete)|exchange done|tickets issued|order placed|booked!|all set!",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
@@ -193,7 +203,7 @@ GENERIC_FAIL = rx(
 def statement_act(statements: str) -> StatementAct:
     """What the statements of a message that asks nothing do."""
     plain = NOT_CANNOT.sub(" ", statements)
-    if CANNOT.search(plain):
+    if CANNOT.search(plain) and not ELSEWHERE.search(plain):
         # a cause beside the bare failure ("超过我能处理的范围" is the failure itself)
         if REASON.search(GENERIC_FAIL.sub(" ", plain)) or not GENERIC_FAIL.search(plain):
             return "cannot"  # a cause, or a fact of the world ("这家影院没有IMAX厅")
