@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from appkit import RecordingApp
 
 from ticketbench.env import AGENT_TOOLS
@@ -86,13 +87,20 @@ def test_confirm_and_infeasible_and_patience() -> None:
     assert asyncio.run(user2.reply("Sorry, it is sold out.", app)).leave == "told_infeasible"
 
 
-def test_no_purchase_user_declines_go_ahead() -> None:
-    task = _task("infeasible", "en")
-    user = ScriptedUser(task)
-    app = RecordingApp(make_env(task, load_world()))
-    assert (
-        "no" in asyncio.run(user.reply("Would you like me to book another show?", app)).text.lower()
-    )
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_go_ahead_is_answered_from_the_request_never_from_feasibility(locale: str) -> None:
+    """A person asking for a sold-out show still says yes to "shall I book it?": the answer
+    must not tell the agent which requests can be met (red team F14, GoAheadOracle). Only
+    a lookup (a pickup code) says no to a write it never asked for."""
+    ask = "我这就帮您下单，可以吗？" if locale == "zh" else "Shall I go ahead and book it for you?"
+    yes = "可以" if locale == "zh" else "Yes"
+    dev = load_suite("dev")
+    for task in (_task("infeasible", locale), _task("specified", locale)):
+        r = asyncio.run(ScriptedUser(task).reply(ask, RecordingApp(make_env(task, load_world()))))
+        assert r.text.startswith(yes) and r.leave is None, (task.id, r)
+    lookup = next(t for t in dev if t.locale == locale and t.template.startswith("after_pickup"))
+    r = asyncio.run(ScriptedUser(lookup).reply(ask, RecordingApp(make_env(lookup, load_world()))))
+    assert not r.text.startswith(yes), r
 
 
 def test_payment_outcome_mentioned_then_leaves_when_goal_met() -> None:

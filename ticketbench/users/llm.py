@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ticketbench.env.world import load_world
 from ticketbench.protocol import Usage, api_wait
 from ticketbench.suite.spec import Task
 from ticketbench.trajectory import LeaveReason
@@ -32,6 +33,7 @@ from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
 from ticketbench.users.links import LinkChoice
 from ticketbench.users.understand import asked_facts, classify, find_links, says_infeasible
+from ticketbench.users.wishes import asks_for_write
 
 if TYPE_CHECKING:
     from ticketbench.settings import RunSettings
@@ -107,7 +109,7 @@ def user_prompt(task: Task) -> str:
     """The system prompt that turns a model into the task's user."""
     zh = task.locale == "zh"
     facts = "\n".join(f"- {f.slot}: {f.answer}" for f in task.knowledge) or "- (nothing)"
-    wants = task.expect.outcome != "no_purchase" and task.expect.feasible
+    wants = asks_for_write(task, load_world())  # what it asked for, not whether it can be done
     return _PROMPT.format(
         opening=task.opening,
         goal=task.goal.summary,

@@ -5,7 +5,7 @@ Asked "Is the 19:30 one okay?", "给您订明早10点那场可以吗？" or show
 contradicts. What is named is read with the audit's parser of requests
 (`ticketbench.suite.audit.reading.scan`): the movie or event, cinema, day, clock, format,
 language, ticket count, row or seat ids, price zone, and the total. What the user wants is
-what it knows: its opening and its hidden answers, read the same way (`wishes_of`); and an
+what it knows: its opening and its hidden answers (`ticketbench.users.wishes`); and an
 option one of the task's acceptable orders allows is always fine (the parser may miss a
 wish; it must never make the user turn the right option down).
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
@@ -30,18 +30,16 @@ from ticketbench.env.models import User
 from ticketbench.env.world import World
 from ticketbench.suite.audit.lexicon import Mention
 from ticketbench.suite.audit.movies import FORMATS
-from ticketbench.suite.audit.reading import Clock, Part, Phrase, read_request, scan
-from ticketbench.suite.spec import Fact, OrderSpec, Task
+from ticketbench.suite.audit.reading import Clock, Part, Phrase, scan
+from ticketbench.suite.spec import OrderSpec, Task
 from ticketbench.users.reading.reader import read
+from ticketbench.users.wishes import Wishes, plain
 
 _T = TypeVar("_T")
 
 # What about a proposal contradicts the user's wishes.
 Off = Literal["title", "cinema", "day", "time", "format", "count", "seats", "price"]
 
-_ISO_DAY = re.compile(r"\b\d{4}[-/.](\d{1,2})[-/.](\d{1,2})\b")
-_CLOCK_RANGE = re.compile(r"(\d{1,2}:\d{2})\s*(?:-|–|—|~|～|至|到)\s*\d{1,2}:\d{2}")
-_ZH_DAY_PART = (("明早", "明天早上"), ("今早", "今天早上"), ("明天晚上", "明晚"))
 _DEADLINE = re.compile(
     r"(?:\b(?:by|before|until|till|expires?(?: at)?|expiry|hold_until|now)\W{0,4}"
     r"|截止|保留到|锁定到|有效期至|锁座至|现在是?)\s*(?:\d{4}-\d{1,2}-\d{1,2}\s*)?\d{1,2}:\d{2}"
@@ -84,24 +82,15 @@ class Named:
         return bool(self.titles or self.cinemas or self.brands or self.days or self.clocks)
 
 
-def _plain(text: str) -> str:
-    """The text with forms the request parser does not know rewritten to ones it does."""
-    text = _ISO_DAY.sub(lambda m: f" {int(m.group(1))}月{int(m.group(2))}日 ", text)
-    text = _CLOCK_RANGE.sub(r"\1", text)  # "19:30-21:45": the showing starts at 19:30
-    for a, b in _ZH_DAY_PART:
-        text = text.replace(a, b)
-    return text
-
-
 def named_in(world: World, user: User, now: datetime, text: str) -> Named:
     """The values `text` names (see `Named`); a deadline ("pay by 12:15", "12:15前支付") is
     no showing."""
-    plain = _DEADLINE.sub(" ", _plain(text))
-    t, mentions = scan(world, user, now, plain)
+    words = _DEADLINE.sub(" ", plain(text))
+    t, mentions = scan(world, user, now, words)
     out = Named()
     _add_mentions(out, world, mentions)
     _add_phrases(out, t.phrases)
-    out.totals = _totals(plain)
+    out.totals = _totals(words)
     return out
 
 
@@ -152,68 +141,6 @@ def _totals(text: str) -> set[int]:
     if marked:
         return marked
     return {amounts[0][1]} if len({fen for _, fen in amounts}) == 1 else set()
-
-
-# --- what the user wants ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Wishes:
-    """What the user knows it wants: one part per order, and its budget."""
-
-    parts: tuple[Part, ...]
-    budget_fen: int | None
-
-
-def wishes_of(task: Task, world: World, facts: Iterable[Fact] | None = None) -> Wishes:
-    """The user's opening read by the audit's parser, each of `facts` (default: all its
-    hidden answers) filling what the opening left open."""
-    user = world.users.get(task.user_id)
-    if user is None:
-        return Wishes((), None)
-    req = read_request(world, user, task.now, _plain(task.opening))
-    parts = list(req.parts)
-    budget = req.budget_fen
-    for fact in task.knowledge if facts is None else facts:
-        got = read_request(world, user, task.now, _plain(fact.answer))
-        if got.parts:
-            parts = [_fill(p, got.parts[0]) for p in parts]
-        if budget is None:
-            budget = got.budget_fen
-    return Wishes(tuple(parts), None if req.joint_budget else budget)
-
-
-def _fill(p: Part, a: Part) -> Part:
-    """`p` with what answer `a` adds (the answer narrows an ambiguous name, fills the rest)."""
-    out = replace(p, seats=replace(p.seats))
-    if a.movies and len(p.movies) != 1:
-        out.movies = p.movies & a.movies or a.movies
-    if a.events and len(p.events) != 1:
-        out.events = p.events & a.events or a.events
-    if a.cinemas and not p.cinemas:
-        out.cinemas = a.cinemas
-    if a.brand and not p.brand:
-        out.brand = a.brand
-    if a.day is not None and (p.day is None or p.day_ambiguous):
-        out.day, out.day_ambiguous = a.day, False
-    if a.clock is not None and p.clock is None:
-        out.clock = a.clock
-    if a.after is not None and p.after is None and p.clock is None:
-        out.after, out.until = a.after, a.until
-    count = a.count if a.count is not None else a.party
-    if count is not None and p.count is None:
-        out.count = count
-    if a.formats and not p.formats:
-        out.formats = a.formats
-    if a.language and not p.language:
-        out.language = a.language
-    if a.zones and not p.zones:
-        out.zones = a.zones
-    if a.seats.row is not None and p.seats.row is None:
-        out.seats.row = a.seats.row
-    if a.seats.exact and not p.seats.exact:
-        out.seats.exact = a.seats.exact
-    return out
 
 
 # --- the judgement ------------------------------------------------------------------------

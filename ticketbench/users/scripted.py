@@ -14,8 +14,9 @@ How it answers one agent message (first rule that applies):
    the option contradicts its opening or hidden answers, leaves at once when it contradicts
    what it already told the agent, and leaves at the `TRUST`-th proposal it turned down; a
    proposal of several options at once gets "which one do you suggest?". Otherwise a
-   go-ahead gets "yes" if the user wants a write (a purchase, refund or exchange) and "no"
-   otherwise, plus only how it wants it done (payment, seats); a question for information gets
+   go-ahead gets "yes" if the user asked for something done (a purchase, refund or
+   exchange; whether it can be done it does not know) and "no" to a lookup, plus only how
+   it wants it done (payment, seats); a question for information gets
    each asked slot from its hidden knowledge, else its own words from its opening (it knows
    what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
    the one at fault: `Reply.doubts`) only when the agent's own question names something
@@ -27,7 +28,7 @@ How it answers one agent message (first rule that applies):
    acknowledgement, or why it declined); if it still wants something done, it asks the
    agent to go ahead, in other words the second time (a doubt if the message had a
    question mark or an apology the reader did not place);
-   otherwise (lookups, refunds, no-purchase tasks) it thanks and leaves.
+   otherwise (lookups, refunds, exchanges) it thanks and leaves.
 It leaves with "patience" after `patience` messages without its goal met (a doubt,
 `left_on_patience`, only after a reply that carried one). The payment gate
 (`ticketbench.users.gate.PaymentGate`) decides sheets; its words start the next reply.
@@ -38,12 +39,13 @@ from __future__ import annotations
 import re
 
 from ticketbench.env.world import World, load_world
+from ticketbench.suite.audit.reading import Intent
 from ticketbench.suite.spec import Fact, Task
 from ticketbench.users.app_flow import finish_in_app
 from ticketbench.users.base import App, Reply
 from ticketbench.users.gate import TRUST
 from ticketbench.users.links import LinkChoice
-from ticketbench.users.proposal import Off, Wishes, judge, wishes_of
+from ticketbench.users.proposal import Off, judge
 from ticketbench.users.reading.said import as_said, said_in
 from ticketbench.users.understand import (
     HOW_SLOTS,
@@ -54,6 +56,7 @@ from ticketbench.users.understand import (
     read,
     says_infeasible,
 )
+from ticketbench.users.wishes import Wishes, request_intent, wishes_of
 
 DEFAULT_PATIENCE = 8
 
@@ -147,6 +150,7 @@ class ScriptedUser:
         self._told: list[Fact] = []  # hidden answers it has given the agent
         self._turned_down = 0  # proposals declined: after TRUST it stops trusting the agent
         self._doubted = False  # some reply may have been the simulator's mistake
+        self._asked_for: Intent | None = None  # read from the opening lazily
 
     @property
     def opening(self) -> str:
@@ -165,8 +169,16 @@ class ScriptedUser:
         want = len(self.__task.goal.orders)
         return want > 0 and self._paid >= want
 
+    def _intent(self) -> Intent:
+        """What it asked for (read once from its opening); never whether that can be done:
+        it does not know."""
+        if self._asked_for is None:
+            self._asked_for = request_intent(self.__task, self._world or load_world())
+        return self._asked_for
+
     def _wants_write(self) -> bool:
-        return self.__task.expect.outcome != "no_purchase" and self.__task.expect.feasible
+        """Did it ask for something done, not only for information?"""
+        return self._intent() != "pickup"
 
     async def reply(self, text: str, app: App) -> Reply:
         """Answer one agent message (see the module docstring)."""
@@ -257,7 +269,9 @@ class ScriptedUser:
             return Reply(t["ack"], "inform")
         if self._just_declined:
             return Reply("", "inform")  # what it declined and why is all it has to say
-        if task.goal.orders:  # had the message been a question or a refusal, it would matter
+        if self._intent() in ("purchase", "pay_hold"):
+            # it asked to buy (whether or not that can be done): it waits for the booking;
+            # had the message been a question or a refusal, it would matter
             nudge = t["nudge_again"] if self._nudged else t["nudge"]
             self._nudged = True
             return Reply(nudge, "inform", doubts=_statement_doubts(text))
