@@ -79,14 +79,15 @@ def _is_question(s: str) -> bool:
         return False
     if lx.INTENT.search(s):  # "let me find which cinemas are near you."
         return False
+    # "座位是想靠中间还是靠边一点", "And front or back seats", "How many people, and any
+    # seating requests": an either-or or a wh-question left open at the end asks
+    unstopped = not _STOP.search(s)
+    if unstopped and (lx.ALTERNATIVE.search(s) or (not zh and _WH_OPENING.match(s))):
+        return True
     if not (lx.QUESTION_ZH if zh else lx.QUESTION_EN).search(s):
         return False
     short = len(s) <= 12 if zh else len(s.split()) <= 6
-    # "座位是想靠中间还是靠边一点", "How many people, and any seating requests": an either-or
-    # or a wh-question left open at the end asks
-    unstopped = not _STOP.search(s)
-    open_choice = unstopped and (lx.ALTERNATIVE.search(s) if zh else _WH_OPENING.match(s))
-    return short or bool(open_choice) or lx.ADDRESSED.search(s) is not None
+    return short or lx.ADDRESSED.search(s) is not None
 
 
 def _slots_of(q: str) -> list[str]:
@@ -116,18 +117,31 @@ def _clause_slots(q: str) -> list[str]:
         _MEMBER_CARD.sub(" ", q)
     ):
         strong.remove("discount")  # "pay with your member card?": how to pay
+    named = _TITLE_NAME.search(q) and set(strong) <= {"which_movie", "which_event"}
     titles = lx.ALTERNATIVE.search(q) and "which_movie" in strong  # "《A》还是别的演出"
-    telling_apart = lx.DISAMBIGUATION.search(q) or titles
-    if lx.EVENT_NOUN.search(q) and telling_apart and not _MOVIE_NOUN.search(q):
+    telling_apart = lx.DISAMBIGUATION.search(q) or titles or named  # "演出的全称？"
+    event = lx.EVENT_NOUN.search(q) or (named and re.search(r"\bshow\b", q))
+    if event and telling_apart and not _MOVIE_NOUN.search(q):
         # "do you mean the Friday jazz concert or the Saturday one?", "是音乐剧《星海迷航》还是别的
         # 演出？": the days and the titles tell events apart
         strong = [s for s in strong if s not in _EVENT_DETAILS and s != "which_movie"]
         strong.append("which_event")
+    if named and not strong and _MOVIE_NOUN.search(q):
+        strong = ["which_movie"]  # "电影的全称？"
+    if {"date", "time"} <= set(strong) and not (_DAY_ASKED.search(q) or lx.ALTERNATIVE.search(q)):
+        strong.remove("date")  # "what time tonight?": the day is said, the time asked
     if strong:
         return _refine(strong)
     return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
 
 
+# The name of what to see ("演出的全称", "the full name of the show").
+_TITLE_NAME = re.compile(r"全称|全名|名称|名字|full name|exact name|\bthe name\b|\btitle\b")
+# A question after the day itself.
+_DAY_ASKED = lx.rx(
+    r"哪天|哪一天|几号|日期|星期几|周几|礼拜几|什么时候|哪个周|哪晚|哪个晚上",
+    r"which (?:day|date|night|evening)|what (?:day|date)|\bwhen\b|\bdate\b|day and time",
+)
 _ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blevel\b|which kind|what kind")
 _MEMBER_CARD = re.compile(r"会员卡|member card")
 _MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
@@ -158,7 +172,7 @@ def _refine(slots: list[str]) -> list[str]:
 
 _STOP = re.compile(r"[。.!！]\s*$")
 _WH_OPENING = re.compile(
-    r"^(?:(?:and|also|plus|so|ok|okay),? )?(?:\w+ ){0,2}"
+    r"^(?:(?:and|also|plus|so|ok|okay|then|now),? ){0,2}(?:roughly |about |just )?"
     r"(?:which|what|when|where|who|whom|whose|how)\b"
 )
 # A line introducing what follows ("Here are the options:"), and a filled-in field of a
