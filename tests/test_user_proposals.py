@@ -308,3 +308,28 @@ def test_a_blind_probe_wins_only_where_its_first_guess_was_right(name: str) -> N
         assert len(noes) <= 2, rec.task_id
         if rec.score is not None and rec.score.success:
             assert not noes, (rec.task_id, said)
+
+
+@pytest.mark.parametrize(
+    ("task_id", "other", "own"),
+    [
+        (
+            "dev-pricing-002",
+            "给您用万达影城会员卡打折，可以吗？",
+            "给您用UME影城会员卡打折，可以吗？",
+        ),
+        (
+            "dev-pricing-003",
+            "Shall I apply your Wanda Cinemas member card?",
+            "Shall I apply your UME Cinemas member card?",
+        ),
+    ],
+)
+def test_a_card_other_than_the_one_asked_for_is_turned_down(
+    task_id: str, other: str, own: str, dev: dict[str, Task], world: World
+) -> None:
+    task = dev[task_id]  # "用我的UME影城会员卡打折" / "with my UME Cinemas member card"
+    r = Talk(task, world).say(other)
+    assert r.leave == "declined"
+    assert_in_language(r, task)
+    assert Talk(task, world).say(own).leave is None

@@ -38,7 +38,7 @@ from ticketbench.users.wishes import Wishes, plain
 _T = TypeVar("_T")
 
 # What about a proposal contradicts the user's wishes.
-Off = Literal["title", "cinema", "day", "time", "format", "count", "seats", "price"]
+Off = Literal["title", "cinema", "day", "time", "format", "count", "seats", "price", "discount"]
 
 _DEADLINE = re.compile(
     r"(?:\b(?:by|before|until|till|expires?(?: at)?|expiry|hold_until|now)\W{0,4}"
@@ -70,6 +70,7 @@ class Named:
     seats: set[str] = field(default_factory=set)
     zones: set[frozenset[str]] = field(default_factory=set)
     totals: set[int] = field(default_factory=set)  # fen
+    cards: set[str] = field(default_factory=set)  # brands of member cards named
 
     def options(self) -> int:
         """How many options a question naming these values offers (one at most of each
@@ -90,6 +91,8 @@ def named_in(world: World, user: User, now: datetime, text: str) -> Named:
     out = Named()
     _add_mentions(out, world, mentions)
     _add_phrases(out, t.phrases)
+    if any(ph.kind == "card" for ph in t.phrases):  # "用万达会员卡": a card, not a cinema
+        out.cards, out.brands = out.brands, set()
     out.totals = _totals(words)
     return out
 
@@ -183,7 +186,7 @@ def judge(task: Task, world: World, told: Wishes, known: Wishes, text: str) -> P
     if not names:
         return Proposal(False, None, False)
     specs = [*task.goal.orders, *(x.to for x in task.expect.exchanges)]
-    if any(_spec_allows(world, named, s, task.goal.budget_fen) for s in specs):
+    if any(_spec_allows(world, user, named, s, task.goal.budget_fen) for s in specs):
         return Proposal(False, None, True)
     for wishes, ignored in ((told, True), (known, False)):
         offs = [_off(world, named, p, wishes.budget_fen) for p in wishes.parts]
@@ -214,7 +217,11 @@ def _drop_held(named: Named, held: Sequence[datetime]) -> Named:
     return named
 
 
-def _spec_allows(world: World, n: Named, spec: OrderSpec, budget: int | None) -> bool:
+def _brand(user: User, card_id: str) -> str | None:
+    return next((k.brand_en for k in user.member_cards if k.id == card_id), None)
+
+
+def _spec_allows(world: World, user: User, n: Named, spec: OrderSpec, budget: int | None) -> bool:
     """Does some option `spec` accepts have every value `n` names (one of each)?"""
     if (count := _one(n.counts)) is not None and count != spec.count:
         return False
@@ -226,6 +233,11 @@ def _spec_allows(world: World, n: Named, spec: OrderSpec, budget: int | None) ->
     if (row := _one(n.rows)) is not None and rows and row not in rows:
         return False
     if n.seats and spec.seats.exact and not n.seats <= set(spec.seats.exact):
+        return False
+    card = _one(n.cards)
+    if card is not None and (
+        spec.no_discount or (spec.card_id and card != _brand(user, spec.card_id))
+    ):
         return False
     title = _one(n.titles)
     day, clock = _one(n.days), _one(n.clocks)
@@ -303,6 +315,9 @@ def _off(world: World, n: Named, p: Part, budget: int | None) -> Off | None:
         return "seats"
     if budget is not None and n.totals and min(n.totals) > budget:
         return "price"
+    card = _one(n.cards)
+    if card is not None and p.card_brand is not None and card != p.card_brand:
+        return "discount"
     return None
 
 

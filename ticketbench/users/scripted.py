@@ -113,6 +113,7 @@ _TURN_DOWN: dict[str, dict[Off, str]] = {
         "count": "No, that's not how many tickets I need.",
         "seats": "No, I don't want those seats.",
         "price": "No, that's more than I want to spend.",
+        "discount": "No, not with that card.",
     },
     "zh": {
         "title": "不对，不是我想看的那个。",
@@ -123,6 +124,7 @@ _TURN_DOWN: dict[str, dict[Off, str]] = {
         "count": "不对，张数不是这个。",
         "seats": "不行，我不想要这个座位。",
         "price": "不行，超出我想花的了。",
+        "discount": "不用这张卡。",
     },
 }
 
