@@ -333,3 +333,19 @@ def test_a_card_other_than_the_one_asked_for_is_turned_down(
     assert r.leave == "declined"
     assert_in_language(r, task)
     assert Talk(task, world).say(own).leave is None
+
+
+@pytest.mark.parametrize("task_id", ["dev-specified-010", "dev-specified-011"])
+def test_a_list_then_the_nth_one_is_checked_as_that_one(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    task = dev[task_id]
+    zh = task.locale == "zh"
+    right = world.showtimes[right_showtime(task)]
+    other = other_showing(task, world, day=False)
+    listing = "\n".join(f"{n}. {label(world, st, zh)}" for n, st in enumerate((other, right), 1))
+    head = "有这几场：\n" if zh else "Options:\n"
+    second = "给您订第二个可以吗？" if zh else "Shall I book the second one?"
+    first = "给您订第一个可以吗？" if zh else "Shall I book the first one?"
+    assert Talk(task, world).say(f"{head}{listing}\n{second}").leave is None
+    assert Talk(task, world).say(f"{head}{listing}\n{first}").leave == "declined"

@@ -32,6 +32,7 @@ from ticketbench.suite.audit.lexicon import Mention
 from ticketbench.suite.audit.movies import FORMATS
 from ticketbench.suite.audit.reading import Clock, Part, Phrase, scan
 from ticketbench.suite.spec import OrderSpec, Task
+from ticketbench.users.links import named_choice
 from ticketbench.users.reading.reader import read
 from ticketbench.users.wishes import Wishes, plain
 
@@ -176,9 +177,15 @@ def judge(task: Task, world: World, told: Wishes, known: Wishes, text: str) -> P
     held = _held_showings(task, world)
     q = _drop_held(named_in(world, user, task.now, asking), held) if asking else Named()
     whole = _drop_held(named_in(world, user, task.now, text), held)
-    listed = bool(read(text).options) and not q.choosing() and whole.options() > 1
-    if q.options() > 1 or listed:
-        return Proposal(True, None, True)  # "any of these?", or "okay?" under a list
+    listed = read(text).options
+    if listed and not q.choosing() and whole.options() > 1:
+        # "Shall I book the second one?" under a list picks that line; "okay?" picks none
+        pick = named_choice(asking, listed)
+        if pick is None:
+            return Proposal(True, None, True)
+        q = _drop_held(named_in(world, user, task.now, pick), held)
+    if q.options() > 1:
+        return Proposal(True, None, True)  # "any of these?"
     named = Named(**{k: getattr(q, k) or getattr(whole, k) for k in Named.__dataclass_fields__})
     names = any(len(getattr(named, k)) == 1 for k in Named.__dataclass_fields__) or bool(
         named.seats
