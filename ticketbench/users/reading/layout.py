@@ -1,7 +1,7 @@
 """What a message's layout shows: the options it lists to choose from.
 
 Options come as numbered or bulleted lines, a markdown table, markers inline ("1) … 2) …",
-"(a) … (b) …"), or, in a message that asks, three or more clock times or days in one
+"(a) … (b) …"), or three or more clock times or days listed in one
 sentence ("13:20、15:50、18:30 三个时间，您看哪个合适？"). A list is not of options when its
 items are fields ("影片：…", "Total: …"), questions, or each a different fact of one order
 (its film and time, its cinema, its seats, its price: an order summary set out in lines).
@@ -63,12 +63,11 @@ def _listed(text: str) -> list[str]:
         items = [text[a:b].strip(" ,，;；") for a, b in itertools.pairwise(cuts)]
         items[-1] = re.split(r"[?？。.!！]|[,，](?=[^,，]*[?？]$)", items[-1])[0]
         return items
-    if "?" in text or "？" in text:  # "13:20, 15:50 and 18:30: which suits you?"
-        for sentence in _SENTENCE.findall(text):
-            found = list(_VALUE.finditer(sentence))
-            gaps = [sentence[a.end() : b.start()] for a, b in itertools.pairwise(found)]
-            if len(found) >= 3 and all(_BETWEEN_VALUES.match(g) for g in gaps):
-                return [m.group(0).strip() for m in found]
+    for sentence in _SENTENCE.findall(text):  # "13:20, 15:50 and 18:30: which suits you?"
+        found = list(_VALUE.finditer(sentence))
+        gaps = [sentence[a.end() : b.start()] for a, b in itertools.pairwise(found)]
+        if len(found) >= 3 and all(_BETWEEN_VALUES.match(g) for g in gaps):
+            return [m.group(0).strip() for m in found]
     return []
 
 

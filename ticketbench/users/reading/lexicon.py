@@ -303,6 +303,8 @@ ACTION = rx(
     r"换成|换到|改成",
     r"secure|grab|shall we|退(?:这|那|掉)|要退|订吧|买吧|付吗|^订|^付|pay now|pay\?",
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
+    r"^确认(?:要|用|使用)?.{0,8}(?:支付|付款|付|购买|下单)",
+    r"^(?:please )?confirm (?:paying|payment|the payment|purchase|buying|booking|the order)",
 )
 # A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
 ACCEPT = rx(
@@ -400,7 +402,7 @@ PURPOSE = rx(
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = rx(
-    r"支付方式|付款方式|订单号|用[^帮替给为]{0,6}(?:支付|付款|付)",
+    r"支付方式|付款方式|订单号|(?<!确认)用[^帮替给为]{0,6}(?:支付|付款|付)",
     r"payment method|order number|order id|(?:付款|支付)(?:走|用)",
     r"pay(?:ing)? (?:from|via|by) (?:your|the)",
 )

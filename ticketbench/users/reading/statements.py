@@ -86,6 +86,7 @@ CANNOT = rx(
     r"(?:doesn't|does not|don't|do not) do\b|final sale|\bout of (?:\w+ )?(?:seats|tickets|stock)",
     r"(?:sales?|selling|booking)\b.{0,25}\b(?:stopped|ended|closed)|stopped selling",
     r"allows? (?:at most|only|up to|a maximum)|at most \d+ tickets?|maximum of \d+|beyond what i",
+    r"没有.{0,8}位置|只剩单人|\bno (?:two|2)\b.{0,12}together|only single seats",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = rx(
@@ -145,6 +146,7 @@ RECOMMEND = rx(
     r"sweet spot|i'?d (?:take|choose|book|pick|recommend)|i would (?:take|choose|book)|my choice",
     r"would be (?:better|best|ideal|nicer|a better)|(?:is|'s) (?:better|best) for you",
     r"(?:it's|it is) best|best to\b|definitely (?:see|go|get|try|watch)|must-see|不容错过",
+    r"better (?:view|sound|picture|experience|value|spot)|much better|视野.{0,4}好|效果.{0,4}好",
 )
 SUMMARY_HEAD = rx(
     r"订单摘要|订单信息|订单详情|订单确认|确认信息|下单信息|购票信息|订单概要|订单内容",
