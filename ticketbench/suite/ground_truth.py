@@ -164,6 +164,12 @@ def _layout_candidates(
     return hit
 
 
+def free_seats(env: TicketEnv, showtime_id: str, types: Sequence[str]) -> int:
+    """How many seats of `types` are free now."""
+    sm, unavailable = orders.seat_availability(env, showtime_id)
+    return sum(1 for sid, seat in sm.seats.items() if seat.type in types and sid not in unavailable)
+
+
 def first_option(
     env: TicketEnv,
     showtime_id: str,

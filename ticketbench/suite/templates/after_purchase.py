@@ -33,6 +33,7 @@ from ticketbench.suite.templates.base import (
     refusal,
     template,
 )
+from ticketbench.suite.templates.guesses import showing_guesses
 from ticketbench.suite.templates.live_base import draw_pick, event_title, event_user
 from ticketbench.suite.textmatch import money_forms
 
@@ -66,8 +67,54 @@ def _seed_at(
     if seats is None or pm is None:
         raise Skip("cannot seed")
     seed = SeedOrder(kind="movie", at=bought, showtime_id=st.id, seats=seats, payment_method_id=pm)
-    d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
-    return d, d.env.user_orders()[-1].id
+    return _with_decoys(ctx, user, now, bought, seed, {st.movie_id})
+
+
+DECOYS = 3  # other paid orders beside the one the request is about
+
+
+def _with_decoys(
+    ctx: Ctx, user: User, now: datetime, bought: datetime, seed: SeedOrder, avoid: set[str]
+) -> tuple[Draft, str]:
+    """A draft whose user holds `seed` among `DECOYS` other paid orders for other movies
+    (later showings, refundable or not), at a random place but never first; returns
+    (draft, `seed`'s id).
+
+    With one paid order, "refund the user's first order" would be the answer to every
+    refund request; here the order is the one the request names, and no place in the
+    list is right more than one time in `DECOYS`."""
+    alone = ctx.draft(user, bought, setup=Setup(orders=(seed,))).env.user_orders()[0]
+    left = {p.id: p.balance_fen for p in user.payment_methods if p.kind != "member_card"}
+    left[seed.payment_method_id] = left.get(seed.payment_method_id, 0) - alone.total_fen
+    scratch = ctx.draft(user, bought)
+    pool = [
+        s
+        for s in q.on_sale(ctx.world, user.city_id, bought, now + timedelta(days=3))
+        if s.start > now + timedelta(hours=3) and s.movie_id not in avoid
+    ]
+    decoys: list[SeedOrder] = []
+    movies = set(avoid)
+    for st in ctx.rng.sample(pool, min(40, len(pool))):
+        if len(decoys) == DECOYS:
+            break
+        if st.movie_id in movies:
+            continue
+        seats = q.first_option(scratch.env, st.id, 2, SeatRule(together=True))
+        total = q.quote_total(scratch.env, st.id, seats) if seats else None
+        pm = next((k for k, v in left.items() if total is not None and v >= total), None)
+        if seats is None or total is None or pm is None:
+            continue
+        left[pm] -= total
+        movies.add(st.movie_id)
+        decoys.append(
+            SeedOrder(kind="movie", at=bought, showtime_id=st.id, seats=seats, payment_method_id=pm)
+        )
+    if len(decoys) < DECOYS:
+        raise Skip("no decoy orders")
+    at = 1 + ctx.rng.randrange(DECOYS)
+    seeds = (*decoys[:at], seed, *decoys[at:])
+    d = ctx.draft(user, now, setup=Setup(orders=seeds))
+    return d, d.env.user_orders()[at].id
 
 
 def _title(ctx: Ctx, st: Showtime) -> str:
@@ -160,8 +207,12 @@ def after_exchange(ctx: Ctx) -> Task:
     ]  # fmt: skip
     old = d.env.order(oid)
     assert old is not None
-    for new in later[:4]:
-        if len(q.same_start(ctx.world, new)) > 1:
+    # never the next showing after the old one, or one a blind search lists first: the
+    # user names the new showing, and that is what must pin it
+    guessed = showing_guesses(ctx.world, d.now, [st.id])
+    guessed |= {min(later, key=lambda s: (s.start, s.id)).id} if later else set()
+    for new in ctx.rng.sample(later, min(6, len(later))):
+        if len(q.same_start(ctx.world, new)) > 1 or new.id in guessed:
             continue  # named by its day and clock: it must be the only one then
         seats = q.first_option(d.env, new.id, 2, SeatRule(together=True))
         total = q.quote_total(d.env, new.id, seats) if seats else None
@@ -216,8 +267,7 @@ def after_event_refund(ctx: Ctx) -> Task:
         kind="event", at=bought, session_id=pick.session.id, zone_id=pick.zone.id,
         quantity=pick.count, attendee_ids=pick.attendees, payment_method_id=pm,
     )  # fmt: skip
-    d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
-    oid = d.env.user_orders()[-1].id
+    d, oid = _with_decoys(ctx, user, now, bought, seed, set())
     try:
         orders.refund_order(ctx.draft(user, now, setup=d.setup).env, oid)
     except EnvError as err:

@@ -39,6 +39,7 @@ from ticketbench.suite.spec import (
     Task,
 )
 from ticketbench.suite.templates import phrasing as ph
+from ticketbench.suite.templates.guesses import avoid_guesses
 
 T = TypeVar("T")
 
@@ -337,7 +338,9 @@ def purchase(
     clarify: Sequence[Slot] = (),
     optimal: Optimal | None = None,
 ) -> Task:
-    """Finish a purchase task: goal and expect from the same order specs."""
+    """Finish a purchase task: goal and expect from the same order specs. `Skip` if a spec
+    accepts what a blind agent tries first (`guesses`)."""
+    avoid_guesses(d.world, d.now, specs)
     handoffs: dict[HandoffKind, int] = {"confirm": len(specs)}
     if clarify:
         handoffs["clarify"] = len(clarify)

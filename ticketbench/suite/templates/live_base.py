@@ -20,6 +20,7 @@ from ticketbench.suite.draft import Draft, Skip
 from ticketbench.suite.spec import OrderSpec
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import Ctx, alias_unique, fits
+from ticketbench.suite.templates.guesses import session_guesses
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,20 @@ def draw_pick(
 ) -> EventPick:
     """A random open session in the user's city, a zone with room, a count and attendees.
 
-    Only events with another upcoming session: finding the event by name must not be all
-    there is to choosing the session (an agent linking every session of it would pass).
+    Only events with two other upcoming sessions when there are any (else one): finding the
+    event by name must not be all there is to choosing the session (an agent linking every
+    session of it would pass); and never the session a blind agent tries first (`guesses`:
+    the first listed, or first on sale), so the session is pinned by the day the user says.
     """
     user = d.user
     t = d.now
-    opened = open_sessions(ctx.world, user.city_id, t, real_name)
-    several = [(ev, s) for ev, s in opened if sum(x.start > t for x in ev.sessions) >= 2]
-    ev, ses = ctx.choice(several or opened)
+    opened = [
+        (ev, s)
+        for ev, s in open_sessions(ctx.world, user.city_id, t, real_name)
+        if s.id not in session_guesses(ctx.world, t, [s.id])
+    ]
+    many = [(ev, s) for ev, s in opened if sum(x.start > t for x in ev.sessions) >= 3]
+    ev, ses = ctx.choice(many or opened)
     left = orders.event_availability(d.env, ses.id)
     hi = min(ev.per_order_limit, max_count)
     if ev.real_name:
@@ -100,7 +107,8 @@ def draw_pick(
         raise Skip("no attendees for a real-name event")
     named = distinct_attendees(user)
     if ev.real_name:
-        hi = min(hi, len(named))
+        # someone saved stays home: "every saved attendee" must not be the answer
+        hi = min(hi, len(named) - 1 if len(named) > 1 else len(named))
     if hi < 1:
         raise Skip("no attendees with a name of their own")
     n = ctx.rng.randint(1, hi)

@@ -26,6 +26,7 @@ from ticketbench.suite.templates.base import (
     template,
     with_day,
 )
+from ticketbench.suite.templates.guesses import showing_guesses
 
 FORMAT_WORDS: dict[str, tuple[str, str]] = {
     "IMAX": ("IMAX厅", "IMAX"),
@@ -57,9 +58,12 @@ def _pick(
     named: bool = False,
 ) -> tuple[Showtime, tuple[str, ...]]:
     """A random showtime of `sts` with a valid selection, and its best selection. `named`:
-    the user names it by its start, so it must be the only one starting then."""
+    the user names it by its start, so it must be the only one starting then, and not the
+    showing a blind search lists first (`guesses`)."""
     for st in ctx.rng.sample(list(sts), min(12, len(sts))):
         if named and len(q.same_start(ctx.world, st)) > 1:
+            continue
+        if named and st.id in showing_guesses(ctx.world, d.now, [st.id]):
             continue
         opts = q.seat_options(d.env, st.id, count, rule, types, prefer=q.centre_score, limit=1)
         if opts:
@@ -214,7 +218,11 @@ def _constrained(
     pool = [st for st in open_showtimes(ctx, user, now) if keep(st)]
     anchor = ctx.choice(pool)
     day = anchor.start.date()
-    cands = [st for st in pool if st.movie_id == anchor.movie_id and st.start.date() == day]
+    # the whole day the user names, though the draw's horizon may end within it
+    whole = q.on_sale(ctx.world, user.city_id, now, anchor.start.replace(hour=23, minute=59))
+    cands = [
+        st for st in whole if keep(st) and st.movie_id == anchor.movie_id and st.start.date() == day
+    ]
     count = draw_count(ctx, 3)
     rule = SeatRule(together=count > 1)
     cands = _valid(d, cands, count, rule)

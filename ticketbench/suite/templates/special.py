@@ -7,7 +7,7 @@ phrase the request without that slot (`templates_movie._specified`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import cache
 
@@ -33,6 +33,7 @@ from ticketbench.suite.templates.base import (
     purchase,
     template,
 )
+from ticketbench.suite.templates.movie import FORMAT_WORDS, FORMATS, LANG_WORDS
 
 TOGETHER = SeatRule(together=True)
 
@@ -222,33 +223,60 @@ def time_expired_hold(ctx: Ctx) -> Task:
     return purchase(d, ph.statement(ctx.say, ctx.locale, body), [spec], body)
 
 
+# What the user can pin "the next showing" to: (covers, zh words, en words). A pin a blind
+# agent cannot guess is what makes "the next one" a task: the next showing still on sale is
+# the first row a search lists, so the answer is the next one of the kind the user wants,
+# with another kind on sale before it.
+Pin = tuple[Callable[[Showtime], bool], str, str]
+
+
+def _next_pins() -> tuple[Pin, ...]:
+    def of_format(fmt: str) -> Callable[[Showtime], bool]:
+        return lambda st: st.format in FORMATS[fmt]
+
+    def in_language(lang: str) -> Callable[[Showtime], bool]:
+        return lambda st: st.language == lang
+
+    formats = [(of_format(f), zh, en) for f, (zh, en) in FORMAT_WORDS.items()]
+    languages = [(in_language(g), f"{zh}版", en) for g, (zh, en) in LANG_WORDS.items()]
+    return (*formats, *languages)
+
+
+NEXT_PINS = _next_pins()
+
+
 @template("time_next_open", "time")
 def time_next_open(ctx: Ctx) -> Task:
-    """ "The next showing" when the imminent one's online sales already closed."""
+    """ "The next IMAX / original-language / ... showing" when the imminent one's online
+    sales already closed: the earliest showing of that kind still on sale, with a showing of
+    another kind on sale before it (so the next row on sale is not the answer)."""
     user = draw_user(ctx)
     base = draw_now(ctx)
     first = afternoon_showing(ctx, user, base)
     now = first.start - timedelta(minutes=max(1, first.sales_cutoff_min - 2))
-    same = [
-        s
-        for s in ctx.world.showtimes_by_cinema[first.cinema_id]
-        if s.movie_id == first.movie_id
-        and s.start.date() == first.start.date()
-        and q.sales_open(s, now)
-    ]
-    if not same:
-        raise Skip("no later showing")
-    nxt = min(s.start for s in same)
-    cands = [s for s in same if s.start == nxt]
     d = ctx.draft(user, now)
+    upcoming = sorted(
+        (
+            s
+            for s in ctx.world.showtimes_by_cinema[first.cinema_id]
+            if s.movie_id == first.movie_id and s.start > now and q.sales_open(s, now)
+        ),
+        key=lambda s: (s.start, s.id),
+    )
+    pins = []
+    for keep, zh, en in NEXT_PINS:
+        kind = [s for s in upcoming if keep(s) and q.first_option(d.env, s.id, 1, SeatRule())]
+        if kind and any(not keep(s) and s.start < kind[0].start for s in upcoming):
+            pins.append((kind, zh, en))
+    kind, zh, en = ctx.choice(pins)
+    cands = [s for s in kind if s.start == kind[0].start]
     seats = q.first_option(d.env, cands[0].id, 1, SeatRule())
-    if seats is None:
-        raise Skip("no seats")
+    assert seats is not None
     m = ctx.world.movies[first.movie_id]
     c = ctx.world.cinemas[first.cinema_id]
     body = ctx.t(
-        f"买{cinema_name(ctx, c)}接下来最近的一场{movie_title(ctx, m)}，1张",
-        f"get me one ticket for the next {movie_title(ctx, m)} showing at "
+        f"买{cinema_name(ctx, c)}接下来最近的一场{zh}的{movie_title(ctx, m)}，1张",
+        f"get me one ticket for the next {en} showing of {movie_title(ctx, m)} at "
         f"{cinema_name(ctx, c)} that I can still buy",
     )
     pm_fact(d)
