@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ticketbench.agents.degenerate import DEGENERATE_AGENTS, DEGENERATE_BOUND
-from ticketbench.agents.gaming import GAMING_AGENTS
+from ticketbench.agents.gaming import GAMING_AGENTS, REASON_READERS
 from ticketbench.agents.navigator import NavigatorAgent
 from ticketbench.agents.registry import load_agent
 from ticketbench.cli import app
@@ -112,8 +112,9 @@ def test_cheap_agents_act_only_through_tools(spec: str) -> None:
 def test_verify_holds_every_degenerate_agent_to_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`verify` reports each degenerate agent's success and fails when one passes more
-    than 2% of a split (here: the navigator, which is told the answer, posing as one)."""
+    """`verify` reports each degenerate and gaming agent's success and fails when one passes
+    more than 2% of a split (here: the navigator, which is told the answer, posing as one of
+    either kind)."""
     folder = tmp_path / "small"
     tasks = list(DEV.values())
     write_suite({"dev": tasks[:3], "test": tasks[3:9]}, folder, None)
@@ -124,7 +125,17 @@ def test_verify_holds_every_degenerate_agent_to_the_bound(
     assert set(data["degenerate_success"]) == set(DEGENERATE_AGENTS)
     assert all(v <= DEGENERATE_BOUND for v in data["degenerate_success"].values())
     assert data["degenerate_over_bound"] == []
+    assert set(data["gaming_success"]) == set(GAMING_AGENTS)
+    assert all(
+        v <= DEGENERATE_BOUND for k, v in data["gaming_success"].items() if k not in REASON_READERS
+    )
+    assert data["gaming_over_bound"] == []
     monkeypatch.setitem(DEGENERATE_AGENTS, "navigator", NavigatorAgent)
+    res = runner.invoke(app, ["verify", "--suite", str(folder)])
+    assert res.exit_code == 1
+    assert "over bound" in res.output and "navigator: succeeded on" in res.output
+    monkeypatch.delitem(DEGENERATE_AGENTS, "navigator")
+    monkeypatch.setitem(GAMING_AGENTS, "navigator", NavigatorAgent)
     res = runner.invoke(app, ["verify", "--suite", str(folder)])
     assert res.exit_code == 1
     assert "over bound" in res.output and "navigator: succeeded on" in res.output

@@ -270,6 +270,12 @@ class BuyFirstAtCinemaAgent(BuyFirstAgent):
     at_cinema = True
 
 
+# Gaming agents `ticketbench verify` reports without holding them to the bound: their wins
+# are refusals with the reason a search shows by itself (an event not on sale yet, a sales
+# cut-off, sold-out rows), right answers that the service, not the suite's draws, hands
+# out. They are bounded by how many such refusals a split holds (README "Metrics").
+REASON_READERS = frozenset({"look-refuse"})
+
 GAMING_AGENTS: dict[str, type[Agent]] = {
     "stuff-facts": StuffFactsAgent,
     "echo-opening": EchoOpeningAgent,

@@ -26,16 +26,21 @@ def verify(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Run the oracle, noop and the degenerate agents over the suite; fail listing every
-    broken task and every degenerate agent scoring over 2%."""
+    """Run the oracle, noop and the cheap agents (degenerate and gaming) over the suite; fail
+    listing every broken task and every cheap agent scoring over 2%."""
     if attack:
         _verify_attacks(list(load_source(suite).by_split()), as_json)
         return
+    from ticketbench.agents.gaming import REASON_READERS
     from ticketbench.results.verify import verify_split
 
     results = [verify_split(part) for part in load_source(suite).by_split()]
     broken = [b for r in results for b in r["broken"]]
-    over = [{"suite": r["suite"], **o} for r in results for o in r["degenerate_over_bound"]]
+    over = [
+        {"suite": r["suite"], **o}
+        for r in results
+        for o in (*r["degenerate_over_bound"], *r["gaming_over_bound"])
+    ]
     if as_json:
         payload: dict[str, Any] = (
             results[0]
@@ -48,6 +53,10 @@ def verify(
                 "degenerate_success": {
                     k: max(r["degenerate_success"][k] for r in results)
                     for k in results[0]["degenerate_success"]
+                },
+                "gaming_success": {
+                    k: max(r["gaming_success"][k] for r in results)
+                    for k in results[0]["gaming_success"]
                 },
                 "broken": broken,
                 "degenerate_over_bound": over,
@@ -64,7 +73,12 @@ def verify(
                 f"reworded oracle {r['reworded_success']:.3f} "
                 f"(lowest category {min(r['reworded_by_category'].values(), default=0):.3f}); "
                 "degenerate "
-                + ", ".join(f"{k} {v:.3f}" for k, v in r["degenerate_success"].items()),
+                + ", ".join(f"{k} {v:.3f}" for k, v in r["degenerate_success"].items())
+                + "; gaming "
+                + ", ".join(
+                    f"{k} {v:.3f}" + (" (not bounded)" if k in REASON_READERS else "")
+                    for k, v in r["gaming_success"].items()
+                ),
                 soft_wrap=True,
             )
         for b in broken:

@@ -5,18 +5,22 @@ settings, nothing written to disk). A task is broken if the oracle does not succ
 without a policy violation, or if the noop agent succeeds on a task that needs a write. The
 reworded oracle (`oracle-reworded`: the same steps, its questions in other words) checks the
 simulated user: a category where it succeeds on less than `REWORDED_FLOOR` lists its
-failures. Then every degenerate agent (`ticketbench.agents.degenerate`: they know nothing
-of the task) plays the split; the scoring is broken if one of them succeeds on more than
-`DEGENERATE_BOUND` of it.
+failures. Then every cheap agent that knows nothing of the task plays the split: the
+degenerate agents (`ticketbench.agents.degenerate`) and the gaming agents
+(`ticketbench.agents.gaming`, each aimed at one scoring rule or one habit of the suite's
+draws); the scoring or the suite is broken if one of them succeeds on more than
+`DEGENERATE_BOUND` of it. The gaming agents in `REASON_READERS` are reported, not bounded
+(see there).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ticketbench.agents.degenerate import DEGENERATE_AGENTS, DEGENERATE_BOUND
+from ticketbench.agents.gaming import GAMING_AGENTS, REASON_READERS
 from ticketbench.agents.noop import NoopAgent
 from ticketbench.agents.oracle import OracleAgent
 from ticketbench.agents.reworded import RewordedOracleAgent
@@ -44,8 +48,8 @@ async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
 
 def verify_split(source: TaskSource) -> dict[str, Any]:
     """Oracle, reworded oracle and noop over the tasks of one source (one split), listing
-    every broken task with the reason; then the degenerate agents, listing each over the
-    bound."""
+    every broken task with the reason; then the cheap agents (degenerate and gaming),
+    listing each over the bound."""
     tasks = list(source.tasks)
     by_id = {t.id: t for t in tasks}
     oracle = asyncio.run(_play(tasks, OracleAgent()))
@@ -87,21 +91,8 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
     for rec in noop_wins:
         broken.append({"task_id": rec.task_id, "agent": "noop", "problem": "noop succeeded"})
     n = len(oracle)
-    degenerate: dict[str, float] = {}
-    over: list[dict[str, str]] = []
-    for name, cls in DEGENERATE_AGENTS.items():
-        recs = asyncio.run(_play(tasks, cls()))
-        wins = sorted(r.task_id for r in recs if r.score is not None and r.score.success)
-        degenerate[name] = len(wins) / n if n else 0.0
-        if degenerate[name] > DEGENERATE_BOUND:
-            shown = ", ".join(wins[:8]) + (" ..." if len(wins) > 8 else "")
-            over.append(
-                {
-                    "agent": name,
-                    "problem": f"succeeded on {len(wins)} of {n} tasks "
-                    f"({degenerate[name]:.1%} > {DEGENERATE_BOUND:.0%}): {shown}",
-                }
-            )
+    degenerate, over = _cheap(tasks, DEGENERATE_AGENTS, frozenset())
+    gaming, gaming_over = _cheap(tasks, GAMING_AGENTS, REASON_READERS)
     return {
         "suite": source.label,
         "tasks": n,
@@ -116,4 +107,30 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
         "broken": sorted(broken, key=lambda b: (b["task_id"], b["agent"])),
         "degenerate_success": degenerate,
         "degenerate_over_bound": over,
+        "gaming_success": gaming,
+        "gaming_over_bound": gaming_over,
     }
+
+
+def _cheap(
+    tasks: Sequence[Task], agents: Mapping[str, type[Agent]], unbounded: frozenset[str]
+) -> tuple[dict[str, float], list[dict[str, str]]]:
+    """Each agent's success over `tasks`, and those over `DEGENERATE_BOUND` (but
+    `unbounded`), with the tasks they won."""
+    n = len(tasks)
+    rates: dict[str, float] = {}
+    over: list[dict[str, str]] = []
+    for name, cls in agents.items():
+        recs = asyncio.run(_play(tasks, cls()))
+        wins = sorted(r.task_id for r in recs if r.score is not None and r.score.success)
+        rates[name] = len(wins) / n if n else 0.0
+        if rates[name] > DEGENERATE_BOUND and name not in unbounded:
+            shown = ", ".join(wins[:8]) + (" ..." if len(wins) > 8 else "")
+            over.append(
+                {
+                    "agent": name,
+                    "problem": f"succeeded on {len(wins)} of {n} tasks "
+                    f"({rates[name]:.1%} > {DEGENERATE_BOUND:.0%}): {shown}",
+                }
+            )
+    return rates, over
