@@ -67,6 +67,12 @@ LuckyPair 26.6 / 28.6, LuckyOne 26.1 / 28.6; FirstOne 10.1 / 8.7 and FirstPair 1
 movie at the named cinema, or the event's first session); ErrorRelay 9.0 / 9.0;
 BuyRefund 6.9 / 6.2; MenuPick 3.7 / 3.5; YesNoProbe 3.2 / 3.4; all others 0 (HandedTask
 and MemorySnoop read 100 in process, before plugins were moved out of it).
+
+Measured on suite 2.2.0 (no answer is what a blind agent tries first), dev / test:
+FirstOne, FirstPair, BuyRefund, YesNoProbe 0 / 0; MenuPick 0.5 / 0; ErrorRelay 5.3 / 5.5
+(refusals the service states by itself: a sales cut-off, an event not on sale yet);
+LuckyOne 25.5 / 26.7, LuckyPair 26.1 / 26.7; StuffEverything, EchoConfirm, ForgedPair,
+PaySpray, Interrogate, EscalateAll 0 / 0. SuiteOnDisk reads nothing under Landlock.
 """
 
 from __future__ import annotations
