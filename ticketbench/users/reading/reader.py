@@ -317,6 +317,11 @@ def read(text: str) -> Reading:
         if lx.DISAMBIGUATION.search(q) and not slots:
             slots = _option_slot(q) or _option_slot(cleaned, options) or ["which_movie"]
             wh = True
+        if not slots and _TITLE_NAME.search(q):  # "…show? Could you give me the full name?"
+            if lx.EVENT_NOUN.search(cleaned) or re.search(r"\bshows?\b", cleaned):
+                slots = ["which_event"]
+            elif _MOVIE_NOUN.search(cleaned):
+                slots = ["which_movie"]
         if not slots and wh and lx.CHOOSE.search(q):  # "which one?": of the things listed
             slots = _option_slot(q) or _option_slot(cleaned, options)
         if wh and slots:
