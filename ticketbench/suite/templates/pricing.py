@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ticketbench.env.models import Showtime
+from datetime import datetime
+
+from ticketbench.env.models import Showtime, User
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import SeatRule, Task
@@ -24,10 +26,17 @@ from ticketbench.suite.templates.base import (
 )
 
 
-def _day_movie(ctx: Ctx, sts: list[Showtime]) -> list[Showtime]:
-    anchor = ctx.choice(sts)
+def _day_movie(ctx: Ctx, user: User, now: datetime, from_hour: int) -> list[Showtime]:
+    """Every showing on sale of a drawn movie on a drawn day, from `from_hour` on: the whole
+    day the user names, though the draw's horizon may end within it."""
+    anchor = ctx.choice([s for s in open_showtimes(ctx, user, now) if s.start.hour >= from_hour])
+    day = q.on_sale(ctx.world, user.city_id, now, anchor.start.replace(hour=23, minute=59))
     return [
-        s for s in sts if s.movie_id == anchor.movie_id and s.start.date() == anchor.start.date()
+        s
+        for s in day
+        if s.movie_id == anchor.movie_id
+        and s.start.date() == anchor.start.date()
+        and s.start.hour >= from_hour
     ]
 
 
@@ -40,7 +49,7 @@ def price_cheapest_day(ctx: Ctx) -> Task:
     d = ctx.draft(user, now, difficulty="hard")
     count = ctx.rng.choice((1, 2))
     rule = SeatRule(together=count > 1)
-    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 12])
+    cands = _day_movie(ctx, user, now, 12)
     best: dict[str, tuple[int, tuple[str, ...], str | None, str | None]] = {}
     for st in cands:
         b = q.lowest_total(d.env, st.id, count, rule, ("standard",))
@@ -155,7 +164,7 @@ def _budget(ctx: Ctx, hidden: bool) -> Task:
     d = ctx.draft(user, now)
     count = 2
     rule = SeatRule(together=True)
-    cands = _day_movie(ctx, [s for s in open_showtimes(ctx, user, now) if s.start.hour >= 18])
+    cands = _day_movie(ctx, user, now, 18)
     low: dict[str, tuple[int, tuple[str, ...], str | None, str | None]] = {}
     for st in cands:
         b = q.lowest_total(d.env, st.id, count, rule, GENERAL_SEATS)
