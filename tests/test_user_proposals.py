@@ -130,13 +130,19 @@ def test_a_proposal_against_what_the_user_said_ends_it(
 
 
 def test_other_named_values_are_checked(dev: dict[str, Task], world: World) -> None:
-    zh, en = dev["dev-specified-010"], dev["dev-specified-011"]  # 2 tickets, 12:30
-    assert Talk(zh, world).say("给您订3张可以吗？").leave == "declined"
-    assert Talk(en, world).say("Shall I book 3 tickets then?").leave == "declined"
+    zh, en = dev["dev-specified-010"], dev["dev-specified-011"]  # a stated count and clock
+    n = zh.goal.orders[0].count
+    assert Talk(zh, world).say(f"给您订{n + 1}张可以吗？").leave == "declined"
+    assert Talk(en, world).say(f"Shall I book {n + 1} tickets then?").leave == "declined"
+    zh_start = world.showtimes[right_showtime(zh)].start
+    assert (zh_start.date() - zh.now.date()).days != 1 or zh_start.hour != 10
     assert Talk(zh, world).say("给您订明早10点那场可以吗？").leave == "declined"
-    r = Talk(en, world).say("How about the 19:30 one?")
+    start = world.showtimes[right_showtime(en)].start
+    wrong = (start.hour + 3) % 24
+    r = Talk(en, world).say(f"How about the {wrong:02d}:{start.minute:02d} one?")
     assert r.leave == "declined" and "time" in r.text
-    assert Talk(en, world).say("Shall I book 2 tickets at 12:30?").leave is None
+    ok = f"Shall I book {en.goal.orders[0].count} tickets at {start:%H:%M}?"
+    assert Talk(en, world).say(ok).leave is None
 
 
 @pytest.mark.parametrize("task_id", ["dev-clarify-000", "dev-clarify-001"])
