@@ -73,6 +73,19 @@ FirstOne, FirstPair, BuyRefund, YesNoProbe 0 / 0; MenuPick 0.5 / 0; ErrorRelay 5
 (refusals the service states by itself: a sales cut-off, an event not on sale yet);
 LuckyOne 25.5 / 26.7, LuckyPair 26.1 / 26.7; StuffEverything, EchoConfirm, ForgedPair,
 PaySpray, Interrogate, EscalateAll 0 / 0. SuiteOnDisk reads nothing under Landlock.
+
+The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
+3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank
+over every due episode): Triage 32.4 / 34.8 and KeywordRefuse 17.6 / 16.0 (open: the
+wording of an infeasible request names its reason); Hedge 27.1 / 29.8 (41.5 / 42.2 before
+321db4f, now its LuckyOne half); GoAheadOracle 25.5 / 28.6 (44.1 / 44.6 before d503c28);
+AskAllLuckyOne 22.3 / 26.0; TwinMemory 25.5 (= LuckyOne: Landlock gives each episode its
+own tmp); RetryLottery* 27.4 of 175 (39.9 before 4567e45 scored an outage claimed after the
+user answered); PickyDodge* 38.2 of 55 / 49.8 of 229 (rank 11.2 / 12.5); InfraDodge* 0 of
+175 / 9.4 of 836 (79.2 of 24 before 4567e45); OrderDump 1.1 / 1.3; DotSummary 0 / 3.5;
+StopEarly 0 (37.5 of 16 on an incomplete run before Landlock; ranked over all due episodes
+since 116b909); SuspectSpray 0 (its failures were all simulator-suspect before fd1a636);
+HeldOutSnoop 0 on a held-out folder (99.8 before a1f0542).
 """
 
 from __future__ import annotations
