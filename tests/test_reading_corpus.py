@@ -5,13 +5,13 @@ inform), for questions the slots asked, and whether it holds an order summary or
 options. Per label: recall (messages carrying the label read exactly right: kind, slots and
 flags) and precision (messages the reader gives the label that carry it).
 
-Every part of the corpus is now tuning, and the whole must hold >= 95% overall and on every
-label. Each part is reported on its own, with the number it read when it was measured once,
+Every part but one is tuning, and the tuning must hold >= 95% overall and on every label.
+The held-out part (`heldout_*.txt`), written blind by another engineer and measured once
+(79.8%), is never tuned on: it is reported and held to a regression floor only.
+Each part is reported on its own, with the number it read when it was measured once,
 before any tuning on it (`PARTS`). Held-out text is measured once and then tuned on: three
 held-out sets (92.7%, 89.0%, 90.4%), an outside audit's blind set (80.2%) and a fresh set
 handed over by another engineer (round 1: 74.3%) were spent so.
-The held-out set that judges the reader now is kept outside the repository until it is
-measured; a set handed over later is added here as another burned part.
 
 `pytest -s tests/test_reading_corpus.py` prints the tables.
 """
@@ -96,6 +96,25 @@ PARTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 CORPUS = {part: [m for f in files for m in load(f)] for part, (files, _) in PARTS.items()}
 TUNE = [m for part in CORPUS.values() for m in part]
+
+# The held-out part: written blind by another engineer, measured once and never tuned on.
+HELD_FILES = ("heldout_zh.txt", "heldout_en.txt")
+HELD_ONCE = 0.798  # what it read when measured once, on the reader of a79f410
+HELD_FLOOR = 0.77  # a regression floor, not the goal: the goal is FLOOR and is not reached
+HELD = [m for f in HELD_FILES for m in load(f)]
+
+
+def test_held_out_part_is_reported_and_held_to_its_floor() -> None:
+    """The reader on text it was never tuned on (`pytest -s` prints the table). The goal is
+    95%, like the rest; measured once it read 79.8%. A change that reads it worse than
+    `HELD_FLOOR` fails; tuning on it would spend it, as the burned parts were."""
+    assert len(HELD) >= 400 and sum(m.zh for m in HELD) * 2 == len(HELD)
+    table, wrong = scores(HELD)
+    _report(f"held-out ({HELD_ONCE:.1%} measured once)", table, len(HELD))
+    overall = 1 - len(wrong) / len(HELD)
+    print(f"  overall {overall:.1%}")
+    print("\n".join(wrong))
+    assert overall >= HELD_FLOOR, "\n".join(wrong)
 
 
 def test_labels_agree_across_parts() -> None:
