@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from ticketbench.records import EPISODES, read_run
-from ticketbench.results.lifecycle import regrade
+from ticketbench.results.regrade import regrade
 from ticketbench.results.store import RunWriter
 from ticketbench.suite.dataset import load_suite
 

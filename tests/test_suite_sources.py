@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from ticketbench.cli import app
 from ticketbench.records import read_header
-from ticketbench.results.lifecycle import RunError, regrade, start_run, summarize_run
+from ticketbench.results.lifecycle import RunError, start_run, summarize_run
+from ticketbench.results.regrade import regrade
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite, suite_checksum, write_suite
 from ticketbench.suite.sources import resolve_suite

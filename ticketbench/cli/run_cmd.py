@@ -21,12 +21,12 @@ from ticketbench.records import NotARun, read_header
 from ticketbench.results.lifecycle import (
     RunError,
     RunResult,
-    regrade,
     resume,
     start_run,
     summarize_run,
     task_source,
 )
+from ticketbench.results.regrade import regrade
 from ticketbench.results.store import RunInUse, StoreError, finished_keys
 from ticketbench.runner import Executor, ExecutorError, make_executor
 from ticketbench.settings import RunSettings

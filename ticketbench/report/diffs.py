@@ -2,7 +2,7 @@
 
 Run records keep the end state's digest, not the diff itself. When the run's suite is the
 one installed (same split, version and checksum), each trajectory is replayed on a fresh env
-(`ticketbench.results.lifecycle.replay_env`, the regrade machinery) and `env.diff()` is
+(`ticketbench.results.regrade.replay_env`, the regrade machinery) and `env.diff()` is
 shown, flagged if the replay did not reach the recorded digest. Otherwise (an old suite,
 synthetic runs) the viewer shows the writes read off the trajectory instead, and says so.
 """
@@ -103,7 +103,7 @@ class Replayer:
         if task is None:
             return from_events(rec.events, why or f"task {rec.task_id} is not in the suite")
         from ticketbench.env.world import load_world
-        from ticketbench.results.lifecycle import replay_env
+        from ticketbench.results.regrade import replay_env
 
         if self._world is None:
             self._world = load_world()
