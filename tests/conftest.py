@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests that talk HTTP to the scripted fake model server."""
+"""Fixtures shared by test modules: the loaded world, and the scripted fake model server
+for the tests that talk HTTP."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fakeserver import CHAT, MESSAGES, FakeServer
 from llmkit import OPENED
+
+from ticketbench.env.world import World, load_world
+
+
+@pytest.fixture(scope="session")
+def world() -> World:
+    """The base world, loaded once (tests copy it into envs; none changes it)."""
+    return load_world()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ticketbench.cli import app
-from ticketbench.env.world import World, load_world
+from ticketbench.env.world import World
 from ticketbench.suite.audit import audit_task, audit_tasks
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.sources import resolve_suite
@@ -26,11 +26,6 @@ from ticketbench.suite.spec import Task
 ROOT = Path(__file__).resolve().parents[1]
 DEFECTS = Path(__file__).parent / "data" / "audit_defects.jsonl"
 ALL: list[Task] = load_suite("dev") + load_suite("test")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
 
 
 def _kinds(task: Task, world: World) -> set[str]:

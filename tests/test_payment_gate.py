@@ -15,18 +15,13 @@ from appkit import RecordingApp
 
 from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.state import TicketEnv, payment_requests
-from ticketbench.env.world import World, load_world
+from ticketbench.env.world import World
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
 from ticketbench.users import PaymentGate
 from ticketbench.users.base import Verdict
 from ticketbench.users.gate import TRUST
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
 
 
 def task_in(locale: str) -> Task:

@@ -13,17 +13,12 @@ import asyncio
 import pytest
 from appkit import RecordingApp
 
-from ticketbench.env.world import World, load_world
+from ticketbench.env.world import World
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
 from ticketbench.users import ScriptedUser
 from ticketbench.users.base import Reply
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
 
 
 @pytest.fixture(scope="module")

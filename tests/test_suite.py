@@ -14,7 +14,7 @@ from ticketbench.cli.tasks_cmd import stats_of
 from ticketbench.env.app import APP_ACTIONS
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.tools import AGENT_TOOLS
-from ticketbench.env.world import World, load_world
+from ticketbench.env.world import World
 from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.dataset import SPLITS, load_suite, suite_path, write_suite
 from ticketbench.suite.draft import replay
@@ -23,11 +23,6 @@ from ticketbench.suite.spec import CATEGORIES, InjectField, Task, task_from_row,
 from ticketbench.suite.textmatch import fold
 
 ALL: list[Task] = load_suite("test") + load_suite("dev")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
 
 
 def test_sizes_and_mix() -> None:

@@ -42,11 +42,6 @@ LOCALES = ("zh", "en")
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
-
-
-@pytest.fixture(scope="module")
 def dev() -> list[Task]:
     return load_suite("dev")
 

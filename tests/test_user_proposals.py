@@ -45,11 +45,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
-
-
-@pytest.fixture(scope="module")
 def dev() -> dict[str, Task]:
     return {t.id: t for t in load_suite("dev")}
 

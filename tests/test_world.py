@@ -29,11 +29,6 @@ def fresh() -> WorldData:
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return load_world()
-
-
-@pytest.fixture(scope="module")
 def other() -> WorldData:
     return build_world(seed=8)
 
