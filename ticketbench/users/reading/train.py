@@ -12,11 +12,19 @@ from pathlib import Path
 from ticketbench.users.reading.corpus import load
 from ticketbench.users.reading.slot_model import MODEL_FILE, NONE, SlotModel, train
 
+HELD_OUT = "heldout_"  # files named so are the held-out part: never trained on
+
+
+def tuning_files(folder: Path) -> list[Path]:
+    """The corpus files a model may learn from: every `*.txt` but the held-out part."""
+    return [f for f in sorted(folder.glob("*.txt")) if not f.name.startswith(HELD_OUT)]
+
 
 def train_on_corpus(folder: Path) -> SlotModel:
-    """The model from every labelled question in a corpus folder (`*.txt`): a question
-    that asks nothing the user could know is trained as the class `NONE`."""
-    messages = [m for f in sorted(folder.glob("*.txt")) for m in load(f)]
+    """The model from every labelled question of a corpus folder's tuning files
+    (`tuning_files`): a question that asks nothing the user could know is trained as the
+    class `NONE`."""
+    messages = [m for f in tuning_files(folder) for m in load(f)]
     return train((m.text, sorted(m.slots) or [NONE]) for m in messages if m.kind == "ask")
 
 
