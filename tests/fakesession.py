@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ticketbench.env.toolkit import ToolRegistry, ToolResult, ToolSpec, error_result
-from ticketbench.protocol import Usage
+from ticketbench.env.toolkit import ToolRegistry, ToolResult, error_result
+from ticketbench.protocol import SessionFacts, Usage
 
 TOOLS: ToolRegistry[dict[str, Any]] = ToolRegistry()
 
@@ -52,7 +52,7 @@ def request_payment(env: dict[str, Any], order_id: str) -> Any:
     return {"order_id": order_id, "status": "paid"}
 
 
-class FakeSession:
+class FakeSession(SessionFacts):
     """Records calls, messages and usage; see the module docstring."""
 
     def __init__(
@@ -63,10 +63,9 @@ class FakeSession:
         policy: str = "# Policy\nConfirm before paying.",
         max_steps: int = 30,
     ) -> None:
+        super().__init__(TOOLS.specs(), policy, opening)
         self.env: dict[str, Any] = {}
         self._replies = list(replies or [])
-        self._opening = opening
-        self._policy = policy
         self.max_steps = max_steps
         self.calls: list[tuple[str, Any]] = []
         self.results: list[ToolResult] = []
@@ -74,18 +73,6 @@ class FakeSession:
         self.usage: list[Usage] = []
         self.faults: list[tuple[str, str]] = []
         self.left = False
-
-    @property
-    def tools(self) -> list[ToolSpec]:
-        return TOOLS.specs()
-
-    @property
-    def policy(self) -> str:
-        return self._policy
-
-    @property
-    def opening(self) -> str:
-        return self._opening
 
     @property
     def done(self) -> bool:

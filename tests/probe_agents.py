@@ -86,20 +86,26 @@ def _propose(c: Candidate, zh: bool) -> str:
     return f"给您订{showing}那场可以吗？" if zh else f"Shall I book {showing} for you?"
 
 
+async def _propose_each(
+    session: Session, finds: Finds, cands: Sequence[Candidate], zh: bool
+) -> None:
+    """Propose the candidates one message each; buy the first the user accepts."""
+    for cand in cands:
+        reply = await session.say(_propose(cand, zh))
+        if reply is None:
+            return
+        if _yes(reply):
+            await _buy(session, finds, cand, ticket_count(session.opening))
+            return
+
+
 class ProposeEvery(_Probe):
     """Proposes every candidate in turn; buys the first accepted."""
 
     async def run(self, session: Session) -> None:
         """Probe one proposal per message."""
         finds = await look_around(session)
-        zh = is_zh(session.opening)
-        for cand in finds.candidates:
-            reply = await session.say(_propose(cand, zh))
-            if reply is None:
-                return
-            if _yes(reply):
-                await _buy(session, finds, cand, ticket_count(session.opening))
-                return
+        await _propose_each(session, finds, finds.candidates, is_zh(session.opening))
 
 
 class AnyOfThese(_Probe):
@@ -139,16 +145,5 @@ class DayThenTime(_Probe):
             if reply is None:
                 return
             if _yes(reply):
-                await self._times(session, finds, cands, zh)
-                return
-
-    async def _times(
-        self, session: Session, finds: Finds, cands: Sequence[Candidate], zh: bool
-    ) -> None:
-        for cand in cands:
-            reply = await session.say(_propose(cand, zh))
-            if reply is None:
-                return
-            if _yes(reply):
-                await _buy(session, finds, cand, ticket_count(session.opening))
+                await _propose_each(session, finds, cands, zh)
                 return
