@@ -18,6 +18,7 @@ handed over by another engineer (round 1: 74.3%) were spent so.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -132,6 +133,15 @@ def test_corpus_shape() -> None:
     """>= 800 messages, Chinese and English in equal parts."""
     assert len(TUNE) >= 800
     assert sum(m.zh for m in TUNE) * 2 == len(TUNE)
+
+
+def test_readme_names_every_slot_the_corpus_uses() -> None:
+    """The README's slot table is what a blind writer labels with: it must name each slot
+    the corpus and the reader use, and nothing else."""
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^  \| `(\w+)` \|", readme, re.M))
+    used = {s for m in [*TUNE, *HELD] for s in m.slots} - {"-"}
+    assert listed == used, (listed - used, used - listed)
 
 
 @pytest.mark.parametrize("part", list(PARTS))
