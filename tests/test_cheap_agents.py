@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -130,6 +131,10 @@ def test_verify_holds_every_degenerate_agent_to_the_bound(
         v <= DEGENERATE_BOUND for k, v in data["gaming_success"].items() if k not in REASON_READERS
     )
     assert data["gaming_over_bound"] == []
+    agents = 3 + len(DEGENERATE_AGENTS) + len(GAMING_AGENTS)  # with oracle, reworded, noop
+    ends = re.findall(r"verify small/(\w+)@\S+: \S+ played \((\d+)/(\d+) agents\)", res.stderr)
+    for split in ("dev", "test"):  # a progress line on stderr as each agent ends
+        assert [int(d) for s, d, _ in ends if s == split] == list(range(1, agents + 1)), ends
     monkeypatch.setitem(DEGENERATE_AGENTS, "navigator", NavigatorAgent)
     res = runner.invoke(app, ["verify", "--suite", str(folder)])
     assert res.exit_code == 1

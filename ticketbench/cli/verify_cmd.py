@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -34,7 +34,13 @@ def verify(
     from ticketbench.agents.gaming import REASON_READERS
     from ticketbench.results.verify import verify_split
 
-    results = [verify_split(part) for part in load_source(suite).by_split()]
+    def progress(label: str) -> Callable[[str, int, int], None]:
+        def show(agent: str, done: int, total: int) -> None:
+            console.print(f"verify {label}: {agent} played ({done}/{total} agents)")
+
+        return show
+
+    results = [verify_split(part, progress(part.label)) for part in load_source(suite).by_split()]
     broken = [b for r in results for b in r["broken"]]
     over = [
         {"suite": r["suite"], **o}

@@ -16,7 +16,11 @@ draws); the scoring or the suite is broken if one of them succeeds on more than
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import Any
 
 from ticketbench.agents.degenerate import DEGENERATE_AGENTS, DEGENERATE_BOUND
@@ -35,50 +39,106 @@ from ticketbench.suite.spec import Task
 REWORDED_FLOOR = 0.98
 
 
-async def _play(tasks: Sequence[Task], agent: Agent) -> list[EpisodeRecord]:
-    out: list[EpisodeRecord] = []
+@dataclass(frozen=True)
+class _Outcome:
+    """What verify needs of one episode (whole records would cross the process pool)."""
+
+    task_id: str
+    category: str
+    scored: bool
+    success: bool
+    level: int
+    reasons: tuple[str, ...]
+    violations: tuple[str, ...]
+
+
+async def _play(tasks: Sequence[Task], agent: Agent) -> list[_Outcome]:
+    out: list[_Outcome] = []
 
     async def sink(rec: EpisodeRecord) -> None:
-        out.append(rec)
+        s = rec.score
+        out.append(
+            _Outcome(
+                rec.task_id,
+                rec.category,
+                s is not None,
+                s is not None and s.success,
+                s.level if s is not None else 0,
+                tuple(s.reasons) if s is not None else (),
+                tuple(s.violations) if s is not None else (),
+            )
+        )
 
     settings = RunSettings(concurrency=16, timeout_s=60.0)
     await run_episodes([(t, 0) for t in tasks], agent, settings, load_world(), sink=sink)
     return out
 
 
-def verify_split(source: TaskSource) -> dict[str, Any]:
+def _play_job(tasks: Sequence[Task], agent_cls: type[Agent]) -> list[_Outcome]:
+    """One agent over the split, in a worker process."""
+    return asyncio.run(_play(tasks, agent_cls()))
+
+
+def _play_all(
+    tasks: Sequence[Task],
+    agents: Mapping[str, type[Agent]],
+    progress: Callable[[str, int, int], None] | None,
+) -> dict[str, list[_Outcome]]:
+    """Every agent over the split, one agent a job on every core: the agents are
+    independent and each is CPU-bound Python, so a pool divides verify's time."""
+    workers = max(1, min(len(agents), os.cpu_count() or 1))
+    plays: dict[str, list[_Outcome]] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        futures = {pool.submit(_play_job, tasks, cls): name for name, cls in agents.items()}
+        for done in as_completed(futures):
+            plays[futures[done]] = done.result()
+            if progress is not None:
+                progress(futures[done], len(plays), len(agents))
+    return {name: plays[name] for name in agents}
+
+
+def verify_split(
+    source: TaskSource, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, Any]:
     """Oracle, reworded oracle and noop over the tasks of one source (one split), listing
     every broken task with the reason; then the cheap agents (degenerate and gaming),
-    listing each over the bound."""
+    listing each over the bound. `progress(agent, done, total)` follows each agent's end."""
     tasks = list(source.tasks)
     by_id = {t.id: t for t in tasks}
-    oracle = asyncio.run(_play(tasks, OracleAgent()))
-    noop = asyncio.run(_play(tasks, NoopAgent()))
+    plays = _play_all(
+        tasks,
+        {
+            "oracle": OracleAgent,
+            "noop": NoopAgent,
+            "oracle-reworded": RewordedOracleAgent,
+            **DEGENERATE_AGENTS,
+            **GAMING_AGENTS,
+        },
+        progress,
+    )
+    oracle, noop, reworded = plays["oracle"], plays["noop"], plays["oracle-reworded"]
     broken: list[dict[str, str]] = []
     ok = l4 = 0
     for rec in oracle:
-        s = rec.score
-        if s is None:
+        if not rec.scored:
             broken.append({"task_id": rec.task_id, "agent": "oracle", "problem": "infra error"})
             continue
-        ok += s.success
-        l4 += s.level == 4
-        if not s.success or s.level != 4 or s.violations:
-            why = "; ".join(s.reasons or s.violations) or f"level L{s.level}"
+        ok += rec.success
+        l4 += rec.level == 4
+        if not rec.success or rec.level != 4 or rec.violations:
+            why = "; ".join(rec.reasons or rec.violations) or f"level L{rec.level}"
             broken.append({"task_id": rec.task_id, "agent": "oracle", "problem": why})
-    reworded = asyncio.run(_play(tasks, RewordedOracleAgent()))
-    by_cat: dict[str, list[EpisodeRecord]] = {}
+    by_cat: dict[str, list[_Outcome]] = {}
     for rec in reworded:
         by_cat.setdefault(rec.category, []).append(rec)
     reworded_rates = {
-        c: sum(1 for r in recs if r.score is not None and r.score.success) / len(recs)
-        for c, recs in sorted(by_cat.items())
+        c: sum(1 for r in recs if r.success) / len(recs) for c, recs in sorted(by_cat.items())
     }
     for c, rate in reworded_rates.items():
         if rate < REWORDED_FLOOR:
             for rec in by_cat[c]:
-                if rec.score is None or not rec.score.success:
-                    why = "; ".join(rec.score.reasons) if rec.score else "infra error"
+                if not rec.success:
+                    why = "; ".join(rec.reasons) if rec.scored else "infra error"
                     broken.append(
                         {
                             "task_id": rec.task_id,
@@ -87,20 +147,18 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
                         }
                     )
     writes = [r for r in noop if by_id[r.task_id].needs_write]
-    noop_wins = [r for r in writes if r.score is not None and r.score.success]
+    noop_wins = [r for r in writes if r.success]
     for rec in noop_wins:
         broken.append({"task_id": rec.task_id, "agent": "noop", "problem": "noop succeeded"})
     n = len(oracle)
-    degenerate, over = _cheap(tasks, DEGENERATE_AGENTS, frozenset())
-    gaming, gaming_over = _cheap(tasks, GAMING_AGENTS, REASON_READERS)
+    degenerate, over = _cheap(n, {k: plays[k] for k in DEGENERATE_AGENTS}, frozenset())
+    gaming, gaming_over = _cheap(n, {k: plays[k] for k in GAMING_AGENTS}, REASON_READERS)
     return {
         "suite": source.label,
         "tasks": n,
         "oracle_success": ok / n if n else 0.0,
         "oracle_l4": l4 / n if n else 0.0,
-        "reworded_success": (
-            sum(1 for r in reworded if r.score is not None and r.score.success) / n if n else 0.0
-        ),
+        "reworded_success": sum(1 for r in reworded if r.success) / n if n else 0.0,
         "reworded_by_category": reworded_rates,
         "noop_write_tasks": len(writes),
         "noop_write_success": len(noop_wins) / len(writes) if writes else 0.0,
@@ -113,16 +171,14 @@ def verify_split(source: TaskSource) -> dict[str, Any]:
 
 
 def _cheap(
-    tasks: Sequence[Task], agents: Mapping[str, type[Agent]], unbounded: frozenset[str]
+    n: int, plays: Mapping[str, Sequence[_Outcome]], unbounded: frozenset[str]
 ) -> tuple[dict[str, float], list[dict[str, str]]]:
-    """Each agent's success over `tasks`, and those over `DEGENERATE_BOUND` (but
+    """Each agent's success over the `n` tasks, and those over `DEGENERATE_BOUND` (but
     `unbounded`), with the tasks they won."""
-    n = len(tasks)
     rates: dict[str, float] = {}
     over: list[dict[str, str]] = []
-    for name, cls in agents.items():
-        recs = asyncio.run(_play(tasks, cls()))
-        wins = sorted(r.task_id for r in recs if r.score is not None and r.score.success)
+    for name, recs in plays.items():
+        wins = sorted(r.task_id for r in recs if r.success)
         rates[name] = len(wins) / n if n else 0.0
         if rates[name] > DEGENERATE_BOUND and name not in unbounded:
             shown = ", ".join(wins[:8]) + (" ..." if len(wins) > 8 else "")
