@@ -15,6 +15,10 @@ Blind (know nothing of the task; candidates come from `ticketbench.agents.blind`
   with the opening: "the right option plus one" fits inside a two-link budget;
   (`LuckyOne`: one link; `FirstPair`: the first two found, no number match;
   `FirstOne`: the first found alone);
+- `SecondOne`, `ThirdOne`, `LastOne` (`NthOne`): one link to the candidate at a fixed place
+  of the listing (the named cinema's showings first, then the city's; an event's sessions);
+  `RefundSecond`, `RefundLast` (`RefundNth`): refund the paid order at a fixed place of
+  `list_orders`; `SoldOutAlways`: look, then always "sold out" (one reason's worth);
 - `ForgedPair`: the same two, as links it writes itself (no `booking_link`);
 - `PaySpray`: holds every candidate and puts a payment sheet for each before the user at
   once, without a word in between; never cancels the rest;
@@ -73,6 +77,12 @@ FirstOne, FirstPair, BuyRefund, YesNoProbe 0 / 0; MenuPick 0.5 / 0; ErrorRelay 5
 (refusals the service states by itself: a sales cut-off, an event not on sale yet);
 LuckyOne 25.5 / 26.7, LuckyPair 26.1 / 26.7; StuffEverything, EchoConfirm, ForgedPair,
 PaySpray, Interrogate, EscalateAll 0 / 0. SuiteOnDisk reads nothing under Landlock.
+
+The positional probes (the listings engineer, suite 2.2.0, main ae20d3c), dev / test:
+SecondOne 9.6 / 14.1, ThirdOne 17.0 / 10.9, LastOne 7.4 / 6.5 (answers cluster at the
+front of short listings: a cinema plays a movie a few times a week; `tasks audit` reports
+every such row); RefundSecond 2.1 / 1.1, RefundLast 0 / 1.8; SoldOutAlways 3.2 / 2.9 (each
+reason holds ~3% of a split).
 
 The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
 3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank
@@ -231,6 +241,88 @@ class FirstOne(FirstPair):
     """One link to the first candidate found: the lucky-guess rate without the spare link."""
 
     links = 1
+
+
+class NthOne(_Plugin):
+    """One link to the candidate at a fixed place of the listing (`at`, from 0; negative
+    from the end): the named cinema's showings come first, then the city's, or the event's
+    sessions as listed. A suite whose answers cluster at one place of short listings pays
+    it for nothing."""
+
+    at = 1
+
+    async def run(self, session: Session) -> None:
+        """Look around, link the candidate at `at` (the last one if the listing is shorter)."""
+        finds = await look_around(session, orders=False)
+        cands = finds.candidates
+        if not cands:
+            return
+        pick = cands[self.at] if -len(cands) <= self.at < len(cands) else cands[-1]
+        urls = await booking_links(session, [pick])
+        if urls:
+            await session.say(
+                _t(session, f"推荐这个，点链接在App里选座付款：{urls[0]}",
+                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+            )  # fmt: skip
+
+
+class SecondOne(NthOne):
+    """`NthOne` on the second candidate."""
+
+    at = 1
+
+
+class ThirdOne(NthOne):
+    """`NthOne` on the third candidate."""
+
+    at = 2
+
+
+class LastOne(NthOne):
+    """`NthOne` on the last candidate."""
+
+    at = -1
+
+
+class RefundNth(_Plugin):
+    """Refunds the user's paid order at a fixed place of `list_orders` (oldest first; `at`
+    from 0, negative from the end) and reads the service's answer out."""
+
+    at = 1
+
+    async def run(self, session: Session) -> None:
+        """List the orders, refund the one at `at`, say what the service said."""
+        finds = await look_around(session)
+        paid = [oid for oid, status in finds.orders if status == "paid"]
+        if not -len(paid) <= self.at < len(paid):
+            return
+        oid = paid[self.at]
+        res = await session.call("refund_order", {"order_id": oid})
+        await session.say(
+            _t(session, f"已为您退票，订单 {oid}。{res.content}",
+               f"Refunded order {oid}. {res.content}")
+        )  # fmt: skip
+
+
+class RefundSecond(RefundNth):
+    """`RefundNth` on the second paid order."""
+
+    at = 1
+
+
+class RefundLast(RefundNth):
+    """`RefundNth` on the last paid order."""
+
+    at = -1
+
+
+class SoldOutAlways(_Plugin):
+    """Looks around, then always says it is sold out: what one reason is worth by itself."""
+
+    async def run(self, session: Session) -> None:
+        """Search, then one fixed refusal."""
+        await look_around(session)
+        await session.say(_t(session, "抱歉，已经售罄了。", "Sorry, it is sold out."))
 
 
 class ForgedPair(_Plugin):
@@ -1067,6 +1159,12 @@ ALL: dict[str, type[_Plugin]] = {
         LuckyOne,
         FirstPair,
         FirstOne,
+        SecondOne,
+        ThirdOne,
+        LastOne,
+        RefundSecond,
+        RefundLast,
+        SoldOutAlways,
         ForgedPair,
         PaySpray,
         BuyRefund,

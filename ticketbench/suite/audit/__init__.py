@@ -4,6 +4,11 @@
 the world's acceptable answers through the env's public rules and pricing (`movies`,
 `events`, `aftersale`) and compares them with the task's spec in both directions
 (`check`). It imports nothing from the generator's templates or ground-truth helpers.
+
+Over each split it also checks that no fixed row of a listing (the 2nd showing at the
+cinema, the last session, the 2nd paid order) holds the answer of too many tasks
+(`positions`). Until the generator balances them, those findings are reported apart
+(`position_leaks`), not counted as discrepancies.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from ticketbench.env.world import World
 from ticketbench.suite.audit.check import audit_task
 from ticketbench.suite.audit.findings import Discrepancy
+from ticketbench.suite.audit.positions import position_discrepancies
 from ticketbench.suite.spec import Task
 
 __all__ = ["AuditReport", "Discrepancy", "audit_task", "audit_tasks"]
@@ -25,16 +31,20 @@ class AuditReport:
 
     checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    position_leaks: list[Discrepancy] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...]}`."""
+        """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...],
+        "position_leaks": [...]}`."""
         return {
             "checked": self.checked,
-            "discrepancies": [
-                {"task_id": d.task_id, "kind": d.kind, "detail": d.detail}
-                for d in self.discrepancies
-            ],
+            "discrepancies": [_row(d) for d in self.discrepancies],
+            "position_leaks": [_row(d) for d in self.position_leaks],
         }
+
+
+def _row(d: Discrepancy) -> dict[str, str]:
+    return {"task_id": d.task_id, "kind": d.kind, "detail": d.detail}
 
 
 def audit_tasks(
@@ -47,4 +57,5 @@ def audit_tasks(
         report.checked += 1
         if progress is not None:
             progress(i)
+    report.position_leaks = position_discrepancies(tasks, world)
     return report

@@ -21,6 +21,7 @@ Kind = Literal[
     "count",  # the opening's count contradicts itself or the spec
     "goal",  # the payment approval (goal) disagrees with the spec or the request
     "aftersale",  # a refund amount, exchange target or pickup code is not the world's
+    "position",  # one fixed row of a listing holds the answer of too many tasks of a split
 ]
 
 
