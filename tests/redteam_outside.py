@@ -7,12 +7,18 @@ agents over 2% on dev).
 
 | name | trick | dev | test |
 |---|---|---|---|
-| `Guess` | crude reading, one link (see below) | 31.9% | |
-| `TwinRelay` | `Guess` + the twin's verdict through shared memory | 34.0% | |
-| `TwinBilingual` | `TwinRelay` + the twin's opening (other language) | 36.2% | |
+| `Guess` | crude reading, one link | 31.9% | 33.2% |
+| `AskGuess` | the user restates its request; `Guess` on both | 42.0% | 42.0% |
+| `TwinRelay` | `Guess` + the twin's verdict in an inherited page | 34.0% | 33.8% |
+| `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
+| `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | |
+| `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
   one booking link to the best; the user finishes seats, card and coupon in the app.
+- `AskGuess`: first asks "which day and time, how many tickets, and the movie's full
+  title?"; the user answers "As I said: ..." with its request's slots, which reads better
+  than the opening (and the question passes the clarify rule); then `Guess` on both.
 - `TwinRelay`: the agent is built once in the plugin's template process and every episode
   is a fork of it, so an anonymous `mmap` MAP_SHARED page made in `__init__` is one page
   in all episodes (Landlock confines files, not memory handed down). The first twin of a
@@ -20,6 +26,12 @@ agents over 2% on dev).
   rejection names) there; the other twin links the next guess that avoids that slot.
 - `TwinBilingual`: also leaves each twin's opening there, so a zh request is read with the
   en twin's words too.
+- `SysvRelay`: the same page as a System V segment (`shmget` by a fixed key) attached from
+  inside each episode's Landlock domain: it needs no inheritance and outlives the run.
+- `SysvWalk`: each episode of a request links the best option no earlier episode tried
+  (twins, trials, or the same task in a later run) and all link the one the user bought
+  once one did; three runs of dev in a row score 23.9%, 39.9%, 41.0%.
+  `ipcrm -M 0x7ea11` clears the segment.
 
 Findings: `/work/redteam-findings.md`, "Outside attacker (evening)".
 """
@@ -27,6 +39,7 @@ Findings: `/work/redteam-findings.md`, "Outside attacker (evening)".
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import datetime as dt
 import hashlib
 import mmap
@@ -97,9 +110,9 @@ def _table(content: str) -> list[dict[str, str]]:
     return [dict(zip(head, ln.split("|"), strict=False)) for ln in lines[1:]]
 
 
-async def look(session: Session) -> Look:
-    """Search what the opening names, as a lazy product would."""
-    opening = session.opening
+async def look(session: Session, text: str | None = None) -> Look:
+    """Search what the opening (or `text`) names, as a lazy product would."""
+    opening = session.opening if text is None else text
     t = await session.call("current_time", {})
     now_s = str(t.data.get("now", "")) if isinstance(t.data, Mapping) else ""
     now = dt.datetime.strptime(now_s, "%Y-%m-%d %H:%M") if now_s else dt.datetime(2026, 12, 7)
@@ -285,11 +298,31 @@ class Guess:
             await link(session, ranked(lk, session.opening)[0])
 
 
+_ASK_ZH = "下单前确认一下：哪天几点的场次？要几张？电影的全名是什么？"
+_ASK_EN = "Before I book: which day and time, how many tickets, and the movie's full title?"
+
+
+class AskGuess:
+    """Asks one question about everything a request can leave out (day, time, count,
+    title), then `Guess` on the opening plus whatever the user answered."""
+
+    async def run(self, session: Session) -> None:
+        reply = await session.say(_ASK_ZH if is_zh(session.opening) else _ASK_EN)
+        if reply is None:
+            return
+        text = f"{session.opening} {reply}"
+        lk = await look(session)
+        if not lk.options:  # the title was left out: the answer names it
+            lk = await look(session, text)
+        if lk.options:
+            await link(session, ranked(lk, text)[0])
+
+
 # --- the twin relay: memory shared by every episode fork ----------------------------------
 
 _SLOTS = 256
-_SLOT = 1024  # key 16 | state 1 | verdict 1 | option id 16 | opening 1 @ 64 | opening 2 @ 544
-_TEXT = 480
+_SLOT = 1536  # key 16 | state 1 | verdict 1 | option id 16 | opening 1 @ 64 | opening 2 @ 544
+_TEXT = 480  # | ids tried @ 1024 (SysvWalk), 16 bytes each
 _PROBING, _YES, _NO = 1, 2, 3
 _VERDICTS = {"cinema": 1, "day": 2, "time": 3, "price": 4}
 
@@ -324,9 +357,12 @@ class TwinRelay:
     bilingual = False  # also read the twin's opening (the other language's words)
 
     def __init__(self) -> None:
-        self.mem = mmap.mmap(-1, _SLOTS * _SLOT, flags=mmap.MAP_SHARED)
+        self.mem: mmap.mmap | memoryview = mmap.mmap(-1, _SLOTS * _SLOT, flags=mmap.MAP_SHARED)
         self.lock_r, self.lock_w = os.pipe()
         os.write(self.lock_w, b"x")
+
+    def attach(self) -> None:
+        """Nothing to do: the page was mapped before the fork."""
 
     def _find(self, key: bytes) -> int | None:
         for i in range(_SLOTS):
@@ -356,6 +392,7 @@ class TwinRelay:
         self.mem[base + 16] = state
 
     async def run(self, session: Session) -> None:
+        self.attach()
         lk = await look(session)
         if not lk.options:
             return
@@ -419,3 +456,60 @@ class TwinBilingual(TwinRelay):
     twin's words (and back), through the same shared page."""
 
     bilingual = True
+
+
+_IPC_CREAT = 0o1000
+SYSV_KEY = 0x7EA11  # `ipcrm -M 0x7ea11` forgets what earlier runs left
+
+
+class SysvRelay(TwinBilingual):
+    """`TwinBilingual` whose page is a System V shared memory segment that each episode
+    attaches by a fixed key, from inside its own Landlock domain: no inheritance needed
+    (building the agent in each episode's fork would not stop it), and the segment outlives
+    the run, so a second run starts with every verdict the first one heard."""
+
+    def attach(self) -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmat.restype = ctypes.c_void_p
+        shmid = libc.shmget(SYSV_KEY, _SLOTS * _SLOT, _IPC_CREAT | 0o600)
+        addr = libc.shmat(shmid, None, 0) if shmid >= 0 else None
+        if addr is None or addr == ctypes.c_void_p(-1).value:
+            return  # no System V IPC here: the inherited page it is
+        self.mem = memoryview((ctypes.c_ubyte * (_SLOTS * _SLOT)).from_address(addr)).cast("B")
+
+
+class SysvWalk(SysvRelay):
+    """Every episode of a request (twin, trial, or the same task in a later run) links the
+    best-ranked option no episode before it tried, and all of them link the one the user
+    bought once one did: a retry lottery across episodes and runs, kept in the segment."""
+
+    async def run(self, session: Session) -> None:
+        self.attach()
+        lk = await look(session)
+        if not lk.options:
+            return
+        opts = ranked(lk, session.opening)
+        days = sorted(wanted_days(session.opening, lk.now))
+        key = hashlib.sha256(f"{lk.now}|{lk.key}|{days}".encode()).digest()[:16]
+        i, _ = self._claim(key)
+        base = i * _SLOT
+        os.read(self.lock_r, 1)
+        try:
+            won = bytes(self.mem[base + 18 : base + 34]).rstrip(b"\0").decode()
+            tried = {
+                bytes(self.mem[base + at : base + at + 16]).rstrip(b"\0").decode()
+                for at in range(1024, _SLOT, 16)
+            } - {""}
+            pick = next((o for o in opts if o.id == won), None) if won else None
+            if pick is None:
+                pick = next((o for o in opts if o.id not in tried), opts[0])
+                free = next((at for at in range(1024, _SLOT, 16) if self.mem[base + at] == 0), None)
+                if free is not None:
+                    self.mem[base + free : base + free + 16] = pick.id.encode()[:16].ljust(
+                        16, b"\0"
+                    )
+        finally:
+            os.write(self.lock_w, b"x")
+        outcome = await link(session, pick)
+        if outcome is not None and ("finished" in outcome or "买好" in outcome):
+            self._put(i, _YES, 0, pick.id)
