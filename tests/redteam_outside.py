@@ -2,7 +2,7 @@
 
 Each is a plain plugin (`PYTHONPATH=tests ticketbench run --agent redteam_outside:NAME`). No
 model, no task, no suite file: the opening, tool results and the user's replies only.
-Numbers: suite 2.2.0, scripted user, `--suite dev` / `--suite test` (test run only for
+Numbers: suite 2.2.0, main f2ea79e, scripted user, `--suite dev` / `--suite test` (test run only for
 agents over 2% on dev).
 
 | name | trick | dev | test |
@@ -11,8 +11,8 @@ agents over 2% on dev).
 | `AskGuess` | the user restates its request; `Guess` on both | 42.0% | 42.0% |
 | `TwinRelay` | `Guess` + the twin's verdict in an inherited page | 34.0% | 33.8% |
 | `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
-| `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | |
-| `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | |
+| `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | 33.5% |
+| `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | 27.1/35.4% |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
   one booking link to the best; the user finishes seats, card and coupon in the app.
