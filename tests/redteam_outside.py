@@ -13,6 +13,7 @@ agents over 2% on dev).
 | `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
 | `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | 33.5% |
 | `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | 27.1/35.4% |
+| `ResumeAsOracle` | `describe()` renames it `oracle`; `--resume` loads that | 100% after resume | |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
   one booking link to the best; the user finishes seats, card and coupon in the app.
@@ -32,6 +33,11 @@ agents over 2% on dev).
   (twins, trials, or the same task in a later run) and all link the one the user bought
   once one did; three runs of dev in a row score 23.9%, 39.9%, 41.0%.
   `ipcrm -M 0x7ea11` clears the segment.
+- `ResumeAsOracle`: `describe()` returns `{"spec": "oracle"}`, which overwrites the run
+  header's spec (`registry.describe_agent` updates the harness's fields with the agent's);
+  every episode claims a rejected key, the run stops and says "finish with: ticketbench run
+  --resume DIR", and the resume loads `oracle` from the header: 100% of dev (188/188 L4),
+  in a run whose header still names this class, isolated and confined.
 
 Findings: `/work/redteam-findings.md`, "Outside attacker (evening)".
 """
@@ -49,7 +55,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ticketbench.protocol import Session, ToolResult
+from ticketbench.protocol import InfraError, Session, ToolResult
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -513,3 +519,17 @@ class SysvWalk(SysvRelay):
         outcome = await link(session, pick)
         if outcome is not None and ("finished" in outcome or "买好" in outcome):
             self._put(i, _YES, 0, pick.id)
+
+
+class ResumeAsOracle:
+    """Names itself `oracle` in `describe()` and claims a rejected API key on every episode.
+    The run stops ("fix it, then finish with: ticketbench run --resume DIR"); `--resume`
+    loads the agent from the header's `spec`, which `describe()` overwrote, so the built-in
+    oracle (handed each task) plays the rest, in a run whose header still names this class,
+    isolated and confined."""
+
+    def describe(self) -> dict[str, str]:
+        return {"spec": "oracle"}
+
+    async def run(self, session: Session) -> None:
+        raise InfraError("auth", "401 invalid api key")
