@@ -11,17 +11,24 @@ process imports only this (and ticketbench's public API), as a third-party plugi
   invalid JSON, messages, usage, faults, `api_wait`);
 - `Raiser`: ends its episode in the way `how` names (an exception, a crash, a hang);
 - `Counter`: tells the user how many episodes this agent object has played before;
-- `Peeker`: defines `for_episode` and says whether it was handed the task.
+- `Peeker`: defines `for_episode` and says whether it was handed the task;
+- `Hoarder`: builds a channel every episode's fork would share (a page, a pipe, a thread);
+- `Meeter`: tries to meet other episodes by System V key, POSIX queue or TCP port.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import errno
 import gc
 import inspect
 import json
+import mmap
 import os
+import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -260,3 +267,52 @@ class Checked:
 
     async def run(self, session: Session) -> None:
         await session.say("Sorry, I cannot book this.")
+
+
+class Hoarder:
+    """Builds what every episode's fork would share (`what`): a shared page, a pipe, a
+    thread; each episode counts itself in it and tells the user the count."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        if what == "page":
+            self.page = mmap.mmap(-1, 8, flags=mmap.MAP_SHARED)
+        elif what == "pipe":
+            self.pipe = os.pipe()
+        elif what == "thread":
+            self.thread = threading.Thread(target=time.sleep, args=(60,), daemon=True)
+            self.thread.start()
+
+    async def run(self, session: Session) -> None:
+        if self.what == "page":
+            self.page[0] += 1
+            await session.say(f"episodes so far: {self.page[0]}")
+
+
+class Meeter:
+    """Meets the other episodes at a well-known System V key, a POSIX queue name and a TCP
+    port; tells the user what each attempt gave (the error's name, or "met")."""
+
+    async def run(self, session: Session) -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        tried = {}
+        for name, call in (
+            ("shmget", lambda: libc.shmget(0x7EA11, 4096, 0o1600)),  # IPC_CREAT | 0600
+            ("msgget", lambda: libc.msgget(0x7EA12, 0o1600)),
+            ("semget", lambda: libc.semget(0x7EA13, 1, 0o1600)),
+            (
+                "mq_open",
+                lambda: libc.mq_open(b"/ticketbench-meet", os.O_CREAT | os.O_RDWR, 0o600, None),
+            ),
+        ):
+            tried[name] = "met" if call() >= 0 else errno.errorcode[ctypes.get_errno()]
+        listener = socket.socket()
+        try:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            tried["bind"] = "met"
+        except OSError as err:
+            tried["bind"] = errno.errorcode[err.errno or 0]
+        finally:
+            listener.close()
+        await session.say(json.dumps(tried))

@@ -8,6 +8,7 @@ The plugins live in `isolationkit` (imported by the child as a third-party plugi
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,49 @@ def test_every_episode_starts_from_the_agent_as_built(tmp_path: Path) -> None:
         if e.kind == "agent_message"
     ]
     assert len(said) > 4 and set(said) == {"episodes before this one: 0"}
+
+
+@pytest.mark.parametrize(
+    ("what", "named"),
+    [("page", "a shared writable mapping"), ("pipe", "(pipe:"), ("thread", "1 thread(s)")],
+)
+def test_a_channel_built_for_every_episode_is_refused(
+    tmp_path: Path, what: str, named: str
+) -> None:
+    """What the build leaves open, every episode's fork inherits: a page each episode counts
+    itself in, a pipe, a thread that could open one later. The run refuses the agent before
+    it plays (and, --privileged, in process, the page does count the episodes)."""
+    args = ["run", "--agent", "isolationkit:Hoarder", "--agent-opt", f"what={what}",
+            "--tasks", "specified", "--concurrency", "1"]  # fmt: skip
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "run")])
+    if not sys.platform.startswith("linux"):
+        pytest.skip("no /proc to read the template's state from")
+    assert res.exit_code != 0 and named in res.output and "open it in run()" in res.output
+    assert not (tmp_path / "run" / "episodes.jsonl").exists()
+    if what == "page":
+        _cli(*args, "--privileged", "--out", str(tmp_path / "in-process"))
+        said = [e.text for rec in read_run(tmp_path / "in-process").episodes
+                for e in rec.events if e.kind == "agent_message"]  # fmt: skip
+        counts = sorted(int(text.removeprefix("episodes so far: ")) for text in said)
+        assert counts == list(range(1, len(said) + 1))
+
+
+def test_episodes_cannot_meet_by_key_queue_or_port(tmp_path: Path) -> None:
+    """System V keys, POSIX queue names and listening ports are meeting points Landlock does
+    not govern: in a plugin's process each attempt is refused (EPERM)."""
+    _cli("run", "--agent", "isolationkit:Meeter", "--tasks", "dev-specified-001",
+         "--out", str(tmp_path / "run"))  # fmt: skip
+    run = read_run(tmp_path / "run")
+    if "seccomp:" not in run.header.agent["confined"]:
+        pytest.skip(f"no seccomp here: {run.header.agent['confined']}")
+    (said,) = [e.text for rec in run.episodes for e in rec.events if e.kind == "agent_message"]
+    assert json.loads(said) == dict.fromkeys(("shmget", "msgget", "semget", "mq_open", "bind"),
+                                             "EPERM")  # fmt: skip
+    _cli("run", "--agent", "isolationkit:Meeter", "--tasks", "dev-specified-001",
+         "--privileged", "--out", str(tmp_path / "in-process"))  # fmt: skip
+    (said,) = [e.text for rec in read_run(tmp_path / "in-process").episodes
+               for e in rec.events if e.kind == "agent_message"]  # fmt: skip
+    assert set(json.loads(said).values()) == {"met"}  # the attempts are real ones
 
 
 def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:

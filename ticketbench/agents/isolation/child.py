@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ticketbench.agents.isolation.landlock import confine
+from ticketbench.agents.isolation.seccomp import deny_meeting_points
 from ticketbench.agents.registry import ConfigError, build_plugin
 from ticketbench.protocol import API_WAIT_HOOK, Agent
 from ticketbench.wire.proxy import (
@@ -87,6 +88,8 @@ class _Confinement:
         if self.extra_writable and done.startswith("landlock"):
             shared = ", ".join(str(w) for w in self.extra_writable)
             done += f" and in {shared} (shared by the episodes)"
+        if not episode:  # inherited by every episode's fork
+            done += "; " + deny_meeting_points()
         return done
 
 
