@@ -4,7 +4,9 @@ Asked "Is the 19:30 one okay?", "给您订明早10点那场可以吗？" or show
 "Shall I pay?", a person checks what is named against what they want and says no when it
 contradicts. What is named is read with the audit's parser of requests
 (`ticketbench.suite.audit.reading.scan`): the movie or event, cinema, day, clock, format,
-language, ticket count, row or seat ids, price zone, and the total. What the user wants is
+language, ticket count, row or seat ids, price zone, the total, the member card and the
+people on real-name tickets; the payment method and the coupon by
+`ticketbench.users.terms`. What the user wants is
 what it knows: its opening and its hidden answers (`ticketbench.users.wishes`); and an
 option one of the task's acceptable orders allows is always fine (the parser may miss a
 wish; it must never make the user turn the right option down).
@@ -34,12 +36,16 @@ from ticketbench.suite.audit.reading import Clock, Part, Phrase, scan
 from ticketbench.suite.spec import OrderSpec, Task
 from ticketbench.users.links import named_choice
 from ticketbench.users.reading.reader import read
+from ticketbench.users.terms import method_kinds, terms_in
 from ticketbench.users.wishes import Wishes, plain
 
 _T = TypeVar("_T")
 
 # What about a proposal contradicts the user's wishes.
-Off = Literal["title", "cinema", "day", "time", "format", "count", "seats", "price", "discount"]
+Off = Literal[
+    "title", "cinema", "day", "time", "format", "count", "seats", "price", "discount", "payment",
+    "people",
+]  # fmt: skip
 
 _DEADLINE = re.compile(
     r"(?:\b(?:by|before|until|till|expires?(?: at)?|expiry|hold_until|now)\W{0,4}"
@@ -72,6 +78,10 @@ class Named:
     zones: set[frozenset[str]] = field(default_factory=set)
     totals: set[int] = field(default_factory=set)  # fen
     cards: set[str] = field(default_factory=set)  # brands of member cards named
+    people: set[str] = field(default_factory=set)  # saved attendees named (all on the tickets)
+    payments: set[str] = field(default_factory=set)  # payment kinds named
+    coupon: set[bool] = field(default_factory=set)  # a coupon used (True) or none (False)
+    coupons: set[str] = field(default_factory=set)  # the user's coupons named by their value
 
     def options(self) -> int:
         """How many options a question naming these values offers (one at most of each
@@ -95,6 +105,10 @@ def named_in(world: World, user: User, now: datetime, text: str) -> Named:
     if any(ph.kind == "card" for ph in t.phrases):  # "用万达会员卡": a card, not a cinema
         out.cards, out.brands = out.brands, set()
     out.totals = _totals(words)
+    terms = terms_in(user, words)
+    out.payments = set(terms.payments)
+    out.coupon = set() if terms.coupon is None else {terms.coupon}
+    out.coupons = set(terms.coupons)
     return out
 
 
@@ -109,6 +123,8 @@ def _add_mentions(out: Named, world: World, mentions: Sequence[Mention]) -> None
             out.brands |= m.ids("brand")
         elif m.ids("zone"):
             out.zones.add(m.ids("zone"))
+        elif m.ids("attendee"):
+            out.people |= m.ids("attendee")
     # a brand named inside a branch's name ("CGV影城（国贸店）") is that branch
     named = {world.cinemas[c].brand_en for ids in out.cinemas for c in ids}
     out.brands -= named
@@ -188,7 +204,7 @@ def judge(task: Task, world: World, told: Wishes, known: Wishes, text: str) -> P
         return Proposal(True, None, True)  # "any of these?"
     named = Named(**{k: getattr(q, k) or getattr(whole, k) for k in Named.__dataclass_fields__})
     names = any(len(getattr(named, k)) == 1 for k in Named.__dataclass_fields__) or bool(
-        named.seats
+        named.seats or named.people
     )
     if not names:
         return Proposal(False, None, False)
@@ -196,7 +212,7 @@ def judge(task: Task, world: World, told: Wishes, known: Wishes, text: str) -> P
     if any(_spec_allows(world, user, named, s, task.goal.budget_fen) for s in specs):
         return Proposal(False, None, True)
     for wishes, ignored in ((told, True), (known, False)):
-        offs = [_off(world, named, p, wishes.budget_fen) for p in wishes.parts]
+        offs = [_off(world, named, p, wishes) for p in wishes.parts]
         if offs and None not in offs:
             return Proposal(False, offs[0], True, ignored)
     return Proposal(False, None, True)
@@ -246,6 +262,8 @@ def _spec_allows(world: World, user: User, n: Named, spec: OrderSpec, budget: in
         spec.no_discount or (spec.card_id and card != _brand(user, spec.card_id))
     ):
         return False
+    if not _terms_allowed(user, n, spec):
+        return False
     title = _one(n.titles)
     day, clock = _one(n.days), _one(n.clocks)
     if spec.kind == "movie":
@@ -283,6 +301,25 @@ def _spec_allows(world: World, user: User, n: Named, spec: OrderSpec, budget: in
     return False
 
 
+def _terms_allowed(user: User, n: Named, spec: OrderSpec) -> bool:
+    """Do the people, payment method and coupon `n` names fit `spec`?"""
+    if n.people and spec.attendee_ids and not n.people <= set(spec.attendee_ids):
+        return False
+    pay = _one(n.payments)
+    if (
+        pay is not None
+        and spec.payment_method_ids
+        and pay not in method_kinds(user, spec.payment_method_ids)
+    ):
+        return False
+    coupon = _one(n.coupon)
+    if coupon is False and spec.coupon_id is not None:
+        return False
+    if coupon is True and spec.no_discount:
+        return False
+    return not (n.coupons and spec.coupon_id is not None and spec.coupon_id not in n.coupons)
+
+
 def _cinema_ok(n: Named, cinema_id: str, brand: str) -> bool:
     cinema = _one(n.cinemas)
     if cinema is not None and cinema_id not in cinema:
@@ -291,8 +328,8 @@ def _cinema_ok(n: Named, cinema_id: str, brand: str) -> bool:
     return named_brand is None or named_brand == brand
 
 
-def _off(world: World, n: Named, p: Part, budget: int | None) -> Off | None:
-    """The first value `n` names that contradicts part `p` of the user's wishes."""
+def _off(world: World, n: Named, p: Part, wishes: Wishes) -> Off | None:
+    """The first value `n` names that contradicts part `p` of the user's `wishes`."""
     title = _one(n.titles)
     wanted = p.movies | p.events
     if title is not None and wanted and not title & wanted:
@@ -320,10 +357,27 @@ def _off(world: World, n: Named, p: Part, budget: int | None) -> Off | None:
         return "count"
     if _seats_off(n, p):
         return "seats"
+    if n.people and p.attendees and not n.people <= set(p.attendees):
+        return "people"  # someone on the tickets the user did not name
+    budget = wishes.budget_fen
     if budget is not None and n.totals and min(n.totals) > budget:
         return "price"
     card = _one(n.cards)
     if card is not None and p.card_brand is not None and card != p.card_brand:
+        return "discount"
+    return _terms_off(n, wishes)
+
+
+def _terms_off(n: Named, wishes: Wishes) -> Off | None:
+    """What of the payment method and coupon `n` names contradicts the user's words."""
+    want = wishes.terms
+    pay = _one(n.payments)
+    if pay is not None and want.payments and pay not in want.payments:
+        return "payment"
+    coupon = _one(n.coupon)
+    if coupon is not None and want.coupon is not None and coupon != want.coupon:
+        return "discount"
+    if n.coupons and want.coupons and not n.coupons & want.coupons:
         return "discount"
     return None
 

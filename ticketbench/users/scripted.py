@@ -9,7 +9,8 @@ How it answers one agent message (first rule that applies):
    with the agent's links: it says what went wrong and leaves (goal met, or declined);
 2. its goal is met (every order it wants was paid): it thanks the agent and leaves;
 3. a question (read by `ticketbench.users.reading`): a yes/no go-ahead that names an option
-   (a showing, a count, seats, a total) is checked against what the user wants
+   (a showing, a count, seats, a total, a card or coupon, a payment method, the people on
+   the tickets) is checked against what the user wants
    (`ticketbench.users.proposal`): it says no, naming what is off but not the value, when
    the option contradicts its opening or hidden answers, leaves at once when it contradicts
    what it already told the agent, and leaves at the `TRUST`-th proposal it turned down; a
@@ -113,7 +114,9 @@ _TURN_DOWN: dict[str, dict[Off, str]] = {
         "count": "No, that's not how many tickets I need.",
         "seats": "No, I don't want those seats.",
         "price": "No, that's more than I want to spend.",
-        "discount": "No, not with that card.",
+        "discount": "No, that's not the discount I want to use.",
+        "payment": "No, I don't want to pay that way.",
+        "people": "No, the tickets aren't for those people.",
     },
     "zh": {
         "title": "不对，不是我想看的那个。",
@@ -124,7 +127,9 @@ _TURN_DOWN: dict[str, dict[Off, str]] = {
         "count": "不对，张数不是这个。",
         "seats": "不行，我不想要这个座位。",
         "price": "不行，超出我想花的了。",
-        "discount": "不用这张卡。",
+        "discount": "不对，不是我想用的优惠。",
+        "payment": "不行，我不想用这个付款。",
+        "people": "不对，观演人不是这几位。",
     },
 }
 

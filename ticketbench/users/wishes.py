@@ -2,7 +2,8 @@
 
 The user's opening (and each hidden answer it can give) is read by the audit's parser of
 requests (`ticketbench.suite.audit.reading`): one part per order with the movie or event,
-cinema, day, clock or window, count, seats, format, zone, and the budget. Only the user's
+cinema, day, clock or window, count, seats, format, zone, the people on real-name tickets,
+and the budget; how it pays and with which coupon, by `ticketbench.users.terms`. Only the user's
 words go in, never the task's ground truth: whether the request can be met, which showing
 is the cheapest or the nearest, are things the user cannot know.
 """
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ticketbench.env.world import World
 from ticketbench.suite.audit.reading import Intent, Part, read_request
 from ticketbench.suite.spec import Fact, Task
+from ticketbench.users.terms import Terms, terms_in
 
 _ISO_DAY = re.compile(r"\b\d{4}[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _CLOCK_RANGE = re.compile(r"(\d{1,2}:\d{2})\s*(?:-|–|—|~|～|至|到)\s*\d{1,2}:\d{2}")
@@ -48,10 +50,12 @@ def asks_for_write(task: Task, world: World) -> bool:
 
 @dataclass(frozen=True)
 class Wishes:
-    """What the user knows it wants: one part per order, and its budget."""
+    """What the user knows it wants: one part per order, its budget, and how it pays
+    (every order alike)."""
 
     parts: tuple[Part, ...]
     budget_fen: int | None
+    terms: Terms = field(default_factory=Terms)
 
 
 def wishes_of(task: Task, world: World, facts: Iterable[Fact] | None = None) -> Wishes:
@@ -63,13 +67,24 @@ def wishes_of(task: Task, world: World, facts: Iterable[Fact] | None = None) -> 
     req = read_request(world, user, task.now, plain(task.opening))
     parts = list(req.parts)
     budget = req.budget_fen
+    terms = terms_in(user, task.opening)
     for fact in task.knowledge if facts is None else facts:
         got = read_request(world, user, task.now, plain(fact.answer))
         if got.parts:
             parts = [_fill(p, got.parts[0]) for p in parts]
         if budget is None:
             budget = got.budget_fen
-    return Wishes(tuple(parts), None if req.joint_budget else budget)
+        terms = _fill_terms(terms, terms_in(user, fact.answer))
+    return Wishes(tuple(parts), None if req.joint_budget else budget, terms)
+
+
+def _fill_terms(t: Terms, a: Terms) -> Terms:
+    """`t` with what answer `a` adds."""
+    return Terms(
+        t.payments or a.payments,
+        t.coupon if t.coupon is not None else a.coupon,
+        t.coupons or a.coupons,
+    )
 
 
 def _fill(p: Part, a: Part) -> Part:
@@ -102,4 +117,6 @@ def _fill(p: Part, a: Part) -> Part:
         out.seats.row = a.seats.row
     if a.seats.exact and not p.seats.exact:
         out.seats.exact = a.seats.exact
+    if a.attendees and not p.attendees:
+        out.attendees = a.attendees
     return out
