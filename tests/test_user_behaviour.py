@@ -443,6 +443,69 @@ def test_cannot_with_a_reason_ends_it_without_asks_why(locale: str, dev: list[Ta
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_a_refusal_that_offers_more_is_taken_as_a_refusal(locale: str, dev: list[Task]) -> None:
+    """ "Sold out; want me to look at other showings?" states why it cannot: the user
+    acknowledges and leaves, as after the refusal alone (not "yes, go ahead", nor its own
+    words again); without a reason it asks why, once; "still can't" after that ends it."""
+    task = movie_tasks(dev, locale)[0]
+    app = RecordingApp(make_env(task, load_world()))
+    zh = locale == "zh"
+    for text in (
+        "抱歉，这场已经售罄了，没有足够的连座。要我帮您看看别的场次吗？"
+        if zh
+        else "Sorry, that showing is sold out: there aren't enough seats together. "
+        "Shall I check the other showings?",
+        "很遗憾，这场已经停止售票了。需要我再找找吗？"
+        if zh
+        else "Unfortunately online sales for that showing have closed. Shall I keep looking?",
+    ):
+        r = reply(ScriptedUser(task), text, app)
+        assert r.leave == "told_infeasible", (text, r.text)
+        assert r.text == ("好的，知道了，谢谢。" if zh else "OK, thanks for letting me know.")
+    user = ScriptedUser(task)
+    bare = "抱歉，我没能办成。还有别的需要吗？" if zh else "Sorry, I couldn't do it. Anything else?"
+    r = reply(user, bare, app)
+    assert r.leave is None and ("为什么" if zh else "Why") in r.text, r.text
+    r = reply(user, "抱歉，还是办不了。" if zh else "Sorry, still no luck.", app)
+    assert r.leave == "told_infeasible", r.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_question_beside_a_refusal_is_still_answered(locale: str, dev: list[Task]) -> None:
+    """A question for something the user holds is answered even when the message also
+    reports a failure ("that one didn't work; how many tickets?")."""
+    task = next(
+        t for t in dev if t.locale == locale and any(f.slot == "count" for f in t.knowledge)
+    )
+    count = next(f.answer for f in task.knowledge if f.slot == "count")
+    text = (
+        "抱歉，刚才那个没能办成。请问您要买几张？"
+        if locale == "zh"
+        else "Sorry, that didn't work. How many tickets do you need?"
+    )
+    r = reply(ScriptedUser(task), text, RecordingApp(make_env(task, load_world())))
+    assert r.leave is None and count in r.text, r.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_anything_else_is_no_new_request(locale: str, dev: list[Task]) -> None:
+    """ "Anything else?" asks nothing of the order. After a refund it gets a thank-you and
+    the user leaves (no "I'm not sure"); while a purchase is still owed, the user waits for
+    it (no doubt flagged: it read the message right)."""
+    zh = locale == "zh"
+    refund = next(t for t in dev if t.locale == locale and t.expect.outcome == "refund")
+    app = RecordingApp(make_env(refund, load_world()))
+    done = "已为您退款，还有别的需要吗？" if zh else "Refund submitted. Is there anything else?"
+    r = reply(ScriptedUser(refund), done, app)
+    assert r.leave == "said_goodbye" and r.text == ("好的，谢谢！" if zh else "Great, thanks!")
+    purchase = movie_tasks(dev, locale)[0]
+    app = RecordingApp(make_env(purchase, load_world()))
+    r = reply(ScriptedUser(purchase), "还有别的需要吗？" if zh else "Anything else?", app)
+    assert r.leave is None and r.doubts == ()
+    assert ("订" in r.text) if zh else ("book" in r.text), r.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_go_ahead_question_is_not_answered_with_the_budget(locale: str, dev: list[Task]) -> None:
     task = next(
         t for t in dev if t.locale == locale and any(f.slot == "budget" for f in t.knowledge)

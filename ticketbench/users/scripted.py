@@ -24,8 +24,12 @@ How it answers one agent message (first rule that applies):
    of the task (a trigger of a fact it holds: `dont_know_while_held`; a word of its
    opening: `unread_question`);
 4. the message says the request cannot be met: with a reason it acknowledges and leaves;
-   without one it asks why, once, and leaves at the next "cannot";
-5. any other statement: right after a payment sheet, what it decided (a short
+   without one it asks why, once, and leaves at the next "cannot". So does a refusal with
+   a question beside it that asks about nothing of the order and proposes nothing it can
+   check ("Sold out; want me to look at other showings?"); a question that does is
+   answered (rule 3);
+5. any other statement (a closing offer, "Anything else?", is one: it asks nothing of the
+   order): right after a payment sheet, what it decided (a short
    acknowledgement, or why it declined); if it still wants something done, it asks the
    agent to go ahead, in other words the second time (a doubt if the message had a
    question mark or an apology the reader did not place);
@@ -51,10 +55,12 @@ from ticketbench.users.reading.said import as_said, said_in
 from ticketbench.users.understand import (
     HOW_SLOTS,
     asked_facts,
+    closes_only,
     gives_reason,
     is_confirm,
     is_question,
     read,
+    refusal_beside_questions,
     says_infeasible,
 )
 from ticketbench.users.wishes import Wishes, request_intent, wishes_of
@@ -265,13 +271,17 @@ class ScriptedUser:
                 return self._open(links, app, task)
         if self._goal_met():
             return Reply(t["thanks"], "inform", leave="goal_met")
-        if is_question(text):
-            return self._answer_question(text)
+        asks = is_question(text)
+        closing = asks and closes_only(text)  # "Anything else?": no question about the order
+        refusal = refusal_beside_questions(text) if asks else None
+        if asks and not closing:
+            answer = self._answer_question(text, refusing=refusal is not None)
+            if answer is not None:
+                return answer
+        if refusal is not None:  # "Sold out. Want me to look further?", "…Anything else?"
+            return self._told_cannot(refusal)
         if says_infeasible(text):
-            if gives_reason(text) or self._asked_why:
-                return Reply(t["ok_bye"], "inform", leave="told_infeasible")
-            self._asked_why = True
-            return Reply(t["why"], "inform")
+            return self._told_cannot(gives_reason(text))
         if self._just_paid:
             return Reply(t["ack"], "inform")
         if self._just_declined:
@@ -281,8 +291,17 @@ class ScriptedUser:
             # had the message been a question or a refusal, it would matter
             nudge = t["nudge_again"] if self._nudged else t["nudge"]
             self._nudged = True
-            return Reply(nudge, "inform", doubts=_statement_doubts(text))
+            return Reply(nudge, "inform", doubts=() if closing else _statement_doubts(text))
         return Reply(t["thanks"], "inform", leave="said_goodbye")
+
+    def _told_cannot(self, why: bool) -> Reply:
+        """The request cannot be met: with a reason (or after it asked why once) the user
+        acknowledges and leaves; without one it asks why."""
+        t = self._t
+        if why or self._asked_why:
+            return Reply(t["ok_bye"], "inform", leave="told_infeasible")
+        self._asked_why = True
+        return Reply(t["why"], "inform")
 
     def _open(self, links: list[str], app: App, task: Task) -> Reply:
         """Open each link in turn (no more than the orders it still wants) and buy."""
@@ -297,9 +316,13 @@ class ScriptedUser:
             return Reply(t["bought"], "navigate", leave="goal_met")
         return Reply(t["bought_one"], "navigate")
 
-    def _answer_question(self, text: str) -> Reply:
+    def _answer_question(self, text: str, refusing: bool = False) -> Reply | None:
         """The reader looks only at the questions: an order summary before "Shall I pay?"
-        is information, not a question."""
+        is information, not a question. `refusing`: the message also says the request
+        cannot be met; a question about the order ("which day, then?") or an option it
+        can check is answered as ever, a go-ahead naming nothing ("want me to look
+        further?") or a question about nothing is not, and None says so: the refusal is
+        what the user answers."""
         t = self._t
         task = self.__task
         facts = asked_facts(text, task.knowledge)
@@ -308,6 +331,8 @@ class ScriptedUser:
             judged = self._proposal(text, facts)
             if judged is not None:
                 return judged
+        if refusing and not facts and (is_confirm(text) or not read(text).slots):
+            return None  # an offer or a closing word beside the refusal: no question to it
         if is_confirm(text) and set(slots) <= HOW_SLOTS:
             # "Shall I send the payment request?" is a go-ahead question that merely
             # mentions payment: say yes, and add only how the user wants it done.

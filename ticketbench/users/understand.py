@@ -8,13 +8,17 @@ clarification exactly when the user treats it as one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
 
 from ticketbench.env.names import normalise
 from ticketbench.suite.spec import Fact
+from ticketbench.users.reading.lexicon import CLOSING
 from ticketbench.users.reading.reader import ACTS, Act, Reading, find_links, read
+from ticketbench.users.reading.statements import statement_act
+from ticketbench.users.reading.text import clean, sentences
 
 MessageKind = Literal["navigate", "clarify", "confirm", "inform"]
 # Knowledge about how to carry out the order, not what to buy: a go-ahead question that
@@ -30,13 +34,17 @@ __all__ = [
     "asked_facts",
     "asked_slots",
     "classify",
+    "closes_only",
     "find_links",
     "gives_reason",
     "is_confirm",
     "is_question",
     "read",
+    "refusal_beside_questions",
     "says_infeasible",
 ]
+
+_QMARK = re.compile(r"[?？]\s*$")
 
 
 def is_question(text: str) -> bool:
@@ -57,6 +65,23 @@ def says_infeasible(text: str) -> bool:
 def gives_reason(text: str) -> bool:
     """Does a message that says the request cannot be met also say why?"""
     return read(text).act == "cannot"
+
+
+def refusal_beside_questions(text: str) -> bool | None:
+    """Do the sentences of the message that ask nothing say the request cannot be met?
+    True with a reason, False without one, None if they do not ("Sorry, that showing is
+    sold out. Want me to look at other days?": True). A message that only states is
+    `says_infeasible`'s."""
+    told = " ".join(s for s in sentences(clean(text)) if not _QMARK.search(s))
+    act = statement_act(told) if told else "inform"
+    return {"cannot": True, "cannot_unexplained": False}.get(act)
+
+
+def closes_only(text: str) -> bool:
+    """Is every question of the message a closing offer ("Anything else?", "还有别的需要
+    吗？") that names nothing of the order?"""
+    asked = [s for s in sentences(clean(text)) if _QMARK.search(s)]
+    return bool(asked) and all(CLOSING.search(s) for s in asked) and not read(text).slots
 
 
 def asked_slots(text: str) -> tuple[str, ...]:
