@@ -13,6 +13,15 @@ to make the user pick the right candidate by yes/no questions. Run one with
   proposes that day's starts one by one, then buys.
 
 The user's rules (`ticketbench.users.proposal`) hold each to the floor of a blind guess.
+
+Not blind (run with `--privileged`; the harness hands it the task):
+- `DayProbeOracle`: the oracle, except that where the reference asks the user which day,
+  it asks day by day ("Is December 12 okay?", "12月12日可以吗？") over the days on which
+  the showing the opening describes (its movie, cinema and start) is on, from today on,
+  and goes on with the reference once the user says yes. Against the `oracle` (which asks
+  "Which day?") it measures whether yes/no questions find a hidden day more cheaply than
+  the question does: they do not (`test_user_proposals`; the README's "What success
+  requires" has the numbers).
 """
 
 from __future__ import annotations
@@ -22,7 +31,11 @@ from datetime import datetime
 from typing import Any
 
 from ticketbench.agents.blind import Candidate, Finds, hold, is_zh, look_around, ticket_count
+from ticketbench.agents.oracle import OracleAgent
+from ticketbench.agents.reference import RefStep
+from ticketbench.env.world import World, load_world
 from ticketbench.protocol import Session
+from ticketbench.suite.spec import Task
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
@@ -146,4 +159,57 @@ class DayThenTime(_Probe):
                 return
             if _yes(reply):
                 await _propose_each(session, finds, cands, zh)
+                return
+
+
+def _days_on(task: Task, world: World) -> list[datetime]:
+    """The starts, one a day from today on, of the showing the reference buys: same movie
+    (or event), cinema and clock, whatever the day; what an agent that read the opening
+    and searched would find."""
+    ids = [str(st.args.get("showtime_id") or st.args.get("session_id") or "")
+           for st in task.reference if st.tool == "create_order"]  # fmt: skip
+    if not ids:
+        return []
+    if ids[0] in world.showtimes:
+        right = world.showtimes[ids[0]]
+        starts = [
+            st.start
+            for st in world.showtimes_by_cinema[right.cinema_id]
+            if st.movie_id == right.movie_id
+            and (st.start.hour, st.start.minute) == (right.start.hour, right.start.minute)
+        ]
+    elif ids[0] in world.sessions:
+        event, _ = world.sessions[ids[0]]
+        starts = [s.start for s in event.sessions]
+    else:
+        return []
+    days = {s.date(): s for s in sorted(starts) if s.date() >= task.now.date()}
+    return list(days.values())
+
+
+class DayProbeOracle(OracleAgent):
+    """The oracle with its question about the day turned into yes/no guesses, one day per
+    message, in the order of the calendar (see the module docstring)."""
+
+    def __init__(self, steps: Sequence[RefStep] = (), days: Sequence[datetime] = ()) -> None:
+        super().__init__(steps)
+        self._days = tuple(days)
+
+    def for_episode(self, task: Task, trial: int, seed: int) -> DayProbeOracle:
+        """The reference, and the days the showing is on."""
+        return DayProbeOracle(task.reference, _days_on(task, load_world()))
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "redteam", "reads": "the task's reference, less the day"}
+
+    async def ask(self, session: Session, step: RefStep) -> None:
+        """Guess the day by yes/no questions; any other question as the oracle asks it."""
+        if getattr(step, "slot", None) != "date" or not self._days:
+            await super().ask(session, step)
+            return
+        zh = is_zh(session.opening)
+        for start in self._days:
+            day = _day(start, zh)
+            reply = await session.say(f"{day}那场可以吗？" if zh else f"Is {day} okay for you?")
+            if reply is None or _yes(reply):
                 return

@@ -96,6 +96,16 @@ user answered); PickyDodge* 38.2 of 55 / 49.8 of 229 (rank 11.2 / 12.5); InfraDo
 StopEarly 0 (37.5 of 16 on an incomplete run before Landlock; ranked over all due episodes
 since 116b909); SuspectSpray 0 (its failures were all simulator-suspect before fd1a636);
 HeldOutSnoop 0 on a held-out folder (99.8 before a1f0542).
+
+Proposals that name how to pay (main 59babf9, suite 2.2.0): `PayProbe` holds the
+number-matched guess and proposes each of the user's payment methods in turn; `PayAsk`,
+its honest twin, asks once "How would you like to pay?". Success % (excess handoffs) on
+dev / test: PayProbe 8.5 (0.10) / 13.7 (0.07), PayAsk 8.5 (0.14) / 13.7 (0.12): the
+shipped users say any method is fine, so there is nothing to learn. On the variants where
+the user wants a method other than its first (`python tests/termskit.py --split dev|test
+OUT`, 54 / 254 tasks; the oracle 100%): PayProbe 13.0 (0.69) / 17.7 (0.80), PayAsk 13.0
+(0.02) / 20.1 (0.01). A wrong guess is a turned-down proposal (the second ends the
+conversation), so probing buys nothing the question does not, at more handoffs.
 """
 
 from __future__ import annotations
@@ -1150,6 +1160,70 @@ class GoAheadOracle(_Plugin):
         await KeywordRefuse().run(session)
 
 
+def _methods(finds: Finds) -> list[tuple[str, str]]:
+    """The user's payment methods as (id, label), from the profile `look_around` read."""
+    for res in reversed(finds.results):
+        if res.ok and isinstance(res.data, Mapping) and "payment_methods" in res.data:
+            rows = [p for p in res.data["payment_methods"] if isinstance(p, Mapping)]
+            return [(str(p["id"]), str(p.get("label") or p.get("kind") or p["id"])) for p in rows]
+    return []
+
+
+class PayProbe(_Plugin):
+    """The number-matched guess (as `LuckyOne`), held and summarised, then every payment
+    method proposed in turn ("Summary: ... Shall I pay with WeChat Pay?"); the sheet goes
+    out with the first the user accepts (the user as an oracle of how it wants to pay)."""
+
+    async def _pick(self, session: Session, methods: list[tuple[str, str]]) -> str | None:
+        for method, label in methods:
+            reply = await session.say(
+                _t(session, f"用{label}付款可以吗？", f"Shall I pay with {label}?")
+            )
+            if reply is None:
+                return None
+            if _yes(reply):
+                return method
+        return None
+
+    async def run(self, session: Session) -> None:
+        """Guess the showing, hold it, probe the payment method, send the sheet."""
+        finds = await look_around(session)
+        methods = _methods(finds)
+        cands = _closest(session.opening, finds.candidates, 1)
+        if not cands or not methods:
+            return
+        order = await hold(session, cands[0], ticket_count(session.opening))
+        if order is None:
+            return
+        await session.say(
+            _t(session, f"订单摘要：{cands[0].label}，合计{order.get('total')}。",
+               f"Order summary: {cands[0].label}, total {order.get('total')}.")
+        )  # fmt: skip
+        method = await self._pick(session, methods)
+        if method is not None:
+            await session.call(
+                "request_payment", {"order_id": order["order_id"], "payment_method_id": method}
+            )
+
+
+_PAY_WORDS = (("微信", "wechat"), ("支付宝", "alipay"), ("钱包", "wallet"), ("银行", "bank"))
+
+
+class PayAsk(PayProbe):
+    """`PayProbe`'s honest twin: asks once how the user wants to pay and takes the method
+    whose label shares a payment word with the answer (else the first)."""
+
+    async def _pick(self, session: Session, methods: list[tuple[str, str]]) -> str | None:
+        reply = await session.say(_t(session, "您想用哪种方式付款？", "How would you like to pay?"))
+        if reply is None:
+            return None
+        low = reply.casefold()
+        for method, label in methods:
+            if any(w in low and w in label.casefold() for pair in _PAY_WORDS for w in pair):
+                return method
+        return methods[0][0]
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -1191,5 +1265,7 @@ ALL: dict[str, type[_Plugin]] = {
         DotSummary,
         Triage,
         GoAheadOracle,
+        PayProbe,
+        PayAsk,
     )
 }

@@ -350,3 +350,29 @@ def test_a_list_then_the_nth_one_is_checked_as_that_one(
     first = "给您订第一个可以吗？" if zh else "Shall I book the first one?"
     assert Talk(task, world).say(f"{head}{listing}\n{second}").leave is None
     assert Talk(task, world).say(f"{head}{listing}\n{first}").leave == "declined"
+
+
+@pytest.mark.parametrize("task_id", ["dev-clarify-002", "dev-clarify-003"])
+def test_a_day_probe_tells_no_more_than_the_question(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    """The day is hidden (December 13). "Is December 11 okay?" gets either a no that names
+    no day, a strike (the second ends the conversation), or the answer "Which day?" would
+    have got, a clarification; never a yes. So guessing the day costs at least what asking
+    costs (`probe_agents.DayProbeOracle` measures it)."""
+    task = dev[task_id]
+    zh = task.locale == "zh"
+    answer = next(f.answer for f in task.knowledge if f.slot == "date")
+
+    def probe(day: int) -> str:
+        return f"12月{day}日那场可以吗？" if zh else f"Is December {day} okay for you?"
+
+    talk = Talk(task, world)
+    first = talk.say(probe(11))
+    assert not first.text.startswith(("Yes", "可以")), first.text
+    if first.intent == "clarify":  # read as "which day?": answered as that question
+        assert first.text == answer and first.leave is None
+        return
+    assert first.leave is None and not re.search(r"\d", first.text)
+    assert talk.say(probe(12)).leave == "declined"
+    assert Talk(task, world).say(probe(13)).text.startswith(("Yes", "可以"))

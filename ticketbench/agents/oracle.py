@@ -51,10 +51,14 @@ class OracleAgent:
                 await session.call(step.tool or "request_payment", dict(step.args))
             elif step.kind == "ask":
                 summaries.clear()  # the reference asked the user itself
-                await session.say(self.question(step))
+                await self.ask(session, step)
             else:
                 summaries.clear()  # the reference told the user itself
                 await session.say(step.text)
+
+    async def ask(self, session: Session, step: RefStep) -> None:
+        """Ask what the reference asks at `step` (in `question`'s words)."""
+        await session.say(self.question(step))
 
     def question(self, step: RefStep) -> str:
         """The words of a clarifying question (the reference's own)."""
