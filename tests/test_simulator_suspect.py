@@ -9,11 +9,21 @@ placed a slot the user never knew.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+from pathlib import Path
 
 import pytest
 from appkit import RecordingApp
+from rich.console import Console
+from typer.testing import CliRunner
 
+from ticketbench.cli import app
+from ticketbench.cli.output import terminal_table
 from ticketbench.env.world import World
+from ticketbench.protocol import Session
+from ticketbench.results.lifecycle import start_run, summarize_run
+from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
@@ -115,3 +125,48 @@ def test_leaving_on_patience_is_suspect_only_after_a_doubtful_reply(
     assert stalled.leave == "patience" and stalled.doubts == ()
     misread = last(["Echoes of the Deep, eh?", "Still working on it.", "Almost there."])
     assert misread.leave == "patience" and misread.doubts == ("left_on_patience",)
+
+
+class _Misreads:
+    """Says one thing the reader cannot place, naming the clarify tasks' movie, and stops
+    (on another task's user it names nothing of its task: no doubt)."""
+
+    async def run(self, session: Session) -> None:
+        """One question the user's reader misses."""
+        text = "Echoes那场，嗯？" if "百老汇" in session.opening else "Echoes of the Deep, eh?"
+        await session.say(text)
+
+
+def test_suspect_episodes_are_counted_in_run_leaderboard_and_report(tmp_path: Path) -> None:
+    """An episode whose failure may be the simulator's is counted in the run's summary
+    (what `ticketbench run` prints), in the leaderboard's row and listed apart in the
+    report; a failure with no doubtful reply is not."""
+    run_dir = tmp_path / "run"
+    asyncio.run(
+        start_run(
+            agent_spec="tests:Misreads",
+            suite="dev",
+            selection="dev-clarify-002,dev-clarify-003,dev-specified-000",
+            settings=RunSettings(concurrency=1),
+            out=run_dir,
+            agent=_Misreads(),
+        )
+    )
+    summary = summarize_run(run_dir)
+    assert summary.simulator_suspect == 2 and summary.simulator_suspect_failed == 2
+    assert summary.suspect_reasons == {"unread_question": 2}
+    console = Console(record=True, width=200)
+    console.print(terminal_table([run_dir]))
+    printed = console.export_text()
+    assert re.search(r"Simulator-suspect \(failed\)\s*│\s*2 \(2\)", printed), printed
+    cli = CliRunner()
+    board = cli.invoke(app, ["leaderboard", str(run_dir), "--format", "json"])
+    assert board.exit_code == 0, board.output
+    row = json.loads(board.output)[0]
+    assert row["simulator_suspect"] == 2 and row["simulator_suspect_failed"] == 2
+    assert row["suspect:unread_question"] == 2
+    page = tmp_path / "report.html"
+    done = cli.invoke(app, ["report", str(run_dir), "-o", str(page), "--no-replay"])
+    assert done.exit_code == 0, done.output
+    html = page.read_text(encoding="utf-8")
+    assert "Simulator-suspect failures (2)" in html
