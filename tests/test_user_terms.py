@@ -183,6 +183,8 @@ def test_what_a_text_names_about_paying(dev: dict[str, Task], world: World) -> N
     assert terms_in(user, "pay with your China Merchants Bank debit card").payments == {"bank_card"}
     assert terms_in(user, "不用券").coupon is False
     assert terms_in(user, "without a coupon").coupon is False
+    assert terms_in(user, "Seats 6-12, 6-13. Coupon: none. Total ¥90.").coupon is False
+    assert terms_in(user, "座位：6排12、13座；优惠券：无；合计¥90").coupon is False
     assert terms_in(user, "whatever card or coupon saves the most").coupon is None
     assert terms_in(user, "原价¥90，券后¥75").coupon is True  # a price label is no "none"
     got = terms_in(user, "用满100减15的观影券")

@@ -42,7 +42,8 @@ _NO_COUPON = re.compile(
     r"(?:不用|不使用|不要用?|别用|没用|未用|未使用|无需|不需要|不含|没有(?:可用的?)?|无可用的?)"
     r"(?:任何)?(?:优惠)?券|不(?:用|要|使用)(?:任何)?优惠"
     r"|\bwithout (?:a |any |the |your )?(?:coupons?|vouchers?|discount)"
-    r"|\bno (?:coupons?|vouchers?|discount)\b",
+    r"|\bno (?:coupons?|vouchers?|discount)\b"
+    r"|(?:coupons?|vouchers?|优惠券|券)\s*[:：]\s*(?:none\b|no\b|n/?a\b|无|没有|不使用|未使用|-)",
     re.I,
 )
 _COUPON = re.compile(
