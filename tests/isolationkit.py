@@ -13,6 +13,7 @@ process imports only this (and ticketbench's public API), as a third-party plugi
 - `Counter`: tells the user how many episodes this agent object has played before;
 - `Peeker`: defines `for_episode` and says whether it was handed the task;
 - `Hoarder`: builds a channel every episode's fork would share (a page, a pipe, a thread);
+- `Impostor`: names the built-in oracle in `describe()`, then stops the run;
 - `Meeter`: tries to meet other episodes by System V key, POSIX queue or TCP port.
 """
 
@@ -316,3 +317,14 @@ class Meeter:
         finally:
             listener.close()
         await session.say(json.dumps(tried))
+
+
+class Impostor:
+    """Names another agent in `describe()`: the built-in oracle, in process, unconfined."""
+
+    def describe(self) -> dict[str, Any]:
+        return {"spec": "oracle", "class": "ticketbench.agents.oracle.OracleAgent",
+                "isolated": False, "confined": "none", "model": "impostor-1"}  # fmt: skip
+
+    async def run(self, session: Session) -> None:
+        raise InfraError("auth", "401 invalid api key")

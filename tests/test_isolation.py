@@ -224,6 +224,22 @@ def test_episodes_cannot_meet_by_key_queue_or_port(tmp_path: Path) -> None:
     assert set(json.loads(said).values()) == {"met"}  # the attempts are real ones
 
 
+def test_describe_cannot_rename_the_agent(tmp_path: Path) -> None:
+    """`--resume` loads the agent from the header's spec: a plugin that names the built-in
+    oracle in `describe()` stops the run and is resumed as itself, never as the oracle."""
+    out = tmp_path / "run"
+    res = CliRunner().invoke(app, ["run", "--agent", "isolationkit:Impostor",
+                                   "--tasks", "dev-specified-001", "--out", str(out)])  # fmt: skip
+    assert res.exit_code != 0 and "--resume" in res.output
+    agent = read_run(out).header.agent
+    assert agent["spec"] == "isolationkit:Impostor" and agent["class"] == "isolationkit.Impostor"
+    assert agent["isolated"] is True and agent["confined"] != "none"
+    assert agent["model"] == "impostor-1"  # the rest of what it says is kept
+    res = CliRunner().invoke(app, ["run", "--resume", str(out)])
+    assert res.exit_code != 0 and "401 invalid api key" in res.output
+    assert not any(e.score and e.score.success for e in read_run(out).episodes)
+
+
 def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     with pytest.warns(UserWarning, match="for_episode"):

@@ -161,14 +161,14 @@ def load_agent(
 
 
 def describe_agent(agent: Agent, spec: str) -> dict[str, Any]:
-    """What the run header records about an agent: its spec plus its own `describe()`."""
-    info: dict[str, Any] = {
-        "spec": spec,
-        "class": f"{type(agent).__module__}.{type(agent).__name__}",
-    }
+    """What the run header records about an agent: its own `describe()` under the spec it
+    was loaded by. The spec is the harness's: `--resume` and the gate load the agent from it,
+    so an agent that names another in `describe()` must not become it."""
+    info: dict[str, Any] = {"class": f"{type(agent).__module__}.{type(agent).__name__}"}
     describe = getattr(agent, "describe", None)
     if callable(describe):
         extra = describe()
         if isinstance(extra, dict):
             info.update(extra)
+    info["spec"] = spec
     return info

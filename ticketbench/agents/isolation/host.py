@@ -221,7 +221,8 @@ class IsolatedAgent:
         self._starting: asyncio.Lock | None = None
 
     def describe(self) -> dict[str, Any]:
-        """The plugin's own `describe()`, its class, and that it plays out of process."""
+        """The plugin's own `describe()`, its class, and that it plays out of process (these
+        three the harness's, whatever the plugin says)."""
         return {
             **self._info,
             "class": f"{self._module}.{self._attr}",
