@@ -14,6 +14,7 @@ process imports only this (and ticketbench's public API), as a third-party plugi
 - `Peeker`: defines `for_episode` and says whether it was handed the task;
 - `Hoarder`: builds a channel every episode's fork would share (a page, a pipe, a thread);
 - `Impostor`: names the built-in oracle in `describe()`, then stops the run;
+- `Refunder`: reports negative usage;
 - `Meeter`: tries to meet other episodes by System V key, POSIX queue or TCP port.
 """
 
@@ -328,3 +329,11 @@ class Impostor:
 
     async def run(self, session: Session) -> None:
         raise InfraError("auth", "401 invalid api key")
+
+
+class Refunder:
+    """Reports usage that pays the run back (built past validation, as a wire could send it)."""
+
+    async def run(self, session: Session) -> None:
+        session.record_usage(Usage.model_construct(input_tokens=-1_000_000, cost_usd=-12.5))
+        await session.say("Sorry, I cannot book this.")

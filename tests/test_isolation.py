@@ -240,6 +240,17 @@ def test_describe_cannot_rename_the_agent(tmp_path: Path) -> None:
     assert not any(e.score and e.score.success for e in read_run(out).episodes)
 
 
+def test_usage_is_never_negative(tmp_path: Path) -> None:
+    """A usage report below zero would offset the run's tokens, cost and --cost-limit: over
+    the wire it is refused as malformed, and the episode is the agent's failure."""
+    _cli("run", "--agent", "isolationkit:Refunder", "--tasks", "dev-specified-001",
+         "--out", str(tmp_path / "run"))  # fmt: skip
+    (rec,) = read_run(tmp_path / "run").episodes
+    assert rec.usage.input_tokens == 0 and rec.usage.cost_usd == 0.0
+    assert rec.score is not None and not rec.score.success
+    assert rec.score.agent_error and "usage report is malformed" in rec.score.agent_error
+
+
 def test_for_episode_needs_privileged_and_marks_the_run(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     with pytest.warns(UserWarning, match="for_episode"):

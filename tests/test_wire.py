@@ -138,7 +138,10 @@ async def test_bad_calls_get_clear_errors_and_the_server_lives_on() -> None:
     assert seen["missing"][0] and "message" in seen["missing"][1]
     assert "Field required" in seen["missing"][1]
     assert seen["usage"][0] and "input_tokens" in seen["usage"][1]
-    assert seen["cheap"][0] and "1.cost_usd: must be >= 0" in seen["cheap"][1]
+    assert (
+        seen["cheap"][0]
+        and "1.cost_usd: Input should be greater than or equal to 0" in seen["cheap"][1]
+    )
     for key in ("after", "again", "said"):
         assert seen[key][0] and "episode is over" in seen[key][1], key
     # the episode as recorded: the bad calls count as in process, the usage is the agent's

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ticketbench.env.toolkit import ToolResult, ToolSpec
 
@@ -36,10 +36,11 @@ class Usage(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     model: str = ""
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_tokens: int = 0
-    cost_usd: float = 0.0
+    # Never negative: a negative report would offset the run's totals and its --cost-limit.
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+    cached_tokens: int = Field(default=0, ge=0)
+    cost_usd: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
     from_cache: bool = False  # replayed from the response cache: no request made, cost 0
 
 

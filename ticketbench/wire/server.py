@@ -299,18 +299,14 @@ def _record_usage(session: Session, reported: object) -> str | None:
     if reported is None:
         return None
     items = reported if isinstance(reported, list) else [reported]
-    try:
-        usages = [Usage.model_validate(item) for item in items]
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"_meta {USAGE}: {where}: {first['msg']} (nothing recorded)"
-    for n, usage in enumerate(usages):
-        negative = [
-            k for k, v in usage.model_dump().items() if isinstance(v, int | float) and v < 0
-        ]
-        if negative:  # a cost below zero would buy a better place on the leaderboard
-            return f"_meta {USAGE}: {n}.{negative[0]}: must be >= 0 (nothing recorded)"
+    usages: list[Usage] = []
+    for n, item in enumerate(items):
+        try:  # Usage refuses negative figures: they would buy a better place on the board
+            usages.append(Usage.model_validate(item))
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in (n, *first["loc"]))
+            return f"_meta {USAGE}: {where}: {first['msg']} (nothing recorded)"
     for usage in usages:
         session.record_usage(usage)
     return None
