@@ -13,7 +13,7 @@ agents over 2% on dev).
 | `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
 | `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | 33.5% |
 | `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | 27.1/35.4% |
-| `ResumeAsOracle` | `describe()` renames it `oracle`; `--resume` loads that | 100% after resume | |
+| `ResumeAsOracle` | `describe()` says `oracle`; `--resume` loads it | 100% resumed | 100% resumed |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
   one booking link to the best; the user finishes seats, card and coupon in the app.
