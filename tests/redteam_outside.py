@@ -13,7 +13,7 @@ agents over 2% on dev).
 | `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
 | `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | 33.5% |
 | `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | 27.1/35.4% |
-| `ResumeAsOracle` | `describe()` says `oracle`; `--resume` loads it | 100% resumed | 100% resumed |
+| `ResumeAsOracle` | `describe()` says `oracle`; `--resume` loads it | 100% (<a928b2c) | 100% |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
   one booking link to the best; the user finishes seats, card and coupon in the app.
@@ -37,7 +37,8 @@ agents over 2% on dev).
   header's spec (`registry.describe_agent` updates the harness's fields with the agent's);
   every episode claims a rejected key, the run stops and says "finish with: ticketbench run
   --resume DIR", and the resume loads `oracle` from the header: 100% of dev (188/188 L4),
-  in a run whose header still names this class, isolated and confined.
+  in a run whose header still names this class, isolated and confined. Since a928b2c the
+  header's spec is the harness's and the resume loads this plugin again.
 
 Findings: `/work/redteam-findings.md`, "Outside attacker (evening)".
 """
