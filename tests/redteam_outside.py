@@ -13,6 +13,7 @@ agents over 2% on dev).
 | `TwinBilingual` | `TwinRelay` + the twin's opening | 36.2% | 33.6% |
 | `SysvRelay` | `TwinBilingual` in a System V segment | 36.2% | 33.5% |
 | `SysvWalk` | runs 1/2/3 walk down the ranking, kept across runs | 23.9/39.9/41.0% | 27.1/35.4% |
+| `LateTwin` | `TwinBilingual`, page opened by a SIGCHLD handler | 35.6% (49994c9) | |
 | `ResumeAsOracle` | `describe()` says `oracle`; `--resume` loads it | 100% (<a928b2c) | 100% |
 
 - `Guess`: rank the showings by the day, clock time and cinema the opening names, and send
@@ -52,6 +53,7 @@ import hashlib
 import mmap
 import os
 import re
+import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -534,3 +536,28 @@ class ResumeAsOracle:
 
     async def run(self, session: Session) -> None:
         raise InfraError("auth", "401 invalid api key")
+
+
+class LateTwin(TwinBilingual):
+    """`TwinBilingual` past the build-time channel check (49994c9): the constructor opens
+    nothing and only installs a SIGCHLD handler; the handler runs in the template when the
+    first episode's process exits and opens the page and the pipe there, so every later
+    fork inherits them. (Any hook the template runs after the build would do: an audit hook
+    on `os.fork`, `sys.setprofile`, `gc.callbacks`.)"""
+
+    def __init__(self) -> None:  # the parent's page and pipe are made late, in `_open`
+        self.ready = False
+        signal.signal(signal.SIGCHLD, self._open)
+
+    def _open(self, signum: int, frame: object) -> None:
+        if not self.ready:
+            TwinBilingual.__init__(self)
+            self.ready = True
+
+    async def run(self, session: Session) -> None:
+        if self.ready:
+            await TwinBilingual.run(self, session)
+            return
+        lk = await look(session)  # the first episodes: no page yet
+        if lk.options:
+            await link(session, ranked(lk, session.opening)[0])
