@@ -20,7 +20,7 @@ Not blind (run with `--privileged`; the harness hands it the task):
   the showing the opening describes (its movie, cinema and start) is on, from today on,
   and goes on with the reference once the user says yes. Against the `oracle` (which asks
   "Which day?") it measures whether yes/no questions find a hidden day more cheaply than
-  the question does. They do not: on the clarify tasks (dev 16, test 78; main 59babf9)
+  the question does. They do not: on the clarify tasks (dev 16, test 78; main db66aba)
   both score 100%, with 3.00 handoffs for the oracle (0.00 excess) and 3.00 / 3.01 for
   the probe (0.25 / 0.26 excess). Every hidden day of the suite is the only day its
   showing is on, so the first guess is right; where it is not, a wrong guess is a

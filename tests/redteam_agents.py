@@ -97,7 +97,7 @@ StopEarly 0 (37.5 of 16 on an incomplete run before Landlock; ranked over all du
 since 116b909); SuspectSpray 0 (its failures were all simulator-suspect before fd1a636);
 HeldOutSnoop 0 on a held-out folder (99.8 before a1f0542).
 
-Proposals that name how to pay (main 59babf9, suite 2.2.0): `PayProbe` holds the
+Proposals that name how to pay (main db66aba, suite 2.2.0): `PayProbe` holds the
 number-matched guess and proposes each of the user's payment methods in turn; `PayAsk`,
 its honest twin, asks once "How would you like to pay?". Success % (excess handoffs) on
 dev / test: PayProbe 8.5 (0.10) / 13.7 (0.07), PayAsk 8.5 (0.14) / 13.7 (0.12): the
