@@ -18,17 +18,26 @@ def rx(*parts: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
 # --- slots -------------------------------------------------------------------------------
 
 CLOCK = (
     r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
-    r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍前后边些])[一二两三四五六七八九十]{1,3}点"
+    r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍前后边些间心侧面])[一二两三四五六七八九十]{1,3}点"
 )
 _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
 MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
 MONTH = r"\b" + MONTH_NAME + r"\.? \d{1,2}\b"
 _NUMBER_EN = r"(?:one|two|three|four|five|six|\d)"
+# Cities people buy tickets in: a question naming two asks where ("上海场还是杭州场？").
+CITIES = (
+    r"北京|上海|广州|深圳|杭州|成都|南京|武汉|西安|重庆|天津|苏州|长沙|厦门|青岛|郑州|沈阳|大连|宁波"
+    r"|昆明|合肥|福州|济南|哈尔滨|长春|无锡|佛山|东莞|香港|澳门|台北"
+    r"|\b(?:beijing|shanghai|guangzhou|shenzhen|hangzhou|chengdu|nanjing|wuhan|xi'an|chongqing"
+    r"|tianjin|suzhou|changsha|xiamen|qingdao|hong kong|macau|taipei)\b"
+)
 # Cinema chains as people name them (a bare chain name in "A or B?" asks for a cinema).
 CHAINS = (
     r"万达|博纳|金逸|百老汇|星轶|大光明|横店|大地影院|中影|耀莱|卢米埃|英皇|上影|寰映|星美|cgv|ume",
@@ -98,6 +107,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"exact (?:movie|film|name)|full name of the|name of the (?:movie|film)",
         r"(?:movie|film|title) (?:do|did|would) you|which of (?:these|the) (?:films|movies)",
         r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
+        r"(?:tell|send|give|share|know)(?: me| us)? (?:the |which )?(?:film|movie|title)\b",
     ),
     "which_event": rx(
         r"哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会",
@@ -122,6 +132,10 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"part of (?:town|the city)",
         r"\bwhere\b",
         r"城市|哪个城|(?:您|你|家|住)(?:大概|现在|目前|一般)?在哪|\bcity\b|\btown\b",
+        r"somewhere else|anywhere else|elsewhere|another city|other cities",
+        r"\bsee it in\b.{0,30}\bor\b",
+        r"(?:" + CITIES + r").{0,6}(?:还是|或者|\bor\b)",
+        r"(?:还是|或者|\bor\b).{0,6}(?:" + CITIES + ")",
     ),
     "format": rx(
         r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
@@ -138,6 +152,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"\bsit\b|sitting|wheelchair|couple seat|seating(?! area| section)|where .{0,15}seat",
         r"坐(?:前|后|中)|前面还是后面|后面还是前面|银幕|屏幕|next to each other",
         r"(?:close to|near|far from|away from) the screen",
+        r"第[一二三四五六七八九十\d]{1,3}排|front row|back row|last row|视野|\bview\b|sightlines?",
     ),
     "zone": rx(
         r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
@@ -179,6 +194,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
         r"coupon|discount|voucher|promo|member price|offer code",
         r"会员卡|member card|membership",
+        r"学生证|学生票|学生价|老人票|儿童票|优惠票|\bstudents?\b|\bseniors?\b|concession",
     ),
     "order": rx(
         r"哪个订单|哪一单|哪笔|订单号|哪张票|哪次|哪个预订|哪些票",
@@ -197,7 +213,10 @@ WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
     "place": rx(r"附近|区域", r"\bnear\b|nearby|close to"),
     "seat_pref": rx(r"座位|位子|选座|位置|座", r"\bseats?\b"),
     "session": rx(r"场次|日场|夜场", r"\bsessions?\b|\bperformances?\b|\bshowing\b"),
-    "time": rx(r"时间", r"(?<!first )(?<!last )(?<!next )(?<!this )\btime\b"),
+    "time": rx(
+        r"时间|上午|下午|(?<![今明昨])晚上|早上|中午|傍晚|白天",
+        r"(?<!first )(?<!last )(?<!next )(?<!this )\btime\b|\bmorning\b|\bafternoon\b|\bevening\b",
+    ),
 }
 # "Do you mean ...?": the slot is whatever kind of thing the sentence names.
 DISAMBIGUATION = rx(
@@ -213,7 +232,9 @@ SPECIFIC = rx(
     r"o'clock|instead|switch|same time|改到|换到|换成|改成|\bthen\?$|那就|就这",
 )
 # Using something the user holds (a coupon, a card) rather than buying: "我给您用上", "apply it".
-APPLY = rx(r"用上|用掉|使用|用它|用这张|\bapply\b|\buse (?:it|this|that|them)\b|\bredeem\b")
+APPLY = rx(
+    r"用上|用掉|使用|用它|用这张|\bapply\b|\buse (?:it|this|that|them|one|either|any)\b|\bredeem\b"
+)
 # What tells one showing from another beside its time: a hall, a price, a format.
 SHOWING_DETAIL = rx(
     r"厅|¥|￥|\d+\s*元|\bhall\b|imax|3d|dolby|杜比|\$\d|影城|影院|cinemas?\b|theatres?\b", *CHAINS
@@ -304,6 +325,8 @@ ACTION = rx(
     r"secure|grab|shall we|退(?:这|那|掉)|要退|订吧|买吧|付吗|^订|^付|pay now|pay\?",
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
     r"^确认(?:要|用|使用)?.{0,8}(?:支付|付款|付|购买|下单)",
+    r"帮(?:您|你)[^，,。？?]{1,8}(?:[?？]|吗)\s*$|取消|turn (?:it|that|this|them) (?:on|off)",
+    r"开启|打开|remind",
     r"^(?:please )?confirm (?:paying|payment|the payment|purchase|buying|booking|the order)",
 )
 # A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
@@ -317,11 +340,15 @@ ACCEPT = rx(
     r"要不要|要不|all right\?|alright\?|that okay\?|that ok\?",
     r"(?:would you like|do you want|how about|want) (?:the|that|this|those|these|it|them)\b",
     r"就这场|就这个|就这家|就这部|(?:那就|就)定|^(?:that|this) one\?|\bthen\?$",
+    # acceptability for the user: "is the 7:30 one okay for you?", "对您来说方便吗？"
+    r"\b(?:okay|ok|fine|alright|all right|good|convenient|suitable|acceptable|doable)"
+    r"(?: (?:for|with|by|to) you)?\W*$|suit (?:you|your)\b",
+    r"(?:方便|合适|合您意|满意|接受|能接受)(?:吗|么|不)",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
-    r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买",
+    r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买|取消",
     r"可以吗|(?<![偏爱喜])好吗|行吗|可以不|成吗|没问题吧|同意|要吗|要不要|需要我|还要|还买|还需要",
     r"照这个|按这个",
     r"这样可以|这样行|合适吗|满意吗|ok吗|okay吗|试试|考虑",
@@ -347,6 +374,12 @@ CLOSING = rx(
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
     r"(?:anything|something) else\b|(?:别的|其他|其它)(?:帮助|帮忙|服务|需要|事)",
     r"还(?:有|需要)(?:别的|其他|什么)(?:吗|需要)",
+    # greetings and small talk
+    r"how (?:can|may) i (?:help|assist)|what can i do for you|有什么(?:可以|能|需要)?帮(?:您|你)",
+    r"能为(?:您|你)做(?:些)?什么|需要什么帮助|how(?:'s| is| was| are) (?:your|the|you)(?: day| week"
+    r"| weekend| evening| doing| going)?\b(?! (?:tickets?|seats?|budget|party|group))",
+    r"how have you been|did you (?:like|enjoy|have a good)|(?:心情|最近)(?:怎么样|还好|好吗)",
+    r"吃(?:了)?饭了吗|过得(?:怎么样|好吗)",
 )
 # "还是" is "or" in a question, "still" before a negation ("抱歉，还是不能。")
 ALTERNATIVE = rx(
@@ -364,7 +397,11 @@ REQUEST = rx(
     r"|select|reply|let me know|write|drop)\b",
     r"\blet me know (?:the|your|which|what|how|when|where|who)\b",
     r"\b(?:i'll|i will|i'd|i would) (?:also )?need (?:your|the|to know|each|their|a|an)\b",
-    r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入)",
+    r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入"
+    r"|补充|上传|添加)",
+    r"\bplease (?:add|fill in|fill out|upload|enter)\b",
+    r"(?:^|[-—–,，]\s*)(?:pick|choose|select) (?:one|any)\b",
+    r"(?:选|挑)(?:一个|一下|一场|一家)吧?\s*$",
     r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|说个|发我|给我说)",
     r"(?:发给我|告诉我)一下",
     r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
@@ -385,11 +422,18 @@ GO_WITHOUT_QUESTION = rx(
     r"(?:可以|没问题|确认无误|确认|没错|同意)(?:的话)?(?:就|我就|我这边|我马上|请)|说一声|吱一声",
     r"那我(?:就)?(?:下单|付款|订|买|提交|付)了?[哈哦喽啦吧]|unless you (?:say|tell me|object)",
     r"if you don't object|shout if (?:not|you)",
+    r"\bif (?:it all|everything(?: above)?|all (?:of )?(?:this|that|the above)|the above|that"
+    r"|this|it|all|those|these)(?: all)? (?:looks?|is|are|seems?|sounds?|'s)(?: all)?"
+    r" (?:good|fine|ok|okay|right|correct|great)\b",
+    r"\breply (?:with )?\W*\w{1,8}\W* (?:to|and i)\b",
+    r"(?:可以|没问题|确认无误|无误|没错|同意|ok|行)的话.{0,10}(?:我|就|回复|帮您|帮你)",
+    r"回复\W{0,2}\w{1,4}\W{0,2}(?:即可|就|我就|便|提交|下单|付款|支付|确认)",
 )
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = rx(
     r"(?:need|questions?|details?|things|information|info)\b[^.?!]*[:：]\s*$",
     r"(?:需要|还需|确认|问下|问一下|想问)[^。？！]*[:：]\s*$",
+    r"(?:tell me|let me know|send me|give me|告诉我|发我|发给我|提供|说一下)[^.?!。？！]*[:：]\s*$",
 )
 # Why a question is asked ("so I can pick seats", "我好帮您选座"): asks nothing itself.
 PURPOSE = rx(

@@ -34,6 +34,9 @@ ACTS: tuple[Act, ...] = ("ask", "confirm", "cannot", "cannot_unexplained", "reco
 # A deep link as `booking_link` prints it; any URL-like token is considered a link.
 _LINK = re.compile(r"(?:ticketbench|tb)://[^\s\"'<>)）\]，。]+|https?://[^\s\"'<>)）\]，。]+")
 _QMARK = re.compile(r"[?？]\s*$")
+_VAGUE = re.compile(
+    r"^(?:that|this|the other|the first|the second)(?: one)?$|^(?:那|这)(?:个|部|场|家|一个)?$"
+)
 _QUOTED = re.compile(r"(《|\")([^》\"]*)(》|\")")
 
 
@@ -94,11 +97,14 @@ def _slots_of(q: str) -> list[str]:
     """Slots a question sentence names, clause by clause ("do you want VIP seats, and is
     there a price limit?" asks two things)."""
     out: list[str] = []
-    for part in _QUESTION_JOIN.split(q):
+    clauses = _QUESTION_JOIN.split(q)
+    for part in clauses:
         out += [s for s in _clause_slots(part) if s not in out]
     if "place" in out and lx.WEAK_SLOT_CUES["seat_pref"].search(q):
         out[out.index("place")] = "seat_pref"  # "how many seats, and any preference on where?"
-    return _refine(list(dict.fromkeys(out)))
+    out = list(dict.fromkeys(out))
+    # clauses asking apart ("which tier, and is there a max?") keep their slots apart
+    return _refine(out) if len(clauses) == 1 else out
 
 
 # Where one question ends and the next begins inside a sentence.
@@ -143,6 +149,10 @@ _DAY_ASKED = lx.rx(
     r"which (?:day|date|night|evening)|what (?:day|date)|\bwhen\b|\bdate\b|day and time",
 )
 _ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blevel\b|which kind|what kind")
+# A budget said as such (not "价位", "price": those name a zone when zones are on offer).
+_BUDGET_SAID = re.compile(r"预算|上限|以内|budget|\bmax\b|maximum|stay under|\blimit|spend")
+_VALUE_IN_LINE = re.compile(r"(?<!^)(?<!^\d)\d|《|[¥￥$]")
+_TODAY = re.compile(r"\btoday\b|今天")  # "How can I help you today?" asks no day
 _MEMBER_CARD = re.compile(r"会员卡|member card")
 _MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
 _EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"})
@@ -172,7 +182,9 @@ def _refine(slots: list[str]) -> list[str]:
 
 _STOP = re.compile(r"[。.!！]\s*$")
 _WH_OPENING = re.compile(
-    r"^(?:(?:and|also|plus|so|ok|okay|then|now),? ){0,2}(?:roughly |about |just )?"
+    r"^(?:(?:and|also|plus|so|ok|okay|then|now|got it|sure|great|alright|right|cool|hey|hi),? )"
+    r"{0,3}"
+    r"(?:roughly |about |just )?"
     r"(?:which|what|when|where|who|whom|whose|how)\b"
 )
 # A line introducing what follows ("Here are the options:"), and a filled-in field of a
@@ -254,6 +266,8 @@ def _unquote(m: re.Match[str]) -> str:
     inner = m.group(2)
     if lx.SLOT_CUES["date"].search(inner) or lx.SLOT_CUES["time"].search(inner):
         return inner
+    if _VAGUE.match(inner.strip()):
+        return "it"  # 'what do you mean by "that one"?': the user's own words, no title
     return m.group(1) + m.group(3)
 
 
@@ -275,11 +289,11 @@ def read(text: str) -> Reading:
         if not below and any(s in ln for ln in option_lines):
             statements.append(s)  # an option ("2. Improv: Who Pays Tonight?") asks nothing
             continue
-        if lx.CLOSING.search(s) and not _slots_of(s):
-            closing += bool(_QMARK.search(s))  # "Anything else?" asks, for nothing in particular
+        if lx.CLOSING.search(s) and not _slots_of(_TODAY.sub(" ", s)):
+            closing += _is_question(s)  # "Anything else?" asks, for nothing in particular
             continue
         listed = below and (lx.LIST_ITEM.match(s) is not None or len(s) < 40)
-        listed = listed and not _FIELD_LINE.match(s)
+        listed = listed and not _FIELD_LINE.match(s) and not _VALUE_IN_LINE.search(s)
         if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s):
             # "Reply yes to pay.", "If that's fine I'll pay.", "Want me to pay it now"
             confirms += 1
@@ -305,25 +319,31 @@ def read(text: str) -> Reading:
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
         if not slots and not wh and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
             slots = ["which_movie"]
-        if go and not slots and lx.APPLY.search(s) and lx.SLOT_CUES["discount"].search(cleaned):
+        if not slots and lx.APPLY.search(s) and lx.SLOT_CUES["discount"].search(cleaned):
             slots = ["discount"]  # "You've a ¥20-off coupon. Want me to use it?"
         listed_kind = _option_slot("", options) if options else []
         if (slots, listed_kind) in ((["session"], ["time"]), (["place"], ["cinema"])):
             slots = listed_kind  # "which showing?" over clock times, "where?" over cinemas
         if lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q):
             # "哪个区", "哪种座位", "which kind?" where the message speaks of 内场 and 看台
-            slots = [x for x in slots if x not in ("place", "budget", "seat_pref")] + ["zone"]
+            kept = ("budget",) if _BUDGET_SAID.search(q) else ()
+            slots = [x for x in slots if x not in ("place", "budget", "seat_pref") or x in kept]
+            slots += ["zone"]
             slots = list(dict.fromkeys(slots))
         if lx.DISAMBIGUATION.search(q) and not slots:
-            slots = _option_slot(q) or _option_slot(cleaned, options) or ["which_movie"]
+            slots = _option_slot(q) or _option_slot(cleaned, options)
+            if not slots and alternative:  # "do you mean A or B?": titles
+                slots = ["which_movie"]
             wh = True
         if not slots and _TITLE_NAME.search(q):  # "…show? Could you give me the full name?"
             if lx.EVENT_NOUN.search(cleaned) or re.search(r"\bshows?\b", cleaned):
                 slots = ["which_event"]
             elif _MOVIE_NOUN.search(cleaned):
                 slots = ["which_movie"]
-        if not slots and wh and lx.CHOOSE.search(q):  # "which one?": of the things listed
-            slots = _option_slot(q) or _option_slot(cleaned, options)
+        if not slots and wh and lx.CHOOSE.search(q):  # "which one?": of the things listed,
+            # else the thing the sentence names ("您有两张优惠券，用哪张？"), else the message
+            slots = _option_slot(q) or (_option_slot(cleaned, options) if options else [])
+            slots = slots or _option_slot(s) or _option_slot(cleaned)
         if wh and slots:
             asks += 1
             asked += slots

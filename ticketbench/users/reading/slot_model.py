@@ -29,7 +29,7 @@ from ticketbench.users.reading.text import CJK, clean, sentences
 MODEL_FILE = Path(__file__).with_name("slot_model.json")
 FORMAT = "ticketbench-slot-model/1"
 _ALPHA = 0.5  # additive smoothing
-_MIN_PROBABILITY = 0.7  # below this the question stays unplaced (its slot unknown)
+_MIN_PROBABILITY = 0.9  # below this the question stays unplaced (its slot unknown)
 NONE = "-"  # the class of questions that ask nothing the user could know ("Did you like it?")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -58,9 +58,9 @@ CANNOT = rx(
     r"(?:there (?:are|is|were|was)|we have|i have|has|have) no\b",
     r"(?:aren't|isn't|weren't|wasn't) any",
     r"(?:haven't|hasn't|have not|has not) (?:started|opened|begun)|not (?:open|opened|started)",
-    r"too late|already (?:started|begun|closed|over|ended)",
+    r"(?<!out )too late|already (?:started|begun|closed|over|ended)",
     r"(?:haven't|have not|didn't|did not) book",
-    r"\bsorry\b.{0,30}\b(?:not|no|can't|couldn't|won't|didn't|isn't|aren't|wasn't)\b",
+    r"\bsorry\b.{0,30}\b(?:not|no|can't|couldn't|won't|didn't|isn't|aren't|wasn't)\b|no can do",
     # the world says no: sold, booked, full, ended, expired, withdrawn, not offered
     r"卖出去了|卖没了|全部卖出|坐满|订完|已下架|下架了|过期|失效|已取消的?(?:演出|场次)",
     r"(?:演出|活动|场次|演唱会)(?:已|被)取消",
@@ -99,6 +99,7 @@ NOT_CANNOT = rx(
     r"no (?:extra )?charge",
     r"^(?:注意|提醒|温馨提示|note|fyi|reminder|heads up)\b.*|支付失败|付款失败",
     r"payment (?:failed|was declined)",
+    r"(?:\bno|不提供|没有)\s*(?:parking|停车位?|wi-?fi|cloakroom|lockers?|寄存|电梯|elevator)",
 )
 # What is still there beside what is not ("上海站售罄，不过广州站还有票"): information, not a
 # refusal.
@@ -126,6 +127,10 @@ REASON = rx(
     r"started|begun|on sale|pre-?sale|more than|over|under|each|per\b",
     r"\bwithin\b|\bbefore\b|\bhours?\b|\bminutes?\b|之前|小时|分钟|以内",
     r"上映|排片|没有排",
+    r"不适用|不正确|格式|无效|维护|连接|已取票|取过票",
+    r"\binvalid\b|not valid|isn't valid|maintenance|(?:is|are) down\b|can't reach|cannot reach",
+    r"connect|not supported|isn't supported|aren't supported",
+    r"doesn't offer|does not offer|\bended\b|collected|\bso\b",
 )
 RECOMMEND = rx(
     r"推荐|建议|不妨|可以考虑|要不试试|更合适|更适合|比较好|首选|值得|性价比|我会选|倒是可以",
@@ -136,6 +141,7 @@ RECOMMEND = rx(
     r"best (?:spot|seats?|view|place|time)|in my opinion|i think .{0,20}best",
     r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
     r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
+    r"better (?:call|bet|idea|pick)",
     r"(?:a lot of|great|so much) fun",
     r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
     r"就选|选(?!好).{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错",
@@ -158,21 +164,22 @@ SUMMARY_HEAD = rx(
     r"about to book|order created|new booking|here are the details|booking summary",
     r"退票已完成|退款已完成|退票成功|改签成功|出票成功|购票成功|支付完成|下单成功",
     r"refund (?:done|complete)|exchange done|tickets issued|order placed|booked!|all set!",
+    r"已为您锁定|为您锁定|已锁定|held for you|on hold for you|i've held|reserved for you",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|[¥￥$]\s*\d|\d+\s*元|total|subtotal|"
-        r"amount|\d+\s*(?:yuan|rmb)"
+        r"amount|\d+\s*(?:yuan|rmb|dollars|bucks)|[一二两三四五六七八九十百千]{2,}\s*(?:元|块)"
     ),
-    re.compile(r"座位|[a-z\d]+排\d+|\d+座|\d{1,2}-\d{1,2}|seats?\s?:|seats? [a-z]?\d|row \d+"),
+    re.compile(r"座位|[a-z\d]+排\s?\d+|\d+座|\d{1,2}-\d{1,2}|seats?\s?:|seats? [a-z]?\d|row \d+"),
     re.compile(CLOCK + r"|场次|showing|showtime|screening|session"),
-    re.compile(r"\d+\s*张|[一两二三四五六]张|x\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
+    re.compile(r"\d+\s*张|[一两二三四五六]张|[x×]\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
     re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(CHAINS)),
-    re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡"),
+    re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡|微信|支付宝|wechat|alipay|paypal"),
     # a day in figures, a zone, the attendees, an order number
     re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}/\d{1,2}\b|" + MONTH + r"|\b\d{1,2} " + MONTH_NAME),
     re.compile(
-        r"看台|内场|前区|后区|[一二]等座|vip|池座|楼座|\bfloor\b|\bstands?\b|first-class|zone"
+        r"看台|内场|前区|后区|[一二]等座|vip|池座|楼座|\bfloor\b|\bstands?\b|first-class|zone|section"
     ),
     re.compile(r"观演人|观影人|attendees?"),
     re.compile(r"订单号?\s*[a-z]?\d{3,}|\border\s*#?\s*[a-z]?\d{3,}|\b[a-z]\d{4,}\b"),
@@ -198,14 +205,14 @@ GENERIC_FAIL = rx(
     r"impossible|went wrong|not something i can|can't be done|no luck|not work out|didn't work out",
     r"出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
     r"[帮下买订办做弄搞处理完成]不[了上定到成]|超出.{0,6}(?:范围|能力)|超过我能|beyond what i",
-    r"(?:won't|will not) be possible",
+    r"(?:won't|will not) be possible|no can do",
 )
 
 
 def statement_act(statements: str) -> StatementAct:
     """What the statements of a message that asks nothing do."""
     plain = NOT_CANNOT.sub(" ", statements)
-    if CANNOT.search(plain) and not ELSEWHERE.search(plain):
+    if CANNOT.search(plain) and not (ELSEWHERE.search(plain) and not GENERIC_FAIL.search(plain)):
         # a cause beside the bare failure ("超过我能处理的范围" is the failure itself)
         if REASON.search(GENERIC_FAIL.sub(" ", plain)) or not GENERIC_FAIL.search(plain):
             return "cannot"  # a cause, or a fact of the world ("这家影院没有IMAX厅")
