@@ -158,6 +158,15 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
         r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
         r"价位区|价格区|票区|哪一档|seating (?:area|section)",
+        # a venue's priced areas by name: levels, stands, standing, boxes
+        r"\bstands\b|\bstalls\b|balcony|mezzanine|\bloge\b|box seats?",
+        r"(?:dress|upper|grand|royal) circle",
+        r"(?:upper|lower|top|ground|first|second|third|1st|2nd|3rd)"
+        r" (?:level|tier|deck|bowl|balcony)",
+        r"orchestra (?:seats?|level|section|stalls)|\bstanding\b|general admission|\bga\b|\bpit\b",
+        r"nosebleeds?|price point|ticket (?:category|class|level)|seated (?:ticket|area|section)",
+        r"池座|楼座|包厢|站票|坐票|站区|站席|山顶|[一二三123]层|[一二三123]楼(?![下上])|楼上|楼下",
+        r"[那这]档|\d+\s*(?:元|块)?档|普通票|vip票|贵宾票|票种",
     ),
     "session": rx(
         r"哪一场|哪场|哪个场|第几场",
@@ -279,7 +288,7 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 # A sentence asks when it ends in a question mark, or carries one of these.
 QUESTION_ZH = rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
-    r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]",
+    r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]|(?:可以|好|行|对|是|没问题|成)吧\W*$",
     r"哪",
     r"(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨](?!不错|好的|可选|选择|推荐|合适|适合|选项)",
     r"什么|啥|多少|怎么|如何|谁",
@@ -426,6 +435,12 @@ GO_WITHOUT_QUESTION = rx(
     r"|this|it|all|those|these)(?: all)? (?:looks?|is|are|seems?|sounds?|'s)(?: all)?"
     r" (?:good|fine|ok|okay|right|correct|great)\b",
     r"\breply (?:with )?\W*\w{1,8}\W* (?:to|and i)\b",
+    r"let me know if (?:you(?:'d)? (?:want|like)|i (?:should|can)|it's (?:ok|okay|fine)"
+    r"|you're happy)"
+    r"(?: me)?(?: to)? (?:go ahead|proceed|book|buy|pay|confirm|place|submit|order|lock|grab)",
+    r"(?:make sure|confirm|check|double-check)(?: that)? .{0,40}\b(?:is|are) (?:what you want|ok"
+    r"|okay|fine|right for you)",
+    r"(?:要|需要)(?:我)?(?:下单|付款|支付|订|买)的话.{0,6}(?:告诉我|说一声|回复)",
     r"(?:可以|没问题|确认无误|无误|没错|同意|ok|行)的话.{0,10}(?:我|就|回复|帮您|帮你)",
     r"回复\W{0,2}\w{1,4}\W{0,2}(?:即可|就|我就|便|提交|下单|付款|支付|确认)",
 )
@@ -467,6 +482,6 @@ INTENT = rx(
 # A sentence spoken to the user ("您打算哪天去", "what day do you want"): without a question
 # mark, a long sentence with a question word asks only when it addresses the user.
 ADDRESSED = rx(
-    r"您|你|请问|请|麻烦|告诉|是否|要不要|吗|呢",
+    r"您|你|请问|请|麻烦|告诉|是否|要不要|吗|呢|(?:可以|好|行|对|是|没问题|成)吧\W*$",
     r"\byou\b|\byour\b|please|let me know|tell me|i need",
 )

@@ -148,6 +148,13 @@ _DAY_ASKED = lx.rx(
     r"哪天|哪一天|几号|日期|星期几|周几|礼拜几|什么时候|哪个周|哪晚|哪个晚上",
     r"which (?:day|date|night|evening)|what (?:day|date)|\bwhen\b|\bdate\b|day and time",
 )
+# Two or more prices offered to choose from: "480的还是880的", "the ¥480 ones or the ¥880 ones",
+# "which price: 380, 680 or 1280?".
+_PRICE = (
+    r"(?:[¥￥$]\s*\d+|\d+\s*(?:元|块|档)|(?<![\d:：.])(?!(?:19|20)\d\d\b)\d{3,4}(?![\d:：.])"
+    r"(?!\s*(?:张|位|人|号|排|座|年|月|日)))"
+)
+_PRICE_CHOICE = re.compile(rf"{_PRICE}.{{0,12}}(?:还是|或者|\bor\b|、|,|/).{{0,12}}{_PRICE}")
 _ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blevel\b|which kind|what kind")
 # A budget said as such (not "价位", "price": those name a zone when zones are on offer).
 _BUDGET_SAID = re.compile(r"预算|上限|以内|budget|\bmax\b|maximum|stay under|\blimit|spend")
@@ -289,15 +296,16 @@ def read(text: str) -> Reading:
         if not below and any(s in ln for ln in option_lines):
             statements.append(s)  # an option ("2. Improv: Who Pays Tonight?") asks nothing
             continue
+        if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s):
+            # "Reply yes to pay.", "If that's fine I'll pay.", "Want me to pay it now",
+            # "Let me know if you want me to go ahead."
+            confirms += 1
+            continue
         if lx.CLOSING.search(s) and not _slots_of(_TODAY.sub(" ", s)):
             closing += _is_question(s)  # "Anything else?" asks, for nothing in particular
             continue
         listed = below and (lx.LIST_ITEM.match(s) is not None or len(s) < 40)
         listed = listed and not _FIELD_LINE.match(s) and not _VALUE_IN_LINE.search(s)
-        if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s):
-            # "Reply yes to pay.", "If that's fine I'll pay.", "Want me to pay it now"
-            confirms += 1
-            continue
         if lx.ASKS_BELOW.search(s):
             below = listed_questions = True
             continue
@@ -317,13 +325,16 @@ def read(text: str) -> Reading:
             or lx.REQUEST.search(q) is not None
         )
         go = any(rx.search(q) for rx in (lx.GO_AHEAD, lx.ACCEPT, lx.ACTION))
-        if not slots and not wh and _QUOTED.search(s):  # 'That's "The Panda Postman", right?'
+        if not slots and not wh and _QUOTED.search(q):  # 'That's "The Panda Postman", right?'
             slots = ["which_movie"]
         if not slots and lx.APPLY.search(s) and lx.SLOT_CUES["discount"].search(cleaned):
             slots = ["discount"]  # "You've a ¥20-off coupon. Want me to use it?"
         listed_kind = _option_slot("", options) if options else []
         if (slots, listed_kind) in ((["session"], ["time"]), (["place"], ["cinema"])):
             slots = listed_kind  # "which showing?" over clock times, "where?" over cinemas
+        if _PRICE_CHOICE.search(q) and not lx.OPTION_CUE["time"].search(q):
+            slots = [x for x in slots if x not in ("budget", "seat_pref", "format")]
+            slots = list(dict.fromkeys([*slots, "zone"]))
         if lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q):
             # "哪个区", "哪种座位", "which kind?" where the message speaks of 内场 and 看台
             kept = ("budget",) if _BUDGET_SAID.search(q) else ()
@@ -331,10 +342,13 @@ def read(text: str) -> Reading:
             slots += ["zone"]
             slots = list(dict.fromkeys(slots))
         if lx.DISAMBIGUATION.search(q) and not slots:
-            slots = _option_slot(q) or _option_slot(cleaned, options)
+            slots = _option_slot(q) or _option_slot(_QUOTED.sub(_unquote, cleaned), options)
             if not slots and alternative:  # "do you mean A or B?": titles
                 slots = ["which_movie"]
             wh = True
+            if not slots:  # 'what do you mean by "that one"?': the user's words, no fact
+                closing += 1
+                continue
         if not slots and _TITLE_NAME.search(q):  # "…show? Could you give me the full name?"
             if lx.EVENT_NOUN.search(cleaned) or re.search(r"\bshows?\b", cleaned):
                 slots = ["which_event"]

@@ -208,9 +208,18 @@ _HOMOPHONES = (
 )
 
 
+# A title's own "?" or "!" ("《今晚谁买单？》", "Who Pays Tonight? is on Saturday") neither ends
+# a sentence nor asks: inside quotes, or after Title Case words and before the sentence goes on.
+_QUOTED_MARK = re.compile(
+    r"([\"“「『《][^\"”」』》\n]{0,60}?)[?？!！]+(?=[^\"“”「」『』《》\n]{0,60}?[\"”」』》])"
+)
+_TITLE_MARK = re.compile(r"((?:\b[A-Z][\w']*\s+)+[A-Z][\w']*)[?!]+(?=\s+[a-z])")
+
+
 def clean(text: str) -> str:
     """The message folded for reading (see the module docstring)."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    t = unicodedata.normalize("NFKC", text)
+    t = _TITLE_MARK.sub(r"\1", _QUOTED_MARK.sub(r"\1", t)).casefold()
     if CJK.search(t):
         for rx, meant in _HOMOPHONES:
             t = rx.sub(meant, t)
