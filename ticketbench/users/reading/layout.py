@@ -37,7 +37,9 @@ def listed_options(text: str) -> tuple[str, ...]:
     written = _MARKUP.sub("", unicodedata.normalize("NFC", text))
     icons = [m.group(0).strip() for m in _EMOJI_BULLET.finditer(written)]
     if len(icons) >= 3 and len(set(icons)) == len(icons):
-        return ()  # "🎬 …\n📍 …\n🕖 …": each line a field of one thing, its icon the field name
+        lines = [ln for ln in written.casefold().splitlines() if _EMOJI_BULLET.match(ln)]
+        if not _shared_kind(lines):
+            return ()  # "🎬 …\n📍 …\n🕖 …": each line a field of one thing, its icon the field name
     plain = _EMOJI_BULLET.sub("- ", written.casefold())  # "🎟 内场A区 ¥1280" is a bulleted line
     if _asks_below(plain):
         return ()  # "Please tell me:\n1. The date\n2. …": a list of questions
@@ -132,7 +134,7 @@ def _named_inline(written: str) -> list[str]:
             if any(_ASKING_WORD.search(x) or _FIELD_NOUN.match(x.casefold()) for x in inner):
                 continue
             if zh:
-                short = all(len(x) <= 8 for x in inner)
+                short = all(len(x) <= 12 for x in inner)
             else:
                 short = all(len(x.split()) <= 3 for x in inner)
                 short = short and (bool(choice) or all(_NAME_LOOK.search(x) for x in inner))

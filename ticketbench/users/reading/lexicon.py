@@ -41,7 +41,8 @@ CITIES = (
 # Cinema chains as people name them (a bare chain name in "A or B?" asks for a cinema).
 CHAINS = (
     r"万达|博纳|金逸|百老汇|星轶|大光明|横店|大地影院|中影|耀莱|卢米埃|英皇|上影|寰映|星美|cgv|ume",
-    r"\bwanda\b|\bbona\b|\bjinyi\b|\bbroadway\b|\bstarx\b|\bimax theatre\b|\blumiere\b",
+    r"\bwanda\b|\bbona\b|\bjinyi\b|\bbroadway\b|\bstarx\b|\bimax theatre\b|\blumiere\b"
+    r"|\b(?:vue|odeon|curzon|cineworld|picturehouse|amc|regal|alamo|cinemark|showcase|everyman)\b",
 )
 
 # Strong cues decide a sentence's slots; a weak cue (a bare "座位", "cinema", "场次") names a
@@ -98,6 +99,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         CLOCK,
         r"\b(?:an? |the )?(?:earlier|later) (?:showing|show|screening|one|session)|早一些|晚一些",
         r"早点的|晚点的",
+        r"\b(?:around|about|after|before|by) \d{1,2}(?::\d\d)?\b",
+        r"\d{1,2}点(?:左右|以后|之后|以前|之前)",
+        r"\bearliest\b|how late|\blatest\b|rough time|大概时间|时间说",
     ),
     "which_movie": rx(
         r"电影.{0,4}(?:名字|叫什么)|哪部|哪一部|哪个电影(?!院)|哪个片|什么电影|什么片|哪个影片",
@@ -108,6 +112,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:movie|film|title) (?:do|did|would) you|which of (?:these|the) (?:films|movies)",
         r"animated|live-action|the sequel|the original one|\bfilms?\b.{0,40}\bwhich\b",
         r"(?:tell|send|give|share|know)(?: me| us)? (?:the |which )?(?:film|movie|title)\b",
+        r"in the mood (?:for|to watch)|what you wanna see|片子|想看的片",
+        r"what (?:are you|do you want to|would you like to|you wanna) (?:watch|see)",
     ),
     "which_event": rx(
         r"哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会",
@@ -119,9 +125,12 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:哪个|哪位).{0,6}的(?:演出|演唱会|表演)",
         r"(?:which|what) (?:\w+\'s )?(?:show|band|artist|singer|performer|act|team)\b(?!ing|time)",
         r"演出名称|活动名称|节目名称|event name|show name|name of the (?:event|show)",
+        r"who are you (?:trying|hoping|wanting|going) to see",
+        r"who(?:'s| is) the (?:comedian|artist|band|singer|performer|headliner)",
+        r"哪支队|哪个队|哪位(?:歌手|艺人|演员)|足球还是篮球|篮球还是足球",
     ),
     "cinema": rx(
-        r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店",
+        r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店|哪个场馆|哪座场馆|哪个剧院|哪个剧场",
         r"which (?:cinema|theatre|multiplex|venue|branch)|what cinema|which .{0,12}location",
         *CHAINS,
     ),
@@ -133,6 +142,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"\bwhere\b",
         r"城市|哪个城|(?:您|你|家|住)(?:大概|现在|目前|一般)?在哪|\bcity\b|\btown\b",
         r"somewhere else|anywhere else|elsewhere|another city|other cities",
+        r"zip code|postcode|post code|borough|商圈|哪一片|哪一带",
         r"\bsee it in\b.{0,30}\bor\b",
         r"(?:" + CITIES + r").{0,6}(?:还是|或者|\bor\b)",
         r"(?:还是|或者|\bor\b).{0,6}(?:" + CITIES + ")",
@@ -141,6 +151,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"imax|3d|2d|杜比|巨幕|4dx|格式|版本|原声|国语|字幕|厅的类型|特效厅|配音",
         r"dolby|\bformat\b|\bversion\b|subtitle|\bdub\b|dubbed|original (?:language|english)",
         r"screen type|premium screen|mandarin",
+        r"cinity|screenx|d-box|\b4d\b|\brpx\b|激光|动感",
+        r"open[- ]caption|captioned|audio[- ]described",
+        r"sensory[- ]friendly|特效厅",
         r"哪种厅|什么厅|哪个厅|厅的类型|(?:which|what) (?:kind of |type of )?hall|hall type",
     ),
     "seat_pref": rx(
@@ -175,7 +188,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "attendees": rx(
         r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名",
-        r"给别人",
+        r"给别人|帮别人买|给自己买|ticket holder|each guest|name of each|guests?'? names?",
         r"(?:您|你|朋友|他|她|对方|每位|观演人|大家)的(?:名字|姓名)|姓名",
         r"attendee|\bids?\b|name on|names|whose name|for whom|identity|passport",
         r"who (?:will|is|are|'s|would) (?:attend|go|going|coming|watching|be)",
@@ -188,6 +201,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"afford|expensive|pric(?:ey|ier)|cheap|\blimit|the most you|pay per|per ticket",
         r"stay under|keep (?:it )?under|maximum",
         r"票价|\d+\s*(?:元|块)?以(?:内|下)|price limit|under ¥?\d",
+        r"\bunder [$¥£]\d|(?:go )?up to [$¥£]\d|\d+的票.{0,6}接受",
     ),
     "payment": rx(
         r"支付方式|付款方式|用什么付|用什么支付|用哪个支付|用哪个付|怎么付|如何付|哪张卡",
@@ -197,13 +211,15 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which card|(?<!member )\bcard\b|wallet|balance|alipay|wechat|how will you pay",
         r"which account|哪个账户|payment come from|pay from",
         r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
-        r"行卡|卡付|刷卡|储蓄卡|借记卡|钱包",
+        r"行卡|卡付|刷卡|储蓄卡|借记卡|钱包|花呗|分期|全款|installments?|pay in full",
     ),
     "discount": rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
         r"coupon|discount|voucher|promo|member price|offer code",
         r"会员卡|member card|membership",
         r"学生证|学生票|学生价|老人票|儿童票|优惠票|\bstudents?\b|\bseniors?\b|concession",
+        r"兑换码|兑换券|优惠码|promo code|gift card|礼品卡",
+        r"学生|会员|积分|\brewards?\b|loyalty|\bpoints\b|\b65\+|senior|buy-one-get-one|\bbogo\b",
     ),
     "order": rx(
         r"哪个订单|哪一单|哪笔|订单号|哪张票|哪次|哪个预订|哪些票",
@@ -212,6 +228,10 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:退|改签|换|取消)哪|哪一张票|which ticket\b(?! tier| type| class| categor| count)",
         r"(?:refund|cancel|exchange) which",
         r"\bwhich\b.{0,30}\b(?:refund|cancel|exchange)\b|(?:要?退|改签|取消)的?是哪",
+        r"where did you (?:buy|book|get)|哪个平台|which (?:platform|app|site)",
+        r"取票码|pickup code\?|what(?:'s| is) your pickup code|confirmation (?:code|email|number)"
+        r"|booking ref\b|(?:订单|手机)号?尾号|尾号是多少|email (?:address )?did you"
+        r" (?:book|use)",
     ),
 }
 WEAK_SLOT_CUES: dict[str, re.Pattern[str]] = {
@@ -242,7 +262,8 @@ SPECIFIC = rx(
 )
 # Using something the user holds (a coupon, a card) rather than buying: "我给您用上", "apply it".
 APPLY = rx(
-    r"用上|用掉|使用|用它|用这张|\bapply\b|\buse (?:it|this|that|them|one|either|any)\b|\bredeem\b"
+    r"用上|用掉|使用|用它|用这张|勾选|\bapply\b|\bredeem\b|\btick\b",
+    r"\buse (?:it|this|that|them|one|either|any)\b",
 )
 # What tells one showing from another beside its time: a hall, a price, a format.
 SHOWING_DETAIL = rx(
@@ -271,12 +292,21 @@ OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "which_event",
         re.compile(
-            r"演唱会|音乐会|话剧|比赛|相声|喜剧|专场|音乐剧|脱口秀|concerts?|\bgigs?\b|musicals?"
-            r"|comedy|improv|crosstalk|stand-up"
+            r"演唱会|音乐会|话剧|比赛|相声|喜剧|专场|音乐剧|脱口秀|决赛|巡演|concerts?|\bgigs?\b|musicals?"
+            r"|comedy|improv|crosstalk|stand-up|\bgame \d|finals?\b|\btour\b|\bopera\b|\bballet\b"
         ),
     ),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
-    ("date", re.compile(r"\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|" + _WEEKDAY + "|" + MONTH)),
+    (
+        "date",
+        re.compile(
+            r"\d{1,2}月\d{1,2}[日号]|(?<!\d)\d{1,2}[日号]|周[一二三四五六日天]|"
+            + _WEEKDAY
+            + "|"
+            + MONTH
+            + r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b\d{1,2}(?:st|nd|rd|th)\b"
+        ),
+    ),
     ("time", re.compile(CLOCK)),
     ("seat_pref", re.compile(r"前排|中间|后排|\bfront\b|\bmiddle\b|\bback\b|aisle|过道")),
 )
@@ -289,6 +319,7 @@ OPTION_CUE = dict(OPTION_SLOT_CUES)
 QUESTION_ZH = rx(
     r"请问|是否|要不要|需不需要|要不|能不能|可不可以|是不是|有没有|行不行|好不好|对不对",
     r"[吗呢么嘛](?:[?？~～。!！\s]*$|[,，])|吧[?？]|(?:可以|好|行|对|是|没问题|成)吧\W*$",
+    r"(?:可以|行|好|要|对|是|确定|确认)不\W*$|订不订|买不买|要不要",
     r"哪",
     r"(?<![间前后这那好十到了剩出近])几[张位个点号人月天场排为涨](?!不错|好的|可选|选择|推荐|合适|适合|选项)",
     r"什么|啥|多少|怎么|如何|谁",
@@ -308,6 +339,7 @@ QUESTION_EN = rx(
     r"i need to know|need you to (?:confirm|tell|pick|choose)|tell me (?:which|what|when|how)",
     r"\bwhich one\b|(?<![,，] )\bwhich\b.{0,40}\b(?:you|prefer|want|like|works?)\b",
     r"\bor\b.{0,30}\?|\bjust checking\b|^(?:pick|choose|select) ",
+    r"\b(?:fine|ok|okay|good|alright|cool) (?:with|for|by) you\W*$",
 )
 # A question offering a choice rather than seeking a yes (or asking for a value).
 WH_ZH = rx(
@@ -335,7 +367,7 @@ ACTION = rx(
     r"要我|需要我|我来|我帮您|我替您|can i\b|may i\b",
     r"^确认(?:要|用|使用)?.{0,8}(?:支付|付款|付|购买|下单)",
     r"帮(?:您|你)[^，,。？?]{1,8}(?:[?？]|吗)\s*$|取消|turn (?:it|that|this|them) (?:on|off)",
-    r"开启|打开|remind",
+    r"开启|打开|remind|升级|upgrade",
     r"^(?:please )?confirm (?:paying|payment|the payment|purchase|buying|booking|the order)",
 )
 # A yes/no question to accept a proposal as it stands: "8点那场可以吗？", "Does that work?"
@@ -353,11 +385,14 @@ ACCEPT = rx(
     r"\b(?:okay|ok|fine|alright|all right|good|convenient|suitable|acceptable|doable)"
     r"(?: (?:for|with|by|to) you)?\W*$|suit (?:you|your)\b",
     r"(?:方便|合适|合您意|满意|接受|能接受)(?:吗|么|不)",
+    r"来得及吗|赶得上吗|make it (?:to|in time)|^那就.{0,30}吧|\bit is\?$|\bcool\?",
+    r"^(?:want|wanna) (?!me\b)",
 )
 # A yes/no question to go ahead or to confirm something (or to act: see ACTION).
 GO_AHEAD = rx(
     r"下单|购买|买下|买吗|订吗|订票|预订|预定|帮您订|帮你订|帮您买|帮你买|为您订|为您下单|为你订",
-    r"支付|付款|继续|确认|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买|取消",
+    r"支付|付款|继续|确认|确定|锁座|锁定|提交|办理|退票|退掉|退款|改签|就这样|就这个|就它|就订|就买|取消",
+    r"升级|upgrade",
     r"可以吗|(?<![偏爱喜])好吗|行吗|可以不|成吗|没问题吧|同意|要吗|要不要|需要我|还要|还买|还需要",
     r"照这个|按这个",
     r"这样可以|这样行|合适吗|满意吗|ok吗|okay吗|试试|考虑",
@@ -411,12 +446,13 @@ REQUEST = rx(
     r"\bplease (?:add|fill in|fill out|upload|enter)\b",
     r"(?:^|[-—–,，]\s*)(?:pick|choose|select) (?:one|any)\b",
     r"(?:选|挑)(?:一个|一下|一场|一家)吧?\s*$",
+    r"\b(?:just )?say which\b|\breply (?:with|me) (?:the|your|which|a)\b|回我|回复我|直接回",
     r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|说个|发我|给我说)",
     r"(?:发给我|告诉我)一下",
     r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
     r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
     r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
-    r"需要知道|想知道|need to know",
+    r"需要知道|想知道|need to know|^(?:just )?need (?:the|your|each)\b",
     r"^[^.?!]{2,40}\bplease[.!]?$|(?:发|说|告诉|讲)(?:我|给我)?一下",
 )
 # A go-ahead asked for without a question: a command ("Reply yes to pay.", "回复“是”即可付款。")
@@ -432,7 +468,7 @@ GO_WITHOUT_QUESTION = rx(
     r"那我(?:就)?(?:下单|付款|订|买|提交|付)了?[哈哦喽啦吧]|unless you (?:say|tell me|object)",
     r"if you don't object|shout if (?:not|you)",
     r"\bif (?:it all|everything(?: above)?|all (?:of )?(?:this|that|the above)|the above|that"
-    r"|this|it|all|those|these)(?: all)? (?:looks?|is|are|seems?|sounds?|'s)(?: all)?"
+    r"|this|it|all|those|these)(?: all)?\s?(?:looks?|is|are|seems?|sounds?|'s)(?: all)?"
     r" (?:good|fine|ok|okay|right|correct|great)\b",
     r"\breply (?:with )?\W*\w{1,8}\W* (?:to|and i)\b",
     r"let me know if (?:you(?:'d)? (?:want|like)|i (?:should|can)|it's (?:ok|okay|fine)"
@@ -442,7 +478,11 @@ GO_WITHOUT_QUESTION = rx(
     r"|okay|fine|right for you)",
     r"(?:要|需要)(?:我)?(?:下单|付款|支付|订|买)的话.{0,6}(?:告诉我|说一声|回复)",
     r"(?:可以|没问题|确认无误|无误|没错|同意|ok|行)的话.{0,10}(?:我|就|回复|帮您|帮你)",
-    r"回复\W{0,2}\w{1,4}\W{0,2}(?:即可|就|我就|便|提交|下单|付款|支付|确认)",
+    r"回复\W{0,2}\w{1,4}\W{0,2}(?:即可|就|我就|便|提交|下单|付款|支付|确认|继续)",
+    r"那我.{0,12}(?:下单|付款|付|订|买|提交|扣款)了?[哈哦喽啦吧呀]|(?:确定|确认|同意)(?:以后|之后|后)(?:我就|就)",
+    r"\bonce you (?:confirm|say|approve|give)",
+    r"\b(?:going ahead|grabbing|booking|getting|locking in) .{0,40}\bthen\b|\btap \W?confirm",
+    r"点(?:一)?下.{0,4}确认|点.{0,6}链接(?:付款|支付)|接受的话|ok的话|我(?:就)?提交了[哈哦啦]",
 )
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = rx(
@@ -483,5 +523,6 @@ INTENT = rx(
 # mark, a long sentence with a question word asks only when it addresses the user.
 ADDRESSED = rx(
     r"您|你|请问|请|麻烦|告诉|是否|要不要|吗|呢|(?:可以|好|行|对|是|没问题|成)吧\W*$",
+    r"(?:可以|行|好|要|对|是|确定|确认)不\W*$",
     r"\byou\b|\byour\b|please|let me know|tell me|i need",
 )

@@ -73,6 +73,8 @@ def _is_question(s: str) -> bool:
     question words ("Which day, how many: all handled, order paid.") asks nothing."""
     if _QMARK.search(s):
         return True
+    if _FREE_RELATIVE.match(s):  # "what's left are all singles."
+        return False
     if lx.REQUEST.search(s):  # "Please send me the date.", "把观演人姓名发给我。"
         return True
     if _FIELD_LINE.match(s):  # "Date: 15 Dec"
@@ -159,6 +161,10 @@ _ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blev
 # A budget said as such (not "价位", "price": those name a zone when zones are on offer).
 _BUDGET_SAID = re.compile(r"预算|上限|以内|budget|\bmax\b|maximum|stay under|\blimit|spend")
 _VALUE_IN_LINE = re.compile(r"(?<!^)(?<!^\d)\d|《|[¥￥$]")
+# A choice asked for ("说一声要哪块", "just say which block"): not a go-ahead.
+_PICK = re.compile(r"哪|什么|几[张位个点号]|\b(?:which|what|when|where|how many)\b")
+_FREE_RELATIVE = re.compile(r"^(?:what's|what is|what was) (?:left|available|remaining|free)\b")
+_DISCOUNT = re.compile(r"满\d+|减\d+|\d+\s*折|\boff\b|coupon|voucher|券")
 _TODAY = re.compile(r"\btoday\b|今天")  # "How can I help you today?" asks no day
 _MEMBER_CARD = re.compile(r"会员卡|member card")
 _MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
@@ -199,7 +205,7 @@ _WH_OPENING = re.compile(
 _INTRO = re.compile(r"[:：]\s*$")
 _FIELD_LINE = re.compile(r"^\W*(?:[^\s:：?？]{1,12}\s?){1,3}(?<!\d)[:：]\s*[^\s?？][^?？]*$")
 
-_CLAUSE = re.compile(r"[,，、]|\s[-—–]+\s|——")
+_CLAUSE = re.compile(r"[,，、~～]|\s[-—–]+\s|——")
 _ALT_START = re.compile(r"^\s*(?:还是|或者|or\b)")
 
 
@@ -273,6 +279,8 @@ def _unquote(m: re.Match[str]) -> str:
     inner = m.group(2)
     if lx.SLOT_CUES["date"].search(inner) or lx.SLOT_CUES["time"].search(inner):
         return inner
+    if lx.EVENT_NOUN.search(inner) and re.search(r"^(?:那|这|that|this|the)", inner.strip()):
+        return inner  # 'which one do you mean by "that musical"?': a kind of event
     if _VAGUE.match(inner.strip()):
         return "it"  # 'what do you mean by "that one"?': the user's own words, no title
     return m.group(1) + m.group(3)
@@ -296,7 +304,7 @@ def read(text: str) -> Reading:
         if not below and any(s in ln for ln in option_lines):
             statements.append(s)  # an option ("2. Improv: Who Pays Tonight?") asks nothing
             continue
-        if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s):
+        if not _QMARK.search(s) and lx.GO_WITHOUT_QUESTION.search(s) and not _PICK.search(s):
             # "Reply yes to pay.", "If that's fine I'll pay.", "Want me to pay it now",
             # "Let me know if you want me to go ahead."
             confirms += 1
@@ -330,9 +338,13 @@ def read(text: str) -> Reading:
         if not slots and lx.APPLY.search(s) and lx.SLOT_CUES["discount"].search(cleaned):
             slots = ["discount"]  # "You've a ¥20-off coupon. Want me to use it?"
         listed_kind = _option_slot("", options) if options else []
-        if (slots, listed_kind) in ((["session"], ["time"]), (["place"], ["cinema"])):
+        if (slots, listed_kind) in (
+            (["session"], ["time"]),
+            (["place"], ["cinema"]),
+            (["time"], ["session"]),  # "which showtime?" over showings with their halls
+        ):
             slots = listed_kind  # "which showing?" over clock times, "where?" over cinemas
-        if _PRICE_CHOICE.search(q) and not lx.OPTION_CUE["time"].search(q):
+        if _PRICE_CHOICE.search(q) and not (lx.OPTION_CUE["time"].search(q) or _DISCOUNT.search(q)):
             slots = [x for x in slots if x not in ("budget", "seat_pref", "format")]
             slots = list(dict.fromkeys([*slots, "zone"]))
         if lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q):
@@ -342,7 +354,8 @@ def read(text: str) -> Reading:
             slots += ["zone"]
             slots = list(dict.fromkeys(slots))
         if lx.DISAMBIGUATION.search(q) and not slots:
-            slots = _option_slot(q) or _option_slot(_QUOTED.sub(_unquote, cleaned), options)
+            unquoted = _QUOTED.sub(_unquote, cleaned)
+            slots = _option_slot(q) or _option_slot(unquoted, options) or _option_slot(unquoted)
             if not slots and alternative:  # "do you mean A or B?": titles
                 slots = ["which_movie"]
             wh = True

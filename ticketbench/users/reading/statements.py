@@ -61,6 +61,7 @@ CANNOT = rx(
     r"(?<!out )too late|already (?:started|begun|closed|over|ended)",
     r"(?:haven't|have not|didn't|did not) book",
     r"\bsorry\b.{0,30}\b(?:not|no|can't|couldn't|won't|didn't|isn't|aren't|wasn't)\b|no can do",
+    r"not something i(?:'m| am) able",
     # the world says no: sold, booked, full, ended, expired, withdrawn, not offered
     r"卖出去了|卖没了|全部卖出|坐满|订完|已下架|下架了|过期|失效|已取消的?(?:演出|场次)",
     r"(?:演出|活动|场次|演唱会)(?:已|被)取消",
@@ -87,6 +88,8 @@ CANNOT = rx(
     r"(?:sales?|selling|booking)\b.{0,25}\b(?:stopped|ended|closed)|stopped selling",
     r"allows? (?:at most|only|up to|a maximum)|at most \d+ tickets?|maximum of \d+|beyond what i",
     r"没有.{0,8}位置|只剩单人|\bno (?:two|2)\b.{0,12}together|only single seats",
+    r"不可用|查不到|off the table|nothing (?:i|we) can (?:book|buy|find|do)|scattered singles",
+    r"won't let (?:me|you)|暂未开放|凑不出|(?:shuts|closes) \d+ (?:minutes|hours)",
 )
 # Not refusals, though they carry a refusal's words.
 NOT_CANNOT = rx(
@@ -98,7 +101,9 @@ NOT_CANNOT = rx(
     r"(?:少|免|差)不了|不了解|no problem|has no (?:extra |booking |service )?fee",
     r"no (?:extra )?charge",
     r"^(?:注意|提醒|温馨提示|note|fyi|reminder|heads up)\b.*|支付失败|付款失败",
-    r"payment (?:failed|was declined)",
+    r"payment (?:failed|was declined)|(?:支付|付款)没(?:有)?成功",
+    r"payment did(?:n't| not) go through",
+    r"^(?:退改规则|退票规则|购票须知|规则|refund rules?|rules?|policy)\W.*",
     r"(?:\bno|不提供|没有)\s*(?:parking|停车位?|wi-?fi|cloakroom|lockers?|寄存|电梯|elevator)",
 )
 # What is still there beside what is not ("上海站售罄，不过广州站还有票"): information, not a
@@ -107,6 +112,7 @@ ELSEWHERE = rx(
     r"(?:不过|但是?|可是).{0,16}(?:还有|仍有|有票|有座|可以买)",
     r"\b(?:but|however)\b.{0,30}\b(?:still (?:has|have)|(?:is|are) (?:still )?available)\b",
     r"在放|在映|在上映|(?:is|are) (?:showing|playing) (?:at|in)\b",
+    r"(?:不过|但是?).{0,16}开售|\bbut\b.{0,30}\b(?:goes|go|going|is|are) on sale\b",
 )
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = rx(
@@ -126,7 +132,8 @@ REASON = rx(
     r"snapped up|taken|sold|(?:no|not) (?:seats?|tickets?|showings?)|next to each other|together",
     r"started|begun|on sale|pre-?sale|more than|over|under|each|per\b",
     r"\bwithin\b|\bbefore\b|\bhours?\b|\bminutes?\b|之前|小时|分钟|以内",
-    r"上映|排片|没有排",
+    r"上映|排片|没有排|剩下|剩余|分散|单座|不可用|scattered|singles|what's left",
+    r"异常|繁忙|服务器|\bserver\b|outage|最多|一个订单|一单",
     r"不适用|不正确|格式|无效|维护|连接|已取票|取过票",
     r"\binvalid\b|not valid|isn't valid|maintenance|(?:is|are) down\b|can't reach|cannot reach",
     r"connect|not supported|isn't supported|aren't supported",
@@ -141,7 +148,8 @@ RECOMMEND = rx(
     r"best (?:spot|seats?|view|place|time)|in my opinion|i think .{0,20}best",
     r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
     r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
-    r"better (?:call|bet|idea|pick)",
+    r"better (?:call|bet|idea|pick)|good (?:shout|call)|i'?d (?:pay|use|go|get|sit|buy)\b",
+    r"safe bet|cheapest bet|meant to be seen|personal tip|就够了|可以选",
     r"(?:a lot of|great|so much) fun",
     r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
     r"就选|选(?!好).{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错",
@@ -165,6 +173,7 @@ SUMMARY_HEAD = rx(
     r"退票已完成|退款已完成|退票成功|改签成功|出票成功|购票成功|支付完成|下单成功",
     r"refund (?:done|complete)|exchange done|tickets issued|order placed|booked!|all set!",
     r"已为您锁定|为您锁定|已锁定|held for you|on hold for you|i've held|reserved for you",
+    r"已帮您下单|已为您下单|已下单",
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
@@ -182,7 +191,10 @@ SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
         r"看台|内场|前区|后区|[一二]等座|vip|池座|楼座|\bfloor\b|\bstands?\b|first-class|zone|section"
     ),
     re.compile(r"观演人|观影人|attendees?"),
-    re.compile(r"订单号?\s*[a-z]?\d{3,}|\border\s*#?\s*[a-z]?\d{3,}|\b[a-z]\d{4,}\b"),
+    re.compile(
+        r"订单号?[:：]?\s*[a-z]{0,3}\d{3,}|\border(?: no\.?)?[:：]?\s*#?\s*[a-z]{0,3}\d{3,}"
+        r"|\b[a-z]\d{4,}\b|取票码|pickup code"
+    ),
 )
 # The names of an order's fields ("影片：…", "Seats: …"): a list of them is an order summary,
 # not a list of options ("VIP内场：¥1880" is an option with its price).
@@ -205,7 +217,7 @@ GENERIC_FAIL = rx(
     r"impossible|went wrong|not something i can|can't be done|no luck|not work out|didn't work out",
     r"出错|出了?(?:点)?问题|出现(?:了)?(?:错误|问题)|an error|error occurred",
     r"[帮下买订办做弄搞处理完成]不[了上定到成]|超出.{0,6}(?:范围|能力)|超过我能|beyond what i",
-    r"(?:won't|will not) be possible|no can do",
+    r"(?:won't|will not) be possible|no can do|not something i(?:'m| am) able",
 )
 
 
