@@ -151,6 +151,7 @@ class _Misreads:
         await session.say(text)
 
 
+@pytest.mark.usefixtures("no_slot_model")
 def test_suspect_episodes_are_counted_in_run_leaderboard_and_report(tmp_path: Path) -> None:
     """An episode whose failure may be the simulator's is counted in the run's summary
     (what `ticketbench run` prints), in the leaderboard's row and listed apart in the
