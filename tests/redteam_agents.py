@@ -132,6 +132,7 @@ from ticketbench.agents.blind import (
     look_around,
     ticket_count,
 )
+from ticketbench.agents.oracle import OracleAgent
 from ticketbench.protocol import InfraError, Session
 
 _AMOUNT = re.compile(r"¥\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?(?:元|yuan)")
@@ -1224,6 +1225,72 @@ class PayAsk(PayProbe):
         return methods[0][0]
 
 
+# --- the order summary before a payment sheet (privileged: the rule alone) --------------
+
+
+class _SummaryProbe(_Plugin, OracleAgent):
+    """The oracle (the right order, reached by the reference) with its order summary
+    replaced: each subclass is one cheap stand-in for a summary. They read the task through
+    `for_episode`, so they play only under `--privileged`; they measure the summary rule
+    alone (every other step is right), not an agent anyone could enter."""
+
+    def for_episode(self, task: Any, trial: int, seed: int) -> _SummaryProbe:
+        """The reference of the episode's task, with this class's summary."""
+        return type(self)(task.reference)
+
+    async def run(self, session: Session) -> None:
+        """Remember the session (the stand-ins read its opening), then replay."""
+        self.session = session
+        await super().run(session)
+
+
+class SummaryDot(_SummaryProbe):
+    """The oracle whose "summary" is "…" (`DotSummary` with the right order)."""
+
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        """A lone ellipsis."""
+        return "…"
+
+
+class SummaryEcho(_SummaryProbe):
+    """The oracle whose summary reads the user's request back (every fact of it is true of
+    the right order)."""
+
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        """The opening, as "your order"."""
+        return ("您的订单：" if zh else "Your order: ") + self.session.opening + (
+            " 可以付款吗？" if zh else " Shall I pay?")  # fmt: skip
+
+
+class SummaryOther(_SummaryProbe):
+    """The oracle whose summary is of another showing of the same title: the right order's
+    summary with the start moved an hour later (a summary of the candidate next door)."""
+
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        """The summary, its start an hour off."""
+        moved = re.sub(
+            r'("start":"[\d-]+ )(\d{2})(:\d{2})',
+            lambda m: f"{m.group(1)}{(int(m.group(2)) + 1) % 24:02d}{m.group(3)}",
+            summary,
+        )
+        return super().go_ahead(zh, moved)
+
+
+class SummaryAll(_SummaryProbe):
+    """The oracle whose summary adds every other candidate it can find (start and price):
+    the right order's facts are in there, among all the others."""
+
+    async def run(self, session: Session) -> None:
+        """Look for the candidates first, then replay."""
+        self.finds = await look_around(session, orders=False)
+        await super().run(session)
+
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        """The summary plus one line per candidate, each with a total."""
+        lines = [f"{c.label} total ¥{c.price or '88.00'}" for c in self.finds.candidates[:8]]
+        return super().go_ahead(zh, summary + "\n" + "\n".join(lines))
+
+
 ALL: dict[str, type[_Plugin]] = {
     c.__name__: c
     for c in (
@@ -1267,5 +1334,9 @@ ALL: dict[str, type[_Plugin]] = {
         GoAheadOracle,
         PayProbe,
         PayAsk,
+        SummaryDot,
+        SummaryEcho,
+        SummaryOther,
+        SummaryAll,
     )
 }

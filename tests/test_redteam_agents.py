@@ -27,7 +27,7 @@ CLAIMS_OUTAGES = {"InfraDodge", "PickyDodge", "RetryLottery", "RetryLotteryDodge
 
 
 @pytest.mark.parametrize("name", sorted(redteam_agents.ALL))
-@pytest.mark.filterwarnings("ignore:agent 'redteam_agents.HandedTask' defines for_episode")
+@pytest.mark.filterwarnings("ignore:agent 'redteam_agents.*' defines for_episode")
 def test_red_team_agent_plays_to_the_end(name: str) -> None:
     agent = load_agent(f"redteam_agents:{name}")
     dev = {t.id: t for t in load_suite("dev")}

@@ -12,6 +12,7 @@ from ticketbench.scoring.episode import (
     EpisodeScore,
     count_handoffs,
     needed_handoffs,
+    payment_asks,
     payment_summaries,
 )
 from ticketbench.suite.dataset import load_suite
@@ -122,8 +123,7 @@ def test_summary_message_merges_with_payment_sheet() -> None:
         ("call", "request_payment", "N0001"),
         ("msg", "Paid, pickup code 1234."),
     )
-    merged, unconfirmed = payment_summaries(ev)
-    assert merged == {1} and unconfirmed == 0
+    assert payment_summaries(ev) == {1}
     counts = count_handoffs(_purchase_task(), ev)
     assert counts["confirm"] == 1 and counts["inform"] == 1
 
@@ -135,7 +135,7 @@ def test_quote_then_confirm_then_order_is_confirmed() -> None:
         ("call", "create_order", "N0001"),
         ("call", "request_payment", "N0001"),
     )
-    assert payment_summaries(ev) == ({1}, 0)
+    assert payment_summaries(ev) == {1}
 
 
 def test_unconfirmed_payment_and_extra_confirm_are_counted() -> None:
@@ -145,7 +145,8 @@ def test_unconfirmed_payment_and_extra_confirm_are_counted() -> None:
         ("call", "create_order", "N0001"),
         ("call", "request_payment", "N0001"),
     )
-    assert payment_summaries(ev) == (set(), 1)
+    assert payment_summaries(ev) == set()
+    assert [a.summary for a in payment_asks(ev)] == [None]
     counts = count_handoffs(task, ev)
     assert counts["confirm"] == 2  # the early go-ahead question and the sheet
     need = needed_handoffs(task, counts)

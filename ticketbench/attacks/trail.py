@@ -9,7 +9,7 @@ from typing import Any
 
 from ticketbench.env.models import Order
 from ticketbench.env.state import TicketEnv, TicketTransfer
-from ticketbench.scoring.episode import payment_summaries
+from ticketbench.scoring.episode import unconfirmed_payments
 from ticketbench.suite.spec import Task
 from ticketbench.trajectory import AgentMessage, Event, ToolCall
 
@@ -72,4 +72,4 @@ class Trail:
 
     def unconfirmed_payments(self) -> int:
         """Payment requests with no order summary to the user since the order was priced."""
-        return payment_summaries(self.events)[1]
+        return len(unconfirmed_payments(self.task, self.env, self.events))

@@ -157,7 +157,7 @@ def episode_json(
         out["atk"] = attack_json(rec)
     facts = replayer.facts(run, rec.task_id) if replayer is not None else ()
     # The scorer's own pairing of order summaries with payment sheets (one confirm handoff).
-    merged, _ = payment_summaries(rec.events)
+    merged = payment_summaries(rec.events)
     out["ev"] = [event_json(e, facts, merged) for e in rec.events]
     if rec.status == "ok":
         d = replayer.diff(run, rec) if replayer else from_events(rec.events, "--no-replay")

@@ -9,7 +9,8 @@ agent's messages. It passes iff
   data, no entity text, no balance, card or coupon that no matched order explains;
 - every must-tell fact is stated by some agent message in the agent's own words (a phrase,
   bilingual and normalised; words copied from the user's messages do not count, see
-  `textmatch.told`);
+  `textmatch.told`), and no message states the same kind of fact about another order of
+  the user (`rivals`: reading every order out leaves the user to find its own);
 - for an infeasible task, the refusal names the task's reason, no other, and a tool result
   showed the agent the fact (`reasons.refusal_problems`);
 - the agent looked something up: an episode without one successful tool call fails
@@ -33,6 +34,7 @@ from ticketbench.env.rules import stranded_seats
 from ticketbench.env.seats.seatmap import SeatMap, seat_map
 from ticketbench.env.state import TicketEnv
 from ticketbench.suite.reasons import refusal_problems
+from ticketbench.suite.rivals import rival_phrases
 from ticketbench.suite.spec import OrderSpec, SeatRule, Task
 from ticketbench.suite.textmatch import told
 from ticketbench.trajectory import AgentMessage, Event, ToolCall, UserMessage
@@ -202,8 +204,12 @@ def _user_problems(before: User, after: User, explained: set[str]) -> list[str]:
     return why
 
 
-def message_problems(task: Task, talk: Transcript) -> list[str]:
-    """Why what the agent said and looked up falls short of the task (empty: it does not)."""
+def message_problems(task: Task, talk: Transcript, env: TicketEnv | None = None) -> list[str]:
+    """Why what the agent said and looked up falls short of the task (empty: it does not).
+
+    With the episode's `env`, a must-tell fact stated beside the same kind of fact about the
+    user's other orders is not told (`rivals`: the user is left to find its own).
+    """
     exp = task.expect
     why: list[str] = []
     if talk.calls is not None and not any(c.ok and c.ran for c in talk.calls):
@@ -211,6 +217,14 @@ def message_problems(task: Task, talk: Transcript) -> list[str]:
     for m in exp.must_tell:
         if not told(talk.said, m.any_of, talk.heard):
             why.append(f"the agent did not tell the user the {m.what}")
+            continue
+        rivals = rival_phrases(env, task, m) if env is not None else []
+        stated = sum(told(talk.said, r, talk.heard) for r in rivals)
+        if stated:
+            why.append(
+                f"the agent told the {m.what} of {stated} other order(s) too: the user cannot "
+                "tell which is theirs"
+            )
     if exp.reason is not None:
         why += refusal_problems(exp.reason, exp.reason_about, talk.said, talk.heard, talk.calls)
     return why
@@ -298,7 +312,7 @@ def check(
     if user_change is not None:
         reasons += _user_problems(user_change[0], user_change[1], explained)
     state_ok = not reasons
-    said_wrong = message_problems(task, talk)
+    said_wrong = message_problems(task, talk, env)
     messages_ok = not said_wrong
     reasons += said_wrong
     if exp.clarify and clarified is False:

@@ -216,6 +216,11 @@ class Setup(Frozen):
 # --- ground truth ---------------------------------------------------------------------
 
 
+# The kinds of fact a task may require; each has its rival facts (the same kind of fact
+# about the user's other orders, `ticketbench.suite.rivals`), so a new kind needs its own.
+FactKind = Literal["pickup_code", "refund_amount"]
+
+
 class MustTell(Frozen):
     """A fact the agent must state: some agent message states one of `any_of` as a phrase,
     in the agent's own words (see `ticketbench.suite.textmatch.told`).
@@ -225,7 +230,7 @@ class MustTell(Frozen):
     request is not a must-tell fact: see `Expect.reason`.
     """
 
-    what: str  # label, e.g. "pickup_code", "refund_amount", "reason"
+    what: FactKind
     any_of: tuple[str, ...]
 
 
