@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from ticketbench.cli import app
 from ticketbench.results.board import load_run
-from ticketbench.results.gate import Proportion, check, diff_interval, make_baseline
+from ticketbench.results.gate import (
+    Proportion,
+    check,
+    diff_interval,
+    load_baseline,
+    make_baseline,
+)
 
 runner = CliRunner()
 
@@ -66,6 +72,21 @@ def test_clearly_worse_run_regresses_and_lists_flips(tmp_path: Path, baseline: P
     assert "Tasks that flipped" in out
     for tid in always[:2]:
         assert f"`{tid}`: 3/3 → 0/3" in out
+
+
+def test_infra_errors_count_as_failures_in_the_gated_success(tmp_path: Path) -> None:
+    # An agent cannot keep its success by claiming outages on the tasks it would fail.
+    base_run = make_run(tmp_path, "oracle", style="oracle", trials=2)
+    base_file = tmp_path / "oracle.json"
+    assert runner.invoke(app, ["baseline", "save", str(base_run), str(base_file)]).exit_code == 0
+    ids = task_ids()
+    dodged = [(t, 1) for t in ids]  # one trial of every task lost to a claimed outage
+    dodger = make_run(tmp_path / "ci", "oracle", style="oracle", trials=2, infra=dodged)
+    verdict = check(load_run(dodger), load_baseline(base_file))
+    success = next(m for m in verdict.metrics if m.name == "success")
+    assert (success.run.hits, success.run.n) == (len(ids), 2 * len(ids))
+    assert verdict.code == 1 and success.regressed
+    assert any("count as failures in Success" in n for n in verdict.notes)
 
 
 def test_one_flipped_task_is_a_regression_even_if_rates_hold(tmp_path: Path) -> None:

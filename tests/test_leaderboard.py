@@ -51,9 +51,14 @@ def test_one_row_per_configuration_with_pooled_trials(results: Path) -> None:
     assert gpt["infra_errors"] == 2  # counted apart, not scored
     assert gpt["runs"] == "gpt-a-0,gpt-b-1"
     assert {f"pass^{k}" for k in range(1, 6)} <= set(df.columns)
-    hits = round(gpt["success"] * gpt["episodes"])
-    lo, hi = wilson(hits, int(gpt["episodes"]))
+    assert gpt["due"] == 6 * n_tasks  # the 2 infra errors count as failures in success
+    hits = round(gpt["success_scored"] * gpt["episodes"])
+    assert math.isclose(gpt["success"], hits / gpt["due"])
+    lo, hi = wilson(hits, int(gpt["due"]))
     assert math.isclose(gpt["success_lo"], lo) and math.isclose(gpt["success_hi"], hi)
+    lo, hi = wilson(hits, int(gpt["episodes"]))
+    assert math.isclose(gpt["success_scored_lo"], lo)
+    assert math.isclose(gpt["success_scored_hi"], hi)
 
 
 def test_ladder_gap_and_breakdowns(results: Path) -> None:
@@ -140,9 +145,15 @@ def test_unscored_episodes_rank_as_failures(tmp_path: Path) -> None:
              infra=[(t, k) for t in ids[: len(ids) * 3 // 4] for k in range(2)])  # fmt: skip
     df = leaderboard_frame(load_runs([tmp_path]))
     assert list(df["runs"]) == ["honest-0", "dodger-0"]
-    assert df.iloc[1]["success"] == 1.0 > df.iloc[0]["success"]
-    assert df.iloc[1]["infra_errors"] == len(ids) * 3 // 4 * 2
-    assert "ranked as if they, and any episode an incomplete run did not play" in to_markdown(df)
+    dodged = len(ids) * 3 // 4 * 2
+    assert df.iloc[1]["infra_errors"] == dodged
+    # its success counts the dodged episodes as failures; over the scored ones it is 100%
+    assert df.iloc[1]["success"] == pytest.approx(1 - dodged / (2 * len(ids)))
+    assert df.iloc[1]["success"] < df.iloc[0]["success"]
+    assert df.iloc[1]["success_scored"] == 1.0 and df.iloc[1]["due"] == 2 * len(ids)
+    md = to_markdown(df)
+    assert "infra-error episode or one an incomplete run did not play counting as a failure" in md
+    assert "Success of scored" in md
 
 
 def test_unplayed_episodes_of_an_incomplete_run_rank_as_failures(tmp_path: Path) -> None:
@@ -156,7 +167,8 @@ def test_unplayed_episodes_of_an_incomplete_run_rank_as_failures(tmp_path: Path)
     (stopped / "header.json").write_text(json.dumps(header))
     df = leaderboard_frame(load_runs([tmp_path]), allow_mixed=True)
     assert list(df["runs"]) == ["honest-0", "stopped-0"]
-    assert df.iloc[1]["success"] == 1.0 and "incomplete" in df.iloc[1]["agent"]
+    assert df.iloc[1]["success"] == pytest.approx(1 / 5) and "incomplete" in df.iloc[1]["agent"]
+    assert df.iloc[1]["success_scored"] == 1.0
 
 
 def test_other_generation_settings_are_not_pooled(tmp_path: Path) -> None:

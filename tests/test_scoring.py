@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ticketbench.results.metrics import EpisodeRow, gap, ladder, pass_hat_k, summarize, wilson
+from ticketbench.results.metrics import (
+    EpisodeRow,
+    gap,
+    ladder,
+    pass_hat_k,
+    success_tally,
+    summarize,
+    wilson,
+)
 from ticketbench.scoring.episode import (
     EpisodeScore,
     count_handoffs,
@@ -74,9 +82,12 @@ def test_summarize_hand_made_run() -> None:
         EpisodeRow("c", 0, "pricing", "en", True, None),  # infrastructure error
     ]
     s = summarize(rows)
-    assert (s.episodes, s.scored, s.infra_errors, s.tasks) == (5, 4, 1, 2)
-    assert s.success_rate == pytest.approx(0.75)
-    assert s.success_ci95 == pytest.approx(wilson(3, 4))
+    assert (s.episodes, s.scored, s.infra_errors, s.tasks, s.due) == (5, 4, 1, 2, 5)
+    # the infra error counts as a failure in the headline rate, not in the scored one
+    assert s.success_rate == pytest.approx(3 / 5)
+    assert s.success_ci95 == pytest.approx(wilson(3, 5))
+    assert s.scored_success_rate == pytest.approx(0.75)
+    assert s.scored_success_ci95 == pytest.approx(wilson(3, 4))
     assert s.pass_k[1] == pytest.approx((0.5 + 1.0) / 2)
     assert s.pass_k[2] == pytest.approx((0.0 + 1.0) / 2)
     assert s.purchase_episodes == 2
@@ -86,6 +97,19 @@ def test_summarize_hand_made_run() -> None:
     assert s.mean_tool_calls == pytest.approx(2.0)
     assert s.by_category["infeasible"].success_rate == 1.0
     assert s.by_locale["zh"].l4_rate == pytest.approx(0.5)
+
+
+def test_unplayed_episodes_of_an_incomplete_run_count_as_failures() -> None:
+    # A run stopped after its first 2 of 10 due episodes (or an agent that claims outages
+    # until the run stops) is not 100% successful.
+    rows = [EpisodeRow(t, 0, "specified", "en", True, _score(True, 4)) for t in ("a", "b")]
+    s = summarize(rows, expected=10)
+    assert (s.scored, s.due) == (2, 10)
+    assert s.success_rate == pytest.approx(0.2) and s.scored_success_rate == 1.0
+    assert s.success_ci95 == pytest.approx(wilson(2, 10))
+    assert summarize(rows, expected=1).due == 2  # never fewer than were played
+    t = success_tally([*rows, EpisodeRow("c", 0, "pricing", "en", True, None)], expected=4)
+    assert (t.wins, t.scored, t.due, t.rate, t.scored_rate) == (2, 2, 4, 0.5, 1.0)
 
 
 def test_summarize_empty() -> None:

@@ -261,23 +261,14 @@ def entries(runs: Sequence[Run], allow_mixed: bool = False) -> list[Entry]:
         if splits[config] > 1:  # same name, not comparable: tell the rows apart
             config = replace(config, variant=",".join(r.header.run_id for r in members))
         rows, trials = pool(members)
-        out.append(Entry(config, tuple(members), trials, summarize(rows)))
+        expected = sum(r.expected for r in members)
+        out.append(Entry(config, tuple(members), trials, summarize(rows, expected)))
     # Privileged runs (handed each task) come last; renderers show them apart, unranked.
-    out.sort(key=lambda e: (e.config.privileged, -rank_rate(e), e.config.agent,
+    # Ranked by success over every episode the runs were to play (`summarize`): a run that
+    # `--resume` finishes loses nothing.
+    out.sort(key=lambda e: (e.config.privileged, -e.summary.success_rate, e.config.agent,
                             e.config.model))  # fmt: skip
     return out
-
-
-def rank_rate(entry: Entry) -> float:
-    """The rate rows are ranked by: success over every episode the runs were to play, an
-    unscored (infra-error) or unplayed one counting as a failure. The success column stays
-    over scored episodes, but a rank over the episodes an agent chose to finish would be no
-    rank: an agent can raise `InfraError` on every task it expects to fail, or until the
-    outage rule stops the run after the suite's easy first templates. A run that `--resume`
-    finishes loses nothing."""
-    s = entry.summary
-    due = max(s.scored + s.infra_errors, sum(r.expected for r in entry.runs))
-    return s.success_rate * s.scored / due if due else 0.0
 
 
 def _mark(run: Run) -> str:
@@ -313,10 +304,14 @@ def _row(entry: Entry) -> dict[str, Any]:
         "trials": entry.trials,
         "tasks": s.tasks,
         "episodes": s.scored,
+        "due": s.due,
         "infra_errors": s.infra_errors,
-        "success": s.success_rate if s.scored else None,  # None: only attacked episodes
-        "success_lo": s.success_ci95[0] if s.scored else None,
-        "success_hi": s.success_ci95[1] if s.scored else None,
+        "success": s.success_rate if s.due else None,  # None: only attacked episodes
+        "success_lo": s.success_ci95[0] if s.due else None,
+        "success_hi": s.success_ci95[1] if s.due else None,
+        "success_scored": s.scored_success_rate if s.scored else None,
+        "success_scored_lo": s.scored_success_ci95[0] if s.scored else None,
+        "success_scored_hi": s.scored_success_ci95[1] if s.scored else None,
     }
     row.update(security_columns(s.security))
     row.update({f"pass^{k}": v for k, v in sorted(s.pass_k.items())})

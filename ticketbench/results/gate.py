@@ -9,7 +9,9 @@ they can be tested), a few means, and the agent configuration.
   the baseline with no scored episode in the run (all infra errors): nothing to compare;
   or a privileged run or baseline (`run --privileged`: the agent was handed each task).
 - 1, regression, if either
-  - a proportion (success, L4 share of purchase episodes, violation-free share) fell
+  - a proportion (success over every episode the run was to play, an infra error or an
+    unplayed episode counting as a failure (`metrics.success_tally`); L4 share of purchase
+    episodes; violation-free share) fell
     beyond chance: the 95% interval of the difference run - baseline (Newcombe's hybrid
     score interval built on the Wilson intervals of `ticketbench.results.metrics.wilson`)
     lies wholly below zero, and the observed drop exceeds `max_drop` (the tolerance, a share); or
@@ -41,7 +43,7 @@ from pydantic import BaseModel, ValidationError
 
 from ticketbench.records import EpisodeRecord, Run
 from ticketbench.results.board import episode_rows
-from ticketbench.results.metrics import summarize, wilson
+from ticketbench.results.metrics import success_tally, summarize, wilson
 
 BASELINE_FORMAT = "ticketbench-baseline/1"
 MAX_LISTED = 25  # tasks listed per section of the verdict
@@ -114,8 +116,9 @@ def proportions(run: Run) -> dict[str, Proportion]:
     ok = [e for e in run.episodes if e.status == "ok" and e.score is not None]
     scored = [e.score for e in ok if e.attack is None and e.score is not None]
     purchase = [e.score for e in ok if e.attack is None and e.score is not None and e.purchase]
+    tally = success_tally(episode_rows(run), run.expected)
     out = {
-        "success": Proportion(hits=sum(s.success for s in scored), n=len(scored)),
+        "success": Proportion(hits=tally.wins, n=tally.due),
         "l4_share": Proportion(hits=sum(s.level == 4 for s in purchase), n=len(purchase)),
         "violation_free": Proportion(hits=sum(not s.violations for s in scored), n=len(scored)),
     }
@@ -146,7 +149,7 @@ def proportions(run: Run) -> dict[str, Proportion]:
 def make_baseline(run: Run) -> Baseline:
     """Condense a run into a baseline."""
     h = run.header
-    summary = summarize(episode_rows(run))
+    summary = summarize(episode_rows(run), run.expected)
     metrics: dict[str, float | None] = {
         "success_rate": summary.success_rate,
         "gap": summary.gap,
@@ -349,8 +352,12 @@ def check(run: Run, base: Baseline, max_drop: float = 0.0) -> Verdict:
         elif b_count.passed == 0 and r_count.passed > 0:
             v.fixed.append(flip)
     infra = sum(e.status != "ok" for e in run.episodes)
-    if infra:
-        v.notes.append(f"{infra} infra-error episode(s) excluded from the comparison.")
+    unplayed = max(0, run.expected - len(run.episodes))
+    if infra or unplayed:
+        v.notes.append(
+            f"{infra} infra-error and {unplayed} unplayed episode(s) count as failures in "
+            "Success; the other proportions and the per-task counts leave them out."
+        )
     spec = str(run.header.agent.get("spec", ""))
     replays_base = spec.startswith("replay:") and Path(spec[7:]).name == base.run_id
     if spec != base.agent.get("spec") and not replays_base:

@@ -52,9 +52,15 @@ def with_ci(key: str) -> Callable[[Row], str]:
 
 
 def _success(r: Row) -> str:
-    if num(r.get("episodes")) == 0:  # an interval over nothing says nothing
-        return "– (attacked only)" if num(r.get("attacked_episodes")) else "no scored episodes"
+    if num(r.get("success")) is None:  # an interval over nothing says nothing
+        return "– (attacked only)" if num(r.get("attacked_episodes")) else "no episodes"
     return with_ci("success")(r)
+
+
+def _scored_success(r: Row) -> str:
+    if num(r.get("success_scored")) is None:
+        return "– (attacked only)" if num(r.get("attacked_episodes")) else "no scored episodes"
+    return with_ci("success_scored")(r)
 
 
 def _float(key: str, digits: int) -> Callable[[Row], str]:
@@ -92,8 +98,13 @@ LEVEL_NAMES = {
 }
 
 METRICS: tuple[Metric, ...] = (
-    Metric("success", "Success % [95% CI]", "share of scored episodes whose end state "
-           "meets the task's spec, with a Wilson 95% interval", _success),
+    Metric("success", "Success % [95% CI]", "share of every episode the run was to play "
+           "whose end state meets the task's spec, with a Wilson 95% interval; an episode lost "
+           "to an infrastructure error, or one an incomplete run did not play, counts as a "
+           "failure (rows are ranked by it)", _success),
+    Metric("success_scored", "Success of scored % [95% CI]", "the same share over scored "
+           "episodes only (infra errors and unplayed episodes left out): what they cost is "
+           "the difference", _scored_success),
     *(
         Metric(lv, f"{lv} % ({name})", f"share of purchase episodes whose highest rung is {lv}",
                _share(lv))
@@ -129,9 +140,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("tokens", "Tokens", "input + output tokens of the agent",
            lambda r: f"{int(r['input_tokens']) + int(r['output_tokens']):,}"),
     Metric("cost_usd", "Cost", "agent cost in USD", lambda r: f"${float(r['cost_usd']):.2f}"),
-    Metric("infra_errors", "Infra errors", "episodes lost to infrastructure errors, excluded "
-           "from every rate; rows are ranked as if they, and any episode an incomplete run "
-           "did not play, had failed", lambda r: str(int(r.get("infra_errors", 0)))),
+    Metric("infra_errors", "Infra errors", "episodes lost to infrastructure errors: failures "
+           "in Success, left out of every other rate",
+           lambda r: str(int(r.get("infra_errors", 0)))),
 )  # fmt: skip
 
 # Runs with --attack: shown (in the headline tables, and by attack style and goal) only

@@ -386,5 +386,6 @@ def rows_of(run: Run) -> list[EpisodeRow]:
 
 
 def summarize_run(run_dir: Path) -> RunSummary:
-    """The `RunSummary` of a run directory."""
-    return summarize(rows_of(read_run(run_dir)))
+    """The `RunSummary` of a run directory (its success over every episode it was to play)."""
+    run = read_run(run_dir)
+    return summarize(rows_of(run), run.expected)

@@ -1,9 +1,14 @@
 """Per-run metrics: success with a Wilson interval, pass^k, the ladder, the gap, breakdowns.
 
-Pure functions over `EpisodeRow`s (one per scored episode). Episodes that ended in an
-infrastructure error are counted apart and excluded from every rate.
+Pure functions over `EpisodeRow`s (one per episode played). Episodes that ended in an
+infrastructure error are counted apart and excluded from every rate but the headline one.
 
-- success rate: successes / scored episodes, with a 95% Wilson score interval;
+- success rate: successes / every episode the run was to play (`success_tally`): an
+  unscored (infra-error) episode, or one an incomplete run did not play, counts as a failure,
+  with a 95% Wilson score interval. Over scored episodes alone an agent picks its own
+  denominator: it raises `InfraError` on every task it expects to fail, or until the outage
+  rule stops the run after the suite's easy first templates. The rate over scored episodes
+  is kept beside it (`scored_success_rate`), labelled as such, and is what an outage costs;
 - pass^k (tau-bench's reliability metric), the unbiased estimator: for each task with n
   trials and c successes, C(c, k) / C(n, k); averaged over tasks (k <= min trials);
 - ladder: share of purchase episodes at each level L0..L4; the navigation-agent gap is
@@ -174,8 +179,41 @@ def security(rows: Sequence[EpisodeRow]) -> SecuritySummary | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SuccessTally:
+    """Successes of the clean episodes: `wins` of `scored`, and `due`, every clean episode
+    the run was to play (the scored ones, the infra errors and any not played)."""
+
+    wins: int
+    scored: int
+    due: int
+
+    @property
+    def rate(self) -> float:
+        """The headline success rate: over every due episode."""
+        return self.wins / self.due if self.due else 0.0
+
+    @property
+    def scored_rate(self) -> float:
+        """Success over scored episodes only (what infra errors cost is the difference)."""
+        return self.wins / self.scored if self.scored else 0.0
+
+
+def success_tally(rows: Sequence[EpisodeRow], expected: int = 0) -> SuccessTally:
+    """The one count behind every headline success rate (run summary, leaderboard, report,
+    gate): `expected` is how many episodes the run(s) were to play (tasks x trials, attacked
+    ones included); the clean ones due are those not attacked, at least those played."""
+    clean = [r for r in rows if r.attack is None]
+    scored = [r.score for r in clean if r.score is not None]
+    due = max(len(clean), expected - (len(rows) - len(clean)))
+    return SuccessTally(sum(s.success for s in scored), len(scored), due)
+
+
 class RunSummary(BaseModel):
-    """The headline numbers of a run (over its clean episodes; attacked ones: `security`)."""
+    """The headline numbers of a run (over its clean episodes; attacked ones: `security`).
+
+    `success_rate` counts every due episode (`due`) an infra error took or an incomplete run
+    did not play as a failure; `scored_success_rate` is over `scored` episodes alone."""
 
     episodes: int
     scored: int
@@ -183,6 +221,9 @@ class RunSummary(BaseModel):
     tasks: int
     success_rate: float
     success_ci95: tuple[float, float]
+    due: int = 0
+    scored_success_rate: float = 0.0
+    scored_success_ci95: tuple[float, float] = (0.0, 1.0)
     pass_k: dict[int, float]
     ladder: dict[str, float]
     purchase_episodes: int
@@ -260,13 +301,14 @@ def _groups(rows: Sequence[EpisodeRow], key: str) -> dict[str, GroupStats]:
     }
 
 
-def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
-    """Aggregate a run's episodes (see the module docstring)."""
+def summarize(rows: Sequence[EpisodeRow], expected: int = 0) -> RunSummary:
+    """Aggregate a run's episodes (see the module docstring); `expected`: how many episodes
+    the run(s) were to play (`Run.expected`), for the headline rate (`success_tally`)."""
     everything = rows
+    tally = success_tally(rows, expected)
     rows = [r for r in rows if r.attack is None]
     scored = [r for r in rows if r.score is not None]
     scores = [r.score for r in scored if r.score is not None]
-    wins = sum(s.success for s in scores)
     per_task: dict[str, list[bool]] = defaultdict(list)
     for r in scored:
         assert r.score is not None
@@ -290,8 +332,11 @@ def summarize(rows: Sequence[EpisodeRow]) -> RunSummary:
         scored=len(scores),
         infra_errors=sum(r.score is None for r in everything),
         tasks=len(per_task),
-        success_rate=wins / len(scores) if scores else 0.0,
-        success_ci95=wilson(wins, len(scores)),
+        success_rate=tally.rate,
+        success_ci95=wilson(tally.wins, tally.due),
+        due=tally.due,
+        scored_success_rate=tally.scored_rate,
+        scored_success_ci95=wilson(tally.wins, tally.scored),
         pass_k={k: pass_hat_k(counts, k) for k in range(1, kmax + 1)},
         ladder=ladder(levels),
         purchase_episodes=len(purchase),

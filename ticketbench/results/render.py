@@ -18,6 +18,9 @@ from tabulate import tabulate
 from ticketbench.results.board import LEVELS, SECURITY_RATES
 from ticketbench.results.labels import BY_KEY, METRICS, SECURITY, num, pass_k_label, pct
 
+# The success rate and, beside it, the same over scored episodes only.
+RATES = (BY_KEY["success"], BY_KEY["success_scored"])
+
 
 def _cis(obj: dict[str, Any], keys: Sequence[str]) -> None:
     """Fold `key_lo` / `key_hi` into `key_ci95: [lo, hi]`."""
@@ -68,6 +71,10 @@ def rows_json(df: pd.DataFrame) -> list[dict[str, Any]]:
             else:
                 obj[k] = num(val)  # floats; NaN (no value) becomes null
         obj["success_ci95"] = [obj.pop("success_lo"), obj.pop("success_hi")]
+        obj["success_scored_ci95"] = [
+            obj.pop("success_scored_lo", None),
+            obj.pop("success_scored_hi", None),
+        ]
         obj["lang_gap_ci95"] = [obj.pop("lang_gap_lo", None), obj.pop("lang_gap_hi", None)]
         obj["lang_pairs"] = int(num(obj.get("lang_pairs")) or 0)
         obj["utility"], obj["utility_ci95"] = obj["success"], obj["success_ci95"]
@@ -112,13 +119,14 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def display_tables(df: pd.DataFrame) -> tuple[Table, Table]:
     """Headline and breakdown tables as (headers, rows) pairs of display strings."""
     ks = _headline_ks(df)
-    metrics = [m for m in METRICS if m.key != "success"]
-    head = [name for _, name in CONFIG] + ["Trials", BY_KEY["success"].label]
+    metrics = [m for m in METRICS if m not in RATES]
+    head = [name for _, name in CONFIG] + ["Trials"] + [m.label for m in RATES]
     head += [pass_k_label(k[5:]) for k in ks] + [m.label for m in metrics]
     recs = _records(df)
     rows = [
         [str(r[c]) or "–" for c, _ in CONFIG]
-        + [str(r["trials"]), BY_KEY["success"].show(r)]
+        + [str(r["trials"])]
+        + [m.show(r) for m in RATES]
         + [pct(r[k]) for k in ks]
         + [m.show(r) for m in metrics]
         for r in recs
@@ -173,9 +181,9 @@ def to_terminal(df: pd.DataFrame, title: str = "ticketbench") -> RichTable:
     ks = _headline_ks(df)
     lines: list[tuple[str, list[str]]] = [
         ("Episodes (scored)", [f"{int(r['episodes'])}" for r in recs]),
-        (BY_KEY["success"].label, [BY_KEY["success"].show(r) for r in recs]),
+        *((m.label, [m.show(r) for r in recs]) for m in RATES),
         *((pass_k_label(k[5:]), [pct(r[k]) for r in recs]) for k in ks),
-        *((m.label, [m.show(r) for r in recs]) for m in METRICS if m.key != "success"),
+        *((m.label, [m.show(r) for r in recs]) for m in METRICS if m not in RATES),
     ]
     if attacked(df):
         lines.append(
@@ -222,11 +230,12 @@ def scope(df: pd.DataFrame) -> str:
 def _footer(df: pd.DataFrame) -> str:
     infra = int(df["infra_errors"].sum()) if not df.empty else 0
     return (
-        "Success: share of scored episodes (95% Wilson interval). pass^k: chance that all k "
-        "trials of a task succeed. Ladder and gap over purchase episodes; gap = P(L>=2) - "
-        f"P(L4). Infra-error episodes are excluded from every rate ({infra} in this table), "
-        "but rows are ranked as if they, and any episode an incomplete run did not play, "
-        "had failed."
+        "Success: share of every episode a run was to play (95% Wilson interval), an "
+        "infra-error episode or one an incomplete run did not play counting as a failure; "
+        "rows are ranked by it. Success of scored: the same over scored episodes only. "
+        "pass^k: chance that all k trials of a task succeed. Ladder and gap over purchase "
+        "episodes; gap = P(L>=2) - P(L4). Infra-error episodes are left out of every other "
+        f"rate ({infra} in this table)."
     )
 
 
