@@ -30,19 +30,21 @@ from ticketbench.agents.llm.anthropic_agent import AnthropicAgent
 from ticketbench.agents.llm.base import LLMAgentBase
 from ticketbench.agents.llm.openai_agent import OpenAIAgent
 from ticketbench.agents.llm.presets import build_config
+from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.world import load_world
 from ticketbench.protocol import Agent
 from ticketbench.records import EpisodeRecord
 from ticketbench.runner import Progress, UserFactory, run_episodes, scripted_user
 from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
 
 PATH = {"openai": CHAT, "anthropic": MESSAGES}
 SPEC = {"openai": "openai:gpt-4.1-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
 TASK_ID = "dev-specified-001"  # en: search, seat map, profile, create, pay, get, tell
 READS = frozenset({"search_movies", "search_showtimes", "seat_map", "get_user_profile"})
-CONFIRM = "Order summary: seats {seats}. Shall I send you the payment request now?"
+CONFIRM = "Order summary: {what} at {start}, seats {seats}, total {total}. Shall I pay now?"
 
 
 OPENED: list[LLMAgentBase] = []  # closed after each test by the `close_agents` fixture
@@ -97,11 +99,28 @@ def _text(api: str, text: str) -> Reply:
     return Reply(json=anth_message(anth_text(text)))
 
 
+def _summary(task: Task, create: dict[str, Any]) -> str:
+    """The order summary an ideal agent writes before paying: what, when, seats, total (the
+    scoring wants the order's own facts, `scoring.summary`)."""
+    world = load_world()
+    quote = AGENT_TOOLS.call(make_env(task, world), "quote_price", create)
+    assert quote.ok and isinstance(quote.data, dict), quote.content
+    st = world.showtimes[str(create["showtime_id"])]
+    return CONFIRM.format(
+        what=world.movies[st.movie_id].title_en,
+        start=quote.data["start"],
+        seats=", ".join(create.get("seats", [])),
+        total=quote.data["total"],
+    )
+
+
 def reference_script(task: Task, api: str) -> list[Reply]:
-    """The responses of an ideal agent for `task` (see the module docstring)."""
+    """The responses of an ideal agent for `task` (see the module docstring); movie
+    purchases only."""
     out: list[Reply] = []
     reads: list[tuple[str, dict[str, Any]]] = []
     seats: list[str] = []
+    create: dict[str, Any] = {}
     for step in task.reference:
         if step.kind == "call" and step.tool in READS and not seats:
             reads.append((step.tool, dict(step.args)))
@@ -111,10 +130,11 @@ def reference_script(task: Task, api: str) -> list[Reply]:
             reads = []
         if step.kind == "call":
             if step.tool == "create_order":
+                create = dict(step.args)
                 seats = list(step.args.get("seats", []))
             out.append(_calls(api, [(step.tool, dict(step.args))], len(out)))
         elif step.kind == "pay":
-            out.append(_text(api, CONFIRM.format(seats=", ".join(seats))))
+            out.append(_text(api, _summary(task, create)))
             out.append(_calls(api, [(step.tool or "request_payment", dict(step.args))], len(out)))
         else:
             out.append(_text(api, step.text))
