@@ -52,7 +52,10 @@ Second audit (new classes; `/work/redteam-findings.md` has the details):
 - `Triage`: `KeywordRefuse` where the wording names a reason, `LuckyOne` elsewhere;
 - `TwinMemory`: the twins of a pair share a note in /tmp (the runner-up after a miss);
 - `StopEarly`: plays the suite's first episodes, then claims outages until the run stops;
-- `DotSummary`: buy-first whose "order summary" before the payment sheet is "…".
+- `DotSummary`: buy-first whose "order summary" before the payment sheet is "…";
+- `SummaryDot`, `SummaryEcho`, `SummaryOther`, `SummaryAll` (privileged: they replay the
+  oracle): the summary before each sheet is "…", the request read back, another showing's,
+  or the right one among every candidate's start and total.
 
 Not blind (what a plugin can read beyond the session):
 - `SuiteOnDisk`: finds the suite's JSONL files inside the installed package (or
@@ -106,6 +109,17 @@ the user wants a method other than its first (`python tests/termskit.py --split 
 OUT`, 54 / 254 tasks; the oracle 100%): PayProbe 13.0 (0.69) / 17.7 (0.80), PayAsk 13.0
 (0.02) / 20.1 (0.01). A wrong guess is a turned-down proposal (the second ends the
 conversation), so probing buys nothing the question does not, at more handoffs.
+
+Third round (scoring engineer, suite 2.2.0, dev / test): OrderDump 1.1 / 1.3 -> 0 / 0 (a
+fact told beside the same kind of fact about the user's other orders is not told:
+`suite/rivals.py`); DotSummary 0 / 0 before and after (its buy-first never reaches a sheet
+the user approves on 2.2.0), so the summary rule is measured with privileged probes that
+replay the oracle with a stand-in summary (`--privileged`): `SummaryDot` ("…"),
+`SummaryEcho` (the request read back), `SummaryOther` (another showing's start) 100 / 100
+-> 24.5 / 24.0, the tasks with no payment (`scoring/summary.py`); `SummaryAll` (every
+candidate's start and total appended) 32.4 dev, its payment wins all where it found no
+other candidate. PickyDodge's headline success is now over every due episode: dev 38.2 of
+55 scored -> 11.2 (`metrics.success_tally`; "Success of scored" 38.2 beside it).
 """
 
 from __future__ import annotations
