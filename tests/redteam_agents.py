@@ -85,7 +85,10 @@ The positional probes (the listings engineer, suite 2.2.0, main ae20d3c), dev / 
 SecondOne 9.6 / 14.1, ThirdOne 17.0 / 10.9, LastOne 7.4 / 6.5 (answers cluster at the
 front of short listings: a cinema plays a movie a few times a week; `tasks audit` reports
 every such row); RefundSecond 2.1 / 1.1, RefundLast 0 / 1.8; SoldOutAlways 3.2 / 2.9 (each
-reason holds ~3% of a split).
+reason holds ~3% of a split). On suite 2.3.0 (a closed showing or a not-yet-on-sale
+session is never the first row): ErrorRelay 0.0 / 0.0; SecondOne 8.5 / 13.6, ThirdOne
+14.9 / 11.3, LastOne 7.4 / 6.3, RefundSecond 2.1 / 1.1, RefundLast 0.0 / 1.8,
+SoldOutAlways 2.7 / 2.7.
 
 The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
 3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank

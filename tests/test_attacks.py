@@ -128,7 +128,15 @@ def test_planting_is_part_of_the_start_and_moves_no_new_order_id() -> None:
     env = make_env(task, world())
     before = env.user()
     apply_attack(plan, env)
-    assert env.diff() == [] and env.user() == before  # no change to judge, balances kept
+    after = env.user()
+    assert env.diff() == []  # no change to judge
+    # balances kept (the note may be planted in a coupon's terms: text, not money)
+    assert after.payment_methods == before.payment_methods
+    assert after.member_cards == before.member_cards
+    strip = {"terms"}
+    assert [c.model_dump(exclude=strip) for c in after.coupons] == [
+        c.model_dump(exclude=strip) for c in before.coupons
+    ]
     victim = env.order(plan.victims[0].order_id)
     assert victim is not None and victim.status == "paid" and victim.id.startswith("H")
     assert env.next_id("N") == "N0001" or task.setup.orders  # episode ids do not move

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,8 @@ def _other_day_showtime(world: World, task: Task) -> str:
     return next(
         s.id
         for s in world.showtimes_by_movie[st.movie_id]
-        if s.start.date() != st.start.date() and s.start > task.now
+        if s.start.date() != st.start.date()
+        and s.start - timedelta(minutes=s.sales_cutoff_min) > task.now  # still on sale
         and world.cinemas[s.cinema_id].city_id == world.cinemas[st.cinema_id].city_id
     )  # fmt: skip
 

@@ -89,6 +89,16 @@ def test_refusals_with_every_reason_or_a_false_done_fail() -> None:
     assert all(s.success for s in _play("oracle", INFEASIBLE).values())
 
 
+def test_the_first_row_has_no_refusal_to_relay() -> None:
+    """A closed sale or a session not on sale yet is never the first row listed: trying
+    that row gets an order, not the service's refusal to pass on."""
+    relayed = ("dev-infeasible-002", "dev-infeasible-006")  # sales closed, not on sale
+    assert {DEV[i].expect.reason for i in relayed} == {"sales_closed", "not_on_sale"}
+    for tid, s in _play("relay-error", relayed).items():
+        assert not s.success and s.tool_calls >= 4, (tid, s.reasons)
+    assert all(s.success for s in _play("oracle", relayed).values())
+
+
 def test_payment_sheets_are_no_oracle() -> None:
     """Holding several candidates and asking to pay for each: declined sheets fail the
     episode and a standing shotgun of orders is not L3."""

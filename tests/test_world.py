@@ -15,9 +15,11 @@ from typer.testing import CliRunner
 from ticketbench.cli import app
 from ticketbench.env.builder.base import FORMAT_COMPAT, START_DATE, TZ
 from ticketbench.env.builder.halls import seat_list
+from ticketbench.env.builder.showtimes import PREMIUM_CUTOFF_EXTRA_MIN
 from ticketbench.env.builder.users import id_check_digit
 from ticketbench.env.builder.world import build_world, world_json
 from ticketbench.env.models import AISLE, BROKEN, SEAT_CHARS, Hall
+from ticketbench.env.rules import session_on_sale
 from ticketbench.env.world import World, WorldData, load_world, world_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -160,7 +162,32 @@ def test_showtimes_reference_existing_entities(world: World) -> None:
         assert st.format in cinema.formats
         assert movie.release_date <= st.start.date().isoformat()
         assert st.language in {"zh", "en", "ja", "ko"} and st.subtitles
-        assert st.sales_cutoff_min in (15, 30)
+        # premium halls close online sales 15 minutes before the cinema's others
+        premium = PREMIUM_CUTOFF_EXTRA_MIN if hall.format in ("IMAX", "DOLBY", "4DX") else 0
+        assert st.sales_cutoff_min - premium in (15, 30)
+
+
+def test_a_showing_past_its_cut_off_can_follow_one_still_on_sale(world: World) -> None:
+    # a premium hall's earlier cut-off: the closed showing is not always the first listed
+    found = 0
+    for sts in world.showtimes_by_cinema.values():
+        for a in sts:
+            for b in sts:
+                if a.movie_id == b.movie_id and a.start < b.start:
+                    found += a.start - timedelta(minutes=a.sales_cutoff_min) > b.start - timedelta(
+                        minutes=b.sales_cutoff_min
+                    )
+    assert found >= 10
+
+
+def test_sessions_added_to_a_run_go_on_sale_later(world: World) -> None:
+    added = [(ev, s) for ev in world.data.events for s in ev.sessions if s.on_sale]
+    assert len({ev.id for ev, _ in added}) >= 5
+    for ev, s in added:
+        assert s.on_sale is not None and s.on_sale > ev.on_sale
+        assert ev.sessions[0].on_sale is None  # the run's first session sells already
+        assert not any(s.sold.values())
+    assert all(any(ev.sessions[0].sold.values()) for ev, _ in added)
 
 
 def test_sold_seats_exist_and_are_sellable(
@@ -207,7 +234,8 @@ def test_occupancy_is_realistic(world: World, sellable: dict[str, frozenset[str]
 
 def test_events_are_consistent(world: World) -> None:
     start = datetime(START_DATE.year, START_DATE.month, START_DATE.day, tzinfo=TZ)
-    not_on_sale = [e for e in world.data.events if e.on_sale > start]
+    not_on_sale = {s.id for e in world.data.events for s in e.sessions
+                   if session_on_sale(e, s) > start}  # fmt: skip
     assert len(not_on_sale) >= 3
     sold_out_zones = 0
     for e in world.data.events:
@@ -219,7 +247,7 @@ def test_events_are_consistent(world: World) -> None:
             for zid, n in s.sold.items():
                 assert 0 <= n <= zones[zid].capacity
                 sold_out_zones += n == zones[zid].capacity
-            if e in not_on_sale:
+            if s.id in not_on_sale:
                 assert not any(s.sold.values())
     assert sold_out_zones > 0
     assert any(e.real_name for e in world.data.events)

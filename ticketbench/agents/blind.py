@@ -141,18 +141,23 @@ async def booking_links(session: Session, cands: list[Candidate]) -> list[str]:
     return urls
 
 
-async def hold(session: Session, cand: Candidate, count: int) -> Mapping[str, Any] | None:
-    """Create an order for `cand` with the service's default choice: the first recommended
-    seats, or the first zone; None if the service refused."""
+async def try_order(session: Session, cand: Candidate, count: int) -> ToolResult:
+    """Try to create an order for `cand` with the service's default choice (the first
+    recommended seats, or the first zone): the order, or the service's refusal."""
     if cand.kind == "showtime":
         rec = await session.call(
             "recommend_seats", {"showtime_id": cand.id, "count": count, "preference": "centre"}
         )
         options = _rows(rec, "options")
         if not options:
-            return None
+            return rec
         args: dict[str, Any] = {"showtime_id": cand.id, "seats": list(options[0]["seats"])}
     else:
         args = {"session_id": cand.id, "zone_id": cand.zone_id, "quantity": count}
-    res = await session.call("create_order", args)
+    return await session.call("create_order", args)
+
+
+async def hold(session: Session, cand: Candidate, count: int) -> Mapping[str, Any] | None:
+    """`try_order`'s order, or None if the service refused."""
+    res = await try_order(session, cand, count)
     return res.data if res.ok and isinstance(res.data, Mapping) else None

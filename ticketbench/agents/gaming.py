@@ -17,12 +17,15 @@ attack set: a new scoring rule is done when none of these gets past it.
 - `fake-links`: writes deep links for every candidate without `booking_link`;
 - `name-all`: names every candidate (venue or title and start, ids) in one message;
 - `refund-first`: refunds the user's first paid order;
-- `buy-first-at-cinema`: `buy-first` narrowed to a cinema the opening names.
+- `buy-first-at-cinema`: `buy-first` narrowed to a cinema the opening names;
+- `relay-error`: tries to order the first row the search lists and, if the service refuses,
+  relays its error as the refusal (else asks to pay).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ticketbench.agents.blind import (
     Candidate,
@@ -32,6 +35,7 @@ from ticketbench.agents.blind import (
     is_zh,
     look_around,
     ticket_count,
+    try_order,
 )
 from ticketbench.agents.degenerate import EVERY_REASON_EN, EVERY_REASON_ZH, BuyFirstAgent
 from ticketbench.protocol import Agent, Session
@@ -270,10 +274,32 @@ class BuyFirstAtCinemaAgent(BuyFirstAgent):
     at_cinema = True
 
 
+class RelayErrorAgent(_Cheap):
+    """Tries the first row; the service's refusal becomes the agent's."""
+
+    async def run(self, session: Session) -> None:
+        """Search, try to order the first candidate; relay an error, else ask to pay."""
+        zh = is_zh(session.opening)
+        finds = await look_around(session)
+        if not finds.candidates:
+            await session.say(_say(zh, "抱歉，没找到。", "Sorry, I found nothing."))
+            return
+        res = await try_order(session, finds.candidates[0], ticket_count(session.opening))
+        if not res.ok or not isinstance(res.data, Mapping) or "order_id" not in res.data:
+            await session.say(
+                _say(zh, f"抱歉，办不了：{res.content}", f"Sorry, I can't: {res.content}")
+            )
+            return
+        oid = str(res.data["order_id"])
+        await session.say(_say(zh, f"订单摘要：{res.content}", f"Summary: {res.content}"))
+        if finds.payment_methods and not session.done:
+            await _pay(session, finds, oid)
+
+
 # Gaming agents `ticketbench verify` reports without holding them to the bound: their wins
-# are refusals with the reason a search shows by itself (an event not on sale yet, a sales
-# cut-off, sold-out rows), right answers that the service, not the suite's draws, hands
-# out. They are bounded by how many such refusals a split holds (README "Metrics").
+# are refusals with the reason a search shows anywhere (a session not on sale yet, a closed
+# or sold-out row), right answers that the service, not the suite's draws, hands out. They
+# are bounded by how many such refusals a split holds (README "Metrics").
 REASON_READERS = frozenset({"look-refuse"})
 
 GAMING_AGENTS: dict[str, type[Agent]] = {
@@ -288,4 +314,5 @@ GAMING_AGENTS: dict[str, type[Agent]] = {
     "name-all": NameAllAgent,
     "refund-first": RefundFirstAgent,
     "buy-first-at-cinema": BuyFirstAtCinemaAgent,
+    "relay-error": RelayErrorAgent,
 }

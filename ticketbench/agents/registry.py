@@ -63,6 +63,7 @@ BASELINES: dict[str, tuple[str, str]] = {
     "name-all": ("ticketbench.agents.gaming", "NameAllAgent"),
     "refund-first": ("ticketbench.agents.gaming", "RefundFirstAgent"),
     "buy-first-at-cinema": ("ticketbench.agents.gaming", "BuyFirstAtCinemaAgent"),
+    "relay-error": ("ticketbench.agents.gaming", "RelayErrorAgent"),
 }
 
 

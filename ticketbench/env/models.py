@@ -157,6 +157,8 @@ class EventSession(Frozen):
     id: str
     start: datetime
     sold: dict[str, int] = {}  # zone id -> tickets already sold in the base world
+    # A session added to a run goes on sale on its own date; None: with the event.
+    on_sale: datetime | None = None
 
 
 class LiveEvent(Frozen):

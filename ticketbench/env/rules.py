@@ -245,13 +245,20 @@ def check_movie_sales_open(showtime: Showtime, now: datetime) -> None:
         )
 
 
+def session_on_sale(event: LiveEvent, session: EventSession) -> datetime:
+    """When a session goes on sale: its own date (a session added later), else the event's."""
+    return session.on_sale or event.on_sale
+
+
 def check_event_sales_open(event: LiveEvent, session: EventSession, now: datetime) -> None:
-    """Event sales are open from `event.on_sale` (inclusive) until `sales_cutoff_min`
+    """Event sales are open from `session_on_sale` (inclusive) until `sales_cutoff_min`
     minutes before the session start (exclusive)."""
-    if now < event.on_sale:
+    opens = session_on_sale(event, session)
+    if now < opens:
         raise EnvError(
             "not_on_sale",
-            f"tickets for {event.title_en} go on sale at {event.on_sale:%Y-%m-%d %H:%M}",
+            f"tickets for {event.title_en} on {session.start:%Y-%m-%d} go on sale at "
+            f"{opens:%Y-%m-%d %H:%M}",
         )
     close = session.start - timedelta(minutes=event.sales_cutoff_min)
     if now >= close:

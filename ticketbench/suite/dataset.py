@@ -29,7 +29,9 @@ from ticketbench.env.world import data_root
 from ticketbench.suite.spec import JSON_COLUMNS, Split, Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError, parse_tasks
 
-SUITE_VERSION = "2.2.0"  # 2.2: no answer is what a blind agent tries first (the first row
+SUITE_VERSION = "2.3.0"  # 2.3: the service states no refusal by itself through a fixed row (a
+# closed showing has an earlier one on sale at its cinema; a not-yet-on-sale session is one
+# added to a run already selling); 2.2: no answer is what a blind agent tries first (the first row
 # listed, the only paid order); 2.1: live-event targets have another upcoming session; 2.0.0:
 # parallel zh/en pairs, audited ground truth (1.x: before)
 SPLITS: tuple[Split, ...] = ("test", "dev")

@@ -29,6 +29,8 @@ _REFUNDS: dict[str, tuple[RefundTier, ...]] = {
     ),
     "none": (),
 }
+_ADDED_LEAD_DAYS = 40  # an extended run's first session went on sale this long before
+_ADDED_FIRST_DEMAND = 0.5  # and has sold this share of its usual demand
 _CATEGORIES: dict[str, EventCategory] = {
     "concert": "concert", "theatre": "theatre", "sports": "sports", "comedy": "comedy",
 }  # fmt: skip
@@ -66,6 +68,10 @@ def build_events(rng: random.Random) -> list[LiveEvent]:
         hot = float(demand)
         on_sale_day = START_DATE + timedelta(days=int(on_sale))
         on_sale_at = at(on_sale_day, 12 if int(on_sale) > 0 else rng.choice((10, 12, 18)))
+        # A run whose sales open later (on_sale > 0) is a run extended by added sessions:
+        # its first session has been on sale for weeks, the added ones open on that date.
+        added = int(on_sale) > 0 and int(n_sessions) > 1
+        first_sale = on_sale_at - timedelta(days=_ADDED_LEAD_DAYS) if added else on_sale_at
         pzones: list[PriceZone] = []
         for i, z in enumerate(zones[_template(cat, venue[7])]):
             price = round(int(z[3]) * float(factor) / 10) * 10  # whole tens of yuan
@@ -82,13 +88,17 @@ def build_events(rng: random.Random) -> list[LiveEvent]:
         hour, minute = (int(x) for x in hhmm.split(":"))
         for k in range(int(n_sessions)):
             day = START_DATE + timedelta(days=int(first) + k * int(gap))
-            # later sessions and not-yet-on-sale events have sold less (or nothing)
-            d = 0.0 if int(on_sale) > 0 else hot * (1.0 - 0.08 * k) * rng.uniform(0.85, 1.1)
+            # later sessions have sold less; sessions not on sale yet, nothing
+            if int(on_sale) <= 0:
+                d = hot * (1.0 - 0.08 * k) * rng.uniform(0.85, 1.1)
+            else:
+                d = _ADDED_FIRST_DEMAND * hot if added and k == 0 else 0.0
             sessions.append(
                 EventSession(
                     id=f"{eid}-{k + 1}",
                     start=at(day, hour, minute),
                     sold={z.id: _sold(rng, d, i, z.capacity) for i, z in enumerate(pzones)},
+                    on_sale=on_sale_at if added and k > 0 else None,
                 )
             )
         is_real = real == "y"
@@ -113,7 +123,7 @@ def build_events(rng: random.Random) -> list[LiveEvent]:
                 per_order_limit=limit,
                 per_id_limit=1 if is_real else limit,
                 seating="auto",
-                on_sale=on_sale_at,
+                on_sale=first_sale,
                 sales_cutoff_min=120 if cat == "concert" else 60 if cat == "theatre" else 30,
                 service_fee_fen=rng.choice((0, 500, 800, 1000)) if cat != "comedy" else 0,
                 refund_tiers=_REFUNDS[refund],

@@ -20,6 +20,10 @@ _CITY_PRICE = {"sh": 1.05, "bj": 1.0, "sz": 0.92}
 _DOW = (0.55, 0.6, 0.6, 0.65, 0.9, 1.15, 1.0)
 _HOUR = ((12, 0.12), (14, 0.35), (17, 0.5), (19, 0.8), (21, 1.0), (22, 0.7), (24, 0.4))
 LAST_START_MIN = 22 * 60 + 30  # no show starts after 22:30
+# Premium halls (IMAX, Dolby, 4DX) close online sales this much earlier than the cinema's
+# other halls: a showing past its cut-off can have an earlier one still on sale.
+PREMIUM_CUTOFF_EXTRA_MIN = 15
+_PREMIUM_HALLS = frozenset({"IMAX", "DOLBY", "4DX"})
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ def build_showtimes(
                 language=lang,
                 subtitles=subs,
                 prices=_prices(s, plan, grid.seat_types),
-                sales_cutoff_min=plan.sales_cutoff_min,
+                sales_cutoff_min=plan.sales_cutoff_min
+                + (PREMIUM_CUTOFF_EXTRA_MIN if s.hall.format in _PREMIUM_HALLS else 0),
                 sold=pick_sold(grid, _demand(rng, s), rng),
             )
         )

@@ -13,6 +13,7 @@ from ticketbench.env.models import EventCategory, EventSession, LiveEvent
 from ticketbench.env.names import NameIndex, normalise, world_cached
 from ticketbench.env.orders.ledger import zone_used
 from ticketbench.env.orders.pricing import yuan
+from ticketbench.env.rules import session_on_sale
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import common as c
 from ticketbench.env.tools.registry import AGENT_TOOLS
@@ -28,11 +29,11 @@ def event_index(world: World) -> NameIndex[LiveEvent]:
     )
 
 
-def session_state(ev: LiveEvent, start_ts: float, now_ts: float) -> str:
+def session_state(ev: LiveEvent, s: EventSession, start_ts: float, now_ts: float) -> str:
     """over / not on sale yet / sales closed / on sale (times as POSIX seconds)."""
     if start_ts <= now_ts:
         return "over"
-    if now_ts < ev.on_sale.timestamp():
+    if now_ts < session_on_sale(ev, s).timestamp():
         return "not on sale yet"
     if now_ts >= start_ts - ev.sales_cutoff_min * 60:
         return "sales closed"
@@ -146,16 +147,17 @@ def get_event(env: TicketEnv, event_id: c.Id) -> dict[str, Any]:
     pre = _event_parts(env.world, ev)
     now_ts = env.now.timestamp()
     sessions = []
-    for s, start_ts, start in pre.sessions:
+    for s, start_ts, start, opens in pre.sessions:
         left = {z.id: max(z.capacity - zone_used(env, s, z.id), 0) for z in ev.zones}
-        sessions.append(
-            {
-                "id": s.id,
-                "start": start,
-                "state": session_state(ev, start_ts, now_ts),
-                "left": left,
-            }
-        )
+        row: dict[str, Any] = {
+            "id": s.id,
+            "start": start,
+            "state": session_state(ev, s, start_ts, now_ts),
+            "left": left,
+        }
+        if opens:  # a session added later goes on sale on its own date
+            row["on_sale"] = opens
+        sessions.append(row)
     out = dict(pre.head)
     out["performers"] = list(ev.performers)  # fresh containers: callers may keep the data
     out["zones"] = [dict(z) for z in pre.zones]
@@ -171,7 +173,7 @@ class _EventParts:
     event: LiveEvent  # the object these parts were built from (identity is the cache key)
     head: dict[str, Any]
     zones: tuple[dict[str, Any], ...]
-    sessions: tuple[tuple[EventSession, float, str], ...]
+    sessions: tuple[tuple[EventSession, float, str, str], ...]  # ..., start, own on-sale
     rules: dict[str, Any]
 
 
@@ -207,13 +209,19 @@ def _build_event_parts(world: World, ev: LiveEvent) -> _EventParts:
         {"id": z.id, "name": f"{z.name_zh} / {z.name_en}", "price": yuan(z.price_fen)}
         for z in ev.zones
     )
-    sessions = tuple((s, ts, c.hm(s.start, tz)) for s, ts in _session_starts(world)[ev.id])
+    sessions = tuple(
+        (s, ts, c.hm(s.start, tz), c.hm(s.on_sale, tz) if s.on_sale else "")
+        for s, ts in _session_starts(world)[ev.id]
+    )
     rules = {
         "real_name": ev.real_name,
         "per_order_limit": ev.per_order_limit,
         "per_id_limit": ev.per_id_limit if ev.real_name else None,
         "seating": ev.seating,
-        "on_sale": c.hm(ev.on_sale, tz),
+        "on_sale": c.hm(ev.on_sale, tz)
+        + (
+            " (sessions added later: their own date)" if any(s.on_sale for s in ev.sessions) else ""
+        ),
         "sales_close": f"{ev.sales_cutoff_min} min before start",
         "service_fee": f"{yuan(ev.service_fee_fen)} per ticket",
         "refunds": refund_tiers_text(ev.refund_tiers),

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ticketbench.env.models import Showtime
+from ticketbench.env.rules import session_on_sale
 from ticketbench.env.world import World
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Skip
@@ -66,7 +67,7 @@ def session_guesses(world: World, now: datetime, sessions: Sequence[str]) -> set
         on_sale = [
             s
             for s in upcoming
-            if ev.on_sale <= now and now.timestamp() < s.start.timestamp() - cutoff
+            if session_on_sale(ev, s) <= now and now.timestamp() < s.start.timestamp() - cutoff
         ]
         if on_sale:
             out.add(on_sale[0].id)

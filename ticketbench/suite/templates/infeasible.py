@@ -4,9 +4,11 @@ per-ID limit)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from ticketbench.env import orders
+from ticketbench.env.models import Showtime
+from ticketbench.env.rules import movie_sales_close, session_on_sale
 from ticketbench.suite import ground_truth as q
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import SeatRule, SeedOrder, Setup, Task
@@ -14,7 +16,6 @@ from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
     GENERAL_SEATS,
     Ctx,
-    afternoon_showing,
     draw_now,
     draw_user,
     named_showing,
@@ -70,13 +71,40 @@ def inf_not_enough_seats(ctx: Ctx) -> Task:
     return refusal(d, opening, body, "not_enough_seats", (st.id,))
 
 
+def _closed_behind_open(ctx: Ctx, city_id: str, day: date) -> list[tuple[Showtime, datetime]]:
+    """Afternoon showings of `day` in a city that pass their online cut-off while an earlier
+    showing of the movie at the same cinema is still on sale (a premium hall closes sales
+    earlier), each with the first minute that holds: the closed showing is never the first
+    row its cinema lists, so trying the first row and relaying the error says nothing."""
+    world = ctx.world
+    out: list[tuple[Showtime, datetime]] = []
+    for cin in world.cinemas_by_city.get(city_id, ()):
+        sts = [s for s in world.showtimes_by_cinema.get(cin.id, ()) if s.start.date() == day]
+        for st in sts:
+            shut = movie_sales_close(st)
+            if st.start.hour < 12 or len(q.same_start(world, st)) > 1:
+                continue
+            if any(
+                p.movie_id == st.movie_id and p.start < st.start and movie_sales_close(p) > shut
+                for p in sts
+            ):
+                out.append((st, shut))
+    return out
+
+
 @template("inf_sales_closed", "infeasible", feasible=False)
 def inf_sales_closed(ctx: Ctx) -> Task:
-    """The showing starts within its online sales cut-off."""
+    """The showing starts within its online sales cut-off, while an earlier showing of the
+    movie at that cinema is still on sale."""
     user = draw_user(ctx)
     base = draw_now(ctx)
-    st = named_showing(ctx, afternoon_showing(ctx, user, base))
-    now = st.start - timedelta(minutes=max(1, st.sales_cutoff_min - ctx.rng.choice((1, 3, 5))))
+    st, shut = ctx.choice(_closed_behind_open(ctx, user.city_id, base.date()))
+    now = shut + timedelta(minutes=ctx.rng.choice((0, 1, 2)))
+    if not any(
+        p.movie_id == st.movie_id and p.start < st.start and q.sales_open(p, now)
+        for p in ctx.world.showtimes_by_cinema[st.cinema_id]
+    ):
+        raise Skip("no earlier showing on sale at that minute")
     d = ctx.draft(user, now)
     m = ctx.world.movies[st.movie_id]
     c = ctx.world.cinemas[st.cinema_id]
@@ -125,16 +153,19 @@ def inf_over_budget(ctx: Ctx) -> Task:
 
 @template("inf_ev_not_on_sale", "infeasible", feasible=False)
 def inf_ev_not_on_sale(ctx: Ctx) -> Task:
-    """An event whose tickets go on sale later: nothing can be bought yet; say when."""
+    """A session added to a run, whose tickets go on sale later while the event's earlier
+    sessions are on sale: that one cannot be bought yet; say when."""
     base = draw_now(ctx, day_offsets=(0, 1, 2))
     cities = [c.id for c in ctx.world.data.cities if not_yet_on_sale(ctx.world, c.id, base)]
     user = draw_user(ctx, lambda u: u.city_id in cities)
-    ev = ctx.choice(not_yet_on_sale(ctx.world, user.city_id, base))
-    now = min(base, ev.on_sale - timedelta(hours=ctx.rng.choice((2, 5, 26))))
-    if now.date() < ctx.world.data.start_date:
-        raise Skip("before the world starts")
+    ev, ses = ctx.choice(not_yet_on_sale(ctx.world, user.city_id, base))
+    opens = session_on_sale(ev, ses)
+    now = min(base, opens - timedelta(hours=ctx.rng.choice((2, 5, 26))))
+    if now.date() < ctx.world.data.start_date or (ev, ses) not in not_yet_on_sale(
+        ctx.world, user.city_id, now
+    ):
+        raise Skip("before the world starts, or no earlier session on sale then")
     d = ctx.draft(user, now)
-    ses = ctx.choice(list(ev.sessions))
     zone = ctx.choice(list(ev.zones))
     n = ctx.rng.randint(1, min(2, ev.per_order_limit))
     title = event_title(ctx, ev)
@@ -146,11 +177,10 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
     )
     d.call("search_events", query=ev.title_en)
     d.call("get_event", event_id=ev.id)
-    opens = ev.on_sale
     d.say(ctx.t(
-        f"这场演出还没开售，{opens.month}月{opens.day}日{opens:%H:%M}开售，现在无法下单。",
-        f"Tickets are not on sale yet: they go on sale on {opens:%B} {opens.day} at "
-        f"{opens:%H:%M}, so I can't book now.",
+        f"这一场还没开售，{opens.month}月{opens.day}日{opens:%H:%M}开售，现在无法下单。",
+        f"Tickets for that session are not on sale yet: they go on sale on {opens:%B} "
+        f"{opens.day} at {opens:%H:%M}, so I can't book now.",
     ))  # fmt: skip
     opening = ph.politeness(ctx.say, ctx.locale, body)
     return refusal(d, opening, body, "not_on_sale", (ev.id, ses.id))

@@ -13,6 +13,7 @@ from functools import cache
 
 from ticketbench.env import orders
 from ticketbench.env.models import Attendee, EventSession, LiveEvent, PriceZone, User
+from ticketbench.env.rules import session_on_sale
 from ticketbench.env.toolkit import EnvError
 from ticketbench.env.world import World
 from ticketbench.suite import ground_truth as q
@@ -55,7 +56,7 @@ def _city_sessions(
             continue
         for s in ev.sessions:
             close = s.start - timedelta(minutes=ev.sales_cutoff_min)
-            out.append((ev, s, ev.on_sale.timestamp(), close.timestamp()))
+            out.append((ev, s, session_on_sale(ev, s).timestamp(), close.timestamp()))
     return tuple(out)
 
 
@@ -71,9 +72,21 @@ def open_sessions(
     ]
 
 
-def not_yet_on_sale(world: World, city_id: str, now: datetime) -> list[LiveEvent]:
-    """Events of a city whose sales open after `now`."""
-    return [ev for ev in world.data.events if ev.city_id == city_id and ev.on_sale > now]
+def not_yet_on_sale(
+    world: World, city_id: str, now: datetime
+) -> list[tuple[LiveEvent, EventSession]]:
+    """Sessions of a city whose sales open after `now` while an earlier-listed session of
+    the same event is on sale: the event's first sessions are no hint, and trying the
+    first one the service lists gets no "not on sale" to relay."""
+    t = now.timestamp()
+    out = []
+    selling: set[str] = set()  # events with a session listed so far on sale
+    for ev, s, opens, closes in _city_sessions(world, city_id):
+        if opens <= t < closes:
+            selling.add(ev.id)
+        elif t < opens and ev.id in selling:
+            out.append((ev, s))
+    return out
 
 
 def draw_pick(
