@@ -169,10 +169,15 @@ def audit(
             )
         for d in report.position_leaks:
             console.print(f"[yellow]{d.detail}[/yellow]", highlight=False, soft_wrap=True)
+        for d in report.wording_leaks:
+            console.print(
+                f"[yellow]{d.task_id}[/yellow] {d.detail}", highlight=False, soft_wrap=True
+            )
         console.print(
             f"audited {report.checked} tasks of {source.label} in {took:.1f}s: "
             f"{len(report.discrepancies)} discrepancies, {len(report.position_leaks)} "
-            "listing positions holding too many answers (reported, not yet counted)"
+            "listing positions holding too many answers and "
+            f"{len(report.wording_leaks)} wording leaks (reported, not yet counted)"
         )
     if report.discrepancies:
         raise typer.Exit(1)

@@ -9,6 +9,10 @@ Over each split it also checks that no fixed row of a listing (the 2nd showing a
 cinema, the last session, the 2nd paid order) holds the answer of too many tasks
 (`positions`). Until the generator balances them, those findings are reported apart
 (`position_leaks`), not counted as discrepancies.
+
+Over the whole task list it also checks that the wording of the openings does not give
+away which ones cannot be done, or why (`wording`). Until the templates are reworded those
+findings are reported apart (`wording_leaks`), not counted as discrepancies.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ticketbench.env.world import World
 from ticketbench.suite.audit.check import audit_task
 from ticketbench.suite.audit.findings import Discrepancy
 from ticketbench.suite.audit.positions import position_discrepancies
+from ticketbench.suite.audit.wording import wording_discrepancies
 from ticketbench.suite.spec import Task
 
 __all__ = ["AuditReport", "Discrepancy", "audit_task", "audit_tasks"]
@@ -32,14 +37,16 @@ class AuditReport:
     checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
     position_leaks: list[Discrepancy] = field(default_factory=list)
+    wording_leaks: list[Discrepancy] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...],
-        "position_leaks": [...]}`."""
+        "position_leaks": [...], "wording_leaks": [...]}`."""
         return {
             "checked": self.checked,
             "discrepancies": [_row(d) for d in self.discrepancies],
             "position_leaks": [_row(d) for d in self.position_leaks],
+            "wording_leaks": [_row(d) for d in self.wording_leaks],
         }
 
 
@@ -58,4 +65,5 @@ def audit_tasks(
         if progress is not None:
             progress(i)
     report.position_leaks = position_discrepancies(tasks, world)
+    report.wording_leaks = wording_discrepancies(tasks, world)
     return report

@@ -22,6 +22,7 @@ Kind = Literal[
     "goal",  # the payment approval (goal) disagrees with the spec or the request
     "aftersale",  # a refund amount, exchange target or pickup code is not the world's
     "position",  # one fixed row of a listing holds the answer of too many tasks of a split
+    "wording",  # an opening's wording predicts whether, and why, it cannot be done
 ]
 
 
