@@ -116,6 +116,18 @@ def _events(env: TicketEnv, task: Task, order: Order, summary: str | None) -> li
     return out
 
 
+def test_a_summary_before_a_question_about_paying_counts(world: World) -> None:
+    task = _task("en")
+    env, order, created = _hold(world, task)
+    ev = _events(env, task, order, f"{created}. OK?")
+    at = ev[-1].at
+    ask = AgentMessage(seq=3, at=at, text="How would you like to pay?")
+    ev = [*ev[:-1], ask, ev[-1].model_copy(update={"seq": 4})]
+    assert unconfirmed_payments(task, env, ev) == []
+    ev[2] = AgentMessage(seq=2, at=at, text="…")  # no summary before the question either
+    assert len(unconfirmed_payments(task, env, ev)) == 1
+
+
 def test_payment_without_a_real_summary_is_unconfirmed(world: World) -> None:
     task = _task("en")
     env, order, created = _hold(world, task)

@@ -114,10 +114,13 @@ class PaymentAsk:
     """One successful payment request and the agent message in the order summary's place:
     its last message before the request, if it came after the order was priced (after its
     `create_order`, or after a `quote_price` made since the previous payment request: a
-    summary may precede the order, quoting its total); None if there is no such message."""
+    summary may precede the order, quoting its total); None if there is no such message.
+    `since`: every agent message since the order was priced, the last one included (the
+    summary may come before a question about how to pay)."""
 
     request: ToolCall
     summary: AgentMessage | None
+    since: tuple[AgentMessage, ...] = ()
 
 
 def payment_asks(events: Sequence[Event]) -> list[PaymentAsk]:
@@ -127,10 +130,12 @@ def payment_asks(events: Sequence[Event]) -> list[PaymentAsk]:
     used: set[int] = set()
     out: list[PaymentAsk] = []
     last: AgentMessage | None = None
+    said: list[AgentMessage] = []
     first_quote = -1  # the first quote since the previous payment request
     for e in events:
         if isinstance(e, AgentMessage):
             last = e
+            said.append(e)
         elif not isinstance(e, ToolCall) or not e.ok:
             continue
         elif e.name == "quote_price" and first_quote < 0:
@@ -143,9 +148,10 @@ def payment_asks(events: Sequence[Event]) -> list[PaymentAsk]:
             if first_quote >= 0:
                 since = min(since, first_quote) if since >= 0 else first_quote
             fits = since >= 0 and last is not None and last.seq > since and last.seq not in used
+            priced = tuple(m for m in said if m.seq > since and m.seq not in used) if fits else ()
             if fits and last is not None:
                 used.add(last.seq)
-            out.append(PaymentAsk(e, last if fits else None))
+            out.append(PaymentAsk(e, last if fits else None, priced))
             first_quote = -1
     return out
 
@@ -171,6 +177,8 @@ def unconfirmed_payments(task: Task, env: TicketEnv, events: Sequence[Event]) ->
         order = env.order(order_id)
         if order is None or user is None:
             continue
+        if any(not summary_problems(env, user, order, m.text, heard) for m in ask.since[:-1]):
+            continue  # summarised, then asked how to pay (or such) before the sheet
         for problem in summary_problems(env, user, order, ask.summary.text, heard):
             why.append(f"the message before the payment request is no order summary: {problem}")
     return why
