@@ -22,13 +22,12 @@ handed over by another engineer (round 1: 74.3%; fresh set 2: 76.7% and 70.0%; f
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from ticketbench.users.reading import corpus
-from ticketbench.users.reading.corpus import Labelled
+from ticketbench.users.reading.corpus import LabelCounts, Labelled, label_counts
 from ticketbench.users.understand import read
 
 HERE = Path(__file__).parent / "data" / "reading"
@@ -45,36 +44,18 @@ def predicted(m: Labelled) -> Labelled:
     return Labelled(m.where, m.text, r.act, slots, r.summary, bool(r.options))
 
 
-def scores(corpus: list[Labelled]) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+def scores(corpus: list[Labelled]) -> tuple[LabelCounts, list[str]]:
     """label -> (recall hits, carrying, precision hits, given); and the misreadings."""
-    carry: Counter[str] = Counter()
-    hit: Counter[str] = Counter()
-    given: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    wrong: list[str] = []
-    for m in corpus:
-        p = predicted(m)
-        # slots are labelled on questions seeking information only
-        ok = (m.kind, m.slots if m.kind == "ask" else frozenset(), m.summary, m.options) == (
-            p.kind,
-            p.slots,
-            p.summary,
-            p.options,
-        )
-        truth, got = m.labels(), p.labels()
-        for lab in truth:
-            carry[lab] += 1
-            hit[lab] += ok
-        for lab in got:
-            given[lab] += 1
-            right[lab] += lab in truth and ok
-        if not ok:
-            wrong.append(f"{m.where}: {m.text!r} labelled {sorted(truth)} read {sorted(got)}")
-    labels = sorted(set(carry) | set(given))
-    return {lab: (hit[lab], carry[lab], right[lab], given[lab]) for lab in labels}, wrong
+    pairs = [(m, predicted(m)) for m in corpus]
+    wrong = [
+        f"{m.where}: {m.text!r} labelled {sorted(m.labels())} read {sorted(p.labels())}"
+        for m, p in pairs
+        if m.reading() != p.reading()
+    ]
+    return label_counts(pairs), wrong
 
 
-def _report(name: str, table: dict[str, tuple[int, int, int, int]], n: int) -> None:
+def _report(name: str, table: LabelCounts, n: int) -> None:
     print(f"\n{name}: {n} messages")
     for lab, (h, c, r, g) in table.items():
         rec = f"{h / c:.1%} ({h}/{c})" if c else "–"

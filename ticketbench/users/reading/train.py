@@ -1,7 +1,9 @@
-"""`python -m ticketbench.users.reading.train CORPUS_DIR`: rebuild the shipped slot model.
+"""`python -m ticketbench.users.reading.train CORPUS_DIR`: rebuild the shipped models.
 
 Trains `slot_model` on every question of the labelled corpus (`tests/data/reading/`) and
-writes `slot_model.json` next to it. The corpus test checks the shipped file is this build.
+`message_model` on every message of it, and writes `slot_model.json` and
+`message_model.json` next to them. Tests check the shipped files are this build: run it
+after a change to the corpus, to `text.clean` or to the lexicon (the message model's cues).
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ticketbench.users.reading.corpus import load
+from ticketbench.users.reading import message_model
+from ticketbench.users.reading.corpus import Labelled, load
 from ticketbench.users.reading.slot_model import MODEL_FILE, NONE, SlotModel, train
 
 HELD_OUT = "heldout_"  # files named so are the held-out part: never trained on
@@ -20,11 +23,16 @@ def tuning_files(folder: Path) -> list[Path]:
     return [f for f in sorted(folder.glob("*.txt")) if not f.name.startswith(HELD_OUT)]
 
 
+def tuning_messages(folder: Path) -> list[Labelled]:
+    """Every labelled message of a corpus folder's tuning files."""
+    return [m for f in tuning_files(folder) for m in load(f)]
+
+
 def train_on_corpus(folder: Path) -> SlotModel:
     """The model from every labelled question of a corpus folder's tuning files
     (`tuning_files`): a question that asks nothing the user could know is trained as the
     class `NONE`."""
-    messages = [m for f in tuning_files(folder) for m in load(f)]
+    messages = tuning_messages(folder)
     return train((m.text, sorted(m.slots) or [NONE]) for m in messages if m.kind == "ask")
 
 
@@ -35,6 +43,10 @@ def main(argv: list[str]) -> int:
     model = train_on_corpus(Path(argv[0]))
     MODEL_FILE.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"{MODEL_FILE}: {sum(model.priors.values())} questions, {model.vocabulary} features")
+    messages = tuning_messages(Path(argv[0]))
+    learned = message_model.train(messages)
+    message_model.MODEL_FILE.write_text(learned.to_json() + "\n", encoding="utf-8")
+    print(f"{message_model.MODEL_FILE}: {len(messages)} messages, {len(learned.weights)} features")
     return 0
 
 
