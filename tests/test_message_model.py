@@ -1,14 +1,15 @@
 """The message model (`ticketbench.users.reading.message_model`): the shipped weights are the
-build from the corpus, it reads a writer it was not trained on, and the reader takes its
-second opinion on the kind only where it is sure (`reader.second_opinion`)."""
+build from the corpus, it reads a writer it was not trained on, and its second opinion on
+the rules' kind counts only where it is sure (`crossval.second_opinion`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ticketbench.users.reading import crossval, message_model
+from ticketbench.users.reading.crossval import SURE, second_opinion
 from ticketbench.users.reading.message_model import COLUMNS, Guess, MessageModel
-from ticketbench.users.reading.reader import SURE, Reading, read_by_rules, second_opinion
+from ticketbench.users.reading.reader import Reading, read
 from ticketbench.users.reading.train import tuning_files, tuning_messages
 
 HERE = Path(__file__).parent / "data" / "reading"
@@ -67,7 +68,7 @@ def test_a_model_without_weights_leaves_the_rules_alone() -> None:
     """No evidence, no second opinion: every kind ties and the tie keeps the rules' kind."""
     empty = MessageModel({})
     for text in ("请问几位？", "Shall I book it?", "Sorry, that show is sold out."):
-        rules = read_by_rules(text)
+        rules = read(text)
         assert second_opinion(rules, empty.guess(text)) == rules
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ticketbench.users.reading import lexicon as lx
-from ticketbench.users.reading import message_model, slot_model
+from ticketbench.users.reading import slot_model
 from ticketbench.users.reading.acts import ACTS as ACTS
 from ticketbench.users.reading.acts import Act as Act
 from ticketbench.users.reading.layout import listed_lines, listed_options
@@ -286,42 +286,7 @@ def _unquote(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def read(text: str) -> Reading:
-    """Read one agent message (deterministic; cached, the same messages recur): by the
-    rules, with the learned model's second opinion on its kind (`second_opinion`)."""
-    return second_opinion(read_by_rules(text), message_model.shipped().guess(text))
-
-
-# How far the model's kind must score ahead of the rules' before it overrules them, in the
-# model's units (hundredths of an averaged weight): chosen by leave-one-part-out (`crossval`)
-# on the two sets the rules had not been tuned on, where trusting only a clear lead read
-# better than trusting every disagreement (tests/data/reading/README.md).
-SURE = 400
-
-
-def second_opinion(rules: Reading, guess: message_model.Guess) -> Reading:
-    """The rules' reading, with the learned model's kind where the model is sure of another.
-
-    On text neither was built from the model tells a question from a go-ahead, a refusal
-    or a statement better than the rules, and the rules name slots better
-    (`python -m ticketbench.users.reading.crossval`). So the model may change the kind only;
-    the slots stay the rules' unless the rules saw no question, then they are the model's.
-    """
-    if guess.act == rules.act or guess.lead_over(rules.act) <= SURE:
-        return rules
-    act = guess.act
-    if act == "ask":
-        slots = rules.slots if rules.act == "ask" else guess.slots
-    elif act == "confirm":
-        slots = rules.slots if rules.act == "ask" else ()
-    else:
-        slots = ()
-    return replace(
-        rules, act=act, slots=slots, question=rules.question or act in ("ask", "confirm")
-    )
-
-
-def read_by_rules(text: str) -> Reading:
-    """Read one agent message by the rules alone (uncached: `read` caches)."""
+    """Read one agent message (deterministic; cached, the same messages recur)."""
     links = tuple(find_links(text))
     cleaned = clean(text)
     options = listed_options(text)
