@@ -12,7 +12,7 @@ process imports only this (and ticketbench's public API), as a third-party plugi
 - `Raiser`: ends its episode in the way `how` names (an exception, a crash, a hang);
 - `Counter`: tells the user how many episodes this agent object has played before;
 - `Peeker`: defines `for_episode` and says whether it was handed the task;
-- `Hoarder`: builds a channel every episode's fork would share (a page, a pipe, a thread);
+- `Hoarder`: counts the episodes in a page it makes shared before they fork;
 - `Impostor`: names the built-in oracle in `describe()`, then stops the run;
 - `Refunder`: reports negative usage;
 - `Meeter`: tries to meet other episodes by System V key, POSIX queue or TCP port.
@@ -28,9 +28,9 @@ import inspect
 import json
 import mmap
 import os
+import signal
 import socket
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -272,23 +272,27 @@ class Checked:
 
 
 class Hoarder:
-    """Builds what every episode's fork would share (`what`): a shared page, a pipe, a
-    thread; each episode counts itself in it and tells the user the count."""
+    """Counts the episodes in a page shared by every process forked after it is made: made
+    when the agent is built (`when="build"`), or by a SIGCHLD handler the build sets (an
+    episode's end would run it in the process that forks the next)."""
 
-    def __init__(self, what: str) -> None:
-        self.what = what
-        if what == "page":
-            self.page = mmap.mmap(-1, 8, flags=mmap.MAP_SHARED)
-        elif what == "pipe":
-            self.pipe = os.pipe()
-        elif what == "thread":
-            self.thread = threading.Thread(target=time.sleep, args=(60,), daemon=True)
-            self.thread.start()
+    page: mmap.mmap | None = None
+
+    def __init__(self, when: str) -> None:
+        if when == "build":
+            Hoarder.page = mmap.mmap(-1, 8, flags=mmap.MAP_SHARED)
+        else:
+            signal.signal(signal.SIGCHLD, self._share)
+
+    @staticmethod
+    def _share(_signum: int, _frame: object) -> None:
+        if Hoarder.page is None:
+            Hoarder.page = mmap.mmap(-1, 8, flags=mmap.MAP_SHARED)
 
     async def run(self, session: Session) -> None:
-        if self.what == "page":
-            self.page[0] += 1
-            await session.say(f"episodes so far: {self.page[0]}")
+        page = Hoarder.page if Hoarder.page is not None else mmap.mmap(-1, 8)
+        page[0] += 1
+        await session.say(f"episodes so far: {page[0]}")
 
 
 class Meeter:

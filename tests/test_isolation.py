@@ -8,7 +8,6 @@ The plugins live in `isolationkit` (imported by the child as a third-party plugi
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -181,29 +180,26 @@ def test_every_episode_starts_from_the_agent_as_built(tmp_path: Path) -> None:
     assert len(said) > 4 and set(said) == {"episodes before this one: 0"}
 
 
-@pytest.mark.parametrize(
-    ("what", "named"),
-    [("page", "a shared writable mapping"), ("pipe", "(pipe:"), ("thread", "1 thread(s)")],
-)
-def test_a_channel_built_for_every_episode_is_refused(
-    tmp_path: Path, what: str, named: str
-) -> None:
-    """What the build leaves open, every episode's fork inherits: a page each episode counts
-    itself in, a pipe, a thread that could open one later. The run refuses the agent before
-    it plays (and, --privileged, in process, the page does count the episodes)."""
-    args = ["run", "--agent", "isolationkit:Hoarder", "--agent-opt", f"what={what}",
-            "--tasks", "specified", "--concurrency", "1"]  # fmt: skip
-    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "run")])
-    if not sys.platform.startswith("linux"):
-        pytest.skip("no /proc to read the template's state from")
-    assert res.exit_code != 0 and named in res.output and "open it in run()" in res.output
-    assert not (tmp_path / "run" / "episodes.jsonl").exists()
-    if what == "page":
-        _cli(*args, "--privileged", "--out", str(tmp_path / "in-process"))
-        said = [e.text for rec in read_run(tmp_path / "in-process").episodes
+@pytest.mark.parametrize("when", ["build", "signal"])
+def test_episodes_share_nothing_the_plugin_made(tmp_path: Path, when: str) -> None:
+    """A page made shared before the episodes fork would let each one count itself in it: at
+    the agent's build, or in the template later, from a SIGCHLD handler the build set. Each
+    episode builds the agent in a fork of a template that never ran the plugin's code, so
+    every count starts again; in process (--privileged) the same page counts the episodes."""
+    args = ["run", "--agent", "isolationkit:Hoarder", "--agent-opt", f"when={when}",
+            "--tasks", "specified", "--concurrency", "2"]  # fmt: skip
+
+    def counts(run: Path) -> list[int]:
+        said = [e.text for rec in read_run(run).episodes
                 for e in rec.events if e.kind == "agent_message"]  # fmt: skip
-        counts = sorted(int(text.removeprefix("episodes so far: ")) for text in said)
-        assert counts == list(range(1, len(said) + 1))
+        return sorted(int(text.removeprefix("episodes so far: ")) for text in said)
+
+    _cli(*args, "--out", str(tmp_path / "isolated"))
+    isolated = counts(tmp_path / "isolated")
+    assert len(isolated) > 4 and set(isolated) == {1}
+    if when == "build":
+        _cli(*args, "--privileged", "--out", str(tmp_path / "in-process"))
+        assert counts(tmp_path / "in-process") == list(range(1, len(isolated) + 1))
 
 
 def test_episodes_cannot_meet_by_key_queue_or_port(tmp_path: Path) -> None:

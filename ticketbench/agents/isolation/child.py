@@ -1,21 +1,22 @@
 """The plugin's process: `python -m ticketbench.agents.isolation.child FD`.
 
 FD is a control socket (`SOCK_SEQPACKET`) to the harness. The process is a *template*: it
-reads the plugin's spec and options, imports and builds the agent once (answering with its
-`describe()` or the error), and then waits. For each episode the harness sends a socket;
-the template forks a process that plays that one episode through a `SessionProxy` on it and
-exits (the agent's endpoint `check()`, before a run, is played the same way). The template
-never plays: every episode starts from the agent as built, and nothing one episode saw
-reaches the next. The template kills an episode's process when asked (only
-its own children, not yet reaped, so a pid is never mistaken) and exits when the harness
-closes the control socket; episode processes die with it (`PR_SET_PDEATHSIG`).
+reads the plugin's spec and options and then runs none of the plugin's code itself. A fork
+of it imports and builds the agent once, answers with its `describe()` (or the error) and
+exits. For each episode the harness sends a socket; the template forks a process that
+imports and builds the agent afresh and plays that one episode through a `SessionProxy` on
+it (the agent's endpoint `check()`, before a run, is played the same way). Since nothing of
+the plugin ever ran in the template, no episode inherits anything another saw or left: no
+state on the agent, no shared memory or descriptor it opened, no handler or hook it set.
+The template kills an episode's process when asked (only its own children, not yet reaped,
+so a pid is never mistaken) and exits when the harness closes the control socket; episode
+processes die with it (`PR_SET_PDEATHSIG`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
-import gc
 import json
 import os
 import shutil
@@ -118,7 +119,7 @@ def _build(ctrl: socket.socket, hello: dict[str, Any], confined: str) -> Agent |
     return agent
 
 
-def _serve(ctrl: socket.socket, agent: Agent, confinement: _Confinement) -> None:
+def _serve(ctrl: socket.socket, hello: dict[str, Any], confinement: _Confinement) -> None:
     """The template's loop: fork an episode per socket received, kill on request."""
     children: set[int] = set()
     while True:
@@ -142,7 +143,7 @@ def _serve(ctrl: socket.socket, agent: Agent, confinement: _Confinement) -> None
                     ctrl.close()  # it must not see other episodes' sockets
                     _die_with_parent()
                     confinement.enter(episode=True)  # nothing of other episodes: memory, files
-                    asyncio.run(play(fds[0], agent))
+                    asyncio.run(play(fds[0], hello))
                     code = 0
                 finally:
                     os._exit(code)
@@ -153,8 +154,13 @@ def _serve(ctrl: socket.socket, agent: Agent, confinement: _Confinement) -> None
             os.close(fd)
 
 
-async def _episode(fd: int, agent: Agent) -> None:
-    """Play one episode through the proxy; report how the agent ended."""
+def _agent(hello: dict[str, Any]) -> Agent:
+    """The agent, imported and built in this episode's process."""
+    return build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
+
+
+async def _episode(fd: int, hello: dict[str, Any]) -> None:
+    """Build the agent and play one episode through the proxy; report how the agent ended."""
     reader, writer = await asyncio.open_unix_connection(
         sock=socket.socket(fileno=fd), limit=MAX_FRAME
     )
@@ -164,7 +170,9 @@ async def _episode(fd: int, agent: Agent) -> None:
         return
     proxy = SessionProxy(reader, writer, start)
     API_WAIT_HOOK.set(proxy.api_wait)
+    agent: Agent | None = None
     try:
+        agent = _agent(hello)
         await agent.run(proxy)
     except BaseException as err:  # every way an agent can end is reported, as in process
         writer.write(encode(raised_frame(err)))
@@ -180,11 +188,11 @@ async def _episode(fd: int, agent: Agent) -> None:
     writer.close()
 
 
-async def _check(fd: int, agent: Agent) -> None:
+async def _check(fd: int, hello: dict[str, Any]) -> None:
     """Run the agent's endpoint `check()` (in a fork, like an episode); report how it ended."""
     _reader, writer = await asyncio.open_unix_connection(sock=socket.socket(fileno=fd))
-    check = getattr(agent, "check", None)
     try:
+        check = getattr(_agent(hello), "check", None)
         if check is not None:
             await check()
     except BaseException as err:  # reported as the harness would see it in process
@@ -195,6 +203,23 @@ async def _check(fd: int, agent: Agent) -> None:
     writer.close()
 
 
+def _probe(ctrl: socket.socket, hello: dict[str, Any], confinement: _Confinement) -> bool:
+    """Build the agent once in a fork, which answers the harness (its `describe()`, or why it
+    cannot be built); whether it was built."""
+    confined = confinement.enter(episode=False)  # the template's domain, before any fork
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            confinement.enter(episode=True)
+            code = 0 if _build(ctrl, hello, confined) is not None else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    shutil.rmtree(confinement.episode_tmp(pid), ignore_errors=True)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 def main(argv: list[str]) -> None:
     """Entry point: argv[1] is the control socket's descriptor."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the harness's to handle
@@ -203,18 +228,10 @@ def main(argv: list[str]) -> None:
     hello: dict[str, Any] = json.loads(ctrl.recv(CONTROL_MAX))
     confinement = _Confinement(hello.pop("readable"), hello.pop("writable"))
     try:
-        confined = confinement.enter(episode=False)  # before any of the plugin's code runs
-        agent = _build(ctrl, hello, confined)
-    except BaseException:
-        shutil.rmtree(confinement.tmp, ignore_errors=True)
-        raise
-    if agent is not None:
-        # Everything built so far is shared with the episode forks: keep the GC from touching
-        # it (and so copying its pages) in every fork.
-        gc.collect()
-        gc.freeze()
-        _serve(ctrl, agent, confinement)
-    shutil.rmtree(confinement.tmp, ignore_errors=True)  # every episode's tmp with it
+        if _probe(ctrl, hello, confinement):
+            _serve(ctrl, hello, confinement)
+    finally:
+        shutil.rmtree(confinement.tmp, ignore_errors=True)  # every episode's tmp with it
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ticketbench.agents.isolation.inherited import shared_channels
 from ticketbench.agents.isolation.landlock import allowed_reads
 from ticketbench.agents.llm.presets import ConfigError
 from ticketbench.env.world import DATA_ENV, data_root
@@ -84,7 +83,7 @@ class _Launch:
 
 
 class _Template:
-    """The child process that builds the agent once and forks one process per episode."""
+    """The child process that forks one process per episode (each builds the agent)."""
 
     def __init__(self, launch: _Launch) -> None:
         module, attr, spec = launch.module, launch.attr, launch.spec
@@ -98,7 +97,6 @@ class _Template:
                 pass_fds=(theirs.fileno(),),
             )
         finally:
-            given = theirs.fileno()  # the same number in the child (pass_fds)
             theirs.close()
         hello = {
             "module": module,
@@ -119,14 +117,6 @@ class _Template:
         if "error" in reply:
             self.close()
             raise ConfigError(str(reply["error"]))
-        shared = shared_channels(self.process.pid, {given})
-        if shared:
-            self.close()
-            raise ConfigError(
-                f"agent {spec!r}: building it left {'; '.join(shared)}. Every episode's "
-                "process would inherit it, a channel from one episode to the next: open it in "
-                "run(), not in the constructor or at import"
-            )
         self.info: dict[str, Any] = reply["describe"]
         self.has_for_episode = bool(reply.get("for_episode"))
         self.has_check = bool(reply.get("check"))
