@@ -706,6 +706,14 @@ def _private_tasks(obj: object, depth: int = 0) -> Iterator[Any]:
             yield from _private_tasks(v, depth + 1)
 
 
+def _has(obj: object, name: str) -> bool:
+    """`hasattr` that survives the heap's odd objects (ctypes' loaders raise OSError)."""
+    try:
+        return hasattr(obj, name)
+    except Exception:  # any object's __getattr__ may raise anything
+        return False
+
+
 class MemorySnoop(_Plugin):
     """Finds the episode's task among live objects and replays its reference."""
 
@@ -720,7 +728,7 @@ class MemorySnoop(_Plugin):
                 (
                     o
                     for o in gc.get_objects()
-                    if hasattr(o, "reference") and getattr(o, "opening", None) == session.opening
+                    if _has(o, "reference") and _has(o, "opening") and o.opening == session.opening
                 ),
                 None,
             )

@@ -53,7 +53,8 @@ def test_agent_blocking_the_event_loop_is_cut_at_the_timeout(
 ) -> None:
     monkeypatch.setenv("FAULTKIT_BLOCK", "20")  # in process, the watchdog cuts it
     out = tmp_path / "run"
-    res = invoke("run", "--agent", "faultkit:Blocker", "--tasks", ONE, "--timeout", "1",
+    # 2 s: out of process, the episode's time includes building the agent in its fork
+    res = invoke("run", "--agent", "faultkit:Blocker", "--tasks", ONE, "--timeout", "2",
                  "--out", str(out), *where)  # fmt: skip
     assert res.exit_code == 0, res.output
     (rec,) = read_run(out).episodes

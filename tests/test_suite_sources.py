@@ -167,7 +167,8 @@ def test_private_split_end_to_end(tmp_path: Path) -> None:
     assert data["noop_write_success"] == 0.0
     res = runner.invoke(app, ["tasks", "audit", "--suite", str(folder), "--json"])
     assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout) == {"checked": 1098, "discrepancies": []}
+    audit = json.loads(res.stdout)  # position and wording leaks are reported, not counted
+    assert audit["checked"] == 1098 and audit["discrepancies"] == []
     out = tmp_path / "nav"
     args = ["run", "--agent", "navigator", "--suite", str(folder), "--tasks", "pricing"]
     res = runner.invoke(app, [*args, "--out", str(out)])

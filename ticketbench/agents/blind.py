@@ -158,6 +158,8 @@ async def try_order(session: Session, cand: Candidate, count: int) -> ToolResult
 
 
 async def hold(session: Session, cand: Candidate, count: int) -> Mapping[str, Any] | None:
-    """`try_order`'s order, or None if the service refused."""
+    """`try_order`'s order, or None if the service refused (or had no seats to offer, when
+    `try_order` hands back the seat recommendation, not an order)."""
     res = await try_order(session, cand, count)
-    return res.data if res.ok and isinstance(res.data, Mapping) else None
+    made = res.ok and isinstance(res.data, Mapping) and "order_id" in res.data
+    return res.data if made and isinstance(res.data, Mapping) else None
