@@ -8,8 +8,9 @@ flags) and precision (messages the reader gives the label that carry it).
 Every part but one is tuning, and the tuning must hold >= 95% overall and on every label,
 but for the parts still being tuned (`IN_TUNING`: folded in after they were measured once,
 held to that number until they reach the floor).
-The held-out part (`heldout_*.txt`), written blind by another engineer and measured once
-(79.8%), is never tuned on: it is reported and held to a regression floor only.
+The held-out parts (`heldout_*.txt`), each written blind by another engineer and measured
+once (A 79.8%, B 78.4%), are never tuned on: they are reported and held to a regression
+floor only.
 Each part is reported on its own, with the number it read when it was measured once,
 before any tuning on it (`PARTS`). Held-out text is measured once and then tuned on: three
 held-out sets (92.7%, 89.0%, 90.4%), an outside audit's blind set (80.2%) and a fresh set
@@ -99,24 +100,29 @@ CORPUS = {part: [m for f in files for m in load(f)] for part, (files, _) in PART
 TUNE = [m for part in CORPUS.values() for m in part]
 SETTLED = [m for part, ms in CORPUS.items() if part not in IN_TUNING for m in ms]
 
-# The held-out part: written blind by another engineer, measured once and never tuned on.
-HELD_FILES = ("heldout_zh.txt", "heldout_en.txt")
-HELD_ONCE = 0.798  # what it read when measured once, on the reader of a79f410
-HELD_FLOOR = 0.77  # a regression floor, not the goal: the goal is FLOOR and is not reached
-HELD = [m for f in HELD_FILES for m in load(f)]
+# The held-out parts: each written blind by another engineer, measured once, never tuned on.
+# part -> (files, what it read when measured once and on which reader, regression floor)
+HELD_PARTS = {
+    "A": (("heldout_zh.txt", "heldout_en.txt"), "79.8% on a79f410", 0.77),
+    "B": (("heldout_b_zh.txt", "heldout_b_en.txt"), "78.4% on 5bc95bd", 0.76),
+}
+HELD_BY_PART = {p: [m for f in files for m in load(f)] for p, (files, _, _) in HELD_PARTS.items()}
+HELD = [m for part in HELD_BY_PART.values() for m in part]
 
 
-def test_held_out_part_is_reported_and_held_to_its_floor() -> None:
-    """The reader on text it was never tuned on (`pytest -s` prints the table). The goal is
-    95%, like the rest; measured once it read 79.8%. A change that reads it worse than
-    `HELD_FLOOR` fails; tuning on it would spend it, as the burned parts were."""
-    assert len(HELD) >= 400 and sum(m.zh for m in HELD) * 2 == len(HELD)
-    table, wrong = scores(HELD)
-    _report(f"held-out ({HELD_ONCE:.1%} measured once)", table, len(HELD))
-    overall = 1 - len(wrong) / len(HELD)
+@pytest.mark.parametrize("part", list(HELD_PARTS))
+def test_held_out_part_is_reported_and_held_to_its_floor(part: str) -> None:
+    """The reader on text it was never tuned on (`pytest -s` prints the table, not the
+    misread messages: reading them is the first step of tuning on them). The goal is 95%,
+    like the rest; a change that reads a part worse than its floor fails."""
+    (zh, en), once, floor = HELD_PARTS[part]
+    held = HELD_BY_PART[part]  # Chinese and English in equal parts (some English mixes in 中文)
+    assert len(held) >= 400 and len(load(zh)) == len(load(en))
+    table, wrong = scores(held)
+    _report(f"held-out {part} ({once} measured once)", table, len(held))
+    overall = 1 - len(wrong) / len(held)
     print(f"  overall {overall:.1%}")
-    print("\n".join(wrong))
-    assert overall >= HELD_FLOOR, "\n".join(wrong)
+    assert overall >= floor, f"held-out {part}: {overall:.1%} < {floor:.0%}"
 
 
 def test_labels_agree_across_parts() -> None:
