@@ -28,6 +28,7 @@ import inspect
 import json
 import mmap
 import os
+import platform
 import signal
 import socket
 import sys
@@ -40,6 +41,7 @@ from ticketbench.agents.oracle import OracleAgent
 from ticketbench.env.world import data_root
 from ticketbench.protocol import AgentError, api_wait
 
+_ADD_KEY = 248 if platform.machine() == "x86_64" else 217
 _SUSPECT = ("TICKETBENCH", ".jsonl", "data/suite", "/suite/", "secret")
 
 
@@ -306,6 +308,8 @@ class Meeter:
             ("shmget", lambda: libc.shmget(0x7EA11, 4096, 0o1600)),  # IPC_CREAT | 0600
             ("msgget", lambda: libc.msgget(0x7EA12, 0o1600)),
             ("semget", lambda: libc.semget(0x7EA13, 1, 0o1600)),
+            # add_key("user", ..., KEY_SPEC_USER_KEYRING): a key every process of the user sees
+            ("add_key", lambda: libc.syscall(_ADD_KEY, b"user", b"tb-meet", b"1", 1, -4)),
             (
                 "mq_open",
                 lambda: libc.mq_open(b"/ticketbench-meet", os.O_CREAT | os.O_RDWR, 0o600, None),

@@ -3,7 +3,8 @@ does not govern.
 
 Landlock rules paths, signals and abstract sockets. Left to themselves, two episodes of one
 plugin could still meet by a well-known key or port: System V shared memory, message queues
-and semaphores, POSIX message queues, or a socket one binds and the other connects to.
+and semaphores, POSIX message queues, a key in the user's kernel keyring, or a socket one
+binds and the other connects to.
 `deny_meeting_points()` makes those calls fail with EPERM in the calling process and every
 process it forks. An agent is a client (of the session proxy, of a model's API): it never
 needs to bind or listen, nor to share memory with a process it did not start.
@@ -35,10 +36,10 @@ _NR_OFFSET = 0
 _ARCH_OFFSET = 4
 
 # Machine -> (AUDIT_ARCH value, call numbers to deny): shmget, shmat, msgget, semget, mq_open,
-# bind, listen.
+# bind, listen, add_key, request_key, keyctl.
 _CALLS: dict[str, tuple[int, tuple[int, ...]]] = {
-    "x86_64": (0xC000003E, (29, 30, 68, 64, 240, 49, 50)),
-    "aarch64": (0xC00000B7, (194, 196, 186, 190, 180, 200, 201)),
+    "x86_64": (0xC000003E, (29, 30, 68, 64, 240, 49, 50, 248, 249, 250)),
+    "aarch64": (0xC00000B7, (194, 196, 186, 190, 180, 200, 201, 217, 218, 219)),
 }
 
 
@@ -88,4 +89,4 @@ def deny_meeting_points() -> str:
         return f"none (no_new_privs: errno {ctypes.get_errno()})"
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
         return f"none (seccomp: errno {ctypes.get_errno()})"
-    return "seccomp: no System V or POSIX IPC, no bind or listen"
+    return "seccomp: no System V or POSIX IPC, no bind or listen, no kernel keyrings"
