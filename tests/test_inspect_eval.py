@@ -233,7 +233,8 @@ def test_the_model_sees_nothing_of_the_ground_truth(tmp_path: Path) -> None:
     hidden = [task.goal.summary, *(f.answer for f in task.knowledge)]
     hidden += [str(v) for s in task.reference for v in s.args.values() if isinstance(v, str)]
     hidden += [s.text for s in task.reference if s.text]
-    leaked = [h for h in hidden if len(h) >= 4 and h in seen]
+    # (a reference step may carry the opening's own words: a search for the title it names)
+    leaked = [h for h in hidden if len(h) >= 4 and h in seen and h not in task.opening]
     assert not leaked
 
 
