@@ -315,7 +315,10 @@ class Meeter:
                 lambda: libc.mq_open(b"/ticketbench-meet", os.O_CREAT | os.O_RDWR, 0o600, None),
             ),
         ):
-            tried[name] = "met" if call() >= 0 else errno.errorcode[ctypes.get_errno()]
+            made = call()
+            tried[name] = "met" if made >= 0 else errno.errorcode[ctypes.get_errno()]
+            if made >= 0:  # in process it works: leave nothing behind on the machine
+                _remove(libc, name, made)
         listener = socket.socket()
         try:
             listener.bind(("127.0.0.1", 0))
@@ -326,6 +329,21 @@ class Meeter:
         finally:
             listener.close()
         await session.say(json.dumps(tried))
+
+
+def _remove(libc: ctypes.CDLL, name: str, made: int) -> None:
+    """Undo a successful meeting attempt (IPC_RMID, the queue's name, the key)."""
+    if name == "shmget":
+        libc.shmctl(made, 0, None)
+    elif name == "msgget":
+        libc.msgctl(made, 0, None)
+    elif name == "semget":
+        libc.semctl(made, 0, 0)
+    elif name == "add_key":
+        libc.syscall(_ADD_KEY + 2, 21, made)  # keyctl(KEYCTL_INVALIDATE, key)
+    elif name == "mq_open":
+        libc.mq_close(made)
+        libc.mq_unlink(b"/ticketbench-meet")
 
 
 class Impostor:
