@@ -94,19 +94,21 @@ class _Confinement:
         return done
 
 
-def _build(ctrl: socket.socket, hello: dict[str, Any], confined: str) -> Agent | None:
+def _build(ctrl: socket.socket, hello: dict[str, Any], confined: str) -> bool:
+    """Build the agent and answer the harness: its `describe()`, or why it cannot be built;
+    whether it was built."""
     try:
-        agent = build_plugin(hello["module"], hello["attr"], hello["spec"], hello["options"])
+        agent = _agent(hello)
     except ConfigError as err:
         ctrl.send(json.dumps({"error": str(err)}).encode())
-        return None
+        return False
     except Exception as err:  # the plugin's own failure, reported as the agent's ConfigError
         detail = (
             f"agent {hello['spec']!r}: building it raised "
             + "".join(traceback.format_exception_only(err)).strip()
         )
         ctrl.send(json.dumps({"error": detail}).encode())
-        return None
+        return False
     describe = getattr(agent, "describe", None)
     info = describe() if callable(describe) else None
     reply = {
@@ -116,7 +118,7 @@ def _build(ctrl: socket.socket, hello: dict[str, Any], confined: str) -> Agent |
         "confined": confined,
     }
     ctrl.send(json.dumps(reply, default=str).encode())
-    return agent
+    return True
 
 
 def _serve(ctrl: socket.socket, hello: dict[str, Any], confinement: _Confinement) -> None:
@@ -212,7 +214,7 @@ def _probe(ctrl: socket.socket, hello: dict[str, Any], confinement: _Confinement
         code = 1
         try:
             confinement.enter(episode=True)
-            code = 0 if _build(ctrl, hello, confined) is not None else 2
+            code = 0 if _build(ctrl, hello, confined) else 2
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
