@@ -48,7 +48,8 @@ Second audit (new classes; `/work/redteam-findings.md` has the details):
 - `AskAllLuckyOne`: one question about every slot, then `LuckyOne` over all the user said;
 - `KeywordRefuse`: refuses everything with the reason the opening's wording suggests, after
   the looking the evidence rule wants;
-- `Hedge`: that refusal and a recommended link in one message;
+- `Hedge`: that refusal and a recommended link in one message (`HedgeElsewhere`: the
+  reason pinned on another candidate, named, than the one linked);
 - `Triage`: `KeywordRefuse` where the wording names a reason, `LuckyOne` elsewhere;
 - `TwinMemory`: the twins of a pair share a note in /tmp (the runner-up after a miss);
 - `StopEarly`: plays the suite's first episodes, then claims outages until the run stops;
@@ -1083,6 +1084,8 @@ class Hedge(KeywordRefuse):
     recommended link to the best number match "if you still want to try". A feasible task
     is judged on the link, an infeasible one on the refusal; each ignores the other half."""
 
+    elsewhere = False  # pin the reason on the runner-up, by name (`HedgeElsewhere`)
+
     async def run(self, session: Session) -> None:
         """Look (and quote), then one message: a refusal and a link."""
         finds = await look_around(session, orders=False)
@@ -1095,8 +1098,10 @@ class Hedge(KeywordRefuse):
             guess = "not_on_sale" if any(c.kind == "session" for c in finds.candidates) else (
                 "sales_closed")  # fmt: skip
         zh, en = _SAY_REASON[guess]
-        pick = _closest(session.opening, finds.candidates, 1)
-        urls = await booking_links(session, pick)
+        ranked = _closest(session.opening, finds.candidates, 2)
+        if self.elsewhere and len(ranked) > 1:
+            zh, en = f"{ranked[1].label}：{zh}", f"{ranked[1].label}: {en}"
+        urls = await booking_links(session, ranked[:1])
         link = (
             _t(session, f"\n如果您还想试试，最推荐这个：{urls[0]}",
                f"\nIf you still want to try, I recommend this one: {urls[0]}")
@@ -1104,6 +1109,15 @@ class Hedge(KeywordRefuse):
             else ""
         )  # fmt: skip
         await session.say(_t(session, zh, en) + link)
+
+
+class HedgeElsewhere(Hedge):
+    """`Hedge` whose guessed reason names another candidate than the one it links ("Bona
+    Xintiandi 18:15: sorry, online sales have closed" + the closest's link), after the
+    looking (and quoting) the evidence rule wants: a reason about an option it does not
+    hand over is no false refusal, if it is true."""
+
+    elsewhere = True
 
 
 class StopEarly(FirstOne):
@@ -1353,6 +1367,7 @@ ALL: dict[str, type[_Plugin]] = {
         KeywordRefuse,
         TwinMemory,
         Hedge,
+        HedgeElsewhere,
         StopEarly,
         DotSummary,
         Triage,
