@@ -1209,10 +1209,28 @@ def _methods(finds: Finds) -> list[tuple[str, str]]:
     return []
 
 
+def _summary(session: Session, order: Mapping[str, Any]) -> str:
+    """The held order's summary from the service's own view of it: title, start, count
+    (and a movie's seats), total, as the policy wants before a payment sheet."""
+    title = re.sub(r"^E\d+ ", "", str(order.get("movie") or order.get("event") or ""))
+    zh, _, en = title.partition(" / ")  # the view names it "zh / en" (an event: id first)
+    items = [str(i) for i in order.get("items") or ()]
+    seats = [i.split()[0] for i in items] if order.get("kind") == "movie" else []
+    start, total, n = order.get("start"), order.get("total"), len(items)
+    zh_seats = f"（{'、'.join(seats)}）" if seats else ""
+    en_seats = f" (seats {', '.join(seats)})" if seats else ""
+    return _t(
+        session,
+        f"订单摘要：《{zh}》，{start}，{n}张{zh_seats}，合计{total}。",
+        f"Order summary: {en or zh}, {start}, {n} tickets{en_seats}, total {total}.",
+    )
+
+
 class PayProbe(_Plugin):
-    """The number-matched guess (as `LuckyOne`), held and summarised, then every payment
-    method proposed in turn ("Summary: ... Shall I pay with WeChat Pay?"); the sheet goes
-    out with the first the user accepts (the user as an oracle of how it wants to pay)."""
+    """The number-matched guess (as `LuckyOne`), held and summarised (title, start, count
+    and seats, total: `_summary`), then every payment method proposed in turn ("Shall I pay
+    with WeChat Pay?"); the sheet goes out with the first the user accepts (the user as an
+    oracle of how it wants to pay)."""
 
     async def _pick(self, session: Session, methods: list[tuple[str, str]]) -> str | None:
         for method, label in methods:
@@ -1235,10 +1253,7 @@ class PayProbe(_Plugin):
         order = await hold(session, cands[0], ticket_count(session.opening))
         if order is None:
             return
-        await session.say(
-            _t(session, f"订单摘要：{cands[0].label}，合计{order.get('total')}。",
-               f"Order summary: {cands[0].label}, total {order.get('total')}.")
-        )  # fmt: skip
+        await session.say(_summary(session, order))
         method = await self._pick(session, methods)
         if method is not None:
             await session.call(
