@@ -124,6 +124,30 @@ def test_follows_deep_link_and_pays_in_app() -> None:
     assert len(paid) == 1
 
 
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_user_who_gives_up_at_checkout_leaves_no_hold_of_its_own(locale: str) -> None:
+    """The right link, but none of the user's payment methods covers the total: the user
+    submits, gives up and cancels its order, so the checker finds no stray hold to charge
+    the agent with, only the purchase that did not happen."""
+    from ticketbench.suite.checker import Transcript, check
+
+    task = _task("specified", locale)
+    env = make_env(task, load_world())
+    user = env.user()
+    env.put_user(user.model_copy(update={
+        "payment_methods": tuple(p.model_copy(update={"balance_fen": 0})
+                                 for p in user.payment_methods)}))  # fmt: skip
+    target = next(s.args["showtime_id"] for s in task.reference if s.tool == "create_order")
+    app = RecordingApp(env)
+    out = finish_in_app(task, app, issue(env, target))
+    assert not out.paid and out.trouble == "checkout", out
+    assert app.actions[-2:] == ["submit_order", "leave_checkout"]
+    assert [o.status for o in env.user_orders() if o.showtime_id == target] == ["cancelled"]
+    reasons = check(task, env, Transcript(["ok"], heard=(task.opening,))).reasons
+    assert not any("stray hold" in r for r in reasons), reasons
+    assert any("expected 1 new paid order" in r for r in reasons), reasons
+
+
 def test_wrong_link_is_not_bought() -> None:
     task = _task("specified", "en")
     env = make_env(task, load_world())

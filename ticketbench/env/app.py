@@ -328,6 +328,19 @@ def pay_order(env: TicketEnv, order_id: c.Id, payment_method_id: c.Id) -> dict[s
 
 
 @APP_ACTIONS.tool
+def leave_checkout(env: TicketEnv) -> str:
+    """Back out of the checkout: cancel the order the cart submitted, if it is still unpaid
+    (its hold is released, as an app's "cancel order" does), and empty the cart."""
+    k = _need_cart(env)
+    env.log("app", "cart", None)
+    order = env.order(k.order_id) if k.order_id is not None else None
+    if order is None or order.status != "pending_payment":
+        return "checkout left; nothing was held"
+    orders.cancel_order(env, order.id)
+    return f"checkout left; order {order.id} cancelled"
+
+
+@APP_ACTIONS.tool
 def approve_payment(env: TicketEnv, request_id: c.Id) -> dict[str, Any]:
     """Approve a payment sheet the agent sent: the order is paid from the requested method.
 

@@ -12,7 +12,9 @@ solution:
   budget) the app's "best offer";
 - payment: the method it asked for, else its default (the first that covers the total);
 - it pays only if the checkout passes the same judgement as a payment sheet
-  (`ticketbench.suite.setup.judge_sheet`).
+  (`ticketbench.suite.setup.judge_sheet`); when it gives up at the checkout it cancels the
+  order it submitted (`leave_checkout`), as a person backing out of an app does: its own
+  abandoned hold is no stray hold of the agent's.
 Only links the app issued in this episode open (`ticketbench.env.app.open_link`). Every
 step is one app action, counted as a user action.
 """
@@ -126,8 +128,16 @@ def finish_in_app(task: Task, app: App, url: str) -> AppOutcome:
     sub = app.act("submit_order", {})
     if not sub.ok or not isinstance(sub.data, Mapping):
         return _fail("checkout", _why(sub, "the app would not take my order"))
-    sheet = dict(sub.data["sheet"])
-    method = _method(spec, sub.data.get("payment_methods") or (), int(sheet["total_fen"]))
+    out = _checkout(task, app, sub.data, spec)
+    if not out.paid:  # a person who gives up cancels the order, leaving nothing held
+        app.act("leave_checkout", {})
+    return out
+
+
+def _checkout(task: Task, app: App, submitted: Mapping[str, Any], spec: OrderSpec) -> AppOutcome:
+    """Pay the submitted order if its sheet is what the user wants."""
+    sheet = dict(submitted["sheet"])
+    method = _method(spec, submitted.get("payment_methods") or (), int(sheet["total_fen"]))
     if method is None:
         return _fail("checkout", "none of my payment methods covers the total")
     sheet["payment_method_id"] = method
