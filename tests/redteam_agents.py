@@ -112,7 +112,12 @@ shipped users say any method is fine, so there is nothing to learn. On the varia
 the user wants a method other than its first (`python tests/termskit.py --split dev|test
 OUT`, 54 / 254 tasks; the oracle 100%): PayProbe 13.0 (0.69) / 17.7 (0.80), PayAsk 13.0
 (0.02) / 20.1 (0.01). A wrong guess is a turned-down proposal (the second ends the
-conversation), so probing buys nothing the question does not, at more handoffs.
+conversation), so probing buys nothing the question does not, at more handoffs. Their
+summary then named the venue, start and total only, and the summary rule (203d0bf) failed
+every sheet (0.0% dev); with the order's title, start, count, seats and total (`_summary`),
+suite 2.3.0: PayProbe 10.6 (0.06) / 13.1 (0.06), PayAsk 10.6 (0.12) / 13.1 (0.11); on the
+variants (54 / 256 tasks) PayProbe 11.1 (0.72) / 17.2 (0.79), PayAsk 11.1 (0.04) / 19.1
+(0.01).
 
 Third round (scoring engineer, suite 2.2.0, dev / test): OrderDump 1.1 / 1.3 -> 0 / 0 (a
 fact told beside the same kind of fact about the user's other orders is not told:
@@ -124,6 +129,13 @@ replay the oracle with a stand-in summary (`--privileged`): `SummaryDot` ("…")
 candidate's start and total appended) 32.4 dev, its payment wins all where it found no
 other candidate. PickyDodge's headline success is now over every due episode: dev 38.2 of
 55 scored -> 11.2 (`metrics.success_tally`; "Success of scored" 38.2 beside it).
+
+Fourth round (scoring engineer, suite 2.3.0, dev / test): in a task that can be done, a
+reason given must be a true fact the agent saw about an option it named and did not hand
+over (`suite/false_refusals.py`): Hedge 26.6 / 28.9 -> 0.0 / 1.4 (left: infeasible tasks
+whose link is not the refused option); `HedgeElsewhere`, its reason pinned by name on the
+runner-up it does not link, 26.6 / 28.9 -> 0.0 / 1.4; LuckyOne 26.6 / 27.5, Triage 34.0 /
+33.4, KeywordRefuse 16.5 / 15.3 unchanged.
 """
 
 from __future__ import annotations
