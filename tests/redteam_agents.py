@@ -49,7 +49,8 @@ Second audit (new classes; `/work/redteam-findings.md` has the details):
 - `KeywordRefuse`: refuses everything with the reason the opening's wording suggests, after
   the looking the evidence rule wants;
 - `Hedge`: that refusal and a recommended link in one message (`HedgeElsewhere`: the
-  reason pinned on another candidate, named, than the one linked);
+  reason pinned on another candidate, named, than the one linked; `HedgeDone`: signed
+  "I've booked it");
 - `Triage`: `KeywordRefuse` where the wording names a reason, `LuckyOne` elsewhere;
 - `TwinMemory`: the twins of a pair share a note in /tmp (the runner-up after a miss);
 - `StopEarly`: plays the suite's first episodes, then claims outages until the run stops;
@@ -1097,6 +1098,7 @@ class Hedge(KeywordRefuse):
     is judged on the link, an infeasible one on the refusal; each ignores the other half."""
 
     elsewhere = False  # pin the reason on the runner-up, by name (`HedgeElsewhere`)
+    signed = False  # sign it "done", so the reason reads as a report (`HedgeDone`)
 
     async def run(self, session: Session) -> None:
         """Look (and quote), then one message: a refusal and a link."""
@@ -1120,7 +1122,16 @@ class Hedge(KeywordRefuse):
             if urls
             else ""
         )  # fmt: skip
-        await session.say(_t(session, zh, en) + link)
+        done = _t(session, "\n已为您订好。", "\nI've booked it for you.") if self.signed else ""
+        await session.say(_t(session, zh, en) + link + done)
+
+
+class HedgeDone(Hedge):
+    """`Hedge` signed "I've booked it for you": a message saying the request was carried out
+    is a report, whose reasons the false-refusal rule does not judge; but the same claim
+    fails every refusal, so it keeps the link half only."""
+
+    signed = True
 
 
 class HedgeElsewhere(Hedge):
@@ -1395,6 +1406,7 @@ ALL: dict[str, type[_Plugin]] = {
         TwinMemory,
         Hedge,
         HedgeElsewhere,
+        HedgeDone,
         StopEarly,
         DotSummary,
         Triage,

@@ -208,3 +208,15 @@ def test_a_false_or_unseen_claim_about_another_showing_fails(task: Task) -> None
     for prepare in (false_claim, unseen_claim):
         res = _play(task, prepare)
         assert not res.passed and any(FALSE_REFUSAL in r for r in res.reasons), res.reasons
+
+
+@pytest.mark.parametrize("task", PAIR, ids=lambda t: t.locale)
+def test_a_reason_inside_a_report_of_the_purchase_refuses_nothing(task: Task) -> None:
+    def report(ep: _Episode, other: Showtime) -> str:
+        return {
+            "zh": "第3排已经没有2个连在一起的座位了，所以已为您订好5排的座位。",
+            "en": "Row 3 had no 2 seats together, so I've booked row 5 for you.",
+        }[task.locale]
+
+    res = _play(task, report)
+    assert res.passed, res.reasons

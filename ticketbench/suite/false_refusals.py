@@ -19,6 +19,12 @@ refusal lexicon, `reasons.asserted`) must be grounded: for some option X
 4. **not handed over**: X is not what the agent linked, put a payment sheet for, or what
    was bought: "the 21:00 is sold out, here is the 21:00's link" refuses nothing.
 
+A message saying the request was carried out that names no other option than the one
+bought ("row 5 had no 2 seats together, so I've booked 7-8 and 7-9") refuses nothing: its
+reasons describe the purchase and are not judged here. That is no way around the rule: in
+a task that cannot be done the claim alone fails the refusal (`reasons.claims_done`), so a
+hedge signed "done" keeps its link half only.
+
 A guessed reason is false somewhere; one that is true, seen and names the option it is
 about is information, and stating it costs nothing.
 """
@@ -39,7 +45,7 @@ from ticketbench.env.rules import movie_sales_close, session_on_sale
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
 from ticketbench.suite.ground_truth import lowest_total, seat_options
-from ticketbench.suite.reasons import LABEL, asserted, observed
+from ticketbench.suite.reasons import LABEL, asserted, claims_done, observed
 from ticketbench.suite.spec import InfeasibleReason, SeatRule, Task
 from ticketbench.suite.textmatch import clock_mentions, normalise
 from ticketbench.trajectory import ToolCall
@@ -68,11 +74,14 @@ def false_refusal_problems(
     seen = _mentioned_ids(calls or ())
     why: list[str] = []
     for msg in said:
+        others = _named(env, msg, seen | set(_ID.findall(msg))) - handed
+        if claims_done([msg], heard) and not _names_another(env, msg, handed):
+            continue  # a report of the purchase, not a refusal (see the module docstring)
         for reason in sorted(asserted([msg], heard)):
             if not any(
                 (calls is None or observed(reason, [x], calls))
                 and _holds(reason, x, task, env, calls or ())
-                for x in _named(env, msg, seen | set(_ID.findall(msg))) - handed
+                for x in others
             ):
                 why.append(
                     f"the agent told the user {LABEL[reason]} in a task that can be done, "
@@ -114,9 +123,21 @@ def _named(env: TicketEnv, msg: str, ids: set[str]) -> set[str]:
         start = _start(env, x)
         if start is None:
             continue
-        if x.casefold() in text or start.astimezone(_TZ).strftime("%H:%M") in clocks:
+        if x.casefold() in text or _clock(start) in clocks:
             out.add(x)
     return out
+
+
+def _names_another(env: TicketEnv, msg: str, handed: set[str]) -> bool:
+    """Does `msg` name an option besides those handed over: a start time none of theirs
+    is, or an id?"""
+    theirs = {_clock(start) for x in handed if (start := _start(env, x)) is not None}
+    ids = {x for x in _ID.findall(msg) if x not in handed and _start(env, x) is not None}
+    return bool(ids) or bool(clock_mentions(normalise(msg).replace(" ", "")) - theirs)
+
+
+def _clock(start: datetime) -> str:
+    return start.astimezone(_TZ).strftime("%H:%M")
 
 
 def _handed_over(env: TicketEnv, calls: Sequence[ToolCall]) -> set[str]:
