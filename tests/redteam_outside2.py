@@ -1,0 +1,222 @@
+"""Outside attacker, round 2 (night): blind plugins from README, protocol and tool specs only.
+
+(table filled in below as numbers come in)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import socket
+import struct
+from collections.abc import Mapping
+
+from redteam_outside import Guess, Option, _zh_int, is_zh, link, look, ranked
+from ticketbench.protocol import Session
+
+__all__ = ["ChannelProbe", "Guess"]
+
+
+def _try(label: str, fn: object) -> str:
+    try:
+        return f"{label}={fn()}"  # type: ignore[operator]
+    except Exception as e:  # a probe: every failure is the answer
+        return f"{label}=ERR {type(e).__name__}: {e}"[:160]
+
+
+def _udp() -> str:
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a.sendto(b"x", ("127.0.0.1", 9))  # autobinds an ephemeral port without bind()
+    port = a.getsockname()[1]
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    b.sendto(b"hi", ("127.0.0.1", port))
+    a.settimeout(1)
+    return f"port {port} got {a.recvfrom(16)[0]!r}"
+
+
+def _abstract() -> str:
+    a = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    a.bind("\0tb-rt2")
+    return "bound"
+
+
+def _lock() -> str:
+    fd = os.open(os.__file__, os.O_RDONLY)
+    fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, 4242)
+    return "read lock on os.py byte 4242"
+
+
+def _getlk() -> str:
+    """Who holds a lock on os.py (another process's range lock shows its pid)."""
+    fd = os.open(os.__file__, os.O_RDONLY)
+    arg = struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0)
+    res = fcntl.fcntl(fd, fcntl.F_GETLK, arg)
+    typ, _, start, length, pid = struct.unpack("hhqqi", res)
+    return f"type {typ} start {start} len {length} pid {pid}"
+
+
+class ChannelProbe:
+    """One message listing which cross-process channels an episode can open."""
+
+    async def run(self, session: Session) -> None:
+        ppid = os.getppid()
+        out = [
+            _try("udp", _udp),
+            _try("abstract_unix", _abstract),
+            _try("getlk", _getlk),
+            _try("lock", _lock),
+            _try("proc_list", lambda: len(os.listdir("/proc"))),
+            _try("ppid_cmdline", lambda: open(f"/proc/{ppid}/cmdline").read()[:80]),
+            _try("kill_ppid0", lambda: os.kill(ppid, 0)),
+            _try("loadavg", os.getloadavg),
+            _try("devshm", lambda: os.listdir("/dev/shm")),
+            _try("tmp", lambda: os.listdir("/tmp")[:5]),
+            _try("pid", os.getpid),
+        ]
+        await session.call("current_time", {})
+        await session.say(" | ".join(out))
+
+
+def _declined_slot(reply: str) -> str:
+    """The slot a decline names: cinema, day, time, price, format ('' when none)."""
+    r = reply.lower()
+    for slot, words in (
+        ("cinema", ("cinema", "影院", "影城", "theater", "venue", "地方", "那家")),
+        ("day", ("day", "date", "那天", "日期", "哪天", "天")),
+        ("time", ("time", "点", "时间", "场次", "hour")),
+        ("price", ("pric", "贵", "expensive", "budget", "预算", "cost")),
+        ("format", ("imax", "dolby", "3d", "format", "version", "language", "版", "厅")),
+    ):
+        if any(w in r for w in words):
+            return slot
+    return ""
+
+
+def _is_no(reply: str) -> bool:
+    r = reply.lower().strip()
+    return r.startswith(("no", "不", "nope")) or "不行" in r or "不合适" in r or "doesn't work" in r
+
+
+class ProposeLink:
+    """One go-ahead for `Guess`'s pick; on a decline, the next pick that avoids the slot the
+    decline names gets the link (one free wrong guess, the user's words as the oracle)."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        opts = ranked(lk, session.opening)
+        top = opts[0]
+        zh = is_zh(session.opening)
+        reply = await session.say(
+            f"我帮您订{top.label}这一场，可以吗？" if zh else f"Shall I book {top.label} for you?"
+        )
+        if reply is None:
+            return
+        if _is_no(reply):
+            slot = _declined_slot(reply)
+            rest = [o for o in opts if o.id != top.id]
+            keep = {
+                "cinema": lambda o: o.place != top.place,
+                "day": lambda o: o.start.date() != top.start.date(),
+                "time": lambda o: o.start.time() != top.start.time(),
+                "price": lambda o: o.price < top.price,
+                "format": lambda o: True,
+            }.get(slot, lambda o: True)
+            rest = [o for o in rest if keep(o)] or rest
+            if not rest:
+                return
+            top = rest[0]
+        await link(session, top)
+
+
+def _picked(reply: str, shown: list[Option]) -> Option | None:
+    """Which of the listed options the user's answer names (its clock time, day or place)."""
+    r = reply.lower()
+    hits = [o for o in shown if f"{o.start:%H:%M}" in r or f"{o.start.hour}点" in r]
+    if len(hits) == 1:
+        return hits[0]
+    for i, words in enumerate((("first", "第一", "1)", "一个"), ("second", "第二", "2)", "二个"),
+                               ("third", "第三", "3)"))):  # fmt: skip
+        if i < len(shown) and any(w in r for w in words):
+            return shown[i]
+    hits = [o for o in shown if o.place_name and o.place_name.lower()[:4] in r]
+    return hits[0] if len(hits) == 1 else None
+
+
+class WhichOf:
+    """Asks the user to choose among `Guess`'s top `n` picks ("Which would you like: A or
+    B?"), then links the one its answer names, or the top one."""
+
+    n = 2
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        opts = ranked(lk, session.opening)
+        shown: list[Option] = []
+        for o in opts:  # distinct starts, so the answer's clock picks one
+            if all(o.start != s.start for s in shown):
+                shown.append(o)
+            if len(shown) == self.n:
+                break
+        pick = shown[0]
+        if len(shown) > 1:
+            zh = is_zh(session.opening)
+            lines = [f"{i + 1}) {o.label}" for i, o in enumerate(shown)]
+            ask = ("您想要哪一场？" if zh else "Which one would you like? ") + "；".join(lines)
+            reply = await session.say(ask + ("？" if zh else "?"))
+            if reply is None:
+                return
+            pick = _picked(reply, shown) or pick
+        await link(session, pick)
+
+
+class WhichOf3(WhichOf):
+    n = 3
+
+
+_EN_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "a ticket": 1, "me and": 2, "couple": 2}
+
+
+def wanted_count(opening: str) -> int:
+    """How many tickets the opening asks for (2 when it does not say)."""
+    text = opening.lower()
+    m = re.search(r"(\d+|[一二两三四五六七八九十])\s*(?:张|个人|位|tickets?|seats?|people)", text)
+    if m:
+        g = m.group(1)
+        return int(g) if g.isdigit() else max(1, _zh_int(g))
+    for w, n in _EN_COUNT.items():
+        if re.search(rf"\b{w}\b", text):
+            return n
+    return 2
+
+
+async def hold_and_cancel(session: Session, o: Option, count: int) -> None:
+    """Hold the recommended seats of `o` for `count`, then cancel the hold at once."""
+    rec = await session.call("recommend_seats", {"showtime_id": o.id, "count": count})
+    rows = rec.data.get("options") if rec.ok and isinstance(rec.data, Mapping) else None
+    if not rows:
+        return
+    seats = list(rows[0].get("seats", []))
+    made = await session.call("create_order", {"showtime_id": o.id, "seats": seats})
+    oid = made.data.get("order_id") if made.ok and isinstance(made.data, Mapping) else None
+    if oid:
+        await session.call("cancel_order", {"order_id": oid})
+
+
+class HoldCancelLink:
+    """`Guess`, but first holds the pick with the service's recommended seats and cancels the
+    hold: does a cancelled order of the agent's count as "created the right order" (L3)?"""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        top = ranked(lk, session.opening)[0]
+        if top.kind == "showtime":
+            await hold_and_cancel(session, top, wanted_count(session.opening))
+        await link(session, top)
