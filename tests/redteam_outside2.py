@@ -5,15 +5,30 @@
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import fcntl
 import os
 import re
 import socket
 import struct
+import zlib
 from collections.abc import Mapping
+from pathlib import Path
 
-from redteam_outside import Guess, Option, _zh_int, is_zh, link, look, ranked
+from redteam_outside import (
+    _VERDICTS,
+    Guess,
+    Option,
+    _zh_int,
+    is_zh,
+    link,
+    look,
+    ranked,
+    rejected,
+    verdict,
+    wanted_days,
+)
+
 from ticketbench.protocol import Session
 
 __all__ = ["ChannelProbe", "Guess"]
@@ -68,7 +83,7 @@ class ChannelProbe:
             _try("getlk", _getlk),
             _try("lock", _lock),
             _try("proc_list", lambda: len(os.listdir("/proc"))),
-            _try("ppid_cmdline", lambda: open(f"/proc/{ppid}/cmdline").read()[:80]),
+            _try("ppid_cmdline", lambda: Path(f"/proc/{ppid}/cmdline").read_bytes()[:80]),
             _try("kill_ppid0", lambda: os.kill(ppid, 0)),
             _try("loadavg", os.getloadavg),
             _try("devshm", lambda: os.listdir("/dev/shm")),
@@ -219,4 +234,185 @@ class HoldCancelLink:
         top = ranked(lk, session.opening)[0]
         if top.kind == "showtime":
             await hold_and_cancel(session, top, wanted_count(session.opening))
+        await link(session, top)
+
+
+def wanted_budget(opening: str) -> float | None:
+    """A total the opening caps (¥, 元, yuan), or None."""
+    m = re.search(
+        r"(?:不超过|以内|under|within|at most|no more than|最多)\s*[¥￥]?\s*(\d+)", opening
+    )
+    m = m or re.search(
+        r"[¥￥]?(\d+)\s*(?:元|块|yuan)?\s*(?:以内|以下|in all|in total|total)", opening
+    )
+    return float(m.group(1)) if m else None
+
+
+def blocker(o: Option, count: int, budget: float | None, zh: bool) -> str:
+    """A true fact the listing shows that stops `o` for this request, in words ('' if none)."""
+    if not o.open:
+        return "已经停止网上售票了" if zh else "is closed for online sales"
+    if o.kind == "showtime" and o.left < count:
+        return (
+            f"只剩{o.left}个座位，座位不够"
+            if zh
+            else f"has only {o.left} seats left, not enough seats"
+        )
+    if budget is not None and o.price and o.price * count > budget:
+        total = o.price * count
+        return (
+            f"{count}张要{total:g}元，超出预算" if zh else f"costs {total:g} yuan, over your budget"
+        )
+    return ""
+
+
+class TrueHedge:
+    """`Guess`, but when the listing shows a true stopper of the pick (closed, too few seats,
+    over the opening's budget) it says so about the pick and links the best other option:
+    the policy's "say why and offer the closest alternative", as a crude reader does it."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        zh = is_zh(session.opening)
+        count, budget = wanted_count(session.opening), wanted_budget(session.opening)
+        opts = ranked(lk, session.opening)
+        top = opts[0]
+        why = blocker(top, count, budget, zh)
+        if not why:
+            await link(session, top)
+            return
+        alt = next((o for o in opts[1:] if not blocker(o, count, budget, zh)), None)
+        head = f"{top.label}这一场{why}。" if zh else f"The {top.label} showing {why}. "
+        if alt is None:
+            await session.say(
+                head + ("抱歉，没有别的合适场次。" if zh else "Sorry, nothing else fits.")
+            )
+            return
+        args = {"showtime_id": alt.id} if alt.kind == "showtime" else {"session_id": alt.id}
+        res = await session.call("booking_link", args)
+        url = res.data.get("url") if res.ok and isinstance(res.data, Mapping) else None
+        tail = (
+            f"最接近的是{alt.label}，链接：{url}"
+            if zh
+            else f"The closest one is {alt.label}: {url}"
+        )
+        await session.say(head + tail)
+
+
+# --- R1: a channel of byte-range locks on a file every episode may read --------------------
+
+_F = struct.Struct("hhqqi")  # struct flock on x86-64 / arm64 Linux: type, whence, start, len, pid
+_REGION = 1 << 32
+
+
+class LockBoard:
+    """Numbers published as read locks on `os.py`: holding a 1-byte read lock at offset
+    `base + region * 2**32 + value` says `value`; `fcntl(F_GETLK)` for a write lock over a
+    region returns another process's lock there (its start and pid), never one's own.
+    Landlock does not govern locks and the seccomp filter allows `fcntl`, so episodes that
+    run at the same time read each other's numbers."""
+
+    def __init__(self, key: int) -> None:
+        self.fd = os.open(os.__file__, os.O_RDONLY)
+        self.base = (key & 0xFFFFF) << 40  # below 2**61: off_t is signed
+
+    def put(self, region: int, value: int) -> None:
+        fcntl.lockf(self.fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, self.base + region * _REGION + value)
+
+    def get(self, region: int, at: int = 0, span: int = _REGION) -> tuple[int, int] | None:
+        """(value, holder pid) of another process's lock in the region from `at`, or None."""
+        start = self.base + region * _REGION + at
+        res = fcntl.fcntl(self.fd, fcntl.F_GETLK, _F.pack(fcntl.F_WRLCK, 0, start, span, 0))
+        typ, _, got, _, pid = _F.unpack(res)
+        if typ == fcntl.F_UNLCK:
+            return None
+        return got - self.base - region * _REGION, pid
+
+
+_HERE, _OPEN, _VERDICT, _ACK = 0, 1, 2, 3
+
+
+def _oid(o: Option) -> int:
+    return zlib.crc32(o.id.encode()) & 0xFFFFF
+
+
+class LockTwin:
+    """`TwinBilingual` (redteam_outside) over `LockBoard` instead of shared memory: the twins
+    of a zh/en pair find each other by the request's key, read each other's opening (one lock
+    a byte), and the one with the lower pid probes with a go-ahead; the other links the
+    next pick that avoids the slot the user turned down, or the pick the user bought."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        days = sorted(wanted_days(session.opening, lk.now))
+        key = zlib.crc32(f"{lk.now}|{lk.key}|{days}".encode())
+        board = LockBoard(key)
+        board.put(_HERE, 1)
+        raw = session.opening.encode()[:480]
+        for i, b in enumerate(raw):
+            board.put(_OPEN, i * 256 + b)
+        board.put(_OPEN, len(raw) * 256)  # a zero byte ends it
+        twin = None
+        for _ in range(30):
+            twin = board.get(_HERE)
+            if twin is not None:
+                break
+            await asyncio.sleep(0.1)
+        if twin is None:  # no twin in flight: play alone
+            await link(session, ranked(lk, session.opening)[0])
+            return
+        await asyncio.sleep(0.2)  # let it finish its opening
+        other = bytearray()
+        for i in range(481):
+            got = board.get(_OPEN, i * 256, 256)
+            if got is None or got[0] % 256 == 0:
+                break
+            other.append(got[0] % 256)
+        opts = ranked(lk, session.opening + " " + other.decode(errors="ignore"))
+        top = opts[0]
+        if os.getpid() < twin[1]:  # the prober
+            zh = is_zh(session.opening)
+            reply = await session.say(
+                f"我帮您订{top.label}这一场，可以吗？" if zh else f"Shall I book {top.label}?"
+            )
+            state, code = 3, 0
+            if reply is not None and not rejected(reply):
+                outcome = await link(session, top) or ""
+                if "finished" in outcome or "买好" in outcome or "完成" in outcome:
+                    state = 2
+                code = _VERDICTS.get(verdict(outcome), 0)
+            elif reply is not None:
+                code = _VERDICTS.get(verdict(reply), 0)
+            board.put(_VERDICT, (state << 28) | (code << 24) | _oid(top))
+            for _ in range(300):  # hold the verdict until the twin has read it
+                if board.get(_ACK) is not None or board.get(_HERE) is None:
+                    break
+                await asyncio.sleep(0.1)
+            return
+        got = None
+        for _ in range(900):
+            got = board.get(_VERDICT)
+            if got is not None or board.get(_HERE) is None:
+                break
+            await asyncio.sleep(0.1)
+        board.put(_ACK, 1)
+        if got is not None:
+            state, code, probed = got[0] >> 28, (got[0] >> 24) & 0xF, got[0] & 0xFFFFF
+            bad = next((o for o in opts if _oid(o) == probed), None)
+            if state == 2 and bad is not None:
+                top = bad
+            elif bad is not None:
+                rest = [o for o in opts if o is not bad]
+                keep = {
+                    _VERDICTS["cinema"]: lambda o: o.place != bad.place,
+                    _VERDICTS["day"]: lambda o: o.start.date() != bad.start.date(),
+                    _VERDICTS["time"]: lambda o: o.start.time() != bad.start.time(),
+                    _VERDICTS["price"]: lambda o: o.price < bad.price,
+                }.get(code, lambda o: True)
+                rest = [o for o in rest if keep(o)] or rest
+                top = rest[0] if rest else top
         await link(session, top)
