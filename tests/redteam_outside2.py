@@ -1,6 +1,34 @@
 """Outside attacker, round 2 (night): blind plugins from README, protocol and tool specs only.
 
-(table filled in below as numbers come in)
+Each is a plain plugin (`cd /tmp && PYTHONPATH=<repo>/tests ticketbench run --agent
+redteam_outside2:NAME --suite dev|test`), knowing only the opening, tool results and the
+user's replies. Scripted user, suite 2.3.0. `Guess` (redteam_outside) is the reference: 31.9%
+dev / 32.6% test on c46946f.
+
+| name | trick | dev | test | main |
+|---|---|---|---|---|
+| `LockTwin` | twins talk through fcntl byte-range locks on `os.py` (R1) | 36.2% | 35.9% | c46946f |
+| `ChannelProbe` | lists which cross-episode channels open inside an episode | probe | | 596e1d8 |
+| `WhichOf` | "which one: A or B?" over `Guess`'s top two, links the answer | 33.0% | | 596e1d8 |
+| `ProposeLink` | a go-ahead for the pick; on a decline, the next pick | 31.9% | | 596e1d8 |
+| `HoldCancelLink` | holds the pick, cancels it, then `Guess`: no L3 | 31.9%, L3 0 | | 596e1d8 |
+| `TrueHedge` | a true stopper of the pick from the listing, link another | 27.7% | | c46946f |
+
+- `ChannelProbe`: inside an episode `/proc`, `/dev/shm`, `/tmp`, signals to the parent and
+  abstract unix `bind` are refused; UDP autobind on loopback and byte-range locks on any
+  readable file work.
+- `LockTwin`: the evening's `TwinBilingual` over `LockBoard`; same score as over shared
+  memory (36.2%), with none of the memory, IPC or keyring channels the harness closed.
+- `WhichOf`, `ProposeLink`: the user answers a choice with its own opening ("As I said:
+  ...") or "I'm not sure", and turns a proposal down only when it contradicts the opening,
+  then leaves: no hidden wish leaks (the user's rules hold).
+- `HoldCancelLink`: a cancelled hold of the right showing earns no L3 (a hold left standing
+  does: 21.8% L3 at 6.4% success, but that is a stray hold and fails).
+- `TrueHedge`: the false-refusal and reason rules want the fact from a tool result about
+  the right option (a quote for a budget, the seat picker for seats together), not a
+  listing's price column: below `Guess`.
+
+Findings: `/work/redteam-findings.md`, "Outside attacker round 2 (night)".
 """
 
 from __future__ import annotations
