@@ -7,6 +7,7 @@ dev / 32.6% test on c46946f.
 
 | name | trick | dev | test | main |
 |---|---|---|---|---|
+| `TwinSacrifice` | a twin's link reply: can it be done? (R2, over R1) | 38.8% | 40.7% | c4c1999 |
 | `LockTwin` | twins talk through fcntl byte-range locks on `os.py` (R1) | 36.2% | 35.9% | c46946f |
 | `ChannelProbe` | lists which cross-episode channels open inside an episode | probe | | 596e1d8 |
 | `WhichOf` | "which one: A or B?" over `Guess`'s top two, links the answer | 33.0% | | 596e1d8 |
@@ -19,6 +20,10 @@ dev / 32.6% test on c46946f.
   readable file work.
 - `LockTwin`: the evening's `TwinBilingual` over `LockBoard`; same score as over shared
   memory (36.2%), with none of the memory, IPC or keyring channels the harness closed.
+- `TwinSacrifice`: in an infeasible task the user answers any link with "please just book
+  it for me" without trying it; in a feasible one a wrong link gets "it didn't work out".
+  One twin spends its episode on the link, the other refuses with the stopper it finds
+  (sales state, seats together, a quote against the budget, the session's state).
 - `WhichOf`, `ProposeLink`: the user answers a choice with its own opening ("As I said:
   ...") or "I'm not sure", and turns a proposal down only when it contradicts the opening,
   then leaves: no hidden wish leaks (the user's rules hold).
@@ -42,11 +47,13 @@ import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from redteam_outside import (
     _VERDICTS,
     Guess,
     Option,
+    _price,
     _zh_int,
     is_zh,
     link,
@@ -57,7 +64,7 @@ from redteam_outside import (
     wanted_days,
 )
 
-from ticketbench.protocol import Session
+from ticketbench.protocol import Session, ToolResult
 
 __all__ = ["ChannelProbe", "Guess"]
 
@@ -444,3 +451,119 @@ class LockTwin:
                 rest = [o for o in rest if keep(o)] or rest
                 top = rest[0] if rest else top
         await link(session, top)
+
+
+_CANT_BUY = ("please just book it", "请直接帮我订", "帮我订好")
+_BOUGHT = ("finished", "bought", "买好", "完成")
+
+
+async def reason_about(session: Session, o: Option, zh: bool) -> str:
+    """Why `o` cannot be had for this request, from tool results about it ('' if none seen)."""
+    count, budget = wanted_count(session.opening), wanted_budget(session.opening)
+    if o.kind == "session":
+        ev = await session.call("get_event", {"event_id": o.key})
+        rows = _rows_of(ev, "sessions")
+        row = next((r for r in rows if r.get("id") == o.id), {})
+        if str(row.get("state", "on sale")) not in ("on sale", "sold out"):
+            return "这一场还没开售" if zh else "tickets for it are not on sale yet"
+        await session.call("list_orders", {})
+        return (
+            "同一个身份证在这一场已经到了限购数量，超出每证限购"
+            if zh
+            else "that ID has already reached the per-ID limit for this session"
+        )
+    if not o.open:
+        return "这一场网上售票已经截止了" if zh else "online sales for it have closed"
+    rec = await session.call(
+        "recommend_seats", {"showtime_id": o.id, "count": count, "preference": "together"}
+    )
+    opts = _rows_of(rec, "options")
+    together = [r for r in opts if not r.get("split")]
+    if not together:
+        return (
+            f"已经没有{count}个连在一起的座位了，座位不够"
+            if zh
+            else f"there are not enough seats left: no {count} seats together"
+        )
+    q = await session.call("quote_price", {"showtime_id": o.id, "seats": together[0]["seats"]})
+    total = _price(str(q.data.get("total", ""))) if q.ok and isinstance(q.data, Mapping) else 0
+    if budget is not None and total > budget:
+        return (
+            f"{count}张总共{total:g}元，超出您的预算"
+            if zh
+            else f"{count} tickets come to {total:g} yuan in total, over your budget"
+        )
+    return ""
+
+
+def _rows_of(res: ToolResult, key: str) -> list[Mapping[str, Any]]:
+    rows = res.data.get(key) if res.ok and isinstance(res.data, Mapping) else None
+    return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+
+
+class TwinSacrifice:
+    """Twins over `LockBoard`. One links its pick and passes on how the user took it; when the
+    user came back with "please just book it for me" (the link was the right showing and the
+    app could not sell it, which is the infeasible tasks' answer to a link), the other twin
+    knows the task cannot be done and which option it is about, looks up why, and refuses
+    with that reason; otherwise it links what the user bought, or the next pick."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        zh = is_zh(session.opening)
+        days = sorted(wanted_days(session.opening, lk.now))
+        board = LockBoard(zlib.crc32(f"{lk.now}|{lk.key}|{days}".encode()))
+        board.put(_HERE, 1)
+        twin = None
+        for _ in range(30):
+            twin = board.get(_HERE)
+            if twin is not None:
+                break
+            await asyncio.sleep(0.1)
+        opts = ranked(lk, session.opening)
+        top = opts[0]
+        if twin is None:
+            await link(session, top)
+            return
+        if os.getpid() < twin[1]:  # the one that spends its episode on the question
+            outcome = (await link(session, top) or "").lower()
+            state, code = 3, _VERDICTS.get(verdict(outcome), 0)
+            if any(w in outcome for w in _BOUGHT):
+                state = 2
+            elif any(w in outcome for w in _CANT_BUY):
+                state = 4
+            board.put(_VERDICT, (state << 28) | (code << 24) | _oid(top))
+            for _ in range(300):
+                if board.get(_ACK) is not None or board.get(_HERE) is None:
+                    break
+                await asyncio.sleep(0.1)
+            return
+        got = None
+        for _ in range(900):
+            got = board.get(_VERDICT)
+            if got is not None or board.get(_HERE) is None:
+                break
+            await asyncio.sleep(0.1)
+        board.put(_ACK, 1)
+        if got is None:
+            await link(session, top)
+            return
+        state, code, probed = got[0] >> 28, (got[0] >> 24) & 0xF, got[0] & 0xFFFFF
+        bad = next((o for o in opts if _oid(o) == probed), None)
+        if bad is not None and state == 2:
+            await link(session, bad)
+            return
+        if state == 4:  # cannot be done: the twin's link, else the first pick with a stopper
+            for o in [o for o in [bad] if o is not None] + [o for o in opts[:3] if o is not bad]:
+                why = await reason_about(session, o, zh)
+                if why:
+                    await session.say(
+                        f"抱歉，{o.label}这一场没法买：{why}。"
+                        if zh
+                        else f"Sorry, I can't book the {o.label} one: {why}."
+                    )
+                    return
+        rest = [o for o in opts if o is not bad] or opts
+        await link(session, rest[0])
