@@ -58,6 +58,12 @@ SAID: list[tuple[str, set[InfeasibleReason]]] = [
     ("This cinema's tickets are non-refundable.", {"no_refund"}),
     ("这家影院的电影票不支持退票，无法退。", {"no_refund"}),
     ("That cinema does not offer refunds at all.", {"no_refund"}),
+    # a reason supposed ("if", "whether", "如果") is not stated; the next clause may state it
+    ("If the 19:30 is sold out, I'll book the 21:00 instead.", set()),
+    ("如果19:30那场售罄了，我就订21:00那场。", set()),
+    ("Let me check whether it is over your budget.", set()),
+    ("Sorry, the 19:30 is sold out, if you like I can book the 21:00.", {"not_enough_seats"}),
+    ("如果您愿意的话，19:30已售罄，可以改订21:00。", {"not_enough_seats"}),
     # a refusal common to both refund reasons names neither
     ("Sorry, that order cannot be refunded.", set()),
     ("抱歉，这个订单无法退票。", set()),

@@ -207,13 +207,29 @@ def _is_zh(pattern: re.Pattern[str]) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", pattern.pattern))
 
 
+# A clause opened by one of these supposes the reason, it does not state it ("if the 19:30
+# is sold out, ...", "let me check whether ...", "如果售罄了……").
+_SUPPOSED = re.compile(
+    r"\b(?:if|whether|in case|unless|suppose|assuming)\b|如果|要是|万一|假如|是否|若是"
+)
+# normalised ("，" is ","); a thousands separator ("1,200") or a decimal point ends none
+_CLAUSE_END = re.compile(r"[;!?。\n]|\.(?!\d)|,(?!\d{3}(?!\d))")
+
+
+def _supposed(text: str, start: int) -> bool:
+    clause = _CLAUSE_END.split(text[:start])[-1]
+    return bool(_SUPPOSED.search(clause))
+
+
 def reason_spans(text: str, reason: InfeasibleReason) -> list[tuple[int, int]]:
-    """Spans of normalised `text` asserting `reason` (negated mentions left out)."""
+    """Spans of normalised `text` asserting `reason` (negated and supposed mentions left
+    out)."""
     out: list[tuple[int, int]] = []
     for pat in _COMPILED[reason]:
         zh = _is_zh(pat)
         for m in pat.finditer(text):
-            if m.end() > m.start() and not _negated(text, m.start(), zh):
+            start = m.start()
+            if m.end() > start and not _negated(text, start, zh) and not _supposed(text, start):
                 out.append(m.span())
     return out
 
