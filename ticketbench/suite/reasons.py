@@ -3,7 +3,8 @@
 A refusal scores only when all five hold (`refusal_problems`):
 1. **named**: an agent message states the task's reason (`Expect.reason`) in the agent's
    own words: a phrase of the reason's bilingual lexicon below, not negated ("not sold
-   out", "不超过") and not inside words copied from the user (`textmatch.echo_free`);
+   out", "不超过"), not supposed ("if it is sold out", "如果售罄") and not inside words
+   copied from the user (`textmatch.echo_free`);
 2. **no contradiction**: no agent message states another reason of the lexicon (an agent
    that lists every reason names none);
 3. **observed**: a tool result of this episode showed the agent the fact, about one of the
