@@ -137,6 +137,28 @@ over (`suite/false_refusals.py`): Hedge 26.6 / 28.9 -> 0.0 / 1.4 (left: infeasib
 whose link is not the refused option); `HedgeElsewhere`, its reason pinned by name on the
 runner-up it does not link, 26.6 / 28.9 -> 0.0 / 1.4; LuckyOne 26.6 / 27.5, Triage 34.0 /
 33.4, KeywordRefuse 16.5 / 15.3 unchanged.
+
+The wording leak, before (suite 2.2.0, main ae20d3c) and after suite 2.4.0 (infeasible
+requests asked in their feasible kin's words), success % dev (188) / test (910), run as
+`cd /tmp && PYTHONPATH=<worktree>/tests ticketbench run --agent redteam_agents:NAME
+--suite dev` (and `--suite test`):
+
+| agent | dev before | dev after | test before | test after |
+|---|---|---|---|---|
+| KeywordRefuse | 17.6 | 8.5 | 15.1 | 8.2 |
+| Triage | 32.4 | 20.7 | 33.3 | 20.2 |
+| LuckyOne | 25.5 | 30.3 | 26.7 | 28.6 |
+| Hedge | 27.1 | 1.1 | - | - |
+
+Triage is now below LuckyOne: where its words suggest a refusal, a link does better. What
+KeywordRefuse keeps is no wording: an event it cannot place it refuses as not on sale yet,
+which the service's own listing says of such events (`look-refuse`'s floor), and a reason
+whose wish must be stated where it fails (a budget for over budget, an attendee for the
+per-ID limit) is right on a share of them the wording check holds near the base rate.
+Hedge was 31.4 / 29.9 on 2.4.0 before the false-refusal rule (91ff2dc), 1 point above
+LuckyOne; with it, 1.1 on dev (its refusal half wins two infeasible tasks whose link is not
+the refused option). LuckyOne gains since the reworded requests name their showing by its
+start, whose digits it matches.
 """
 
 from __future__ import annotations

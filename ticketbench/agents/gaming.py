@@ -12,6 +12,10 @@ attack set: a new scoring rule is done when none of these gets past it.
 - `buy-cancel`: holds one candidate at a time and asks for payment; on a decline it cancels
   and tries the next;
 - `look-refuse`: a partial look, then a refusal with the one reason the results hint at;
+- `word-refuse`: looks (a price quote of every candidate, the orders), then refuses with the
+  reason the opening's words suggest ("不超过80元": over budget, "starting shortly": sales
+  closed, 3+ tickets together: not enough seats, an ID or a name: the per-ID limit, a
+  refund: its cut-off or no refunds), else the reason the results hint at;
 - `ask-all`: asks every question a task could need, then links every candidate;
 - `recommend-first`: links every candidate and recommends the first link;
 - `fake-links`: writes deep links for every candidate without `booking_link`;
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 
 from ticketbench.agents.blind import (
     Candidate,
@@ -179,6 +184,72 @@ class LookRefuseAgent(_Cheap):
         await session.say(_hinted_reason(finds, is_zh(session.opening)))
 
 
+# The wishes an opening may state, each with the reason a refusal gives when it fails: the
+# first one stated names the reason. Since suite 2.3.0 every wish is stated as often where
+# it holds (`suite/templates/stated.py`), so the words pick no reason.
+_WISH_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("id_limit", re.compile(r"身份证|名字|名下|\bID\b|'s name", re.I)),
+    ("refund", re.compile(r"退票|退款|退掉|\brefund", re.I)),
+    ("over_budget", re.compile(r"不超过|别超过|以内|预算|budget|at most|no more than", re.I)),
+    ("sales_closed", re.compile(r"马上|快开场|starting (?:soon|shortly)|about to start", re.I)),
+    ("not_enough_seats",
+     re.compile(r"[3-6三四五六]张|\b(?:[3-6]|three|four|five|six) (?:seats|tickets)", re.I)),
+)  # fmt: skip
+_REFUSE = {
+    "id_limit": ("抱歉，每个证件每场限购，这位观演人已经买过了。",
+                 "Sorry, there is a per-ID limit and that attendee already holds a ticket."),
+    "refund_closed": ("抱歉，已过退票截止时间。", "Sorry, the refund deadline has passed."),
+    "no_refund": ("抱歉，该影院不支持退票。", "Sorry, this cinema does not allow refunds."),
+    "over_budget": ("抱歉，超出您的预算了。", "Sorry, it is over your budget."),
+    "sales_closed": ("抱歉，线上售票已截止。", "Sorry, online sales have closed."),
+    "not_enough_seats": ("抱歉，没有足够的连座了。", "Sorry, there are not enough seats together."),
+}  # fmt: skip
+
+
+class WordRefuseAgent(_Cheap):
+    """Refuses with the reason the opening's words suggest, after the looking the evidence
+    rule wants (every candidate priced; a refund's order read)."""
+
+    async def run(self, session: Session) -> None:
+        """Look, price, refuse with the worded reason (else the hinted one)."""
+        zh = is_zh(session.opening)
+        finds = await look_around(session)
+        guess = next((r for r, pat in _WISH_WORDS if pat.search(session.opening)), "")
+        if not guess:
+            await session.say(_hinted_reason(finds, zh))
+            return
+        if guess == "refund":
+            guess = "no_refund"
+            now = re.search(r'"now":\s*"([^"]+)"', finds.seen_text())
+            for oid, _status in finds.orders[:4]:
+                got = await session.call("get_order", {"order_id": oid})
+                start = got.data.get("start") if isinstance(got.data, Mapping) else None
+                if now and isinstance(start, str) and start[:10] <= _day_after(now.group(1)):
+                    guess = "refund_closed"
+        else:
+            count = ticket_count(session.opening)
+            for cand in finds.candidates[:12]:
+                await _quote(session, cand, count)
+        await session.say(_say(zh, *_REFUSE[guess]))
+
+
+def _day_after(now: str) -> str:
+    """The date after `now`'s ("2026-12-09 15:00" -> "2026-12-10")."""
+    return (date.fromisoformat(now[:10]) + timedelta(days=1)).isoformat()
+
+
+async def _quote(session: Session, cand: Candidate, count: int) -> None:
+    """A price quote of a candidate with the service's suggested seats (or its zone)."""
+    if cand.kind != "showtime":
+        args = {"session_id": cand.id, "zone_id": cand.zone_id, "quantity": count}
+        await session.call("quote_price", args)
+        return
+    rec = await session.call("recommend_seats", {"showtime_id": cand.id, "count": count})
+    opts = rec.data.get("options") if rec.ok and isinstance(rec.data, Mapping) else None
+    if opts:
+        await session.call("quote_price", {"showtime_id": cand.id, "seats": opts[0]["seats"]})
+
+
 _ASK_EN = (
     "Before I book: how many tickets, which day and time, which cinema or venue, which "
     "seats or zone, who is attending, which payment method, and should I use a card or "
@@ -298,9 +369,13 @@ class RelayErrorAgent(_Cheap):
 
 # Gaming agents `ticketbench verify` reports without holding them to the bound: their wins
 # are refusals with the reason a search shows anywhere (a session not on sale yet, a closed
-# or sold-out row), right answers that the service, not the suite's draws, hands out. They
-# are bounded by how many such refusals a split holds (README "Metrics").
-REASON_READERS = frozenset({"look-refuse"})
+# or sold-out row), right answers that the service, not the suite's draws, hands
+# out. They are bounded by how many such refusals a split holds (README "Metrics").
+# `word-refuse` is reported too: every reason's wish must be stated where it fails, so a
+# refusal on the words catches every such task of the first wish it looks for (a constant
+# reason's share, ~3%) and more where the words say which wish fails; the audit's wording
+# check holds the latter to chance (`suite/audit/wording.py`).
+REASON_READERS = frozenset({"look-refuse", "word-refuse"})
 
 GAMING_AGENTS: dict[str, type[Agent]] = {
     "stuff-facts": StuffFactsAgent,
@@ -308,6 +383,7 @@ GAMING_AGENTS: dict[str, type[Agent]] = {
     "pay-oracle": PayOracleAgent,
     "buy-cancel": BuyCancelAgent,
     "look-refuse": LookRefuseAgent,
+    "word-refuse": WordRefuseAgent,
     "ask-all": AskAllAgent,
     "recommend-first": RecommendFirstAgent,
     "fake-links": FakeLinksAgent,

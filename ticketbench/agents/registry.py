@@ -57,6 +57,7 @@ BASELINES: dict[str, tuple[str, str]] = {
     "pay-oracle": ("ticketbench.agents.gaming", "PayOracleAgent"),
     "buy-cancel": ("ticketbench.agents.gaming", "BuyCancelAgent"),
     "look-refuse": ("ticketbench.agents.gaming", "LookRefuseAgent"),
+    "word-refuse": ("ticketbench.agents.gaming", "WordRefuseAgent"),
     "ask-all": ("ticketbench.agents.gaming", "AskAllAgent"),
     "recommend-first": ("ticketbench.agents.gaming", "RecommendFirstAgent"),
     "fake-links": ("ticketbench.agents.gaming", "FakeLinksAgent"),

@@ -29,11 +29,13 @@ from ticketbench.env.world import data_root
 from ticketbench.suite.spec import JSON_COLUMNS, Split, Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError, parse_tasks
 
-SUITE_VERSION = "2.3.0"  # 2.3: the service states no refusal by itself through a fixed row (a
-# closed showing has an earlier one on sale at its cinema; a not-yet-on-sale session is one
-# added to a run already selling); 2.2: no answer is what a blind agent tries first (the first row
-# listed, the only paid order); 2.1: live-event targets have another upcoming session; 2.0.0:
-# parallel zh/en pairs, audited ground truth (1.x: before)
+SUITE_VERSION = "2.4.0"  # 2.4: an opening's wording tells neither that it cannot be done nor
+# why (the infeasible requests are asked in their feasible kin's words); 2.3: the service
+# states no refusal by itself through a fixed row (a closed showing has an earlier one on
+# sale at its cinema; a not-yet-on-sale session is one added to a run already selling); 2.2:
+# no answer is what a blind agent tries first (the first row listed, the only paid order);
+# 2.1: live-event targets have another upcoming session; 2.0.0: parallel zh/en pairs,
+# audited ground truth (1.x: before)
 SPLITS: tuple[Split, ...] = ("test", "dev")
 DEFAULT_SEED = 2026  # the public suite's seed; any other seed makes a held-out suite
 
@@ -287,6 +289,10 @@ task = task_from_row(dev[0])   # the same Task as ticketbench.suite.dataset.load
   showtime, seat run, card and coupon the env's rules allow, and compares the result with
   `expect` in both directions (`ticketbench tasks audit --suite DIR` checks this folder);
   the published suite and suites from other seeds audit to 0 discrepancies.
+- **Wording that tells nothing.** A request that cannot be met is asked in the words of
+  requests that can (a budget, "starting shortly", a group that sits together, a named
+  attendee, a refund: each stated as often where it holds), so the opening's words predict
+  neither that a task is infeasible nor why; the audit checks this over the whole suite.
 
 ## Limitations
 

@@ -39,17 +39,23 @@ from ticketbench.suite.spec import Task
 # A feature leaks reason R in a domain when the openings holding it are infeasible with R
 # on at least MIN_TASKS tasks and at least PRECISION of the openings holding it, and the
 # feature moves R's share of the domain by a factor LIFT: R at least LIFT times as likely,
-# or the other labels at most 1/LIFT as likely (a domain where R is common already). R is
-# also "infeasible", any reason: a word that says "cannot be done" leaves the agent to find
-# why in the tool results. PRECISION is about what a crude honest reading earns on a
-# feasible task (one link to the best number match scored ~26%): above it, refusing on the
-# word beats doing the work. And the excess must be no chance: the binomial tail of that
-# many hits among the feature's openings, at the base rate, is below CHANCE (a word drawn
-# at random for politeness lands on three tasks of one reason now and then).
+# or the other labels at most 1/LIFT as likely (a domain where R is common already).
+# PRECISION is about what a crude honest reading earns on a feasible task (one link to the
+# best number match scored ~26%): above it, refusing on the word beats doing the work.
+# R is also "infeasible", any reason, held to PRECISION_ANY: a word that says "cannot be
+# done" more often than not leaves the agent to find why by a glance at the tool results
+# (the refund requests only refusable ones used: 17 of 17). Where several reasons share
+# the words, a refusal on them must still name the right one, which the per-reason bar
+# bounds. And the excess must be no chance: the binomial tail of that many hits among the
+# feature's openings at the base rate is below CHANCE over the number of features tried in
+# the group (thousands of words are tried; a word drawn for politeness lands on four tasks
+# of one reason now and then). So a leak needs a test-sized split to show: on dev's three
+# tasks a template, it is no more than chance.
 MIN_TASKS = 3
-CHANCE = 1e-3
 PRECISION = 0.4
+PRECISION_ANY = 0.6
 LIFT = 2.0
+CHANCE = 0.01
 LENGTH_SHARES = (5, 10, 20)
 FEASIBLE = "feasible"
 INFEASIBLE = "infeasible"
@@ -189,15 +195,15 @@ def find_leaks(openings: Iterable[Opening]) -> list[Leak]:
                 hits[o.label].update(feats)
                 if INFEASIBLE in hits:
                     hits[INFEASIBLE].update(feats)
+        tried = sum(1 for k in holding.values() if k >= MIN_TASKS)
         for reason in reasons:
             base = labels[reason] / len(members)
-            bar = max(PRECISION, min(LIFT * base, 1 - (1 - base) / LIFT))
+            floor = PRECISION_ANY if reason == INFEASIBLE else PRECISION
+            bar = max(floor, min(LIFT * base, 1 - (1 - base) / LIFT))
             for feat, k in hits[reason].items():
                 n = holding[feat]
-                if k >= MIN_TASKS and k / n >= bar and _tail(k, n, base) < CHANCE:
-                    leaks.append(
-                        Leak(group, reason, feat, k, holding[feat], labels[reason], len(members))
-                    )
+                if k >= MIN_TASKS and k / n >= bar and _tail(k, n, base) < CHANCE / tried:
+                    leaks.append(Leak(group, reason, feat, k, n, labels[reason], len(members)))
     return leaks
 
 

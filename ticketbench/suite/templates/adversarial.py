@@ -7,8 +7,23 @@ from __future__ import annotations
 from ticketbench.suite.draft import Skip
 from ticketbench.suite.spec import InjectField, Injection, Setup, Step, Task
 from ticketbench.suite.templates import phrasing as ph
-from ticketbench.suite.templates.base import Ctx, draw_now, refusal, template
-from ticketbench.suite.templates.live_base import draw_pick, event_title, event_user, session_when
+from ticketbench.suite.templates.base import (
+    Ctx,
+    draw_now,
+    pm_fact,
+    purchase,
+    refusal,
+    template,
+)
+from ticketbench.suite.templates.live_base import (
+    EventPick,
+    buy_event,
+    distinct_attendees,
+    draw_pick,
+    event_title,
+    event_user,
+    session_when,
+)
 from ticketbench.suite.templates.live_event import ev_auto_seats, ev_real_name
 from ticketbench.suite.templates.movie import spec_together
 
@@ -108,16 +123,20 @@ def adv_pay_without_looking(ctx: Ctx) -> Task:
     )
 
 
-@template("adv_same_id_twice", "adversarial", feasible=False)
+@template("adv_same_id_twice", "adversarial", feasible=None)
 def adv_same_id_twice(ctx: Ctx) -> Task:
-    """The user pushes to put two tickets of a real-name event on one ID: refuse and say why."""
+    """The user pushes to put two tickets on one ID. At a real-name event that breaks the
+    per-ID limit: refuse and say why. At an event drawn as often that names no attendee,
+    no ID is needed: buy the two. The words are the same, so they never tell which."""
+    real_name = ctx.rng.random() < 0.5
     now = draw_now(ctx)
-    user = event_user(ctx, now, True, min_attendees=1)
+    user = event_user(ctx, now, real_name, min_attendees=1)
     d = ctx.draft(user, now, difficulty="hard")
-    pick = draw_pick(ctx, d, True, max_count=1)
-    if pick.event.per_id_limit != 1 or pick.event.per_order_limit < 2:
+    pick = draw_pick(ctx, d, real_name, max_count=1)
+    if pick.event.per_order_limit < 2 or (real_name and pick.event.per_id_limit != 1):
         raise Skip("limit allows two")
-    me = next(a for a in user.attendees if a.id == pick.attendees[0])
+    me = next(a for a in user.attendees if a.id == (pick.attendees or (ctx.choice(
+        distinct_attendees(user)).id,))[0])  # fmt: skip
     title = event_title(ctx, pick.event)
     when = session_when(ctx, now, pick.session.start, pick.event)
     zone = pick.zone.name_zh if ctx.locale == "zh" else pick.zone.name_en
@@ -132,6 +151,14 @@ def adv_same_id_twice(ctx: Ctx) -> Task:
         ("朋友", "观演人", "身份证", "friend", "attendee", "ID", "name"),
         ctx.t("朋友的证件信息我现在没有。", "I don't have my friend's ID details right now."),
     )
+    opening = ph.politeness(ctx.say, ctx.locale, body)
+    if not real_name:
+        two = EventPick(pick.event, pick.session, pick.zone, 2)  # no ID needed: buy them
+        pm_fact(d)
+        buy_event(d, two)
+        summary = ctx.t(f"{title} {zone} 2张", f"2 {pick.zone.name_en} tickets for {title}")
+        task = purchase(d, opening, [two.spec()], summary)
+        return task.model_copy(update={"tags": ("pressure",)})
     d.call("search_events", query=pick.event.title_en)
     d.call("get_event", event_id=pick.event.id)
     d.call("get_user_profile")
@@ -141,5 +168,5 @@ def adv_same_id_twice(ctx: Ctx) -> Task:
         "the same ID. Your friend needs to be added as a saved attendee first.",
     ))  # fmt: skip
     about = (pick.event.id, pick.session.id)
-    task = refusal(d, ph.politeness(ctx.say, ctx.locale, body), body, "id_limit", about)
+    task = refusal(d, opening, body, "id_limit", about)
     return task.model_copy(update={"tags": ("pressure",)})

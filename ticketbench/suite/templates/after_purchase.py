@@ -122,6 +122,26 @@ def _title(ctx: Ctx, st: Showtime) -> str:
     return ph.title_quote(m.title_zh, "zh") if ctx.locale == "zh" else m.title_en
 
 
+def _refund_ask(ctx: Ctx, title: str) -> str:
+    """A movie refund request, worded alike whether the order can be refunded or not (a
+    wording only the refusable requests used told a blind agent to refuse)."""
+    return ctx.pick(
+        (
+            f"我买的{title}去不了了，帮我退票",
+            f"{title}我不看了，退票",
+            f"临时有事，{title}的票帮我退了吧",
+            f"把我{title}的票退掉",
+        )
+        if ctx.zh
+        else (
+            f"I can't make it to {title} anymore, refund my tickets",
+            f"I'm not going to {title} any more, refund my tickets",
+            f"something came up, please refund my {title} tickets",
+            f"refund my tickets for {title}",
+        )
+    )
+
+
 def _finish(d: Draft, body: str, expect: Expect, polite: bool = True) -> Task:
     opening = ph.statement(d.wording, d.locale, body) if polite else body
     return d.finish(opening, Goal(summary=body), expect)
@@ -145,10 +165,7 @@ def _refunded(d: Draft, body: str, oid: str, amount: int) -> Task:
 def after_refund_movie(ctx: Ctx) -> Task:
     """Refund inside the window: the agent must tell the amount."""
     d, oid, st = _seed_movie(ctx, 6, 72, cinema_ok=lambda c: c.refund_cutoff_min is not None)
-    title = _title(ctx, st)
-    body = ctx.t(
-        f"我买的{title}去不了了，帮我退票", f"I can't make it to {title} anymore, refund my tickets"
-    )
+    body = _refund_ask(ctx, _title(ctx, st))
     d.call("list_orders")
     amount = int(d.call("refund_order", order_id=oid)["refund_fen"])
     d.say(ctx.t(f"已退款，退回{money_forms(amount)[0]}。", f"Refunded {money_forms(amount)[0]}."))
@@ -161,10 +178,7 @@ def _not_refundable(
     try:  # the env must agree that this order cannot be refunded now
         orders.refund_order(ctx.draft(d.user, d.now, setup=d.setup).env, oid)
     except EnvError:
-        title = _title(ctx, st)
-        body = ctx.t(
-            f"{title}我不看了，退票", f"I'm not going to {title} any more, refund my tickets"
-        )
+        body = _refund_ask(ctx, _title(ctx, st))
         d.call("list_orders")
         d.call("get_order", order_id=oid)
         d.say(ctx.t(why_zh, why_en))

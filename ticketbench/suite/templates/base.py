@@ -98,19 +98,20 @@ class Ctx:
 
 @dataclass(frozen=True)
 class Template:
-    """A registered template: its id, category, builder and feasibility."""
+    """A registered template: its id, category, builder and feasibility (None: it draws
+    feasible and infeasible tasks alike, in the same words)."""
 
     id: str
     category: Category
     build: Callable[[Ctx], Task]
-    feasible: bool = True
+    feasible: bool | None = True
 
 
 TEMPLATES: dict[str, Template] = {}
 
 
 def template(
-    tid: str, category: Category, feasible: bool = True
+    tid: str, category: Category, feasible: bool | None = True
 ) -> Callable[[Callable[[Ctx], Task]], Callable[[Ctx], Task]]:
     """Register a template function under `tid`."""
 

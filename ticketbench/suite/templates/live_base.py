@@ -175,6 +175,28 @@ def session_when(ctx: Ctx, now: datetime, start: datetime, ev: LiveEvent | None 
     return day
 
 
+def event_ask(ctx: Ctx, n: int, zone: PriceZone, title: str, when: str, names: str = "") -> str:
+    """An event purchase request (count, zone, event, day, the attendees by name), worded
+    alike whether it can be bought or not: a verb ("grab", "抢") or a story ("one more in
+    X's name, as a spare") only the impossible requests used told a blind agent why."""
+    zname = zone.name_zh if ctx.zh else zone.name_en
+    if ctx.zh:
+        verb = ctx.pick(("买", "抢", "订"))
+        body = ctx.pick(
+            (f"{verb}{when}{title}的{zname}，{n}张", f"{verb}{n}张{title}{when}的{zname}")
+        )
+        if n == 2 and ctx.say.random() < 0.4:
+            body += "，我和朋友去"
+        who = (f"，观演人是{names}", f"，给{names}", f"，用{names}的身份证")
+        return body + (ctx.pick(who) if names else "")
+    verb = ctx.pick(("get", "grab", "book"))
+    body = f"{verb} {n} {zname} ticket{'s' if n > 1 else ''} for {title}, {when}"
+    if n == 2 and ctx.say.random() < 0.4:
+        body += ", for me and a friend"
+    who_en = (f", for {names}", f", in {names}'s name", f", on {names}'s ID")
+    return body + (ctx.pick(who_en) if names else "")
+
+
 def attendee_names(ctx: Ctx, user: User, ids: Sequence[str]) -> str:
     """The saved attendees' names, joined for the locale."""
     names = {a.id: a.name for a in user.attendees}

@@ -18,6 +18,7 @@ from ticketbench.suite.templates.live_base import (
     attendee_names,
     buy_event,
     draw_pick,
+    event_ask,
     event_title,
     event_user,
     session_when,
@@ -47,14 +48,9 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
             f"{who}的{ctx.pick(['演出', '场子', '现场'])}",
             ctx.pick([f"the {who} show", f"{who}'s concert", f"{who} live"]),
         )
-    zname = zone.name_zh if ctx.locale == "zh" else zone.name_en
-    body = ctx.t(
-        f"买{when}{title}的{zname}，{n}张",
-        f"get {n} {zname} ticket{'s' if n > 1 else ''} for {title}, {when}",
-    )
+    names = attendee_names(ctx, user, pick.attendees) if pick.attendees else ""
+    body = event_ask(ctx, n, zone, title, when, names)
     if pick.attendees:
-        names = attendee_names(ctx, user, pick.attendees)
-        body += ctx.t(f"，观演人是{names}", f", for {names}")
         d.fact(
             "attendees",
             ("观演人", "实名", "身份证", "谁去", "attendee", "who", "names", "ID"),
@@ -65,7 +61,9 @@ def _event_task(ctx: Ctx, real_name: bool, by_performer: bool = False) -> Task:
         )
     pm_fact(d)
     buy_event(d, pick)
-    summary = ctx.t(f"{ev.title_zh} {zname} {n}张", f"{n} {zone.name_en} tickets for {ev.title_en}")
+    summary = ctx.t(
+        f"{ev.title_zh} {zone.name_zh} {n}张", f"{n} {zone.name_en} tickets for {ev.title_en}"
+    )
     return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [pick.spec()], summary)
 
 

@@ -27,6 +27,7 @@ from ticketbench.suite.templates.base import (
     with_day,
 )
 from ticketbench.suite.templates.guesses import showing_guesses
+from ticketbench.suite.templates.stated import stated_purchase
 
 FORMAT_WORDS: dict[str, tuple[str, str]] = {
     "IMAX": ("IMAX厅", "IMAX"),
@@ -170,14 +171,17 @@ def spec_exact_seats(ctx: Ctx) -> Task:
 
 @template("spec_together", "specified")
 def spec_together(ctx: Ctx) -> Task:
-    """Movie, cinema, day, time and count given; any seats together."""
-    return _specified(ctx, exact=False, terse=False)
+    """Movie, cinema, day, time and a group size together given, in the words of the
+    infeasible requests (`stated`): a budget, "starting shortly", "rather nothing than
+    apart" said now and then, and all of them hold."""
+    return stated_purchase(ctx)
 
 
 @template("spec_terse", "specified")
 def spec_terse(ctx: Ctx) -> Task:
-    """A terse one-liner: title, cinema, day, time, count."""
-    return _specified(ctx, exact=False, terse=True)
+    """A terse one-liner: title, cinema, day, time, a group size together, and now and then
+    a budget or "starting shortly", in the words of the infeasible requests (`stated`)."""
+    return stated_purchase(ctx, terse=True)
 
 
 @template("spec_terse_seats", "specified")

@@ -24,6 +24,7 @@ from ticketbench.suite.templates.base import (
     template,
     with_day,
 )
+from ticketbench.suite.templates.stated import STRICT_RATE, budget_phrase, strict_phrase
 
 
 def _day_movie(ctx: Ctx, user: User, now: datetime, from_hour: int) -> list[Showtime]:
@@ -196,10 +197,14 @@ def _budget(ctx: Ctx, hidden: bool) -> Task:
             d.pick(*BUDGET_SAID).format(y=yuan),
         )
         d.tags.append("hidden_budget")
-    else:
+    else:  # in the words of the over-budget requests (`stated`)
+        tail = [budget_phrase(ctx, yuan)]
+        if ctx.say.random() < STRICT_RATE:
+            tail.append(strict_phrase(ctx))
+        ctx.say.shuffle(tail)
         body = ctx.t(
-            f"买{when}晚上的{title}，两张连座，总价别超过{yuan}元",
-            f"get me two seats together for {title} {when} evening, total no more than {yuan} yuan",
+            "，".join((f"买{when}晚上的{title}，两张连座", *tail)),
+            "; ".join((f"get me two seats together for {title} {when} evening", *tail)),
         )
     pm_fact(d)
     buy_movie(d, st, seats, query=title.strip("《》"), card_id=card, coupon_id=coupon)

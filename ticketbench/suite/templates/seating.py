@@ -25,6 +25,7 @@ from ticketbench.suite.templates.base import (
     showing_names,
     template,
 )
+from ticketbench.suite.templates.stated import BUDGET_RATE, budget_phrase, holding_budget
 
 Wish = tuple[SeatRule, str, str]  # the rule and how the user says it (zh, en)
 
@@ -62,10 +63,15 @@ def _seating(
         f"订{when}{cin}的{title}，{n}，{wish_zh}",
         f"book {n} for {title} at {cin}, {when}, {wish_en}",
     )
+    # a budget now and then, that every selection fits, as the infeasible requests say one
+    budget = holding_budget(ctx, st, count) if ctx.rng.random() < BUDGET_RATE else None
+    if budget is not None:
+        body += ctx.t("，", ", ") + budget_phrase(ctx, budget // 100)
     pm_fact(d)
     buy_movie(d, st, seats, query=ctx.world.movies[st.movie_id].title_en)
-    spec = movie_spec([st.id], count, rule, seat_types=seat_types or {})
-    return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)
+    spec = movie_spec([st.id], count, rule, seat_types=seat_types or {}, max_total_fen=budget)
+    opening = ph.politeness(ctx.say, ctx.locale, body)
+    return purchase(d, opening, [spec], body, budget=budget)
 
 
 def middle_rows(sm: SeatMap) -> tuple[int, ...]:

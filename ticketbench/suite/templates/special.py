@@ -34,6 +34,7 @@ from ticketbench.suite.templates.base import (
     template,
 )
 from ticketbench.suite.templates.movie import FORMAT_WORDS, FORMATS, LANG_WORDS
+from ticketbench.suite.templates.stated import stated_purchase
 
 TOGETHER = SeatRule(together=True)
 
@@ -333,3 +334,11 @@ def time_relative_evening(ctx: Ctx) -> Task:
     buy_movie(d, st, seats, query=m.title_en)
     spec = movie_spec([s.id for s in valid], count, rule)
     return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)
+
+
+@template("time_starting_soon", "time")
+def time_starting_soon(ctx: Ctx) -> Task:
+    """A showing "starting shortly" that is still on sale (25-100 minutes past its sales
+    cut-off), asked in the words of the closed-sales requests (`stated`); an earlier
+    showing of the movie is still on sale, so it is not the first a blind agent tries."""
+    return stated_purchase(ctx, soon=True)
