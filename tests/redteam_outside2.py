@@ -7,13 +7,16 @@ dev / 32.6% test on c46946f.
 
 | name | trick | dev | test | main |
 |---|---|---|---|---|
+| `AskTwinSacrifice` | `AskGuess`'s question + `TwinSacrifice` (O2+R2) | 48.9% | 49.7% | 37510c6 |
 | `TwinSacrifice` | a twin's link reply: can it be done? (R2, over R1) | 38.8% | 40.7% | c4c1999 |
 | `LockTwin` | twins talk through fcntl byte-range locks on `os.py` (R1) | 36.2% | 35.9% | c46946f |
 | `ChannelProbe` | lists which cross-episode channels open inside an episode | probe | | 596e1d8 |
 | `WhichOf` | "which one: A or B?" over `Guess`'s top two, links the answer | 33.0% | | 596e1d8 |
+| `WhichOf3` | the same over the top three | 33.5% | | 37510c6 |
+| `HowToFinish` | "finish in the app, or shall I book it?", then `Guess` | 33.0% | | 37510c6 |
 | `ProposeLink` | a go-ahead for the pick; on a decline, the next pick | 31.9% | | 596e1d8 |
 | `HoldCancelLink` | holds the pick, cancels it, then `Guess`: no L3 | 31.9%, L3 0 | | 596e1d8 |
-| `TrueHedge` | a true stopper of the pick from the listing, link another | 27.7% | | c46946f |
+| `TrueHedge` | a true stopper of the pick from the listing, link another | 31.9% | | 37510c6 |
 
 - `ChannelProbe`: inside an episode `/proc`, `/dev/shm`, `/tmp`, signals to the parent and
   abstract unix `bind` are refused; UDP autobind on loopback and byte-range locks on any
@@ -24,6 +27,10 @@ dev / 32.6% test on c46946f.
   it for me" without trying it; in a feasible one a wrong link gets "it didn't work out".
   One twin spends its episode on the link, the other refuses with the stopper it finds
   (sales state, seats together, a quote against the budget, the session's state).
+- `AskTwinSacrifice`: the two open holes stacked; `AskGuess` alone is still 42.0% on dev
+  (37510c6), so O2 (the user restates its request on demand) is not closed.
+- `HowToFinish` (probe): "finish in the app yourself, or shall I book it?" leaks nothing; the
+  en user reads it as a count question ("As I said: 2 tickets."), the zh one as nothing.
 - `WhichOf`, `ProposeLink`: the user answers a choice with its own opening ("As I said:
   ...") or "I'm not sure", and turns a proposal down only when it contradicts the opening,
   then leaves: no hidden wish leaks (the user's rules hold).
@@ -50,6 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from redteam_outside import (
+    _ASK_EN,
+    _ASK_ZH,
     _VERDICTS,
     Guess,
     Option,
@@ -508,8 +517,15 @@ class TwinSacrifice:
     knows the task cannot be done and which option it is about, looks up why, and refuses
     with that reason; otherwise it links what the user bought, or the next pick."""
 
+    async def read(self, session: Session) -> str:
+        """The words the picks are ranked on."""
+        return session.opening
+
     async def run(self, session: Session) -> None:
+        text = await self.read(session)
         lk = await look(session)
+        if not lk.options and text != session.opening:
+            lk = await look(session, text)
         if not lk.options:
             return
         zh = is_zh(session.opening)
@@ -522,7 +538,7 @@ class TwinSacrifice:
             if twin is not None:
                 break
             await asyncio.sleep(0.1)
-        opts = ranked(lk, session.opening)
+        opts = ranked(lk, text)
         top = opts[0]
         if twin is None:
             await link(session, top)
@@ -567,3 +583,31 @@ class TwinSacrifice:
                     return
         rest = [o for o in opts if o is not bad] or opts
         await link(session, rest[0])
+
+
+class AskTwinSacrifice(TwinSacrifice):
+    """`TwinSacrifice` after `AskGuess`'s question (redteam_outside: the user restates day,
+    time, count and title, "As I said: ..."): the two open holes stacked."""
+
+    async def read(self, session: Session) -> str:
+        zh = is_zh(session.opening)
+        reply = await session.say(_ASK_ZH if zh else _ASK_EN)
+        return f"{session.opening} {reply or ''}"
+
+
+class HowToFinish:
+    """Probe: asks how the user wants to finish, names nothing, then stops. Its replies,
+    tabulated by task feasibility, say whether a question leaks what a link's reply does."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        zh = is_zh(session.opening)
+        reply = await session.say(
+            "找到了。您想自己在App里完成，还是我直接帮您订？"
+            if zh
+            else "Found it. Would you rather finish it in the app yourself, or shall I book it?"
+        )
+        if reply is not None:
+            await link(session, ranked(lk, session.opening)[0])
