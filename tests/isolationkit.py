@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import errno
+import fcntl
 import gc
 import inspect
 import json
@@ -298,8 +299,9 @@ class Hoarder:
 
 
 class Meeter:
-    """Meets the other episodes at a well-known System V key, a POSIX queue name and a TCP
-    port; tells the user what each attempt gave (the error's name, or "met")."""
+    """Meets the other episodes at a well-known System V key, a POSIX queue name, a TCP
+    port, a UDP port and a lock on a file every process may read; tells the user what each
+    attempt gave (the error's name, or "met")."""
 
     async def run(self, session: Session) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -328,7 +330,35 @@ class Meeter:
             tried["bind"] = errno.errorcode[err.errno or 0]
         finally:
             listener.close()
+        tried["udp"] = _datagram()
+        tried["lock"] = _lock(os.__file__)
         await session.say(json.dumps(tried))
+
+
+def _datagram() -> str:
+    """A datagram between two UDP sockets on loopback, the receiver bound by its first send."""
+    try:
+        with (
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a,
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b,
+        ):
+            a.sendto(b"", ("127.0.0.1", 9))  # autobind: a port without bind()
+            b.sendto(b"hi", ("127.0.0.1", a.getsockname()[1]))
+            a.settimeout(5)
+            return "met" if a.recv(2) == b"hi" else "lost"
+    except OSError as err:
+        return errno.errorcode[err.errno or 0]
+
+
+def _lock(path: str) -> str:
+    """A shared lock on one byte of a read-only file (what a twin's F_GETLK would see)."""
+    with open(path, "rb") as f:
+        try:
+            fcntl.lockf(f, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, 4242)
+        except OSError as err:
+            return errno.errorcode[err.errno or 0]
+        fcntl.lockf(f, fcntl.LOCK_UN, 1, 4242)
+        return "met"
 
 
 def _remove(libc: ctypes.CDLL, name: str, made: int) -> None:

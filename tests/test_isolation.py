@@ -203,8 +203,9 @@ def test_episodes_share_nothing_the_plugin_made(tmp_path: Path, when: str) -> No
 
 
 def test_episodes_cannot_meet_by_key_queue_or_port(tmp_path: Path) -> None:
-    """System V keys, kernel keyring keys, POSIX queue names and listening ports are meeting
-    points Landlock does not govern: in a plugin's process each attempt is refused (EPERM)."""
+    """System V keys, kernel keyring keys, POSIX queue names, listening ports, UDP ports and
+    file locks are meeting points Landlock does not govern: in a plugin's process each
+    attempt is refused (EPERM)."""
     _cli("run", "--agent", "isolationkit:Meeter", "--tasks", "dev-specified-001",
          "--out", str(tmp_path / "run"))  # fmt: skip
     run = read_run(tmp_path / "run")
@@ -212,7 +213,7 @@ def test_episodes_cannot_meet_by_key_queue_or_port(tmp_path: Path) -> None:
         pytest.skip(f"no seccomp here: {run.header.agent['confined']}")
     (said,) = [e.text for rec in run.episodes for e in rec.events if e.kind == "agent_message"]
     assert json.loads(said) == dict.fromkeys(
-        ("shmget", "msgget", "semget", "add_key", "mq_open", "bind"), "EPERM"
+        ("shmget", "msgget", "semget", "add_key", "mq_open", "bind", "udp", "lock"), "EPERM"
     )
     _cli("run", "--agent", "isolationkit:Meeter", "--tasks", "dev-specified-001",
          "--privileged", "--out", str(tmp_path / "in-process"))  # fmt: skip

@@ -57,13 +57,16 @@ class PluginExited(Exception):
 def child_environment() -> dict[str, str]:
     """The parent's environment less what points at the harness's data: `TICKETBENCH_*`
     variables and any variable whose value names the data root; `PYTHONPATH` is the
-    parent's `sys.path`, so that the child imports the same plugin module."""
+    parent's `sys.path`, so that the child imports the same plugin module; `RES_OPTIONS`
+    asks for name lookups over TCP."""
     hidden = [str(p) for p in data_roots()]
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.upper().startswith("TICKETBENCH") and not any(h in v for h in hidden)
     }
+    # glibc's resolver over TCP: the plugin may open no UDP socket (`seccomp`).
+    env["RES_OPTIONS"] = " ".join(filter(None, (env.get("RES_OPTIONS"), "use-vc")))
     paths = [p or os.getcwd() for p in sys.path]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if not any(h in p for h in hidden))
     return env
