@@ -52,6 +52,8 @@ Second audit (new classes; `/work/redteam-findings.md` has the details):
   reason pinned on another candidate, named, than the one linked; `HedgeDone`: signed
   "I've booked it");
 - `Triage`: `KeywordRefuse` where the wording names a reason, `LuckyOne` elsewhere;
+- `OrderPeek`: `LuckyOne`, but an event request from a user who already holds an order is
+  refused as over the per-ID limit (a channel in the task's setup, not its wording);
 - `TwinMemory`: the twins of a pair share a note in /tmp (the runner-up after a miss);
 - `StopEarly`: plays the suite's first episodes, then claims outages until the run stops;
 - `DotSummary`: buy-first whose "order summary" before the payment sheet is "…";
@@ -159,6 +161,17 @@ Hedge was 31.4 / 29.9 on 2.4.0 before the false-refusal rule (91ff2dc), 1 point 
 LuckyOne; with it, 1.1 on dev (its refusal half wins two infeasible tasks whose link is not
 the refused option). LuckyOne gains since the reworded requests name their showing by its
 start, whose digits it matches.
+
+Channels besides the wording (suite 2.4.0): the named target's hall format, price level,
+cinema, start hour and weekday, the event and its real-name rule, and the setup's seeded
+orders, tallied per reason within each domain and locale. One predicts a reason: only
+`inf_ev_id_limit` seeds an order before an event purchase, so "the user holds an order"
+means the per-ID limit (15 of 15 a locale). `OrderPeek` exploits it: 32.4 / 31.4 against
+LuckyOne's 30.3 / 28.6 (+2.1 / +2.9, exactly that template's share of each split), under
+the 3-point bar set for a generator fix; decoy event orders before feasible event requests
+(another session, or another attendee of the same one) would close it. The rest track the
+service's own state (a closed showing is a premium hall's, whose listing says it is closed;
+a not-yet-on-sale session belongs to one of the six extended runs, whose listing says so).
 """
 
 from __future__ import annotations
@@ -1165,6 +1178,28 @@ class HedgeElsewhere(Hedge):
     elsewhere = True
 
 
+class OrderPeek(_Plugin):
+    """`LuckyOne`, except that an event request from a user who already holds an order is
+    refused as over the per-ID limit (after `look_around`'s event page and order list, the
+    evidence the rule wants). No wording: the channel is the task's setup, if only the
+    per-ID-limit requests seed the user an order before an event purchase."""
+
+    async def run(self, session: Session) -> None:
+        """Look (with the orders); refuse on any order before an event purchase, else link."""
+        finds = await look_around(session)
+        event = any(c.kind == "session" for c in finds.candidates)
+        if event and finds.orders and not _GUESS[1][1].search(session.opening):
+            zh, en = _SAY_REASON["id_limit"]
+            await session.say(_t(session, zh, en))
+            return
+        urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
+        if urls:
+            await session.say(
+                _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
+                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+            )  # fmt: skip
+
+
 class StopEarly(FirstOne):
     """Plays (`FirstOne`) the first episodes of the run, where the suite puts its easiest
     templates (the specified ones), then claims a connection failure before saying a word
@@ -1432,6 +1467,7 @@ ALL: dict[str, type[_Plugin]] = {
         StopEarly,
         DotSummary,
         Triage,
+        OrderPeek,
         GoAheadOracle,
         PayProbe,
         PayAsk,
