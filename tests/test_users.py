@@ -159,6 +159,36 @@ def test_wrong_link_is_not_bought() -> None:
     assert not finish_in_app(task, app, "https://example.com/x").paid
 
 
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_link_is_answered_alike_whether_or_not_the_request_can_be_met(locale: str) -> None:
+    """A user who asked to buy opens the agent's link in a task that cannot be done too, and
+    answers as it answers a wrong link in one that can: the reply must not say which
+    requests can be met (red team R2: "please just book it", never trying the link, told a
+    twin its task could not be done, whichever showing it linked)."""
+    say = "推荐这场：{}" if locale == "zh" else "I recommend this one: {}"
+    replies = []
+    dev = [t for t in load_suite("dev") if t.locale == locale]
+    infeasible = [t for t in dev if t.category == "infeasible" and not t.goal.orders]
+    about = next(  # one about a showing it names: link exactly that one
+        (t, str(s.args["showtime_id"]))
+        for t in infeasible
+        for s in t.reference
+        if s.args and "showtime_id" in s.args
+    )
+    feasible = _task("specified", locale)
+    env = make_env(feasible, load_world())
+    wanted = set(feasible.goal.orders[0].showtime_ids)
+    wrong = next(s.id for s in env.world.data.showtimes if s.id not in wanted)
+    for task, target in (about, (feasible, wrong)):
+        env = make_env(task, load_world())
+        app = RecordingApp(env)
+        reply = asyncio.run(ScriptedUser(task).reply(say.format(issue(env, target)), app))
+        assert app.actions[0] == "open_link", (task.id, app.actions)
+        replies.append((reply.text, reply.leave))
+    assert replies[0] == replies[1], replies
+    assert replies[0][1] == "declined"
+
+
 def test_link_to_another_acceptable_showtime_is_bought_with_smart_pick() -> None:
     """A real agent may link a different optimum than the reference; the user still buys."""
     from ticketbench.suite.checker import Transcript, check

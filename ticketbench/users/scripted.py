@@ -263,6 +263,11 @@ class ScriptedUser:
     def _answer(self, text: str, app: App, task: Task) -> Reply:
         t = self._t
         wanted = len(task.goal.orders) - self._paid
+        if not task.goal.orders and self._intent() in ("purchase", "pay_hold"):
+            # It asked to buy and does not know that cannot be done: it opens a link as it
+            # would in any task, and meets what the app shows (red team R2: a user who
+            # never tried links in these tasks told a twin which requests cannot be met).
+            wanted = 1
         if wanted > 0:
             links, ask = self._links.take(text, wanted)
             if ask:
