@@ -2,14 +2,16 @@
 
 Each is a plain plugin (`cd /tmp && PYTHONPATH=<repo>/tests ticketbench run --agent
 redteam_outside2:NAME --suite dev|test`), knowing only the opening, tool results and the
-user's replies. Scripted user, suite 2.3.0. `Guess` (redteam_outside) is the reference: 31.9%
-dev / 32.6% test on c46946f.
+user's replies. Scripted user. The first three rows are on suite 2.4.0 (main 366ef64), where
+`Guess` (redteam_outside) scores 34.6% dev / 33.2% test and `AskGuess` 44.7% dev; on suite
+2.3.0 they scored 48.9/49.7, 38.8/40.7 and 36.2/35.9 against `Guess` 31.9/32.6. The other
+rows are on suite 2.3.0 (`Guess` 31.9% dev).
 
 | name | trick | dev | test | main |
 |---|---|---|---|---|
-| `AskTwinSacrifice` | `AskGuess`'s question + `TwinSacrifice` (O2+R2) | 48.9% | 49.7% | 37510c6 |
-| `TwinSacrifice` | a twin's link reply: can it be done? (R2, over R1) | 38.8% | 40.7% | c4c1999 |
-| `LockTwin` | twins talk through fcntl byte-range locks on `os.py` (R1) | 36.2% | 35.9% | c46946f |
+| `AskTwinSacrifice` | `AskGuess`'s question + `TwinSacrifice` (O2+R2) | 51.6% | 50.2% | 366ef64 |
+| `TwinSacrifice` | a twin's link reply: can it be done? (R2, over R1) | 41.5% | 40.2% | 366ef64 |
+| `LockTwin` | twins talk through fcntl byte-range locks on `os.py` (R1) | 38.3% | 37.0% | 366ef64 |
 | `ChannelProbe` | lists which cross-episode channels open inside an episode | probe | | 596e1d8 |
 | `WhichOf` | "which one: A or B?" over `Guess`'s top two, links the answer | 33.0% | | 596e1d8 |
 | `WhichOf3` | the same over the top three | 33.5% | | 37510c6 |
