@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ticketbench.users.reading import crossval, message_model
-from ticketbench.users.reading.crossval import SURE, second_opinion
 from ticketbench.users.reading.message_model import COLUMNS, Guess, MessageModel
-from ticketbench.users.reading.reader import Reading, read
+from ticketbench.users.reading.reader import SURE, Reading, read_by_rules, second_opinion
 from ticketbench.users.reading.train import tuning_files, tuning_messages
 
 HERE = Path(__file__).parent / "data" / "reading"
@@ -52,23 +51,41 @@ def _guess(act: str, lead: int, slots: tuple[str, ...] = ()) -> Guess:
 
 def test_the_model_changes_the_kind_only_when_sure() -> None:
     rules = Reading("inform", (), summary=True)
-    assert second_opinion(rules, _guess("ask", SURE)) == rules  # not sure enough
-    asked = second_opinion(rules, _guess("ask", SURE + 1, ("date",)))
-    assert (asked.act, asked.slots, asked.summary, asked.question) == ("ask", ("date",), True, True)
+    assert second_opinion(rules, _guess("confirm", SURE)) == rules  # not sure enough
+    go = second_opinion(rules, _guess("confirm", SURE + 1, ("date",)))
+    assert (go.act, go.slots, go.summary, go.question) == ("confirm", (), True, True)
     # the rules name the slots of a question they read; the model only its kind
     question = Reading("ask", ("time",), question=True)
     go = second_opinion(question, _guess("confirm", SURE + 1, ("count",)))
     assert (go.act, go.slots) == ("confirm", ("time",))
-    told = second_opinion(question, _guess("inform", 10 * SURE))
-    assert (told.act, told.slots) == ("inform", ())
     assert second_opinion(question, _guess("ask", 10 * SURE, ("count",))) == question
+
+
+def test_the_model_adds_what_the_rules_missed_and_takes_nothing_they_found() -> None:
+    """A go-ahead the rules read stays one (the user checks it as a proposal); a question
+    stays a question; the model never makes a statement a question (keyword stuffing) or a
+    refusal (a misread refusal ends the conversation), but may find the reason of one."""
+    for kept, other in [
+        (Reading("confirm", (), question=True), "ask"),
+        (Reading("ask", ("time",), question=True), "inform"),
+        (Reading("inform"), "ask"),
+        (Reading("inform"), "cannot"),
+        (Reading("inform"), "cannot_unexplained"),
+        (Reading("cannot"), "inform"),
+        (Reading("recommend"), "inform"),
+    ]:
+        assert second_opinion(kept, _guess(other, 10 * SURE)) == kept, (kept.act, other)
+    missed = [("inform", "confirm"), ("inform", "recommend"), ("cannot_unexplained", "cannot")]
+    for before, after in missed:
+        rules = Reading(before)  # type: ignore[arg-type]
+        assert second_opinion(rules, _guess(after, SURE + 1)).act == after
 
 
 def test_a_model_without_weights_leaves_the_rules_alone() -> None:
     """No evidence, no second opinion: every kind ties and the tie keeps the rules' kind."""
     empty = MessageModel({})
     for text in ("请问几位？", "Shall I book it?", "Sorry, that show is sold out."):
-        rules = read(text)
+        rules = read_by_rules(text)
         assert second_opinion(rules, empty.guess(text)) == rules
 
 

@@ -147,7 +147,9 @@ class _Misreads:
 
     async def run(self, session: Session) -> None:
         """One question the user's reader misses."""
-        text = "Echoes那场，嗯？" if "百老汇" in session.opening else "Echoes of the Deep, eh?"
+        # ("Echoes那场，嗯？" reads as a proposal of that showing, as "Echoes那场怎么样？" does)
+        zh = "百老汇" in session.opening
+        text = "Echoes那场，您怎么看？" if zh else "Echoes of the Deep, eh?"
         await session.say(text)
 
 

@@ -7,8 +7,8 @@ part, the English often a translation of the Chinese) is left out in turn; the m
 rules (`reader.read`) are measured on the same parts as shipped: they were tuned on every
 part committed before them, so on those parts their number is an upper bound, and only on a
 part newer than the rules is it a first sight; the same holds for their combination with
-the model (`second_opinion`). The held-out part (`heldout_*.txt`) is
-never read here.
+the model (`reader.second_opinion`, what `reader.read` reads). The held-out part
+(`heldout_*.txt`) is never read here.
 
 Accuracy is the corpus test's: a message counts only when its whole reading (kind, slots,
 flags) is right (`corpus.label_counts`).
@@ -21,7 +21,6 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from dataclasses import replace as _replace
 from pathlib import Path
 
 from ticketbench.users.reading import message_model
@@ -32,7 +31,7 @@ from ticketbench.users.reading.corpus import (
     label_counts,
     load,
 )
-from ticketbench.users.reading.reader import Reading, read
+from ticketbench.users.reading.reader import Reading, read_by_rules, second_opinion
 from ticketbench.users.reading.train import tuning_files
 
 _LANGUAGE = re.compile(r"_(?:zh|en)$")
@@ -53,36 +52,6 @@ def parts(folder: Path) -> dict[str, list[Labelled]]:
     return out
 
 
-# How far the model's kind must score ahead of the rules' before it overrules them, in the
-# model's units (hundredths of an averaged weight): chosen on the two sets the rules had not
-# been tuned on, where trusting only a clear lead read better than trusting every
-# disagreement (tests/data/reading/README.md).
-SURE = 400
-
-
-def second_opinion(rules: Reading, guess: message_model.Guess) -> Reading:
-    """The rules' reading, with the learned model's kind where the model is sure of another.
-
-    On text neither was built from the model tells a question from a go-ahead, a refusal
-    or a statement better than the rules, and the rules name slots better. So the model may
-    change the kind only; the slots stay the rules' unless the rules saw no question, then
-    they are the model's. Measured here, not wired into `reader.read`: there it changed the
-    scripted user's replies in five behaviour tests (keyword stuffing, a refusal with its
-    reason, proposals), which need looking at first.
-    """
-    if guess.act == rules.act or guess.lead_over(rules.act) <= SURE:
-        return rules
-    act = guess.act
-    if act == "ask":
-        slots = rules.slots if rules.act == "ask" else guess.slots
-    elif act == "confirm":
-        slots = rules.slots if rules.act == "ask" else ()
-    else:
-        slots = ()
-    question = rules.question or act in ("ask", "confirm")
-    return _replace(rules, act=act, slots=slots, question=question)
-
-
 def _labelled(m: Labelled, r: Reading) -> Labelled:
     """`m` with the reading `r` gave it."""
     slots = frozenset(r.slots if r.act == "ask" else ())
@@ -99,9 +68,11 @@ def readers(model: message_model.MessageModel) -> dict[str, Callable[[Labelled],
         return Labelled(m.where, m.text, g.act, slots, g.summary, g.options)
 
     return {
-        "rules": lambda m: _labelled(m, read(m.text)),
+        "rules": lambda m: _labelled(m, read_by_rules(m.text)),
         "model": by_model,
-        "rules+model": lambda m: _labelled(m, second_opinion(read(m.text), model.guess(m.text))),
+        "rules+model": lambda m: _labelled(
+            m, second_opinion(read_by_rules(m.text), model.guess(m.text))
+        ),
     }
 
 
