@@ -37,6 +37,7 @@ from ticketbench.trajectory import UserAction, UserLeft, UserMessage
 from ticketbench.users import ScriptedUser
 from ticketbench.users.gate import OBJECTIONS
 from ticketbench.users.links import LinkChoice, named_choice, recommended
+from ticketbench.users.understand import read
 
 LOCALES = ("zh", "en")
 
@@ -503,6 +504,91 @@ def test_anything_else_is_no_new_request(locale: str, dev: list[Task]) -> None:
     r = reply(ScriptedUser(purchase), "还有别的需要吗？" if zh else "Anything else?", app)
     assert r.leave is None and r.doubts == ()
     assert ("订" in r.text) if zh else ("book" in r.text), r.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_wishes_asked_in_general_get_no_hidden_answer_and_no_doubt(
+    locale: str, dev: list[Task]
+) -> None:
+    """ "还有其他要求吗？" / "Any other requirements?" names no slot: like "Anything else?" the
+    user waits for its booking, without "I'm not sure" (which it said, and flagged, when the
+    reader could not place it) and without volunteering a hidden wish (one question that
+    names nothing must not buy every hidden answer)."""
+    zh = locale == "zh"
+    task = next(
+        t
+        for t in movie_tasks(dev, locale)
+        if any(f.slot in ("seat_pref", "payment") for f in t.knowledge)
+    )
+    hidden = [f.answer for f in task.knowledge]
+    for text in (
+        ("还有其他要求吗？", "好的，两张。还有什么特别的需求吗？", "您还有别的偏好吗？")
+        if zh
+        else ("Any other requirements?", "Got it. Any special requests?", "Any other preferences?")
+    ):
+        r = reply(ScriptedUser(task), text, RecordingApp(make_env(task, load_world())))
+        assert r.leave is None and r.doubts == (), (text, r)
+        assert ("订" in r.text) if zh else ("book" in r.text), (text, r.text)
+        assert not any(a in r.text for a in hidden), (text, r.text)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_extra_beside_the_tickets_gets_no_thanks(locale: str, dev: list[Task]) -> None:
+    """Popcorn, snacks, parking, a receipt: the user never asked for one and says no. It
+    does not answer with its film ("Snacks for the movie?" once read as which film), nor
+    take "Want popcorn?" for a go-ahead, nor say "I'm not sure"."""
+    zh = locale == "zh"
+    task = movie_tasks(dev, locale)[0]
+    for text in (
+        ("要加爆米花吗？", "看电影要不要带点零食饮料？", "需要停车位吗？", "需要开发票吗？")
+        if zh
+        else ("popcorn?", "Snacks for the movie?", "Want popcorn with the movie?", "Parking?")
+    ):
+        r = reply(ScriptedUser(task), text, RecordingApp(make_env(task, load_world())))
+        assert r.text == ("不用了，谢谢。" if zh else "No, thanks."), (text, r.text)
+        assert r.leave is None and r.doubts == ()
+    # a question about the order beside the offer is still asked
+    both = "几张票？需要停车位吗？" if zh else "How many tickets, and any snacks?"
+    assert read(both).slots == ("count",)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_offer_to_look_further_is_a_go_ahead(locale: str, dev: list[Task]) -> None:
+    """ "Want me to check other showings?" asks to go on looking, not which day (it was read
+    as a day question, and the user answered with its day): a user who asked to buy says
+    yes. After a refusal with its reason the same offer is the refusal's
+    (`test_a_refusal_that_offers_more_is_taken_as_a_refusal`)."""
+    zh = locale == "zh"
+    task = movie_tasks(dev, locale)[0]
+    for text in (
+        ("要我帮您看看其他场次吗？", "需要我再帮您找找别的影院吗？")
+        if zh
+        else ("Want me to check other showings?", "Would you like me to look at other cinemas?")
+    ):
+        r = reply(ScriptedUser(task), text, RecordingApp(make_env(task, load_world())))
+        assert r.intent == "confirm" and r.leave is None, (text, r)
+        assert r.text == ("可以，请继续。" if zh else "Yes, please go ahead."), (text, r.text)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_what_was_done_instead_is_no_refusal(locale: str, dev: list[Task]) -> None:
+    """ "Row 5 was sold out, so I went with row 6." reports what the agent did instead: the
+    user does not take it for a refusal and leave (it did: "sold out")."""
+    zh = locale == "zh"
+    task = movie_tasks(dev, locale)[0]
+    for text in (
+        ("5排已经卖完了，给您换成了6排。", "19:30那场满了，帮您改成了20:10那场。")
+        if zh
+        else (
+            "Row 5 was sold out, so I went with row 6.",
+            "The 19:30 was full, so I switched you to the 20:10 at the same cinema.",
+        )
+    ):
+        r = reply(ScriptedUser(task), text, RecordingApp(make_env(task, load_world())))
+        assert r.leave is None, (text, r)
+    told = "抱歉，5排已经卖完了。" if zh else "Sorry, row 5 is sold out."
+    r = reply(ScriptedUser(task), told, RecordingApp(make_env(task, load_world())))
+    assert r.leave == "told_infeasible"  # the refusal alone is still one
 
 
 @pytest.mark.parametrize("locale", LOCALES)

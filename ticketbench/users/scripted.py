@@ -17,7 +17,8 @@ How it answers one agent message (first rule that applies):
    proposal of several options at once gets "which one do you suggest?". Otherwise a
    go-ahead gets "yes" if the user asked for something done (a purchase, refund or
    exchange; whether it can be done it does not know) and "no" to a lookup, plus only how
-   it wants it done (payment, seats); a question for information gets
+   it wants it done (payment, seats); an offer of an extra (popcorn, parking, a receipt)
+   gets "no, thanks"; a question for information gets
    each asked slot from its hidden knowledge, else its own words from its opening (it knows
    what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
    the one at fault: `Reply.doubts`) only when the agent's own question names something
@@ -59,6 +60,7 @@ from ticketbench.users.understand import (
     gives_reason,
     is_confirm,
     is_question,
+    offers_extras_only,
     read,
     refusal_beside_questions,
     says_infeasible,
@@ -332,6 +334,8 @@ class ScriptedUser:
         task = self.__task
         facts = asked_facts(text, task.knowledge)
         slots = tuple(dict.fromkeys(f.slot for f in facts))
+        if not facts and offers_extras_only(text):
+            return Reply(t["no"], "inform")  # popcorn, parking, a receipt: never asked for
         if is_confirm(text) and self._wants_write():
             judged = self._proposal(text, facts)
             if judged is not None:

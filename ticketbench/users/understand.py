@@ -15,7 +15,7 @@ from typing import Literal
 
 from ticketbench.env.names import normalise
 from ticketbench.suite.spec import Fact
-from ticketbench.users.reading.lexicon import CLOSING
+from ticketbench.users.reading.lexicon import CLOSING, EXTRAS
 from ticketbench.users.reading.reader import ACTS, Act, Reading, find_links, read
 from ticketbench.users.reading.statements import statement_act
 from ticketbench.users.reading.text import clean, sentences
@@ -39,6 +39,7 @@ __all__ = [
     "gives_reason",
     "is_confirm",
     "is_question",
+    "offers_extras_only",
     "read",
     "refusal_beside_questions",
     "says_infeasible",
@@ -82,6 +83,13 @@ def closes_only(text: str) -> bool:
     吗？") that names nothing of the order?"""
     asked = [s for s in sentences(clean(text)) if _QMARK.search(s)]
     return bool(asked) and all(CLOSING.search(s) for s in asked) and not read(text).slots
+
+
+def offers_extras_only(text: str) -> bool:
+    """Does every question of the message offer an extra beside the tickets ("Popcorn?",
+    "需要发票吗？", "Want parking too?") and ask nothing of the order?"""
+    asked = [s for s in sentences(clean(text)) if _QMARK.search(s)]
+    return bool(asked) and all(EXTRAS.search(s) for s in asked) and not read(text).slots
 
 
 def asked_slots(text: str) -> tuple[str, ...]:

@@ -418,6 +418,11 @@ CLOSING = rx(
     r"还需要(?:什么|别的|其他)(?:帮助|帮忙|服务)",
     r"(?:anything|something) else\b|(?:别的|其他|其它)(?:帮助|帮忙|服务|需要|事)",
     r"还(?:有|需要)(?:别的|其他|什么)(?:吗|需要)",
+    # wishes in general, no slot named ("还有其他要求吗？", "Any special requests?"): what
+    # the user wants it has said; a wish it holds back is asked for by name
+    r"(?:其他|别的|其它|特别|特殊|另外)的?(?:要求|需求|偏好|想法|讲究|安排)",
+    r"\bany (?:other|special|further|additional|more|particular|extra) (?:requirements?"
+    r"|requests?|preferences?|needs|wishes)\b|anything (?:else )?(?:i should know|to add)",
     # greetings and small talk
     r"how (?:can|may) i (?:help|assist)|what can i do for you|有什么(?:可以|能|需要)?帮(?:您|你)",
     r"能为(?:您|你)做(?:些)?什么|需要什么帮助|how(?:'s| is| was| are) (?:your|the|you)(?: day| week"
@@ -493,11 +498,21 @@ ASKS_BELOW = rx(
 # Why a question is asked ("so I can pick seats", "我好帮您选座"): asks nothing itself.
 PURPOSE = rx(
     r"\b(?:so (?:that )?i can|so i could|in order to)\b[^,，?？:：]*",
+    # (not what is wanted done: "want me to check other showings?", "like to pick seats?")
+    r"(?<!\bme )(?<!\bus )(?<!\bwant )(?<!\blike )(?<!\bneed )(?<!\bready )"
     r"\bto (?:find|pick|choose|get|check|look)\b[^,，?？:：]*",
     r"\bwhen you (?:say|said|mention|mentioned)\b[^,，?？:：]*",
     r"(?:为了|我好|好让我|方便我)[^，,？?:：]*",
     r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?:：]*",
     r"\band i(?:'ll| will| can)\b[^,，?？:：]*",
+)
+# Extras beside the tickets (snacks, parking, insurance, a receipt): a question offering one
+# asks nothing of the order, whatever else it names ("Snacks for the movie?"), and the user,
+# who never asked for one, says no.
+EXTRAS = rx(
+    r"爆米花|小食|小吃|零食|饮料|饮品|可乐|停车|车位|发票|收据|保险|退票险|周边|纪念品",
+    r"popcorn|\bsnacks?\b|\bdrinks?\b|\bsoda\b|\bnachos\b|\bparking\b|\binsurance\b",
+    r"\binvoice\b|\breceipt\b|\bmerch(?:andise)?\b|souvenir|\bcombo\b",
 )
 # Nouns that name a slot and contain an action word ("支付方式" is not "支付").
 SLOT_NOUNS = rx(

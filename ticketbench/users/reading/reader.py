@@ -115,7 +115,22 @@ _QUESTION_JOIN = re.compile(
 
 
 def _clause_slots(q: str) -> list[str]:
-    """Slots one question names: its strong cues, else its weak ones."""
+    """Slots one question names: its strong cues, else its weak ones. A question offering
+    an extra names what to see, when and where only as its setting ("snacks for the
+    movie?", "parking near the venue?"); what it asks of the order it still asks ("the
+    order ID from the receipt?")."""
+    slots = _cued_slots(q)
+    if lx.EXTRAS.search(q):
+        return [s for s in slots if s not in _SETTING]
+    return slots
+
+
+# What an offer of an extra names as its setting, not as a question.
+_SETTING = frozenset({"which_movie", "which_event", "date", "time", "session", "cinema", "place"})
+
+
+def _cued_slots(q: str) -> list[str]:
+    """Slots one question names by the lexicon's cues: its strong cues, else its weak ones."""
     strong = [slot for slot, rx in lx.SLOT_CUES.items() if rx.search(q)]
     if "count" in strong and "attendees" in strong and lx.WHO_EACH.search(q):
         strong.remove("count")
@@ -368,6 +383,9 @@ def read_by_rules(text: str) -> Reading:
         q = mend_question_zh(q) if is_chinese(q) else q
         q = lx.PURPOSE.sub(" ", _asking_part(q))
         slots = _slots_of(q)
+        if not slots and lx.EXTRAS.search(q):
+            closing += 1  # "Popcorn?": an offer beside the order, no go-ahead for it
+            continue
         alternative = lx.ALTERNATIVE.search(q) is not None
         wh = (
             listed

@@ -113,6 +113,12 @@ ELSEWHERE = rx(
     r"\b(?:but|however)\b.{0,30}\b(?:still (?:has|have)|(?:is|are) (?:still )?available)\b",
     r"在放|在映|在上映|(?:is|are) (?:showing|playing) (?:at|in)\b",
     r"(?:不过|但是?).{0,16}开售|\bbut\b.{0,30}\b(?:goes|go|going|is|are) on sale\b",
+    # what was done instead ("row 5 was taken, so I went with row 6", "5排满了，给您换成了6排")
+    r"\b(?:went|gone|going) with\b|\bopted for\b|\bswitched (?:you |it |them )?(?:to|over)\b",
+    r"\bmoved (?:you|it|them) to\b|\b(?:so|instead) i(?:'ve| have)? (?:picked|chose|booked|got"
+    r"|grabbed|reserved|held|took|selected)\b|\binstead\W*$",
+    r"(?:给|帮|为)(?:您|你)(?:换成|换到|改成|改为|改到|调到|调整为|挑了|选了|订了|改订)"
+    r"|(?:换成|改成|改为|调整为|改订)了",
 )
 # A refusal that says why (a cause, a rule, a state of the world).
 REASON = rx(
