@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 from ticketbench.users.reading import lexicon as lx
-from ticketbench.users.reading.statements import FIELD_NAME, SUMMARY_FIELDS, SUMMARY_HEAD
+from ticketbench.users.reading.statements import FIELD_NAME, SUMMARY_FIELDS, SUMMARY_HEAD, as_field
 
 _MARKUP = re.compile(r"\*\*|__|`+")
 _QMARK = re.compile(r"[?？]\s*$")
@@ -44,7 +44,7 @@ def listed_options(text: str) -> tuple[str, ...]:
     if _asks_below(plain):
         return ()  # "Please tell me:\n1. The date\n2. …": a list of questions
     items = _listed(plain) or _named_inline(written)
-    fields = sum(1 for x in items if FIELD_NAME.match(x))
+    fields = sum(1 for x in items if FIELD_NAME.match(as_field(f"|{x}|")))
     questions = sum(1 for x in items if _QMARK.search(x))
     if len(items) < 2 or fields * 2 > len(items) or questions * 2 > len(items):
         return ()

@@ -22,8 +22,8 @@ CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 # --- slots -------------------------------------------------------------------------------
 
-CLOCK = (
-    r"\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
+CLOCK = (  # (not a price: "$12.60")
+    r"(?<![\d$¥￥£€])(?<![$¥￥£€]\d)\d{1,2}\s*[:：.]\s*\d{2}|\d{1,2}\s*(?:am|pm)\b|\d{1,2}\s*点"
     r"|(?<![贵早晚快慢多少好宜近远大小高低差全说再稍前后边些间心侧面])[一二两三四五六七八九十]{1,3}点"
 )
 _WEEKDAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
@@ -212,6 +212,11 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which account|哪个账户|payment come from|pay from",
         r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
         r"行卡|卡付|刷卡|储蓄卡|借记卡|钱包|花呗|分期|全款|installments?|pay in full",
+        # what pays the rest ("what should I charge the rest to?", "cover the remaining $21")
+        r"\bcharge (?:it|this|that|them|the (?:rest|remainder|balance|difference))? ?to\b",
+        r"\bcover (?:the )?(?:rest|remaining|remainder|balance|difference)\b",
+        r"\bput (?:it|the rest) on\b",
+        r"(?:剩下|剩余|差额|不够)的?(?:部分|钱)?.{0,4}(?:怎么付|用什么|用哪)",
     ),
     "discount": rx(
         r"优惠券|优惠|折扣|券|会员价|打折|红包",
@@ -220,6 +225,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"学生证|学生票|学生价|老人票|儿童票|优惠票|\bstudents?\b|\bseniors?\b|concession",
         r"兑换码|兑换券|优惠码|promo code|gift card|礼品卡",
         r"学生|会员|积分|\brewards?\b|loyalty|\bpoints\b|\b65\+|senior|buy-one-get-one|\bbogo\b",
+        r"\ban? .{0,24}\bmember\b|\bmembers?hip\b|\bveterans?\b|\bmilitary\b",
     ),
     "order": rx(
         r"哪个订单|哪一单|哪笔|订单号|哪张票|哪次|哪个预订|哪些票",
@@ -280,6 +286,13 @@ WHO_EACH = rx(r"哪几位|分别|给别人|someone else")
 OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order", re.compile(r"订单|\borders?\b|\bbookings?\b|\b[a-z]\d{4,}\b")),
     ("discount", re.compile(r"优惠券|coupons?|vouchers?")),
+    (
+        "payment",
+        re.compile(
+            r"微信|支付宝|银行卡|信用卡|储蓄卡|钱包|余额|\bvisa\b|mastercard|\bamex\b|venmo|paypal"
+            r"|apple pay|google pay|\bwallet\b|debit card|credit card"
+        ),
+    ),
     (
         "zone",
         re.compile(

@@ -170,7 +170,10 @@ _PRICE = (
     r"(?!\s*(?:张|位|人|号|排|座|年|月|日)))"
 )
 _PRICE_CHOICE = re.compile(rf"{_PRICE}.{{0,12}}(?:还是|或者|\bor\b|、|,|/).{{0,12}}{_PRICE}")
-_ZONE_ASK = re.compile(r"区|价位|档|哪种|哪类|\barea\b|\bsection\b|\blevel\b|which kind|what kind")
+_ZONE_ASK = re.compile(
+    r"区|价位|档|哪种|哪类|坐哪|\barea\b|\bsection\b|\blevel\b|which kind|what kind"
+    r"|where (?:would you|do you|you'd) (?:like|want|prefer)? ?(?:to )?sit"
+)
 # A budget said as such (not "价位", "price": those name a zone when zones are on offer).
 _BUDGET_SAID = re.compile(r"预算|上限|以内|budget|\bmax\b|maximum|stay under|\blimit|spend")
 _VALUE_IN_LINE = re.compile(r"(?<!^)(?<!^\d)\d|《|[¥￥$]")
@@ -182,6 +185,26 @@ _TODAY = re.compile(r"\btoday\b|今天")  # "How can I help you today?" asks no 
 _MEMBER_CARD = re.compile(r"会员卡|member card")
 _MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
 _EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"})
+
+
+# What a live event is called, beside `lexicon.EVENT_NOUN`: its kinds, its performers and
+# its places ("the NBA game", "the Arctic Monkeys gig", "总决赛", "录制现场", "any artist?").
+_LIVE_EVENT = re.compile(
+    r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|球赛|芭蕾|歌剧|相声|livehouse|乐队|巡演|决赛|录制|歌手"
+    r"|艺人|剧场|剧院|体育馆|体育场|看台|内场|\bconcerts?\b|\bgigs?\b|\bmusicals?\b|\bgames?\b"
+    r"|\bmatch\b|\bartists?\b|\bbands?\b|\bsingers?\b|\btour\b|\bstadium\b|\barena\b"
+    r"|\bplays?\b|\bballet\b|\bopera\b|\bstand-up\b|\bfestival\b|\bshows\b"
+)
+_FILM_TALK = re.compile(
+    r"电影|影片|片子|影院|影城|电影院|imax|3d|杜比|\bmovies?\b|\bfilms?\b|\bcinemas?\b"
+    r"|\bscreenings?\b|\bshowtimes?\b|dolby|\bsequel\b"
+)
+
+
+def _live_event_talk(cleaned: str) -> bool:
+    """Is the message about live events and not about films? Then a title asked for is an
+    event's."""
+    return _LIVE_EVENT.search(cleaned) is not None and _FILM_TALK.search(cleaned) is None
 
 
 def _refine(slots: list[str]) -> list[str]:
@@ -432,6 +455,9 @@ def read_by_rules(text: str) -> Reading:
             # else the thing the sentence names ("您有两张优惠券，用哪张？"), else the message
             slots = _option_slot(q) or (_option_slot(cleaned, options) if options else [])
             slots = slots or _option_slot(s) or _option_slot(cleaned)
+        if "which_movie" in slots and _live_event_talk(cleaned):
+            # "which title?", "do you mean A or B?" where the talk is of gigs and games
+            slots = list(dict.fromkeys(x if x != "which_movie" else "which_event" for x in slots))
         if wh and slots:
             asks += 1
             asked += slots

@@ -183,18 +183,22 @@ SUMMARY_HEAD = rx(
 )
 SUMMARY_FIELDS: tuple[re.Pattern[str], ...] = (
     re.compile(
-        r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|[¥￥$]\s*\d|\d+\s*元|total|subtotal|"
+        r"总价|合计|共计|总计|实付|应付|小计|金额|总额|票价|[¥￥$£€]\s*\d|\d+\s*元|total|subtotal|"
         r"amount|\d+\s*(?:yuan|rmb|dollars|bucks)|[一二两三四五六七八九十百千]{2,}\s*(?:元|块)"
     ),
     re.compile(r"座位|[a-z\d]+排\s?\d+|\d+座|\d{1,2}-\d{1,2}|seats?\s?:|seats? [a-z]?\d|row \d+"),
     re.compile(CLOCK + r"|场次|showing|showtime|screening|session"),
-    re.compile(r"\d+\s*张|[一两二三四五六]张|[x×]\s*\d|\d+\s*tickets?|(?:two|three|four) tickets"),
+    re.compile(
+        r"\d+\s*张|[一两二三四五六]张|[x×]\s*\d|\b\d\s*[x×]\s|\d+\s*tickets?"
+        r"|(?:two|three|four) tickets"
+    ),
     re.compile(r"影城|影院|cinema|theatre|venue|hall|厅|" + "|".join(CHAINS)),
     re.compile(r"支付方式|付款方式|payment|wallet|余额|card|卡|微信|支付宝|wechat|alipay|paypal"),
     # a day in figures, a zone, the attendees, an order number
     re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}/\d{1,2}\b|" + MONTH + r"|\b\d{1,2} " + MONTH_NAME),
     re.compile(
         r"看台|内场|前区|后区|[一二]等座|vip|池座|楼座|\bfloor\b|\bstands?\b|first-class|zone|section"
+        r"|\btier\b|\bblock \d|\bstalls\b|mezzanine|\bcircle\b|balcony"
     ),
     re.compile(r"观演人|观影人|attendees?"),
     re.compile(
@@ -209,7 +213,8 @@ FIELD_NAME = re.compile(
     r"|合计|总计|总价|共计|金额|实付|应付|票价|单价|价格|数量|张数|票数|演出|活动|节目|支付方式|付款方式|优惠"
     r"|movie|film|title|cinema|theatre|venue|hall|date|time|when|showing|session|showtime|seats?"
     r"|zone|tier|section|attendees?|names?|total|amount|price|subtotal|quantity|tickets?|event"
-    r"|show|concert|payment|discount|coupon)\s?[:：]\s*\S"
+    r"|show|concert|payment|discount|coupon|原场次|新场次|差价|状态|old|new|difference|status)"
+    r"\s?[:：]\s*\S"
 )
 
 # A refusal that only says it failed or cannot (no fact of the world, no cause).
@@ -240,11 +245,22 @@ def statement_act(statements: str) -> StatementAct:
     return "inform"
 
 
+# A row of a two-column table, "| Seats | Row M, 14–15 |": a field and its value.
+_FIELD_ROW = re.compile(r"^\s*\|\s*([^|]{1,20}?)\s*\|\s*([^|]*\S)\s*\|?\s*$")
+
+
+def as_field(line: str) -> str:
+    """A two-column table row as a field line ("seats: row m"); any other line as it is."""
+    m = _FIELD_ROW.match(line)
+    return f"{m.group(1)}: {m.group(2)}" if m else line
+
+
 def is_summary(cleaned: str) -> bool:
-    """An order summary: a block of an order's fields ("Seats: …" lines), facts of an
-    order under a head ("订单摘要"), or many facts with their values (a price in figures,
-    seat numbers, a clock time, a count, a venue, a payment method)."""
-    if sum(1 for ln in cleaned.splitlines() if FIELD_NAME.match(ln)) >= 3:
+    """An order summary: a block of an order's fields ("Seats: …" lines, or the rows of a
+    two-column table), facts of an order under a head ("订单摘要"), or many facts with
+    their values (a price in figures, seat numbers, a clock time, a count, a venue, a
+    payment method)."""
+    if sum(1 for ln in cleaned.splitlines() if FIELD_NAME.match(as_field(ln))) >= 3:
         return True
     fields = sum(1 for pattern in SUMMARY_FIELDS if pattern.search(cleaned))
     return (SUMMARY_HEAD.search(cleaned) is not None and fields >= 2) or fields >= 4
