@@ -107,6 +107,11 @@ _FIELD_NOUN = re.compile(
     r"|name|seats?|showtime)s?$",
     re.I,
 )
+_ANYTHING_ELSE = re.compile(
+    r"^(?:别的|其他|其它|别家|其他的|别的什么|somewhere else|something else|anything else|another"
+    r"|(?:an)?other (?:one|place|cinema|venue))\W*$",
+    re.I,
+)
 _NAME_LOOK = re.compile(r"^(?!I\b|I')[A-Z0-9$¥￥£€#]|\d")
 
 
@@ -126,6 +131,8 @@ def _named_inline(written: str) -> list[str]:
                 items, joints = items[:-1], joints[:-1]
             if items and _ASKING_WORD.search(items[0]):  # "Which tier, the ¥380 or …"
                 items, joints = items[1:], joints[1:]
+            if items and _ANYTHING_ELSE.match(items[-1]):  # "万达、CGV还是别的？": two named
+                items, joints = items[:-1], joints[:-1]
             if len(items) < 3 or not all(items):
                 continue
             if not all(_LIST_COMMA.match(j) for j in joints[:-1]):

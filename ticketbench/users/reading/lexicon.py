@@ -157,9 +157,10 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"哪种厅|什么厅|哪个厅|厅的类型|(?:which|what) (?:kind of |type of )?hall|hall type",
     ),
     "seat_pref": rx(
-        r"坐哪|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号",
+        r"坐哪(?!个?区)|坐在|哪排|第几排|前排|后排|靠前|靠后|中间|正中|靠边|过道|走道|挨着|连座|连号",
         r"座位.{0,6}哪",
-        r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)",
+        r"一起坐|坐一起|分开坐|情侣座|轮椅|座位.{0,4}(?:要求|偏好|讲究)|(?<!订)单号|双号",
+        r"\bodd(?:-numbered)? or even\b|\b(?:odd|even)(?:-numbered)? side\b",
         r"\brows?\b|aisle|middle|cent(?:re|er)\b|\bfront\b|\bback\b|side by side",
         r"(?<!watching )(?<!going )(?<!coming )(?<!watch )(?<!go )(?<!come )together",
         r"\bsit\b|sitting|wheelchair|couple seat|seating(?! area| section)|where .{0,15}seat",
@@ -168,6 +169,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"第[一二三四五六七八九十\d]{1,3}排|front row|back row|last row|视野|\bview\b|sightlines?",
     ),
     "zone": rx(
+        r"\bwhich (?:stand|tier)\b",
+        r"坐.{0,3}哪个?区|哪个区的票",
         r"区域|票档|档位|价位档|看台|内场|外场|前区|后区|vip区|哪档|哪个档|什么档",
         r"\bzones?\b|\bsection\b|\btiers?\b|price (?:level|band|category)|\bstand\b|\bfloor\b",
         r"价位区|价格区|票区|哪一档|seating (?:area|section)",
@@ -182,7 +185,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"[那这]档|\d+\s*(?:元|块)?档|普通票|vip票|贵宾票|票种",
     ),
     "session": rx(
-        r"哪一场|哪场|哪个场|第几场",
+        r"哪一场|哪场|哪个场(?!馆|地)|第几场",
         r"which (?:showing|screening|show|performance)|what (?:showing|screening|performance)",
         r"哪一?场演出",
     ),
@@ -235,6 +238,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:refund|cancel|exchange) which",
         r"\bwhich\b.{0,30}\b(?:refund|cancel|exchange)\b|(?:要?退|改签|取消)的?是哪",
         r"where did you (?:buy|book|get)|哪个平台|which (?:platform|app|site)",
+        r"(?:在|从)哪(?:里|儿|个地方)?(?:买|订|下单)的|哪里买的|哪儿买的",
         r"取票码|pickup code\?|what(?:'s| is) your pickup code|confirmation (?:code|email|number)"
         r"|booking ref\b|(?:订单|手机)号?尾号|尾号是多少|email (?:address )?did you"
         r" (?:book|use)",
@@ -459,7 +463,8 @@ REQUEST = rx(
     r"|select|reply|let me know|write|drop)\b",
     r"\blet me know (?:the|your|which|what|how|when|where|who)\b",
     r"\b(?:i'll|i will|i'd|i would) (?:also )?need (?:your|the|to know|each|their|a|an)\b",
-    r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|填|选|回复|输入"
+    r"(?:请|麻烦|劳烦)(?:您|你)?(?:把|将)?.{0,16}(?:发给我|发我|告诉我|给我|提供|告知|说一下|说下|报一下|报下"
+    r"|填|选|回复|输入"
     r"|补充|上传|添加)",
     r"\bplease (?:add|fill in|fill out|upload|enter)\b",
     r"(?:^|[-—–,，]\s*)(?:pick|choose|select) (?:one|any)\b",
@@ -468,8 +473,10 @@ REQUEST = rx(
     r"^(?:把|将).{0,16}(?:发给我|发我|告诉我|给我)|^(?:告诉我|说下|说一下|说个|发我|给我说)",
     r"(?:发给我|告诉我)一下",
     r"(?:could|can|would) you (?:tell|give|send|share|provide|let me know)|please (?:tell|provide)",
-    r"^tell me\b|\bi need (?:your|the|each|their|his|her|a|an|two|three|some)\b|let me know",
-    r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,8}(?:姓名|身份证|证件|信息|号码)",
+    r"^tell me\b|\bi (?:still |also |just )?need (?:your|the|each|their|his|her|a|an|two|three"
+    r"|some|both|all)\b",
+    r"let me know|\btell me (?:where|which|what|when|how|who|if)\b",
+    r"告诉我|说一下|麻烦提供|请提供|请告知|请补充|需要.{0,12}(?:姓名|身份证|证件|信息|号码)",
     r"需要知道|想知道|need to know|^(?:just )?need (?:the|your|each)\b",
     r"^[^.?!]{2,40}\bplease[.!]?$|(?:发|说|告诉|讲)(?:我|给我)?一下",
 )

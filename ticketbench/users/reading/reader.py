@@ -191,7 +191,7 @@ _EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"
 # its places ("the NBA game", "the Arctic Monkeys gig", "总决赛", "录制现场", "any artist?").
 _LIVE_EVENT = re.compile(
     r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|球赛|芭蕾|歌剧|相声|livehouse|乐队|巡演|决赛|录制|歌手"
-    r"|艺人|剧场|剧院|体育馆|体育场|看台|内场|\bconcerts?\b|\bgigs?\b|\bmusicals?\b|\bgames?\b"
+    r"|艺人|剧|体育馆|体育场|看台|内场|\bconcerts?\b|\bgigs?\b|\bmusicals?\b|\bgames?\b"
     r"|\bmatch\b|\bartists?\b|\bbands?\b|\bsingers?\b|\btour\b|\bstadium\b|\barena\b"
     r"|\bplays?\b|\bballet\b|\bopera\b|\bstand-up\b|\bfestival\b|\bshows\b"
 )
@@ -223,6 +223,7 @@ def _refine(slots: list[str]) -> list[str]:
         ("time", "order"),
         ("session", "order"),
         ("count", "order"),
+        ("place", "order"),  # "where did you buy it?"
     ):
         if general in out and specific in out:
             out.remove(general)
@@ -285,12 +286,32 @@ def _goes_ahead(q: str, slots: list[str]) -> bool:
     """
     if lx.ACTION.search(lx.SLOT_NOUNS.sub(" ", q)):
         # "should I apply a coupon?" asks the preference; "shall I pay with it?" goes ahead
-        return not slots or not set(slots) <= {"discount"} or lx.TRANSACTION.search(q) is not None
+        # "should I apply a coupon?", "需要帮您预留轮椅位吗？" ask the preference; "shall I pay
+        # with it?", "shall I book the aisle seats?", "shall I hold these two?" go ahead
+        asks_how = set(slots) <= lx.PREFERENCE_SLOTS - {"payment", "budget"}
+        particular = _PARTICULAR.search(q) if "seat_pref" in slots else None
+        return not slots or not asks_how or (lx.TRANSACTION.search(q) or particular) is not None
     if lx.ACCEPT.search(q):
-        if slots and set(slots) <= {"date", "time"} and not lx.SPECIFIC.search(q):
+        if slots and set(slots) <= {"date", "time"} and not _showing_named(q):
             return False  # "明天可以吗？", "is an evening show okay?": asks the day, the time
         return not slots or _content(slots)
     return not slots
+
+
+# A time given roughly ("三点左右", "around 3"): a part of the day, not a showing.
+_ROUGHLY = re.compile(r"左右|前后|大概|\baround\b|(?<!how )(?<!what )\babout\b|-ish\b|\broughly\b")
+
+
+def _showing_named(q: str) -> bool:
+    """Does a yes/no question name a showing ("8点那场", "the 19:30 one"), not a day or a
+    rough time ("明天下午三点左右可以不？" asks the time)?"""
+    if _ROUGHLY.search(q):
+        q = re.sub(lx.CLOCK, " ", q)
+    return lx.SPECIFIC.search(q) is not None
+
+
+# Particular seats, not a kind of seat: "these two", "那两个", "row 10", "7排".
+_PARTICULAR = re.compile(r"\bth(?:ese|ose|em)\b|[这那](?:两|几|些|个)|\d|[一二三四五六七八九十]+排")
 
 
 def _option_slot(text: str, items: Sequence[str] = ()) -> list[str]:
@@ -455,9 +476,6 @@ def read_by_rules(text: str) -> Reading:
             # else the thing the sentence names ("您有两张优惠券，用哪张？"), else the message
             slots = _option_slot(q) or (_option_slot(cleaned, options) if options else [])
             slots = slots or _option_slot(s) or _option_slot(cleaned)
-        if "which_movie" in slots and _live_event_talk(cleaned):
-            # "which title?", "do you mean A or B?" where the talk is of gigs and games
-            slots = list(dict.fromkeys(x if x != "which_movie" else "which_event" for x in slots))
         if wh and slots:
             asks += 1
             asked += slots
@@ -482,6 +500,9 @@ def read_by_rules(text: str) -> Reading:
         guesses = [g for q in sure if (g := slot_model.shipped().guess(q)) is not None]
         act: Act = "ask"
         slots_out = tuple(dict.fromkeys(asked + guesses))
+        if "which_movie" in slots_out and _live_event_talk(cleaned):
+            # "which title?", "do you mean A or B?" where the talk is of gigs and games
+            slots_out = tuple(dict.fromkeys(x.replace("movie", "event") for x in slots_out))
     elif confirms:
         act, slots_out = "confirm", tuple(dict.fromkeys(proposed))
     else:

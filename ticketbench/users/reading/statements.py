@@ -175,6 +175,7 @@ SUMMARY_HEAD = rx(
     r"your order:|order:|booking:|order confirmation|to sum up|您的订单|总结一下|核对一下",
     r"订单小结|订单预览|改签信息|退票信息|退款信息|确认一下退|订单已生成|准备这样下单|新的订单",
     r"order preview|exchange details|refund details|confirming the (?:refund|exchange|order)",
+    r"^订单[:：]|\n订单[:：]",
     r"about to book|order created|new booking|here are the details|booking summary",
     r"退票已完成|退款已完成|退票成功|改签成功|出票成功|购票成功|支付完成|下单成功",
     r"refund (?:done|complete)|exchange done|tickets issued|order placed|booked!|all set!",
