@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ticketbench.users.reading import crossval, message_model
 from ticketbench.users.reading.message_model import COLUMNS, Guess, MessageModel
-from ticketbench.users.reading.reader import SURE, Reading, read_by_rules, second_opinion
+from ticketbench.users.reading.reader import SURE, Reading, read, read_by_rules, second_opinion
 from ticketbench.users.reading.train import tuning_files, tuning_messages
 
 HERE = Path(__file__).parent / "data" / "reading"
@@ -111,3 +111,11 @@ def test_crossval_reads_each_part_left_out(tmp_path: Path) -> None:
     assert "kind:ask" in ok and "heldout" not in ok
     bad = subprocess.run([*command, "--leave-out", "tune_c"], capture_output=True, text=True)
     assert bad.returncode == 2 and "no part tune_c" in bad.stderr
+
+
+def test_an_offer_to_apply_a_discount_stays_a_question() -> None:
+    """ "Shall I apply your ¥50-off coupon?" asks which discount the user wants (the user
+    checks it against its own), however sure the model is that it is a go-ahead."""
+    for text in ("Shall I apply your ¥50 off coupon?", "要不要帮您用上这张满100减20的券？"):
+        assert read_by_rules(text).slots == ("discount",)
+        assert read(text) == read_by_rules(text)

@@ -263,7 +263,9 @@ DISAMBIGUATION = rx(
     r"(?:did|do) you mean|you mean\b|are you referring|you're referring|you are referring",
 )
 # Buying or paying, as against "apply", "use": a go-ahead even when it names a preference.
-TRANSACTION = rx(r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付|付款|订票|买")
+TRANSACTION = rx(
+    r"\bbook|\bbuy|purchase|\bpay\b|check ?out|下单|购买|支付|付款|订票|买", r"付(?:吗|了吧|钱)"
+)
 # A proposal of one showing ("the 8 pm one", "16:50那场"), not of a day or a part of it.
 SPECIFIC = rx(
     CLOCK,
