@@ -5,7 +5,10 @@ redteam_outside2:NAME --suite dev|test`), knowing only the opening, tool results
 user's replies. Scripted user. The first three rows are on suite 2.4.0 (main 366ef64), where
 `Guess` (redteam_outside) scores 34.6% dev / 33.2% test and `AskGuess` 44.7% dev; on suite
 2.3.0 they scored 48.9/49.7, 38.8/40.7 and 36.2/35.9 against `Guess` 31.9/32.6. The other
-rows are on suite 2.3.0 (`Guess` 31.9% dev).
+rows are on suite 2.3.0 (`Guess` 31.9% dev). Closed on main 4948b8c (seccomp d50c78d: no
+file locks, no UDP; users 92bae70: an infeasible task's user tries a link and answers it as
+a wrong one): the twin agents then play alone, `LockTwin` and `TwinSacrifice` 34.6% dev
+(= `Guess`), `AskTwinSacrifice` 44.7% (= `AskGuess`), `ChannelProbe` finds every channel shut.
 
 | name | trick | dev | test | main |
 |---|---|---|---|---|
@@ -397,7 +400,11 @@ class LockTwin:
         days = sorted(wanted_days(session.opening, lk.now))
         key = zlib.crc32(f"{lk.now}|{lk.key}|{days}".encode())
         board = LockBoard(key)
-        board.put(_HERE, 1)
+        try:
+            board.put(_HERE, 1)
+        except OSError:  # no file locks here (seccomp since d50c78d): play alone
+            await link(session, ranked(lk, session.opening)[0])
+            return
         raw = session.opening.encode()[:480]
         for i, b in enumerate(raw):
             board.put(_OPEN, i * 256 + b)
@@ -533,14 +540,18 @@ class TwinSacrifice:
         zh = is_zh(session.opening)
         days = sorted(wanted_days(session.opening, lk.now))
         board = LockBoard(zlib.crc32(f"{lk.now}|{lk.key}|{days}".encode()))
-        board.put(_HERE, 1)
+        opts = ranked(lk, text)
+        try:
+            board.put(_HERE, 1)
+        except OSError:  # no file locks here (seccomp since d50c78d): play alone
+            await link(session, opts[0])
+            return
         twin = None
         for _ in range(30):
             twin = board.get(_HERE)
             if twin is not None:
                 break
             await asyncio.sleep(0.1)
-        opts = ranked(lk, text)
         top = opts[0]
         if twin is None:
             await link(session, top)
