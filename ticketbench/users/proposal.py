@@ -3,7 +3,7 @@
 Asked "Is the 19:30 one okay?", "给您订明早10点那场可以吗？" or shown an order summary with
 "Shall I pay?", a person checks what is named against what they want and says no when it
 contradicts. What is named is read with the audit's parser of requests
-(`ticketbench.suite.audit.reading.scan`): the movie or event, cinema, day, clock, format,
+(`ticketbench.suite.audit.phrases.scan`): the movie or event, cinema, day, clock, format,
 language, ticket count, row or seat ids, price zone, the total, the member card and the
 people on real-name tickets; the payment method and the coupon by
 `ticketbench.users.terms`. What the user wants is
@@ -32,7 +32,8 @@ from ticketbench.env.models import User
 from ticketbench.env.world import World
 from ticketbench.suite.audit.lexicon import Mention
 from ticketbench.suite.audit.movies import FORMATS
-from ticketbench.suite.audit.reading import Clock, Part, Phrase, scan
+from ticketbench.suite.audit.phrases import Clock, Phrase, scan
+from ticketbench.suite.audit.reading import Part
 from ticketbench.suite.spec import OrderSpec, Task
 from ticketbench.users.links import named_choice
 from ticketbench.users.reading.reader import read

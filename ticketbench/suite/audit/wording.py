@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 from ticketbench.env.world import World
 from ticketbench.suite.audit.findings import Discrepancy
-from ticketbench.suite.audit.reading import read_request, scan
+from ticketbench.suite.audit.phrases import scan
+from ticketbench.suite.audit.reading import read_request
 from ticketbench.suite.spec import Task
 
 # A feature leaks reason R in a domain when the openings holding it are infeasible with R

@@ -1,7 +1,7 @@
 """What a user's own opening already told the agent, slot by slot.
 
 A user asked "which cinema?" after naming one answers with what it said. The opening is
-read by the audit's parser (`ticketbench.suite.audit.reading.scan`: days, clocks, counts,
+read by the audit's parser (`ticketbench.suite.audit.phrases.scan`: days, clocks, counts,
 seats, money and the world's names, each with its place in the text), and every phrase is
 filed under the slot a question about it would name. The answer quotes the user's own words.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from ticketbench.env.world import World
-from ticketbench.suite.audit.reading import scan
+from ticketbench.suite.audit.phrases import scan
 
 # Phrase kinds of the audit's parser, by the slot a question about them names.
 _PHRASE_SLOT = {
