@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from ticketbench.env.world import WORLD_VERSION
 from ticketbench.records import (
     EpisodeRecord,
     EpisodeScore,
@@ -265,7 +266,7 @@ def make_run(
         created_at=T0,
         git_commit="0123456789abcdef",
         suite=SuiteRef(split=split, version=version, checksum=checksum, task_ids=ids),
-        world_version="world-v1",
+        world_version=WORLD_VERSION,
         agent=agent_info,
         user={"spec": user, "patience": 8},
         settings=RunSettings(trials=trials, seed=seed),

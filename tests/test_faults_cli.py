@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from faultkit import SELECTION, error_lines, invoke
 
-from ticketbench.records import EPISODES, read_run
+from ticketbench.env.world import WORLD_VERSION
+from ticketbench.records import EPISODES, HEADER, read_run
 from ticketbench.session import EpisodeSession  # noqa: F401 - the API under test below
 from ticketbench.suite.dataset import checksum_of
 
@@ -129,6 +130,20 @@ def test_resume_refuses_the_flags_it_would_ignore(tmp_path: Path) -> None:
     for flag in ("--agent", "--trials", "--tasks", "--suite"):
         assert flag in res.output
     assert invoke("run", "--resume", str(out), "--json").exit_code == 0
+
+
+def test_a_run_of_another_world_is_neither_resumed_nor_regraded(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert (
+        invoke("run", "--agent", "oracle", "--tasks", SELECTION, "--out", str(out)).exit_code == 0
+    )
+    head = json.loads((out / HEADER).read_text(encoding="utf-8"))
+    assert head["world_version"] == WORLD_VERSION
+    head["world_version"] = f"{WORLD_VERSION}-other"  # the same task ids on another world
+    (out / HEADER).write_text(json.dumps(head), encoding="utf-8")
+    for args in (("run", "--resume", str(out)), ("regrade", str(out))):
+        res = invoke(*args)
+        assert res.exit_code == 2 and "the world changed" in res.output, (args, res.output)
 
 
 def test_zero_scored_episodes_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from runkit import make_run, task_ids
 from typer.testing import CliRunner
 
 from ticketbench.cli import app
+from ticketbench.env.world import WORLD_VERSION
 from ticketbench.results.board import load_run
 from ticketbench.results.gate import (
     Proportion,
@@ -128,6 +129,18 @@ def test_other_suite_or_task_set_is_not_comparable(tmp_path: Path, baseline: Pat
     )
     code, out = _check(broken, baseline)
     assert code == 2 and "no scored episode" in out
+
+
+def test_a_run_on_another_world_is_not_comparable(tmp_path: Path, baseline: Path) -> None:
+    same = make_run(tmp_path / "ci", "same", style="llm", agent="openai:gpt-x", skill=0.8, trials=3)
+    old = json.loads(baseline.read_text(encoding="utf-8"))
+    assert old["world_version"] == WORLD_VERSION
+    old["world_version"] = f"{WORLD_VERSION}-other"  # the same task ids on another world
+    other = tmp_path / "other-world.json"
+    other.write_text(json.dumps(old), encoding="utf-8")
+    code, out = _check(same, other)
+    assert code == 2 and "world differs" in out, out
+    assert _check(same, baseline)[0] == 0
 
 
 def test_missing_or_corrupt_inputs(tmp_path: Path, baseline: Path) -> None:

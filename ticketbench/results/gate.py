@@ -5,8 +5,9 @@ checksum), task ids, per-task pass counts and trials, headline proportions (as h
 they can be tested), a few means, and the agent configuration.
 
 `check(run, baseline, max_drop)` returns a `Verdict` whose `code` is the exit status:
-- 2, not comparable: other suite split, version or checksum; other task set; a task of
-  the baseline with no scored episode in the run (all infra errors): nothing to compare;
+- 2, not comparable: other suite split, version or checksum; another world; other task
+  set; a task of the baseline with no scored episode in the run (all infra errors): nothing
+  to compare;
   or a privileged run or baseline (`run --privileged`: the agent was handed each task).
 - 1, regression, if either
   - a proportion (success over every episode the run was to play, an infra error or an
@@ -286,6 +287,9 @@ def _comparability(run: Run, base: Baseline, tasks: dict[str, TaskCount]) -> lis
             f"suite checksum differs ({s.checksum[:12]} vs {base.suite.checksum[:12]}): "
             "the task files changed under the same version"
         )
+    w_run, w_base = run.header.world_version, base.world_version
+    if w_run and w_base and w_run != w_base:
+        out.append(f"world differs: run is world {w_run}, baseline is world {w_base}")
     run_ids = set(s.task_ids or {e.task_id for e in run.episodes})
     missing, extra = sorted(set(base.task_ids) - run_ids), sorted(run_ids - set(base.task_ids))
     if missing or extra:

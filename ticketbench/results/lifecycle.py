@@ -324,7 +324,14 @@ async def start_run(
 
 
 def header_tasks(header: RunHeader) -> list[Task]:
-    """The run's tasks, from the suite its header names (checked unchanged)."""
+    """The run's tasks, from the suite its header names (checked unchanged, on the world
+    the run was played on)."""
+    if header.world_version and header.world_version != WORLD_VERSION:
+        raise RunError(
+            f"the world changed since this run was played (world {header.world_version}, "
+            f"now {WORLD_VERSION}): its episodes cannot be resumed or regraded on it; "
+            "start a new run"
+        )
     try:
         source = recorded_source(header.suite.split, header.suite.path)
     except (TaskFileError, OSError) as err:
