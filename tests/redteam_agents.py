@@ -138,7 +138,9 @@ reason given must be a true fact the agent saw about an option it named and did 
 over (`suite/false_refusals.py`): Hedge 26.6 / 28.9 -> 0.0 / 1.4 (left: infeasible tasks
 whose link is not the refused option); `HedgeElsewhere`, its reason pinned by name on the
 runner-up it does not link, 26.6 / 28.9 -> 0.0 / 1.4; LuckyOne 26.6 / 27.5, Triage 34.0 /
-33.4, KeywordRefuse 16.5 / 15.3 unchanged.
+33.4, KeywordRefuse 16.5 / 15.3 unchanged. On suite 2.4.0 (main 4948b8c): Hedge 31.4 /
+29.9 -> 1.1 / 1.3, HedgeElsewhere 31.4 -> 1.1 dev, HedgeDone 30.3 dev (= LuckyOne: "done"
+fails every refusal), LuckyOne 30.3 / 28.6, Triage 20.7 / 20.2, KeywordRefuse 8.5 dev.
 
 The wording leak, before (suite 2.2.0, main ae20d3c) and after suite 2.4.0 (infeasible
 requests asked in their feasible kin's words), success % dev (188) / test (910), run as
