@@ -25,6 +25,7 @@ PUBLIC_TOOLS = {
 APP_NAMES = {
     "open_link", "smart_pick_seats", "pick_seats", "pick_tickets", "pick_coupon",
     "pick_card", "best_offer", "submit_order", "approve_payment", "decline_payment", "pay_order",
+    "leave_checkout",
 }  # fmt: skip
 
 
