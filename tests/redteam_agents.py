@@ -1180,6 +1180,16 @@ class HedgeElsewhere(Hedge):
     elsewhere = True
 
 
+async def _recommend_closest(session: Session, finds: Finds) -> None:
+    """One message recommending the best number match, with its booking link."""
+    urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
+    if urls:
+        await session.say(
+            _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
+               f"I recommend this one; open it to pick seats and pay: {urls[0]}")
+        )  # fmt: skip
+
+
 class OrderPeek(_Plugin):
     """`LuckyOne`, except that an event request from a user who already holds an order is
     refused as over the per-ID limit (after `look_around`'s event page and order list, the
@@ -1194,12 +1204,7 @@ class OrderPeek(_Plugin):
             zh, en = _SAY_REASON["id_limit"]
             await session.say(_t(session, zh, en))
             return
-        urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
-        if urls:
-            await session.say(
-                _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
-                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
-            )  # fmt: skip
+        await _recommend_closest(session, finds)
 
 
 class StopEarly(FirstOne):
@@ -1249,12 +1254,7 @@ class Triage(_Plugin):
             await KeywordRefuse().run(session)
             return
         finds = await look_around(session, orders=False)
-        urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
-        if urls:
-            await session.say(
-                _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
-                   f"I recommend this one; open it to pick seats and pay: {urls[0]}")
-            )  # fmt: skip
+        await _recommend_closest(session, finds)
 
 
 class GoAheadOracle(_Plugin):
