@@ -1,18 +1,13 @@
 """Movie orders by brute force: every showtime, seat run and card/coupon the world offers,
 kept if the request allows it, and compared with what the spec accepts.
 
-The answer space of one showtime is every run of `count` adjacent seats of one block (and
-the exact seats, if the user named some) that the env's rules sell now, times every
-member card / coupon combination the env's pricing accepts. Prices depend only on the seat
-types of a run, so runs are grouped by their types and priced once per group.
+The answer space of one showtime is what `showing` says it sells now, priced under every
+member card / coupon combination; runs are grouped by their seat types and priced once
+per group.
 
 What a request allows (the audit's own reading, documented here because the spec must
 agree with it):
-- seats: a run the user did not describe otherwise is standard, VIP or couple seats (never
-  a wheelchair space or companion seat); "together" is one run; "centre" is the middle
-  third of the hall's rows and of the row's columns; "aisle" has a seat at a block end;
-  "the last N rows" and "row N" are what they say; a couple-seat request is couple seats
-  only; a wheelchair request is one wheelchair space and companion seats;
+- seats: as `showing.wish_problems` reads them;
 - formats: IMAX is IMAX or IMAX 3D, 3D is 3D or IMAX 3D;
 - money: any card or coupon the user holds may be used unless the request names one; a
   budget bounds the total; "cheapest" keeps the lowest total over everything allowed;
@@ -23,177 +18,28 @@ agree with it):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
-from ticketbench.env import orders
 from ticketbench.env.geo import haversine_km
-from ticketbench.env.models import Coupon, MemberCard, Showtime
-from ticketbench.env.orders.pricing import build_quote, seat_items
-from ticketbench.env.rules import check_movie_selection
-from ticketbench.env.seats.seatmap import SeatMap
+from ticketbench.env.models import Showtime
 from ticketbench.env.state import TicketEnv
-from ticketbench.env.toolkit import EnvError
 from ticketbench.suite.audit.findings import Findings, Kind, spec_for
 from ticketbench.suite.audit.reading import Part, Request
+from ticketbench.suite.audit.showing import (
+    Combo,
+    Option,
+    Showing,
+    prices,
+    run_types,
+    sales_open,
+    showing,
+    wish_ok,
+    wish_problems,
+)
 from ticketbench.suite.checker import seat_rule_problems
 from ticketbench.suite.spec import InfeasibleReason, OrderSpec
 
-GENERAL = frozenset({"standard", "vip", "couple"})
 FORMATS = {"IMAX": {"IMAX", "IMAX 3D"}, "3D": {"3D", "IMAX 3D"}, "DOLBY": {"DOLBY"}, "4DX": {"4DX"}}
-Combo = tuple[str | None, str | None]  # (card id, coupon id)
-
-
-@dataclass(frozen=True)
-class Option:
-    """One purchase the world offers: showtime, seats, card, coupon and total."""
-
-    showtime_id: str
-    seats: tuple[str, ...]
-    card_id: str | None
-    coupon_id: str | None
-    total: int
-
-    def describe(self) -> str:
-        money = f"¥{self.total // 100}.{self.total % 100:02d}"
-        disc = ", ".join(x for x in (self.card_id, self.coupon_id) if x) or "no discount"
-        return f"{self.showtime_id} seats {','.join(self.seats)} ({disc}) at {money}"
-
-
-_RUNS: dict[tuple[tuple[str, ...], int], tuple[tuple[str, ...], ...]] = {}
-
-
-def _runs(sm: SeatMap, count: int) -> tuple[tuple[str, ...], ...]:
-    """Every run of `count` adjacent seats of one block (broken seats excluded); they
-    depend on the layout only, so they are kept per layout and count."""
-    hit = _RUNS.get((sm.layout, count))
-    if hit is not None:
-        return hit
-    out: list[tuple[str, ...]] = []
-    for blocks in sm.rows:
-        for block in blocks:
-            for i in range(len(block) - count + 1):
-                run = block[i : i + count]
-                if not any(s in sm.broken for s in run):
-                    out.append(run)
-    hit = _RUNS[(sm.layout, count)] = tuple(out)
-    return hit
-
-
-def _types(sm: SeatMap, seats: Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted(str(sm.seats[s].type) for s in seats))
-
-
-@dataclass
-class Showing:
-    """One showtime now: its seat map, the unavailable seats and the runs the env sells."""
-
-    st: Showtime
-    sm: SeatMap
-    unavailable: frozenset[str]
-    runs: list[tuple[str, ...]] = field(default_factory=list)
-
-
-def showing(env: TicketEnv, st: Showtime, count: int, exact: Sequence[str]) -> Showing:
-    """The runs of `count` seats (and the exact seats) the env's rules sell now."""
-    sm, unavailable = orders.seat_availability(env, st.id)
-    cands: list[tuple[str, ...]] = list(_runs(sm, count))
-    if exact and all(s in sm.seats for s in exact):
-        wanted = tuple(sorted(exact, key=lambda s: (sm.seats[s].row, sm.seats[s].number)))
-        if wanted not in cands:
-            cands.append(wanted)
-    sold = Showing(st, sm, unavailable)
-    for run in cands:
-        if any(s in unavailable for s in run):
-            continue
-        try:
-            check_movie_selection(sm, unavailable, run)
-        except EnvError:
-            continue
-        sold.runs.append(run)
-    return sold
-
-
-def wish_problems(part: Part, sm: SeatMap, run: Sequence[str]) -> list[str]:
-    """Why a run is not what the user asked for (empty: it is; see the module docstring)."""
-    w = part.seats
-    info = [sm.seats[s] for s in run]
-    kinds = [str(s.type) for s in info]
-    why: list[str] = []
-    if w.exact and sorted(run) != sorted(w.exact):
-        why.append(f"not the seats named ({', '.join(w.exact)})")
-    if w.wheelchair:
-        if kinds.count("wheelchair") != 1 or any(
-            k not in ("wheelchair", "companion") for k in kinds
-        ):
-            why.append("not one wheelchair space with companion seats")
-    elif w.couple:
-        if any(k != "couple" for k in kinds):
-            why.append("not couple seats")
-    elif w.standard_only:
-        if any(k != "standard" for k in kinds):
-            why.append("not standard seats")
-    elif not w.exact and any(k not in GENERAL for k in kinds):
-        why.append("a wheelchair space or companion seat, which nobody asked for")
-    if w.together and len(run) > 1:
-        rows = {(s.row, s.block) for s in info}
-        nums = sorted(s.number for s in info)
-        if len(rows) != 1 or nums != list(range(nums[0], nums[0] + len(nums))):
-            why.append("not together")
-    if w.row is not None and any(s.row != w.row for s in info):
-        why.append(f"not in row {w.row}")
-    if w.last_rows is not None and any(s.row <= sm.n_rows - w.last_rows for s in info):
-        why.append(f"not in the last {w.last_rows} rows")
-    if w.centre:
-        for s in info:
-            width = len(sm.layout[s.row - 1])
-            if not (sm.n_rows / 3 <= s.row - 1 < 2 * sm.n_rows / 3) or not (
-                width / 3 <= s.col < 2 * width / 3
-            ):
-                why.append("not in the middle of the hall")
-                break
-    if w.aisle:
-        blocks = sm.rows[info[0].row - 1]
-        ends = {b[0] for b in blocks} | {b[-1] for b in blocks}
-        if not any(s in ends for s in run):
-            why.append("no aisle seat")
-    return why
-
-
-def wish_ok(part: Part, sm: SeatMap, run: Sequence[str]) -> bool:
-    """Whether a run is what the user asked for."""
-    return not wish_problems(part, sm, run)
-
-
-def _coupons_in_use(env: TicketEnv) -> set[str]:
-    return {o.coupon_id for o in env.user_orders() if o.status == "pending_payment" and o.coupon_id}
-
-
-def prices(env: TicketEnv, sh: Showing, run: Sequence[str]) -> dict[Combo, int]:
-    """The total of `run` under every card / coupon combination the env's pricing accepts."""
-    user = env.user()
-    cinema = env.world.cinemas[sh.st.cinema_id]
-    items = seat_items(sh.sm, sh.st, run)
-    busy = _coupons_in_use(env)
-    cards: list[MemberCard | None] = [None, *user.member_cards]
-    coupons: list[Coupon | None] = [None, *(c for c in user.coupons if c.id not in busy)]
-    out: dict[Combo, int] = {}
-    for card in cards:
-        for coupon in coupons:
-            try:
-                q = build_quote(
-                    "movie", items, cinema.service_fee_fen, env.now,
-                    brand_en=cinema.brand_en, card=card, coupon=coupon,
-                )  # fmt: skip
-            except EnvError:
-                continue
-            out[(card.id if card else None, coupon.id if coupon else None)] = q.total_fen
-    return out
-
-
-def sales_open(st: Showtime, now: datetime) -> bool:
-    """The env's sales window of a showtime (strictly before the cut-off)."""
-    return now < st.start - timedelta(minutes=st.sales_cutoff_min)
 
 
 def described(env: TicketEnv, part: Part, st: Showtime) -> bool:
@@ -265,7 +111,7 @@ def solve_movie(
         groups: dict[tuple[str, ...], tuple[str, ...]] = {}
         for run in sh.runs:
             if wish_ok(part, sh.sm, run):
-                groups.setdefault(_types(sh.sm, run), run)
+                groups.setdefault(run_types(sh.sm, run), run)
         for run in groups.values():
             for (card, coupon), total in prices(env, sh, run).items():
                 if part.card_brand is not None and (
@@ -358,7 +204,7 @@ def spec_options(env: TicketEnv, spec: OrderSpec, sh: Showing) -> list[Option]:
     groups: dict[tuple[str, ...], tuple[str, ...]] = {}
     for run in sh.runs:
         if not spec_seat_problems(spec, sh, run):
-            groups.setdefault(_types(sh.sm, run), run)
+            groups.setdefault(run_types(sh.sm, run), run)
     out: list[Option] = []
     for run in groups.values():
         for (card, coupon), total in prices(env, sh, run).items():
@@ -400,14 +246,14 @@ def compare_movie(
                 continue  # the spec lists a showing nobody can buy: harmless
             sh = truth.showings[sid] = showing(env, st, count, part.seats.exact)
         allowed = {
-            (_types(sh.sm, o.seats), o.card_id, o.coupon_id) for o in truth.allowed.get(sid, [])
+            (run_types(sh.sm, o.seats), o.card_id, o.coupon_id) for o in truth.allowed.get(sid, [])
         }
         allowed_types = {k[0] for k in allowed}
         listed_ok = not spec.showtime_ids or sid in spec.showtime_ids
         priced: dict[tuple[str, ...], dict[Combo, int]] = {}
         both: set[tuple[str, ...]] = set()
         for run in sh.runs:
-            key = _types(sh.sm, run)
+            key = run_types(sh.sm, run)
             if key not in priced:
                 priced[key] = prices(env, sh, run)
             want = key in allowed_types and wish_ok(part, sh.sm, run)
