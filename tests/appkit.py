@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ticketbench.env import APP_ACTIONS, payment_sheet
-from ticketbench.env.app import episode_purchases
+from ticketbench.env.sheets import episode_purchases
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import ToolResult
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.worldkit import make_env
 from ticketbench.env import AGENT_TOOLS, APP_ACTIONS, TicketEnv
-from ticketbench.env.app import payment_sheet
+from ticketbench.env.sheets import payment_sheet
 from ticketbench.env.state import ExchangeRequest, payment_requests
 from ticketbench.suite.spec import Task
 

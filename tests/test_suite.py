@@ -98,7 +98,7 @@ def test_second_best_fails(world: World) -> None:
 
 def test_user_approves_only_the_goal(world: World) -> None:
     """The reference's payment sheets are approved; a no-purchase goal approves nothing."""
-    from ticketbench.env.app import episode_purchases, payment_sheet
+    from ticketbench.env.sheets import episode_purchases, payment_sheet
 
     for task in ALL[::5]:
         env = make_env(task, world)

@@ -23,7 +23,7 @@ import pytest
 from appkit import RecordingApp
 
 from ticketbench.env import AGENT_TOOLS
-from ticketbench.env.app import episode_purchases
+from ticketbench.env.sheets import episode_purchases
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.world import World, load_world
 from ticketbench.protocol import Session

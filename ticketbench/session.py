@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ticketbench.env.app import episode_purchases
 from ticketbench.env.jsonsafe import check_args, clean_text, has_surrogate, preview
+from ticketbench.env.sheets import episode_purchases
 from ticketbench.env.state import TicketEnv, payment_requests
 from ticketbench.env.toolkit import ToolRegistry, ToolResult, error_result
 from ticketbench.protocol import InfraError, SessionFacts, Usage

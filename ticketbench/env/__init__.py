@@ -7,8 +7,9 @@ An episode is a `TicketEnv` over a shared, immutable `World`; agents act through
 
 from __future__ import annotations
 
-from ticketbench.env.app import APP_ACTIONS, payment_sheet
+from ticketbench.env.app import APP_ACTIONS
 from ticketbench.env.policy import POLICY
+from ticketbench.env.sheets import payment_sheet
 from ticketbench.env.state import LOG_TABLES, PaymentRequest, TicketEnv
 from ticketbench.env.toolkit import EnvError, ToolError, ToolRegistry, ToolResult, ToolSpec
 from ticketbench.env.tools import AGENT_TOOLS

@@ -122,8 +122,8 @@ def judge_sheet(
 ) -> SheetJudgement:
     """Whether the user approves a payment sheet (deterministic, any user mode).
 
-    `sheet` is `ticketbench.env.app.payment_sheet(env, request_id)`; `bought` the sheets of
-    orders already paid in this episode (`ticketbench.env.app.episode_purchases`). The user
+    `sheet` is `ticketbench.env.sheets.payment_sheet(env, request_id)`; `bought` the sheets of
+    orders already paid in this episode (`ticketbench.env.sheets.episode_purchases`). The user
     approves iff the sheet shows an order satisfying one of the goal's order specs that no
     bought order satisfies yet, within the budget: at most the orders it wants. An
     exchange sheet (`exchange_of` set: the exchange costs more) is approved iff the user
