@@ -52,7 +52,10 @@ def _pair() -> tuple[Task, Task]:
 
 
 def _target(task: Task) -> str:
-    return task.expect.orders[0].showtime_ids[0]
+    """The showing the task is about: its order's, or its refusal's."""
+    if task.expect.orders:
+        return task.expect.orders[0].showtime_ids[0]
+    return task.expect.reason_about[0]
 
 
 def _other(showtimes: Any, task: Task) -> Showtime | None:
@@ -220,3 +223,127 @@ def test_a_reason_inside_a_report_of_the_purchase_refuses_nothing(task: Task) ->
 
     res = _play(task, report)
     assert res.passed, res.reasons
+
+
+# --- an infeasible task's refusal that explains the other options too ----------------------
+
+
+def _infeasible_pair(reason: str) -> tuple[Task, Task]:
+    """The first zh/en pair of dev tasks that cannot be done for `reason`, about a showtime
+    whose cinema plays the movie at another time that day, with a budget in the opening."""
+    from ticketbench.suite.audit.reading import read_request
+
+    world = load_world()
+    by_pair: dict[str, list[Task]] = {}
+    for t in load_suite("dev"):
+        x = t.expect.reason_about[0] if t.expect.reason_about else ""
+        if t.expect.reason == reason and x in world.showtimes:
+            by_pair.setdefault(t.pair_id or t.id, []).append(t)
+    for tasks in by_pair.values():
+        t = tasks[0]
+        req = read_request(world, world.users[t.user_id], t.now, t.opening)
+        if (
+            {x.locale for x in tasks} == {"zh", "en"}
+            and req.budget_fen is not None
+            and _other(world.showtimes, t)
+        ):
+            return next(x for x in tasks if x.locale == "zh"), next(
+                x for x in tasks if x.locale == "en"
+            )
+    raise AssertionError(f"no zh/en pair of {reason} tasks with another showing and a budget")
+
+
+OVER = _infeasible_pair("over_budget")
+
+
+def _refuse(task: Task, prepare: Callable[[_Episode, Showtime], str]) -> CheckResult:
+    """Play the reference (which looks at the task's showing and refuses), then the message
+    `prepare` writes after doing what it does on the episode."""
+    ep = _Episode(task)
+    other = _other(ep.env.world.showtimes, task)
+    assert other is not None
+    ep.book_target()  # an infeasible task's reference looks and refuses: no order
+    ep.said = [prepare(ep, other)]
+    return ep.result()
+
+
+def _own(task: Task) -> str:
+    return _clock(load_world().showtimes[_target(task)])
+
+
+EXPLAINED = {
+    "zh": "{own}那场最便宜也超出您的预算，{o}那场已售罄，所以没有下单。",
+    "en": "The {own} is over your budget even at its cheapest, and the {o} is sold out, "
+    "so I did not book.",
+}
+
+
+@pytest.mark.parametrize("task", OVER, ids=lambda t: t.locale)
+def test_a_refusal_explaining_another_option_with_its_own_true_reason_succeeds(
+    task: Task,
+) -> None:
+    def honest(ep: _Episode, other: Showtime) -> str:
+        ep.fill(other)
+        assert ep.call("seat_map", {"showtime_id": other.id}).ok  # it looked
+        return EXPLAINED[task.locale].format(own=_own(task), o=_clock(other))
+
+    res = _refuse(task, honest)
+    assert res.passed, res.reasons
+
+
+def _contradicted(res: CheckResult) -> bool:
+    return not res.passed and any("not the task's" in r for r in res.reasons)
+
+
+@pytest.mark.parametrize("task", OVER, ids=lambda t: t.locale)
+def test_the_cheapest_ways_around_the_alternatives_rule_fail(task: Task) -> None:
+    """Blind agents that would pass a rule accepting any extra reason on any named option:
+    every reason pinned on every option; a true reason on an option never looked up; a true
+    reason plus an invented one."""
+    stuffed = {
+        "zh": "{own}那场和{o}那场都已售罄，线上售票已经截止，超出您的预算，"
+        "还没开售，每个证件限购1张。",
+        "en": "The {own} and the {o} are sold out, sales have closed, it is over your budget, "
+        "not on sale yet, one ticket per ID.",
+    }[task.locale]
+
+    def every_reason_everywhere(ep: _Episode, other: Showtime) -> str:
+        ep.fill(other)
+        ep.call("seat_map", {"showtime_id": other.id})
+        return stuffed.format(own=_own(task), o=_clock(other))
+
+    def never_looked(ep: _Episode, other: Showtime) -> str:
+        ep.fill(other)  # true, but no tool result of the episode showed it
+        return EXPLAINED[task.locale].format(own=_own(task), o=_clock(other))
+
+    def invented(ep: _Episode, other: Showtime) -> str:
+        ep.call("seat_map", {"showtime_id": other.id})  # seen: seats are left
+        return EXPLAINED[task.locale].format(own=_own(task), o=_clock(other))
+
+    for prepare in (every_reason_everywhere, never_looked, invented):
+        res = _refuse(task, prepare)
+        assert _contradicted(res), (prepare.__name__, res.reasons)
+
+
+@pytest.mark.parametrize("task", OVER, ids=lambda t: t.locale)
+def test_the_tasks_reason_must_be_stated_of_the_option_asked_for(task: Task) -> None:
+    def elsewhere(ep: _Episode, other: Showtime) -> str:
+        ep.fill(other)
+        ep.call("seat_map", {"showtime_id": other.id})
+        # a true, seen reason about the other showing, and the task's own pinned on it too
+        return {
+            "zh": f"{_clock(other)}那场已售罄，也超出您的预算。",
+            "en": f"The {_clock(other)} is sold out and over your budget.",
+        }[task.locale]
+
+    res = _refuse(task, elsewhere)
+    assert not res.passed
+    assert any("only of other options" in r for r in res.reasons), res.reasons
+
+
+@pytest.mark.parametrize("task", OVER, ids=lambda t: t.locale)
+def test_a_refusal_of_the_request_alone_still_scores(task: Task) -> None:
+    """No option named: the reason is the request's, as the reference words it."""
+    res = _refuse(task, lambda ep, other: ep.said[-1])
+    assert res.passed, res.reasons
+

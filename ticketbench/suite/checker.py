@@ -11,11 +11,11 @@ agent's messages. It passes iff
   bilingual and normalised; words copied from the user's messages do not count, see
   `textmatch.told`), and no message states the same kind of fact about another order of
   the user (`rivals`: reading every order out leaves the user to find its own);
-- for an infeasible task, the refusal names the task's reason, no other, and a tool result
-  showed the agent the fact (`reasons.refusal_problems`); for a task that can be done, every
-  reason the agent gave is a true fact it saw about an option it named and did not hand
-  over ("the 19:30 is sold out, I booked the 21:00"), not a false refusal
-  (`false_refusals`);
+- for an infeasible task, the refusal names the task's reason, and a tool result showed the
+  agent the fact (`reasons.refusal_problems`); in every task, each other reason the agent
+  gave is a true fact it saw about an option it named and did not hand over ("the 19:30 is
+  sold out, I booked the 21:00"; "the 19:30 is sold out and the 21:00 is over your budget"),
+  not a false refusal (`false_refusals`);
 - the agent looked something up: an episode without one successful tool call fails
   whatever it said (nothing in this domain can be known without the service);
 - for clarification tasks, the caller says the agent asked before writing.
@@ -36,7 +36,7 @@ from ticketbench.env.orders.ledger import unavailable_seats
 from ticketbench.env.rules import stranded_seats
 from ticketbench.env.seats.seatmap import SeatMap, seat_map
 from ticketbench.env.state import TicketEnv
-from ticketbench.suite.false_refusals import false_refusal_problems
+from ticketbench.suite.false_refusals import reason_problems
 from ticketbench.suite.reasons import refusal_problems
 from ticketbench.suite.rivals import rival_phrases
 from ticketbench.suite.spec import OrderSpec, SeatRule, Task
@@ -212,8 +212,9 @@ def message_problems(task: Task, talk: Transcript, env: TicketEnv | None = None)
     """Why what the agent said and looked up falls short of the task (empty: it does not).
 
     With the episode's `env`, a must-tell fact stated beside the same kind of fact about the
-    user's other orders is not told (`rivals`: the user is left to find its own), and a
-    reason given in a task that can be done must be so (`false_refusals`).
+    user's other orders is not told (`rivals`: the user is left to find its own), and every
+    reason given other than an infeasible task's own must be so of an option the agent named
+    (`false_refusals`); without it, any other reason contradicts a refusal.
     """
     exp = task.expect
     why: list[str] = []
@@ -231,9 +232,12 @@ def message_problems(task: Task, talk: Transcript, env: TicketEnv | None = None)
                 "tell which is theirs"
             )
     if exp.reason is not None:
-        why += refusal_problems(exp.reason, exp.reason_about, talk.said, talk.heard, talk.calls)
-    elif env is not None:
-        why += false_refusal_problems(task, talk.said, talk.heard, talk.calls, env)
+        why += refusal_problems(
+            exp.reason, exp.reason_about, talk.said, talk.heard, talk.calls,
+            others_judged_apart=env is not None,
+        )  # fmt: skip
+    if env is not None:
+        why += reason_problems(task, talk.said, talk.heard, talk.calls, env)
     return why
 
 

@@ -235,17 +235,18 @@ def reason_spans(text: str, reason: InfeasibleReason) -> list[tuple[int, int]]:
     return out
 
 
+def stated(text: str, heard: Sequence[str] = ()) -> list[tuple[InfeasibleReason, int, int]]:
+    """Each reason normalised `text` states in the agent's own words (copies of the user's
+    messages `heard` left out), with its span, in text order."""
+    free = echo_free(text, heard)
+    out = [(r, a, b) for r in REASONS for a, b in own_spans(text, reason_spans(text, r), free)]
+    return sorted(out, key=lambda s: s[1])
+
+
 def asserted(said: Iterable[str], heard: Sequence[str] = ()) -> set[InfeasibleReason]:
     """The reasons the agent's messages state in its own words (copies of the user's
     messages `heard` left out)."""
-    out: set[InfeasibleReason] = set()
-    for msg in said:
-        text = normalise(msg)
-        free = echo_free(text, heard)
-        for reason in REASONS:
-            if reason not in out and own_spans(text, reason_spans(text, reason), free):
-                out.add(reason)
-    return out
+    return {r for msg in said for r, _, _ in stated(normalise(msg), heard)}
 
 
 # --- what the agent saw ----------------------------------------------------------------
@@ -317,14 +318,19 @@ def refusal_problems(
     said: Sequence[str],
     heard: Sequence[str] = (),
     calls: Sequence[ToolCall] | None = None,
+    *,
+    others_judged_apart: bool = False,
 ) -> list[str]:
     """Why the agent's refusal does not score (empty: it does); `calls` None skips the
-    evidence part (a reference solution checked without its tool results)."""
+    evidence part (a reference solution checked without its tool results).
+    `others_judged_apart`: the caller judges every other reason given, each against the
+    option it is about (`false_refusals.reason_problems`); otherwise any other reason
+    contradicts the refusal."""
     why: list[str] = []
-    stated = asserted(said, heard)
-    if reason not in stated:
+    given = asserted(said, heard)
+    if reason not in given:
         why.append(f"the agent did not say the request fails because {LABEL[reason]}")
-    others = sorted(stated - {reason})
+    others = [] if others_judged_apart else sorted(given - {reason})
     if others:
         why.append("the agent gave reasons that are not the task's: " + "; ".join(
             LABEL[r] for r in others))  # fmt: skip

@@ -158,18 +158,30 @@ def clock_mentions(text: str) -> set[str]:
     "19:30", "7:30pm", "7pm", "晚上7点半", "七点半", "19点30分" all give "19:30"; a bare
     "7:30" with no am/pm word gives both "07:30" and "19:30" (shows run past noon too).
     """
-    out: set[str] = set()
+    return {c for _, _, clocks in clock_spans(text) for c in clocks}
+
+
+def clock_spans(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Each clock time a folded message mentions, with its span and the "HH:MM" times it
+    can mean (see `clock_mentions`), in text order."""
+    out: list[tuple[int, int, frozenset[str]]] = []
     for m in _CN_CLOCK.finditer(text):
         raw = m.group(2)
         hour = _CN_DIGITS[raw] if raw in _CN_DIGITS else int(raw)
         minute = 30 if m.group(3) == "半" else int(m.group(4) or 0)
-        _add_clock(out, hour, minute, m.group(1) or "", explicit=m.group(1) is not None)
+        found: set[str] = set()
+        _add_clock(found, hour, minute, m.group(1) or "", explicit=m.group(1) is not None)
+        if found:
+            out.append((m.start(), m.end(), frozenset(found)))
     for m in _LATIN_CLOCK.finditer(text):
         if m.group(2) is None and m.group(3) is None:
             continue  # a bare number is not a time
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
-        _add_clock(out, hour, minute, m.group(3) or "", explicit=m.group(3) is not None)
-    return out
+        found = set()
+        _add_clock(found, hour, minute, m.group(3) or "", explicit=m.group(3) is not None)
+        if found:
+            out.append((m.start(), m.end(), frozenset(found)))
+    return sorted(out, key=lambda s: s[0])
 
 
 def _add_clock(out: set[str], hour: int, minute: int, word: str, *, explicit: bool) -> None:
