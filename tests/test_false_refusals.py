@@ -11,13 +11,13 @@ not sold out, or one it never looked at.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from ticketbench.env.models import Showtime
+from ticketbench.env.models import Coupon, Showtime
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.tools import AGENT_TOOLS
 from ticketbench.env.world import load_world
@@ -347,3 +347,124 @@ def test_a_refusal_of_the_request_alone_still_scores(task: Task) -> None:
     res = _refuse(task, lambda ep, other: ep.said[-1])
     assert res.passed, res.reasons
 
+
+# --- live events: zones, and coupons that bring a session under the budget ------------------
+
+
+def _event_pair() -> tuple[Task, Task]:
+    """The first zh/en pair of dev tasks buying tickets of one zone of a session, within a
+    budget, of an event that is not real-name (a quote needs no attendee), has another
+    session and a zone over the budget, for a user holding no coupon for events."""
+    world = load_world()
+    by_pair: dict[str, list[Task]] = {}
+    for t in load_suite("dev"):
+        specs = t.expect.orders
+        if not (t.expect.feasible and len(specs) == 1 and specs[0].session_ids):
+            continue
+        spec = specs[0]
+        event, _ = world.sessions[spec.session_ids[0]]
+        over = [
+            z for z in event.zones if (z.price_fen + event.service_fee_fen) * spec.count
+            > (spec.max_total_fen or 10**9)
+        ]  # fmt: skip
+        if (
+            spec.max_total_fen is not None
+            and spec.zone_ids
+            and over
+            and not event.real_name
+            and len(event.sessions) > 1
+            and all(c.scope == "movie" for c in world.users[t.user_id].coupons)
+        ):
+            by_pair.setdefault(t.pair_id or t.id, []).append(t)
+    for tasks in by_pair.values():
+        if {t.locale for t in tasks} == {"zh", "en"}:
+            return next(t for t in tasks if t.locale == "zh"), next(
+                t for t in tasks if t.locale == "en"
+            )
+    raise AssertionError("no zh/en pair of event tasks with a budget and another session")
+
+
+EVENT = _event_pair()
+
+
+def _session_play(task: Task, prepare: Callable[[_Episode, str], str]) -> CheckResult:
+    """Book the task's session by its reference, then say what `prepare` writes about
+    another session of the event (named by id: the sessions of a run share a start time)."""
+    ep = _Episode(task)
+    spec = task.expect.orders[0]
+    event, _ = ep.env.world.sessions[spec.session_ids[0]]
+    other = next(s.id for s in event.sessions if s.id not in spec.session_ids)
+    message = prepare(ep, other)
+    ep.book_target()
+    ep.said.append(message)
+    return ep.result()
+
+
+def _fill_zone(ep: _Episode, session_id: str, zone_id: str) -> None:
+    event, _ = ep.env.world.sessions[session_id]
+    zone = next(z for z in event.zones if z.id == zone_id)
+    ep.env.set_zone_taken(session_id, zone_id, zone.capacity)
+
+
+def _false_refusal(res: CheckResult) -> bool:
+    return any(FALSE_REFUSAL in r for r in res.reasons)
+
+
+@pytest.mark.parametrize("task", EVENT, ids=lambda t: t.locale)
+def test_a_session_whose_wanted_zone_is_sold_out_may_be_called_sold_out(task: Task) -> None:
+    spec = task.expect.orders[0]
+    event, _ = load_world().sessions[spec.session_ids[0]]
+    says = {"zh": "{s}场次想要的区域已售罄。", "en": "Session {s} is sold out in your zone."}
+
+    def wanted_zone_full(ep: _Episode, other: str) -> str:
+        for z in spec.zone_ids:
+            _fill_zone(ep, other, z)
+        assert ep.call("get_event", {"event_id": event.id}).ok  # it looked
+        return says[task.locale].format(s=other)
+
+    def another_zone_full(ep: _Episode, other: str) -> str:
+        _fill_zone(ep, other, next(z.id for z in event.zones if z.id not in spec.zone_ids))
+        assert ep.call("get_event", {"event_id": event.id}).ok
+        return says[task.locale].format(s=other)
+
+    res = _session_play(task, wanted_zone_full)
+    assert res.passed, res.reasons
+    res = _session_play(task, another_zone_full)  # the zone the user wants has tickets
+    assert not res.passed and _false_refusal(res), res.reasons
+
+
+@pytest.mark.parametrize("task", EVENT, ids=lambda t: t.locale)
+def test_a_session_is_over_budget_only_if_no_coupon_brings_it_under(task: Task) -> None:
+    """Every zone within the budget is full in the other session, so its cheapest way in is
+    over the budget; then the user holds a coupon that brings it back under."""
+    spec = task.expect.orders[0]
+    budget = spec.max_total_fen
+    assert budget is not None
+    says = {"zh": "{s}场次最便宜也超出您的预算了。", "en": "Session {s} is over your budget."}
+
+    def only_dear_zones(ep: _Episode, other: str, coupon: int) -> str:
+        event, _ = ep.env.world.sessions[other]
+        left = [
+            z for z in event.zones
+            if (z.price_fen + event.service_fee_fen) * spec.count > budget
+        ]  # fmt: skip
+        for z in event.zones:
+            if z not in left:
+                _fill_zone(ep, other, z.id)
+        dear = min(left, key=lambda z: z.price_fen)
+        if coupon:
+            user = ep.env.user()
+            gift = Coupon(
+                id=f"{user.id}-CPX", title="event coupon", scope="event", threshold_fen=0,
+                amount_fen=(dear.price_fen + event.service_fee_fen) * spec.count - budget,
+                valid_from=task.now - timedelta(days=1), expires=task.now + timedelta(days=90),
+            )  # fmt: skip
+            ep.env.put_user(user.model_copy(update={"coupons": (*user.coupons, gift)}))
+        quote = {"session_id": other, "zone_id": dear.id, "quantity": spec.count}
+        assert ep.call("quote_price", quote).ok  # it looked
+        return says[task.locale].format(s=other)
+
+    res = _session_play(task, lambda ep, other: only_dear_zones(ep, other, coupon=0))
+    assert res.passed, res.reasons
+    res = _session_play(task, lambda ep, other: only_dear_zones(ep, other, coupon=1))
+    assert _false_refusal(res), res.reasons  # the user's coupon brings it to the budget

@@ -18,10 +18,11 @@ other than an infeasible task's own reason stated of its own option, must be gro
    the task's own reason, that grounds nothing;
 2. **true**: the world holds it of every option of that list at the end of the episode
    (of one of the options a clock time can mean), judged with the env's own rules against
-   the request's count and budget (`_holds`): the showing cannot seat the party together,
-   its sales closed or have not opened, its cheapest way in is over the budget, the
-   order's refund cut-off passed or its venue never refunds, the service refused it for
-   the ID limit;
+   the request's count, budget and zones (`_holds`): the showing cannot seat the party
+   together (an event session: in no zone the request accepts), its sales closed or have
+   not opened, its cheapest way in with the user's cards and coupons is over the budget,
+   the order's refund cut-off passed or its venue never refunds, the service refused it
+   for the ID limit;
 3. **seen**: a tool result of this episode showed the agent the fact about it, as for a
    refusal (`reasons.observed`);
 4. **not handed over**: it is not what the agent linked, put a payment sheet for, or what
@@ -57,8 +58,9 @@ from typing import get_args
 from zoneinfo import ZoneInfo
 
 from ticketbench.env import orders
-from ticketbench.env.models import Order, SeatType
+from ticketbench.env.models import Order, OrderItem, SeatType
 from ticketbench.env.orders import refunds
+from ticketbench.env.orders.pricing import build_quote
 from ticketbench.env.rules import movie_sales_close, session_on_sale
 from ticketbench.env.state import TicketEnv
 from ticketbench.env.toolkit import EnvError
@@ -365,16 +367,39 @@ def _facts(reason: InfeasibleReason, x: str, env: TicketEnv, terms: _Terms) -> I
             left = orders.event_availability(env, x)
             yield all(n < need for z, n in left.items() if not terms.zones or z in terms.zones)
         elif reason == "over_budget" and budget is not None:
-            left = orders.event_availability(env, x)
-            totals = [(z.price_fen + event.service_fee_fen) * need for z in event.zones
-                      if left.get(z.id, 0) >= need]  # fmt: skip
-            yield bool(totals) and min(totals) > budget  # before coupons
+            low = _lowest_event_total(env, x, need)
+            yield low is not None and low > budget
     else:
         order = env.store.table("orders").start_value(x) or env.order(x)
         if isinstance(order, Order) and reason in ("refund_closed", "no_refund"):
             yield _refund_refusal(env, order) == (
                 "refund_closed" if reason == "refund_closed" else "not_refundable"
             )
+
+
+def _lowest_event_total(env: TicketEnv, session_id: str, need: int) -> int | None:
+    """The lowest total of `need` tickets of one zone of a session with enough left, with
+    any coupon the user holds that applies (priced by the env's own quote), or None if no
+    zone has enough."""
+    base, session = env.world.sessions[session_id]
+    event = env.event(base.id) or base
+    left = orders.event_availability(env, session_id)
+    coupons = [None, *env.user().coupons]
+    best: int | None = None
+    for zone in event.zones:
+        if left.get(zone.id, 0) < need:
+            continue
+        items = [OrderItem(zone_id=zone.id, price_fen=zone.price_fen)] * need
+        for coupon in coupons:
+            try:
+                total = build_quote(
+                    "event", items, event.service_fee_fen, env.now, coupon=coupon,
+                    event_id=event.id, session_id=session.id,
+                ).total_fen  # fmt: skip
+            except EnvError:
+                continue  # the coupon does not apply (scope, threshold, used, expired)
+            best = total if best is None else min(best, total)
+    return best
 
 
 def _refund_refusal(env: TicketEnv, order: Order) -> str | None:
