@@ -22,6 +22,7 @@ a wrong one): the twin agents then play alone, `LockTwin` and `TwinSacrifice` 34
 | `ProposeLink` | a go-ahead for the pick; on a decline, the next pick | 31.9% | | 596e1d8 |
 | `HoldCancelLink` | holds the pick, cancels it, then `Guess`: no L3 | 31.9%, L3 0 | | 596e1d8 |
 | `TrueHedge` | a true stopper of the pick from the listing, link another | 31.9% | | 37510c6 |
+| `HoldLink` | holds the pick, leaves it standing, then `Guess`: L3, no hand-off | README | | |
 
 - `ChannelProbe`: inside an episode `/proc`, `/dev/shm`, `/tmp`, signals to the parent and
   abstract unix `bind` are refused; UDP autobind on loopback and byte-range locks on any
@@ -259,8 +260,9 @@ def wanted_count(opening: str) -> int:
     return 2
 
 
-async def hold_and_cancel(session: Session, o: Option, count: int) -> None:
-    """Hold the recommended seats of `o` for `count`, then cancel the hold at once."""
+async def hold_and_cancel(session: Session, o: Option, count: int, *, cancel: bool = True) -> None:
+    """Hold the recommended seats of `o` for `count`, then cancel the hold at once (or
+    leave it standing)."""
     rec = await session.call("recommend_seats", {"showtime_id": o.id, "count": count})
     rows = rec.data.get("options") if rec.ok and isinstance(rec.data, Mapping) else None
     if not rows:
@@ -268,7 +270,7 @@ async def hold_and_cancel(session: Session, o: Option, count: int) -> None:
     seats = list(rows[0].get("seats", []))
     made = await session.call("create_order", {"showtime_id": o.id, "seats": seats})
     oid = made.data.get("order_id") if made.ok and isinstance(made.data, Mapping) else None
-    if oid:
+    if oid and cancel:
         await session.call("cancel_order", {"order_id": oid})
 
 
@@ -283,6 +285,20 @@ class HoldCancelLink:
         top = ranked(lk, session.opening)[0]
         if top.kind == "showtime":
             await hold_and_cancel(session, top, wanted_count(session.opening))
+        await link(session, top)
+
+
+class HoldLink:
+    """`HoldCancelLink` with the hold left standing: the user finishes in the app from the
+    link. Was L3 (the agent "created the right order"); L3 now needs the payment hand-off."""
+
+    async def run(self, session: Session) -> None:
+        lk = await look(session)
+        if not lk.options:
+            return
+        top = ranked(lk, session.opening)[0]
+        if top.kind == "showtime":
+            await hold_and_cancel(session, top, wanted_count(session.opening), cancel=False)
         await link(session, top)
 
 

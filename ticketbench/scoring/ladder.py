@@ -2,10 +2,13 @@
 
 Purchase tasks (every expected order must reach the level):
 - L4 success, completed by the agent, no excess handoff of any kind but inform;
-- L3 the agent created the right orders and no others: every expected order is met by a
-  distinct order the agent created (payment aside), no other order it created is left
-  standing (created and not cancelled), and no failing policy violation; or it succeeded
-  with excess handoffs. A shotgun of orders, one of which happens to fit, is not L3;
+- L3 the agent completed the right orders up to the payment hand-off, and no others: every
+  expected order is met by a distinct order the agent created (payment aside) and put up
+  for payment (a successful `request_payment`: the payment sheet is where the policy hands
+  the order to the user), no other order it created is left standing (created and not
+  cancelled), and no failing policy violation; or it succeeded with excess handoffs. A
+  shotgun of orders, one of which happens to fit, is not L3, nor a hold left for the user
+  to finish in the app from a link (the user did the rest: that is navigation);
 - L2 the agent's deep links (issued by `booking_link` in this episode) point at a right
   showtime / session for every expected order, with at most one other target besides (an
   alternative); links to every candidate are not navigation;
@@ -69,8 +72,21 @@ def spec_met_by_order(env: TicketEnv, spec: OrderSpec, order_ids: Sequence[str])
     return False
 
 
-def right_orders_only(env: TicketEnv, specs: Sequence[OrderSpec], created: Sequence[str]) -> bool:
-    """Is every spec met by a distinct created order, with no other created order standing?
+def sheeted_orders(events: Sequence[Event]) -> set[str]:
+    """Ids of the orders the agent put up for payment (successful `request_payment` calls)."""
+    return {
+        str(e.args["order_id"])
+        for e in events
+        if isinstance(e, ToolCall) and e.ok and e.name == "request_payment" and e.args
+        if e.args.get("order_id")
+    }
+
+
+def right_orders_only(
+    env: TicketEnv, specs: Sequence[OrderSpec], created: Sequence[str], sheeted: set[str]
+) -> bool:
+    """Is every spec met by a distinct created order that the agent put up for payment
+    (`sheeted`), with no other created order standing?
 
     Standing: not cancelled and not expired (an expired hold is no longer the agent's
     doing); payment aside (`spec_met_by_order`).
@@ -83,7 +99,10 @@ def right_orders_only(env: TicketEnv, specs: Sequence[OrderSpec], created: Seque
     if not specs or len(standing) != len(specs):
         return False
     return any(
-        all(spec_met_by_order(env, s, [oid]) for s, oid in zip(specs, perm, strict=True))
+        all(
+            oid in sheeted and spec_met_by_order(env, s, [oid])
+            for s, oid in zip(specs, perm, strict=True)
+        )
         for perm in permutations(standing)
     )
 
@@ -272,7 +291,7 @@ def autonomy_level(
         return 3 if success and by == "agent" else 0
     if success and by == "agent":
         return 3
-    if clean and right_orders_only(env, specs, created_orders(events)):
+    if clean and right_orders_only(env, specs, created_orders(events), sheeted_orders(events)):
         return 3
     texts = agent_messages(events)
     issued = issued_links(events)
