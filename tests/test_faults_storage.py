@@ -127,7 +127,7 @@ def test_racing_resumes_play_each_episode_once(tmp_path: Path) -> None:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]  # fmt: skip
-    results = [(p.wait(timeout=120), p.communicate()[1]) for p in resumes]
+    results = [(p.wait(timeout=600), p.communicate()[1]) for p in resumes]
     assert sorted(code for code, _ in results) == [0, 2], results
     loser = next(err for code, err in results if code == 2)
     assert "being written by another" in loser
@@ -143,7 +143,7 @@ def test_racing_runs_on_one_out_never_mix_agents(tmp_path: Path) -> None:
         )
         for agent in ("oracle", "noop")
     }  # fmt: skip
-    codes = {agent: (p.wait(timeout=120), p.communicate()[1]) for agent, p in procs.items()}
+    codes = {agent: (p.wait(timeout=600), p.communicate()[1]) for agent, p in procs.items()}
     assert sorted(c for c, _ in codes.values()) == [0, 2], codes
     winner = next(a for a, (c, _) in codes.items() if c == 0)
     _, loser_err = next(v for a, v in codes.items() if a != winner)
