@@ -100,7 +100,11 @@ _SERIES_ZH = re.compile(r"(、|(?<=\d\d\d)/(?=\d\d\d)|\s+/\s+|和|及|或者|或
 _LIST_COMMA = re.compile(r"^\s*(?:,|、|/)\s*$")
 _TITLES = re.compile(r"《[^》]+》")
 _ASKING_WORD = re.compile(r"哪|什么|几|多少|\b(?:which|what|when|where|who|how)\b", re.I)
-_EXAMPLES = re.compile(r"比如|例如|诸如|such as|e\.g\.|for example|for instance", re.I)
+_EXAMPLES = re.compile(
+    r"比如|例如|诸如|像是|such as|e\.g\.|for example|for instance|,\s*like\b|\(like\b", re.I
+)
+# A short aside in brackets ("Silver ($65)"): what the named item costs or is, not a clause.
+_ASIDE = re.compile(r"\s*[(（][^()（）]{1,24}[)）]")
 _FIELD_NOUN = re.compile(
     r"^(?:the |a |your |rough |preferred |观影|大概的?|大致的?)*(?:日期|时间|时间段|人数|张数|影院"
     r"|场次|座位|预算|城市|姓名|date|time|day|number of (?:people|tickets)|cinema|budget|city"
@@ -124,7 +128,10 @@ def _named_inline(written: str) -> list[str]:
         choice = _QMARK.search(sentence) and lx.ALTERNATIVE.search(sentence.casefold())
         tail = re.split(r"[:：]", sentence)[-1]  # "Now showing: A, B and C"
         zh = lx.CJK_CHAR.search(tail) is not None
-        for clause in re.split(r"[(（)）;；]|\s[-—–]+\s" + ("|，" if zh else ""), tail):
+        clauses = re.split(r"[(（)）;；]|\s[-—–]+\s" + ("|，" if zh else ""), tail)
+        if _ASIDE.search(tail):  # "Silver ($65), Gold ($110) and Platinum ($180)"
+            clauses.append(_ASIDE.sub("", tail))
+        for clause in clauses:
             parts = (_SERIES_ZH if zh else _SERIES_EN).split(clause)
             items, joints = [x.strip() for x in parts[::2]], parts[1::2]
             if items and _ASKING_WORD.search(items[-1]):  # "A, B and C, which do you want?"

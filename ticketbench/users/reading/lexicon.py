@@ -82,7 +82,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"which (?:day|date|evening|night|weekend)|what (?:day|date|evening|night)",
         r"\bwhen\b|\btoday\b|\btomorrow\b|\btonight\b",
         r"(?:another|other|different|particular|specific|certain|a) day\b|(?<!in )the day\b",
-        r"(?<!in )(?:this|that|the) (?:coming )?(?:evening|night)\b|day of the week|this weekend",
+        r"(?<!in )(?:this|that|the) (?:coming )?(?:evening|night)\b"
+        r"(?! (?:show|showing|performance|screening|session|one)s?\b)|day of the week|this weekend",
+        r"\bthe \d{1,2}(?:st|nd|rd|th)\b",
         r"next week|\bweekend\b|\bweekday\b|\bdate\b|" + _WEEKDAY + "|" + MONTH,
     ),
     "time": rx(
@@ -114,6 +116,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"(?:tell|send|give|share|know)(?: me| us)? (?:the |which )?(?:film|movie|title)\b",
         r"in the mood (?:for|to watch)|what you wanna see|片子|想看的片",
         r"what (?:are you|do you want to|would you like to|you wanna) (?:watch|see)",
+        r"what (?:are|do|would) you (?:hoping|planning|want|wanting|like|keen|looking)"
+        r" (?:to )?(?:watch|see)\b",
     ),
     "which_event": rx(
         r"哪一?场演唱会|哪个表演|哪场演出|哪个演出|哪场演唱会|哪个演唱会|哪场音乐会|哪个音乐会",
@@ -128,6 +132,9 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"who are you (?:trying|hoping|wanting|going) to see",
         r"who(?:'s| is) the (?:comedian|artist|band|singer|performer|headliner)",
         r"哪支队|哪个队|哪位(?:歌手|艺人|演员)|足球还是篮球|篮球还是足球",
+        r"哪(?:个|一个|出|一出)剧(?![院场])|什么剧(?![院场])|哪出戏|谁的(?:演唱会|演出|专场|表演)",
+        r"who(?:'s| is) (?:performing|playing|on stage|headlining)|the act'?s name|which act\b",
+        r"which production|what production",
     ),
     "cinema": rx(
         r"哪家|哪个影院|哪个电影院|哪个影城|哪个店|哪个门店|哪个分店|哪个场馆|哪座场馆|哪个剧院|哪个剧场",
@@ -183,11 +190,18 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"nosebleeds?|price point|ticket (?:category|class|level)|seated (?:ticket|area|section)",
         r"池座|楼座|包厢|站票|坐票|站区|站席|山顶|[一二三123]层|[一二三123]楼(?![下上])|楼上|楼下",
         r"[那这]档|\d+\s*(?:元|块)?档|普通票|vip票|贵宾票|票种",
+        r"离舞台|舞台(?:近|远)|(?:close|closer|near|nearer) (?:to )?the stage|哪(?:个|一个|种)价位",
+        r"price (?:bands?|levels?|tiers?)|\bupper deck\b|\bin the gods\b",
     ),
     "session": rx(
         r"哪一场|哪场|哪个场(?!馆|地)|第几场",
         r"which (?:showing|screening|show|performance)|what (?:showing|screening|performance)",
-        r"哪一?场演出",
+        r"哪一?场演出|首场|末场|首演|加演|加场|最后一场|第[一二三四五六七八九十\d]场(?!比赛)",
+        r"(?:which|what) of (?:the |these |those |[\w]+'s )?(?:two |three |\d )?"
+        r"(?:showings|screenings|shows|performances)",
+        r"opening[- ]night|\bpreviews?\b|added (?:one|show|performance|date)",
+        r"\b(?:first|second|third|last) (?:show|showing|performance|screening)\b"
+        r"|\bthe (?:first|second) (?:one )?or the (?:first|second|third|last)\b",
     ),
     "attendees": rx(
         r"观演人|观影人(?!数)|实名|身份证|证件|谁去|谁看|谁来|购票人|谁的名|给谁|谁的|真实姓名",
@@ -211,7 +225,8 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"哪种(?:方式|支付)|什么方式",
         r"微信|支付宝|余额|银行卡|信用卡|用.{0,4}付|付钱方式",
         r"payment method|pay (?:with|by|using|via)|how (?:would|do|will) you (?:like to )?pay",
-        r"which card|(?<!member )\bcard\b|wallet|balance|alipay|wechat|how will you pay",
+        r"which card|(?<!member )(?<!gift )(?<!student )(?<!loyalty )(?<!id )\bcard\b",
+        r"wallet|balance|alipay|wechat|how will you pay",
         r"which account|哪个账户|payment come from|pay from",
         r"\bhow\b.{0,30}\bpay\b|(?:怎么|如何|用什么|哪种).{0,6}(?:付|支付)",
         r"行卡|卡付|刷卡|储蓄卡|借记卡|钱包|花呗|分期|全款|installments?|pay in full",
@@ -276,6 +291,7 @@ SPECIFIC = rx(
 APPLY = rx(
     r"用上|用掉|使用|用它|用这张|勾选|\bapply\b|\bredeem\b|\btick\b",
     r"\buse (?:it|this|that|them|one|either|any)\b",
+    r"要不要用|用不用|要用吗|用吗|要不要使用|put (?:it|them|this|that) towards",
 )
 # What tells one showing from another beside its time: a hall, a price, a format.
 SHOWING_DETAIL = rx(
@@ -285,6 +301,7 @@ SHOWING_DETAIL = rx(
 EVENT_NOUN = rx(
     r"演唱会|音乐会|演出|话剧|音乐剧|脱口秀|专场|比赛|芭蕾|歌剧|相声|livehouse|乐队",
     r"\bconcerts?\b|\bgigs?\b|musical|comedy|\bshows\b|\bplays?\b|ballet|opera|\bband\b",
+    r"\bproductions?\b",
 )
 # "哪几位", "分别是谁": the names of the attendees, not how many.
 WHO_EACH = rx(r"哪几位|分别|给别人|someone else")
@@ -302,17 +319,22 @@ OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "zone",
         re.compile(
-            r"票档|看台|内场|[一二三]等座|vip|\btiers?\b|\bstands?\b|\bfloor\b|\bzones?\b"
-            r"|(?:first|second|third)-class"
+            r"票档|看台|内场|[一二三]等座|vip|\btiers?\b|\bstands?\b(?!-up)|\bfloor\b|\bzones?\b"
+            r"|(?:first|second|third)-class|\d+\s*档|price (?:bands?|levels?|categor(?:y|ies))"
+            r"|\bsections?\b"
         ),
     ),
-    ("session", re.compile(r"场次|\bsessions?\b|\bperformances?\b")),
+    (
+        "session",
+        re.compile(r"场次|\bsessions?\b|\bperformances?\b|(?<!now )\bshowings?\b|\bscreenings?\b"),
+    ),
     ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(CHAINS))),
     (
         "which_event",
         re.compile(
             r"演唱会|音乐会|话剧|比赛|相声|喜剧|专场|音乐剧|脱口秀|决赛|巡演|concerts?|\bgigs?\b|musicals?"
             r"|comedy|improv|crosstalk|stand-up|\bgame \d|finals?\b|\btour\b|\bopera\b|\bballet\b"
+            r"|symphony|orchestra|\bjazz\b|recital"
         ),
     ),
     ("which_movie", re.compile(r"《[^》]*》|\"[^\"]*\"|\b(?:movie|film)s?\b|电影|影片|片子")),
@@ -459,7 +481,8 @@ ALTERNATIVE = rx(
 # "Please send me the date.", "Let me know the time.", "把观演人姓名发给我。", "告诉我几点".
 REQUEST = rx(
     r"^(?:(?:just|simply|please|kindly|so|ok|okay|now|then),? )*"
-    r"(?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose|select)"
+    r"(?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose|select|drop"
+    r"|shoot|text|message)"
     r" (?:me|us|your|the|a|an|which|what|how|when|where|who|each|all|one|both)\b",
     r"\bplease (?:send|give|tell|share|provide|enter|type|specify|list|name|pick|choose"
     r"|select|reply|let me know|write|drop)\b",
@@ -511,6 +534,21 @@ GO_WITHOUT_QUESTION = rx(
     r"\b(?:going ahead|grabbing|booking|getting|locking in) .{0,40}\bthen\b|\btap \W?confirm",
     r"点(?:一)?下.{0,4}确认|点.{0,6}链接(?:付款|支付)|接受的话|ok的话|我(?:就)?提交了[哈哦啦]",
 )
+# A go-ahead offered as a choice against the user doing it in the app: "要我直接帮你订，还是
+# 你自己在App里完成？", "Finish in the app yourself, or shall I book it?".
+_ME = r"(?:要我|我(?:来|帮|替|直接|这边)|帮(?:您|你)|由我|替(?:您|你)|为(?:您|你))"
+_ACT_ZH = r"(?:订|买|下单|付|支付|完成|操作|办|抢|锁)"
+_ME_EN = (
+    r"(?:shall i|should i|(?:want|like|need) me to|i (?:can|could|will|'ll)|i do it|me do it"
+    r"|let me)"
+)
+_SELF_EN = r"(?:yourself|on your own|in the app|on the app|via the app|through the app)"
+BOOK_OR_SELF = rx(
+    _ME + r".{0,10}" + _ACT_ZH + r".{0,14}还是.{0,10}(?:自己|app|小程序|官网)",
+    r"(?:自己|app|小程序|官网).{0,16}还是.{0,8}" + _ME,
+    _SELF_EN + r".{0,40}\bor\b.{0,12}" + _ME_EN,
+    _ME_EN + r".{0,40}\bor\b.{0,40}" + _SELF_EN,
+)
 # A line that introduces the questions listed under it ("I need two things:", "需要确认两点：").
 ASKS_BELOW = rx(
     r"(?:need|questions?|details?|things|information|info)\b[^.?!]*[:：]\s*$",
@@ -527,6 +565,7 @@ PURPOSE = rx(
     r"(?:为了|我好|好让我|方便我)[^，,？?:：]*",
     r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?:：]*",
     r"\band i(?:'ll| will| can)\b[^,，?？:：]*",
+    r"\bbefore (?:i|we) (?:check ?out|pay|book|buy|place|submit|finali[sz]e)\b[^,，?？:：]*",
 )
 # Extras beside the tickets (snacks, parking, insurance, a receipt): a question offering one
 # asks nothing of the order, whatever else it names ("Snacks for the movie?"), and the user,

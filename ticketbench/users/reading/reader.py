@@ -138,6 +138,10 @@ def _cued_slots(q: str) -> list[str]:
         _MEMBER_CARD.sub(" ", q)
     ):
         strong.remove("discount")  # "pay with your member card?": how to pay
+    if {"budget", "discount"} <= set(strong) and not lx.SLOT_CUES["budget"].search(
+        _DISCOUNT_PRICE.sub(" ", q)
+    ):
+        strong.remove("budget")  # "the member price?", "学生价吗？": which discount
     named = _TITLE_NAME.search(q) and set(strong) <= {"which_movie", "which_event"}
     titles = lx.ALTERNATIVE.search(q) and "which_movie" in strong  # "《A》还是别的演出"
     telling_apart = lx.DISAMBIGUATION.search(q) or titles or named  # "演出的全称？"
@@ -151,6 +155,10 @@ def _cued_slots(q: str) -> list[str]:
         strong = ["which_movie"]  # "电影的全称？"
     if {"date", "time"} <= set(strong) and not (_DAY_ASKED.search(q) or lx.ALTERNATIVE.search(q)):
         strong.remove("date")  # "what time tonight?": the day is said, the time asked
+    if {"date", "session"} <= set(strong) and not (
+        _DAY_ASKED.search(q) or lx.ALTERNATIVE.search(q)
+    ):
+        strong.remove("date")  # "which of Saturday's performances?": the day is said
     if strong:
         return _refine(strong)
     return [slot for slot, rx in lx.WEAK_SLOT_CUES.items() if rx.search(q)]
@@ -171,7 +179,8 @@ _PRICE = (
 )
 _PRICE_CHOICE = re.compile(rf"{_PRICE}.{{0,12}}(?:还是|或者|\bor\b|、|,|/).{{0,12}}{_PRICE}")
 _ZONE_ASK = re.compile(
-    r"区|价位|档|哪种|哪类|坐哪|\barea\b|\bsection\b|\blevel\b|which kind|what kind"
+    r"区|价位|档|哪种|哪类|坐哪|哪边|哪一边|哪块|\barea\b|\bsection\b|\blevel\b|which kind"
+    r"|what kind|\bsit in\b"
     r"|where (?:would you|do you|you'd) (?:like|want|prefer)? ?(?:to )?sit"
 )
 # A budget said as such (not "价位", "price": those name a zone when zones are on offer).
@@ -182,7 +191,15 @@ _PICK = re.compile(r"哪|什么|几[张位个点号]|\b(?:which|what|when|where|
 _FREE_RELATIVE = re.compile(r"^(?:what's|what is|what was) (?:left|available|remaining|free)\b")
 _DISCOUNT = re.compile(r"满\d+|减\d+|\d+\s*折|\boff\b|coupon|voucher|券")
 _TODAY = re.compile(r"\btoday\b|今天")  # "How can I help you today?" asks no day
+# An option that is a bare name (a title), no time, price or place beside it.
+_BARE_NAME = re.compile(r"^\W*(?:[^\W\d_][\w'’:：&-]*\W{0,2}){1,5}$|^《[^》]+》$")
+_VIP = re.compile(r"\bvip\b(?!\s*(?:hall|lounge|room))|vip(?![厅室会])")
 _MEMBER_CARD = re.compile(r"会员卡|member card")
+# A price that is a discount's ("member price", "学生价"): names the discount, not a budget.
+_DISCOUNT_PRICE = re.compile(
+    r"会员价|学生价|优惠价|折扣价|特价|(?:member|student|senior|discount(?:ed)?|concession|child"
+    r"|group)s?'? (?:price|rate|ticket)s?"
+)
 _MOVIE_NOUN = re.compile(r"电影|影片|片子|\bmovies?\b|\bfilms?\b")
 _EVENT_DETAILS = frozenset({"date", "time", "session", "zone", "place", "cinema"})
 
@@ -355,7 +372,20 @@ def read(text: str) -> Reading:
         # "Shall I apply your ¥50-off coupon?" asks which discount the user wants (the
         # corpus's rule); the model read it a go-ahead or not by a hair, retrained or not
         return rules
+    if rules.act == "ask" and _asks_a_pick(text, rules.slots):
+        return rules  # "要我帮您订哪一场？", "Would Friday work?": no yes/no go-ahead
     return second_opinion(rules, message_model.shipped().guess_kind(text))
+
+
+def _asks_a_pick(text: str, slots: tuple[str, ...]) -> bool:
+    """Does a question the rules read as one seeking information pick a value ("which
+    one shall I book?") or ask a day ("would Friday work?": a yes/no on a day asks it; one
+    on a showing, "the Friday late show?", may go ahead)? Then it asks, whatever a go-ahead
+    word in it suggests."""
+    if slots == ("date",):
+        return True
+    asked = [s for s in sentences(clean(text)) if _QMARK.search(s)]
+    return any(_PICK.search(s) for s in asked)
 
 
 # How far the model's kind must score ahead of the rules' before it overrules them, in the
@@ -415,6 +445,11 @@ def read_by_rules(text: str) -> Reading:
             # "Let me know if you want me to go ahead."
             confirms += 1
             continue
+        if _is_question(s) and lx.BOOK_OR_SELF.search(s):
+            # "要我直接帮你订，还是你自己在App里完成？": a go-ahead offered beside doing it
+            # oneself, not a question about who goes ("你自己")
+            confirms += 1
+            continue
         if lx.CLOSING.search(s) and not _slots_of(_TODAY.sub(" ", s)):
             closing += _is_question(s)  # "Anything else?" asks, for nothing in particular
             continue
@@ -456,12 +491,23 @@ def read_by_rules(text: str) -> Reading:
         if _PRICE_CHOICE.search(q) and not (lx.OPTION_CUE["time"].search(q) or _DISCOUNT.search(q)):
             slots = [x for x in slots if x not in ("budget", "seat_pref", "format")]
             slots = list(dict.fromkeys([*slots, "zone"]))
+        if (
+            "budget" in slots
+            and lx.CHOOSE.search(q)
+            and _PRICE_CHOICE.search(cleaned)
+            and not _BUDGET_SAID.search(q)
+        ):
+            # "Seats are $59, $89 or $149. Which price?": a pick among priced areas
+            slots = [x if x != "budget" else "zone" for x in slots]
         if lx.OPTION_CUE["zone"].search(cleaned) and _ZONE_ASK.search(q):
             # "哪个区", "哪种座位", "which kind?" where the message speaks of 内场 and 看台
             kept = ("budget",) if _BUDGET_SAID.search(q) else ()
             slots = [x for x in slots if x not in ("place", "budget", "seat_pref") or x in kept]
             slots += ["zone"]
             slots = list(dict.fromkeys(slots))
+        if _VIP.search(q) and _live_event_talk(cleaned) and "zone" not in slots:
+            # VIP at a concert is a priced area; at a cinema, a kind of seat
+            slots = [x for x in slots if x != "seat_pref"] + ["zone"]
         if lx.DISAMBIGUATION.search(q) and not slots:
             unquoted = _QUOTED.sub(_unquote, cleaned)
             slots = _option_slot(q) or _option_slot(unquoted, options) or _option_slot(unquoted)
@@ -480,6 +526,8 @@ def read_by_rules(text: str) -> Reading:
             # else the thing the sentence names ("您有两张优惠券，用哪张？"), else the message
             slots = _option_slot(q) or (_option_slot(cleaned, options) if options else [])
             slots = slots or _option_slot(s) or _option_slot(cleaned)
+            if not slots and options and all(_BARE_NAME.match(x) for x in options):
+                slots = ["which_movie"]  # "Dune, Wicked and Gladiator II. Which one?": titles
         if wh and slots:
             asks += 1
             asked += slots

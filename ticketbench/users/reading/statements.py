@@ -100,7 +100,8 @@ NOT_CANNOT = rx(
     r"如果.{0,10}(?:售罄|满了|没票)",
     r"(?:少|免|差)不了|不了解|no problem|has no (?:extra |booking |service )?fee",
     r"no (?:extra )?charge",
-    r"^(?:注意|提醒|温馨提示|note|fyi|reminder|heads up)\b.*|支付失败|付款失败",
+    r"^(?:注意|提醒|温馨提示|友情提示|小提示)(?:一下|下)?\W.*"
+    r"|^(?:(?:please )?note|fyi|reminder|heads up|just so you know)\b.*|支付失败|付款失败",
     r"payment (?:failed|was declined)|(?:支付|付款)没(?:有)?成功",
     r"payment did(?:n't| not) go through",
     r"^(?:退改规则|退票规则|购票须知|规则|refund rules?|rules?|policy)\W.*",
@@ -155,7 +156,7 @@ RECOMMEND = rx(
     r"suits? .{0,20}better|better suited|the better deal|better deal|更划算|划算|更好",
     r"go for|lean (?:towards?|toward)|best bet|you'?ll (?:love|enjoy)",
     r"better (?:call|bet|idea|pick)|good (?:shout|call)|i'?d (?:pay|use|go|get|sit|buy)\b",
-    r"safe bet|cheapest bet|meant to be seen|personal tip|就够了|可以选",
+    r"safe bet|cheapest bet|meant to be seen|personal tip|pro tip|top tip|就够了|可以选",
     r"(?:a lot of|great|so much) fun",
     r"worth (?:it|the|a)|great (?:choice|option|pick)|can't go wrong|i'd say|if i were you",
     r"就选|选(?!好).{0,12}就(?:好|行|对)|最合适|最适合|过瘾|值得|不错的选择|挺不错|强烈|不会错",
