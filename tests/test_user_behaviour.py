@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from appkit import RecordingApp
 
+from ticketbench.agents.oracle import OracleAgent
+from ticketbench.agents.reference import HasReference, RefStep
 from ticketbench.env import AGENT_TOOLS
 from ticketbench.env.sheets import episode_purchases
 from ticketbench.env.state import TicketEnv
@@ -33,7 +35,7 @@ from ticketbench.settings import RunSettings
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import Task
-from ticketbench.trajectory import UserAction, UserLeft, UserMessage
+from ticketbench.trajectory import AgentMessage, UserAction, UserLeft, UserMessage
 from ticketbench.users import ScriptedUser
 from ticketbench.users.gate import OBJECTIONS
 from ticketbench.users.links import LinkChoice, named_choice, recommended
@@ -672,3 +674,48 @@ def test_preselected_seats_are_kept_only_when_they_look_right(
         assert r.leave == "goal_met", (task.id, r.text)
         assert ("smart_pick_seats" not in app.actions) == kept, app.actions
         assert check(task, env, Transcript(["ok"], heard=(task.opening,))).state_ok
+
+
+class _BookOrSelf(OracleAgent):
+    """The oracle, asking before paying whether to book it or leave it to the user's app
+    (how assistants offer to hand over): the either/or is a go-ahead."""
+
+    ZH = (
+        "{summary}。要我直接帮你订，还是你自己在App里完成？",
+        "{summary}。您是想自己在App里下单，还是我帮您直接订好？",
+    )
+    EN = (
+        "{summary}. Finish in the app yourself, or shall I book it?",
+        "{summary}. Want me to book it for you, or would you rather do it in the app?",
+    )
+
+    def __init__(self, wording: str = "", steps: Sequence[RefStep] = ()) -> None:
+        super().__init__(steps)
+        self._wording = wording
+
+    def for_episode(self, task: HasReference, trial: int, seed: int) -> _BookOrSelf:
+        return _BookOrSelf(self._wording, task.reference)
+
+    def go_ahead(self, zh: bool, summary: str) -> str:
+        return self._wording.format(summary=summary.rstrip("。."))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_book_it_or_do_it_yourself_is_answered_as_a_go_ahead(
+    locale: str, dev: list[Task], world: World
+) -> None:
+    """ "要我直接帮你订，还是你自己在App里完成？" offers to book: the user, who asked the agent to
+    buy, says go ahead (it answered 我不确定, and in English "As I said: 2 tickets.", reading
+    "yourself" as how many go). Played as whole episodes: the agent then books and the
+    order is paid by the agent, with no reply the simulator may own."""
+    zh = locale == "zh"
+    task = movie_tasks(dev, locale)[0]
+    for wording in _BookOrSelf.ZH if zh else _BookOrSelf.EN:
+        agent = _BookOrSelf(wording)  # reads the task: a privileged run
+        record = asyncio.run(play_episode(task, 0, agent, RunSettings(privileged=True), world))
+        events = record.events
+        asked = next(n for n, e in enumerate(events) if isinstance(e, AgentMessage))
+        answer = next(e for e in events[asked:] if isinstance(e, UserMessage))
+        assert answer.text == ("可以，请继续。" if zh else "Yes, please go ahead."), wording
+        assert record.score is not None and record.score.success, wording
+        assert record.score.completed_by == "agent" and not record.score.simulator_suspect
