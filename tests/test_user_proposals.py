@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
 from appkit import RecordingApp
@@ -225,6 +226,37 @@ def test_what_a_proposal_names(dev: dict[str, Task], world: World) -> None:
     assert n.clocks == {(12, 30)} and n.totals == {9500} and len(n.days) == 1
     n = named_in(world, user, task.now, "Row 3, seats 3-4 and 3-5, two tickets")
     assert n.rows == {3} and n.seats == {"3-4", "3-5"} and n.counts == {2}
+
+
+@pytest.mark.parametrize("task_id", SPECIFIED)
+def test_the_hold_deadline_names_no_showing(
+    task_id: str, dev: dict[str, Task], world: World
+) -> None:
+    """The service writes a hold's deadline as "hold_until": "2026-12-10 12:15 (15 min
+    left)". It is no second showing: a summary carrying it names one clock, so the user
+    still checks the proposed time (with the stamp's clock beside it, two clocks named
+    checked none, and a summary of the wrong time got a yes)."""
+    task = dev[task_id]
+    zh = task.locale == "zh"
+    user = world.users[task.user_id]
+    wrong = other_showing(task, world, day=False)
+    deadline = (wrong.start - timedelta(minutes=15)).strftime("%Y-%m-%d %H:%M")
+    for stamp in (
+        f'"hold_until": "{deadline} (15 min left)"',
+        f"hold until {deadline}",
+        f"please pay by {deadline}",
+        f"请在{deadline}前支付",
+        f"保留到 {deadline}",
+    ):
+        summary = f"{label(world, wrong, zh)}，{stamp}"
+        assert named_in(world, user, task.now, summary).clocks == {
+            (wrong.start.hour, wrong.start.minute)
+        }, summary
+        r = Talk(task, world).say(
+            f"{summary}。确认下单吗？" if zh else f"{summary}. Shall I book it?"
+        )
+        assert r.leave == "declined", (stamp, r.text)
+        assert ("时间" if zh else "time") in r.text
 
 
 # --- probes that know the right showing is among their candidates ----------------------

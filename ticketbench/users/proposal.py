@@ -97,8 +97,10 @@ class Named:
 
 def named_in(world: World, user: User, now: datetime, text: str) -> Named:
     """The values `text` names (see `Named`); a deadline ("pay by 12:15", "12:15前支付") is
-    no showing."""
-    words = _DEADLINE.sub(" ", plain(text))
+    no showing. Deadlines go before `plain`, which would rewrite the service's stamp
+    ("hold_until": "2026-12-10 12:15") into a day and a clock the deadline no longer
+    matches."""
+    words = plain(_DEADLINE.sub(" ", text))
     t, mentions = scan(world, user, now, words)
     out = Named()
     _add_mentions(out, world, mentions)
