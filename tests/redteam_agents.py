@@ -92,7 +92,9 @@ every such row); RefundSecond 2.1 / 1.1, RefundLast 0 / 1.8; SoldOutAlways 3.2 /
 reason holds ~3% of a split). On suite 2.3.0 (a closed showing or a not-yet-on-sale
 session is never the first row): ErrorRelay 0.0 / 0.0; SecondOne 8.5 / 13.6, ThirdOne
 14.9 / 11.3, LastOne 7.4 / 6.3, RefundSecond 2.1 / 1.1, RefundLast 0.0 / 1.8,
-SoldOutAlways 2.7 / 2.7.
+SoldOutAlways 2.7 / 2.7. On suite 2.5.0 (world v2: a hit plays several times a day at a
+cinema, shows run for weeks; the generator spreads answers over the rows of each listing,
+`suite/balance.py`): @RT@.
 
 The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
 3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank

@@ -33,7 +33,7 @@ def test_calibrate_reports_where_the_users_disagree(
         # dev-specified-001: the order summary and go-ahead, then the closing message
         said("Yes, go ahead."),
         said(f"Great, thanks! {STOP}"),
-        # dev-clarify-001: "For how many people?" (the scripted user knows: 2 tickets)
+        # dev-clarify-001: "How many seats should I book?" (the scripted user knows: 2 tickets)
         said("Sorry, I don't know."),
         said("No, don't send it."),  # the scripted user says yes to the go-ahead
         said(f"Thanks! {STOP}"),
@@ -52,7 +52,7 @@ def test_calibrate_reports_where_the_users_disagree(
     found = {(d["turn"], d["kind"]) for d in by_task["dev-clarify-001"]["disagreements"]}
     assert (1, "knowledge") in found and (2, "go_ahead") in found
     first = next(d for d in by_task["dev-clarify-001"]["disagreements"] if d["turn"] == 1)
-    assert first["agent_said"] == "For how many people?"
+    assert first["agent_said"] == "How many seats should I book?"
     assert "2" in first["scripted"] and "don't know" in first["llm"]
     # both runs are ordinary run directories, with the user of each in its header
     runs = report["runs"]

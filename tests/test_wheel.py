@@ -63,7 +63,7 @@ def test_wheel_runs_outside_the_checkout_with_the_same_numbers(tmp_path: Path) -
     )
     (wheel,) = dist.glob("ticketbench-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "ticketbench/data/world/world-v1.json.gz" in names
+    assert "ticketbench/data/world/world-v2.json.gz" in names
     assert "ticketbench/data/suite/data/dev.jsonl" in names
     assert not [n for n in names if n.split("/")[0] in ("harness", "agents", "tasks", "tests")]
 

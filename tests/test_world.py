@@ -225,7 +225,7 @@ def test_occupancy_is_realistic(world: World, sellable: dict[str, frozenset[str]
         (morning if st.start.hour < 12 else evening if st.start.hour >= 19 else []).append(share)
     n = len(world.data.showtimes)
     assert 0.01 * n < sold_out < 0.2 * n
-    assert nearly_empty > 0.03 * n
+    assert nearly_empty > 0.015 * n  # mornings of the small films (a hit fills a few seats)
     assert sum(morning) / len(morning) < 0.5 * sum(evening) / len(evening)
 
 
@@ -239,7 +239,9 @@ def test_events_are_consistent(world: World) -> None:
     assert len(not_on_sale) >= 3
     sold_out_zones = 0
     for e in world.data.events:
-        assert 1 <= len(e.sessions) <= 4 and e.zones and e.seating == "auto"
+        assert 1 <= len(e.sessions) <= 20 and e.zones and e.seating == "auto"
+        starts = [s.start for s in e.sessions]
+        assert starts == sorted(starts)  # listed in the order they play
         assert e.per_order_limit in (4, 6) and e.per_id_limit >= 1
         zones = {z.id: z for z in e.zones}
         for s in e.sessions:
@@ -252,6 +254,21 @@ def test_events_are_consistent(world: World) -> None:
     assert sold_out_zones > 0
     assert any(e.real_name for e in world.data.events)
     assert any(not e.refund_tiers for e in world.data.events)
+
+
+def test_listings_are_as_long_as_a_real_programme(world: World) -> None:
+    """A multiplex plays a hit several times a day and a show runs for weeks, so the rows a
+    blind agent could pick among are many (a short listing makes any row a likely guess)."""
+    per: Counter[tuple[str, str]] = Counter((s.movie_id, s.cinema_id) for s in world.data.showtimes)
+    seen = sorted(per[(s.movie_id, s.cinema_id)] for s in world.data.showtimes)
+    assert seen[len(seen) // 2] >= 18  # the median showing's film plays 18+ times that week
+    assert seen[len(seen) // 10] >= 4
+    assert max(per.values()) <= 14 * 7  # and no more than the halls could hold
+    runs = [e for e in world.data.events if e.category == "theatre"]
+    assert sum(len(e.sessions) >= 8 for e in runs) >= len(runs) // 2
+    matinees = [s for e in runs for s in e.sessions if s.start.hour < 17]
+    assert matinees and all(s.start.weekday() >= 5 or s.start.hour < 12 for s in matinees)
+    assert sum(len(e.sessions) for e in world.data.events) >= 5 * len(world.data.events)
 
 
 # --- users ---------------------------------------------------------------------

@@ -26,7 +26,7 @@ from ticketbench.env.models import (
     User,
 )
 
-WORLD_VERSION = "v1"
+WORLD_VERSION = "v2"
 
 
 class _HasId(Protocol):

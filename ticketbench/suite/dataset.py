@@ -29,13 +29,14 @@ from ticketbench.env.world import data_root
 from ticketbench.suite.spec import JSON_COLUMNS, Split, Task, task_to_row
 from ticketbench.suite.taskfile import TaskFileError, parse_tasks
 
-SUITE_VERSION = "2.4.0"  # 2.4: an opening's wording tells neither that it cannot be done nor
-# why (the infeasible requests are asked in their feasible kin's words); 2.3: the service
-# states no refusal by itself through a fixed row (a closed showing has an earlier one on
-# sale at its cinema; a not-yet-on-sale session is one added to a run already selling); 2.2:
-# no answer is what a blind agent tries first (the first row listed, the only paid order);
-# 2.1: live-event targets have another upcoming session; 2.0.0: parallel zh/en pairs,
-# audited ground truth (1.x: before)
+SUITE_VERSION = "2.5.0"  # 2.5: on world v2 (a cinema plays a hit several times a day, a
+# show runs for weeks), no row of a listing holds more answers than a fair draw would; 2.4: an
+# opening's wording tells neither that it cannot be done nor why (the infeasible requests are
+# asked in their feasible kin's words); 2.3: the service states no refusal by itself through a
+# fixed row (a closed showing has an earlier one on sale at its cinema; a not-yet-on-sale
+# session is one added to a run already selling); 2.2: no answer is what a blind agent tries
+# first (the first row listed, the only paid order); 2.1: live-event targets have another
+# upcoming session; 2.0.0: parallel zh/en pairs, audited ground truth (1.x: before)
 SPLITS: tuple[Split, ...] = ("test", "dev")
 DEFAULT_SEED = 2026  # the public suite's seed; any other seed makes a held-out suite
 

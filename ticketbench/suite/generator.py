@@ -5,8 +5,10 @@ showing, ground truth) drawn from a `random.Random` seeded by (seed, split, cate
 attempt), asked once in Chinese and once in English with wording drawn from a second rng
 per language. The two tasks share a `pair_id`; a pair whose versions differ in more than
 wording is a template bug and raises. A draw that cannot make a task (`Skip`) is retried
-with the next attempt. Each finished task is replayed on a fresh env and must pass its
-own checker; a failure is a template bug and raises.
+with the next attempt, and so is one whose answer would sit where too many of the split's
+answers already sit in the listings an agent gets (`balance`). Each finished task is
+replayed on a fresh env and must pass its own checker; a failure is a template bug and
+raises.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 from collections.abc import Iterator
 
 from ticketbench.env.world import World
+from ticketbench.suite.balance import Balance
 from ticketbench.suite.checker import Transcript, check
 from ticketbench.suite.dataset import DEFAULT_SEED
 from ticketbench.suite.draft import Skip, replay
@@ -22,7 +25,8 @@ from ticketbench.suite.setup import make_env
 from ticketbench.suite.spec import CATEGORIES, Category, Locale, Split, Task
 from ticketbench.suite.templates import TEMPLATES, Ctx, Template
 
-MAX_ATTEMPTS = 40
+MAX_ATTEMPTS = 120
+STRICT_ATTEMPTS = 40  # draws held to the balance's cap; later ones to the audit's limit
 LOCALES: tuple[Locale, Locale] = ("zh", "en")
 # Tasks per category and split (even: every task has its parallel twin). The infeasible
 # category gets more so that, with the infeasible after-purchase and adversarial templates,
@@ -53,15 +57,20 @@ def situation(task: Task) -> dict[str, object]:
     }
 
 
-def _pair(world: World, seed: int | str, split: Split, cat: Category, j: int) -> list[Task]:
-    """Pair `j` of a category: one situation (drawn once) asked in Chinese and in English;
-    only the wording is drawn per language."""
+def _pair(
+    world: World, seed: int | str, split: Split, cat: Category, j: int, balance: Balance
+) -> list[Task]:
+    """Pair `j` of a category: one situation (drawn once, within the split's `balance`)
+    asked in Chinese and in English; only the wording is drawn per language."""
     tmpls = templates_of(cat)
     if not tmpls:
         raise ValueError(f"no templates for category {cat}")
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
-        tmpl = tmpls[(j + attempt * 7) % len(tmpls)] if attempt >= 10 else tmpls[j % len(tmpls)]
+        # the planned template first (held to the balance's cap, then to the audit's limit
+        # alone), then any template of the category
+        late = attempt >= 2 * STRICT_ATTEMPTS
+        tmpl = tmpls[(j + attempt * 7) % len(tmpls)] if late else tmpls[j % len(tmpls)]
         key = f"{seed}|{split}|{cat}|{j}|{attempt}"
         pair: list[Task] = []
         try:
@@ -75,6 +84,9 @@ def _pair(world: World, seed: int | str, split: Split, cat: Category, j: int) ->
                     category=cat,
                 )
                 task = tmpl.build(ctx)
+                unfit = balance.admit(task, attempt < STRICT_ATTEMPTS) if k == 0 else None
+                if unfit is not None:
+                    raise Skip(unfit)
                 pair.append(
                     task.model_copy(
                         update={
@@ -91,6 +103,7 @@ def _pair(world: World, seed: int | str, split: Split, cat: Category, j: int) ->
             raise RuntimeError(
                 f"{tmpl.id}: the zh and en versions of {key} differ in more than wording"
             )
+        balance.add(pair[0])
         return pair
     raise RuntimeError(f"{split}/{cat}/pair {j}: no task after {MAX_ATTEMPTS} attempts ({last})")
 
@@ -106,9 +119,10 @@ def verify(task: Task, world: World) -> None:
 
 def iter_split(world: World, seed: int | str, split: Split) -> Iterator[Task]:
     """The tasks of one split in order, each verified against its own checker."""
+    balance = Balance(world)
     for cat in CATEGORIES:
         for j in range(PLAN[split][cat] // 2):
-            for task in _pair(world, seed, split, cat, j):
+            for task in _pair(world, seed, split, cat, j, balance):
                 verify(task, world)
                 yield task
 

@@ -67,72 +67,72 @@ pitch | 普通看台 | General Stand | 120 | 10000 | 15000
 #   start; negative: already on sale) | real-name y/n | refund (std / flex / none) | description
 EVENTS = """
 concert | 林夏「夏至未至」巡回演唱会 上海站 | Lin Xia "Before Summer" Tour – Shanghai
-    | 林夏演唱会/夏至未至/Lin Xia concert | 林夏 Lin Xia | sh-mba | 1.0 | 1.0 | 3 | 12 | 1 | 19:30
-    | -30 | y | none | 华语天后林夏全新巡演上海站，三晚连唱。
+    | 林夏演唱会/夏至未至/Lin Xia concert | 林夏 Lin Xia | sh-mba | 1.0 | 1.0 | 6 | 12 | 1 | 19:30
+    | -30 | y | none | 华语天后林夏全新巡演上海站，六晚连唱。
 concert | 林夏「夏至未至」巡回演唱会 北京站 | Lin Xia "Before Summer" Tour – Beijing
-    | 林夏演唱会/夏至未至/Lin Xia concert | 林夏 Lin Xia | bj-wks | 0.95 | 1.0 | 2 | 33 | 1 | 19:30
+    | 林夏演唱会/夏至未至/Lin Xia concert | 林夏 Lin Xia | bj-wks | 0.95 | 1.0 | 4 | 33 | 1 | 19:30
     | 4 | y | none | 林夏巡演北京站，开票时间以平台公告为准。
 concert | 纸灯笼乐队 2026 冬季专场 | The Paper Lanterns Winter Live | 纸灯笼/Paper Lanterns
     | 纸灯笼乐队 The Paper Lanterns | bj-nis | 0.7 | 0.7 | 1 | 5 | 1 | 19:30 | -40 | y | std
     | Indie rock favourites play their only winter show, with a string section.
 concert | 周行 × 深圳交响乐团 新年音乐会 | Zhou Xing & Shenzhen Symphony New Year Concert
     | 新年音乐会/周行/New Year Concert | 周行 Zhou Xing/深圳交响乐团 Shenzhen Symphony | sz-ch | 0.6
-    | 1.0 | 2 | 24 | 1 | 19:30 | -20 | n | std | 钢琴家周行携手乐团，奏响新年。
+    | 1.0 | 3 | 24 | 1 | 19:30 | -20 | n | std | 钢琴家周行携手乐团，奏响新年。
 concert | 城市民谣夜 | City Folk Night | 民谣夜/Folk Night | 陈默 Chen Mo/阿桑 A-Sang | sh-sym | 0.4
     | 0.6 | 1 | 6 | 1 | 19:30 | -25 | n | flex | An acoustic evening of city folk songs.
 concert | 北极星 STARFALL 世界巡回演唱会 深圳站 | POLARIS "Starfall" World Tour – Shenzhen
-    | 北极星/POLARIS/Starfall | 北极星 POLARIS | sz-bay | 0.95 | 1.0 | 2 | 19 | 1 | 19:00 | -14 | y
+    | 北极星/POLARIS/Starfall | 北极星 POLARIS | sz-bay | 0.95 | 1.0 | 4 | 19 | 1 | 19:00 | -14 | y
     | none | 人气男团北极星世界巡演深圳站。
 concert | 北极星 STARFALL 世界巡回演唱会 上海站 | POLARIS "Starfall" World Tour – Shanghai
-    | 北极星/POLARIS/Starfall | 北极星 POLARIS | sh-std | 0.9 | 1.0 | 2 | 40 | 1 | 19:00 | 7 | y
+    | 北极星/POLARIS/Starfall | 北极星 POLARIS | sh-std | 0.9 | 1.0 | 4 | 40 | 1 | 19:00 | 7 | y
     | none | The boy band POLARIS brings its world tour to Shanghai Stadium.
 concert | 古典之夜：贝多芬第九交响曲 | Classical Night: Beethoven's Ninth | 贝九/Beethoven 9/欢乐颂
-    | 北京爱乐乐团 Beijing Philharmonia | bj-bch | 0.55 | 0.9 | 2 | 23 | 1 | 19:30 | -45 | n | flex
+    | 北京爱乐乐团 Beijing Philharmonia | bj-bch | 0.55 | 0.9 | 4 | 23 | 1 | 19:30 | -45 | n | flex
     | 年末经典：贝多芬《第九交响曲》全本演出。
 concert | 许唯一「回声」演唱会 | Xu Weiyi "Echo" Live | 许唯一/回声演唱会/Echo Live
     | 许唯一 Xu Weiyi
-    | sz-uni | 0.6 | 0.8 | 1 | 26 | 1 | 19:30 | -10 | y | std | 许唯一出道十年首次个人演唱会。
+    | sz-uni | 0.6 | 0.8 | 2 | 26 | 1 | 19:30 | -10 | y | std | 许唯一出道十年首次个人演唱会。
 concert | 爵士星期五 | Jazz Fridays | 爵士/Jazz Friday | 午夜五重奏 Midnight Quintet | sh-sym | 0.3
-    | 0.5 | 4 | 4 | 7 | 20:00 | -30 | n | flex | Every Friday night: standards and new work.
+    | 0.5 | 8 | 4 | 7 | 20:00 | -30 | n | flex | Every Friday night: standards and new work.
 concert | 宋词新唱 国风音乐会 | Song Lyrics Reimagined: Guofeng Concert | 国风音乐会/宋词新唱
-    | 墨白 Mo Bai/清欢乐团 Qinghuan Ensemble | bj-ncpa | 0.5 | 0.8 | 2 | 15 | 1 | 19:30 | -20 | y
+    | 墨白 Mo Bai/清欢乐团 Qinghuan Ensemble | bj-ncpa | 0.5 | 0.8 | 4 | 15 | 1 | 19:30 | -20 | y
     | std | 以民乐重新演绎宋词名篇。
 concert | 摇滚不老 2026 跨年演唱会 | Rock Never Dies: New Year's Eve 2026 | 跨年演唱会/摇滚不老/NYE
     | 铁轨乐队 The Rails/老K Old K | bj-gti | 0.85 | 1.0 | 1 | 24 | 1 | 20:30 | -21 | y | none
     | 跨年夜摇滚现场，零点一起倒数。
 concert | 苏晴「晴天日记」小型演唱会 | Su Qing "Sunny Diary" Live | 苏晴/晴天日记 | 苏晴 Su Qing
-    | sz-ch | 0.5 | 0.7 | 1 | 2 | 1 | 19:30 | -25 | y | std | An intimate acoustic show.
+    | sz-ch | 0.5 | 0.7 | 2 | 2 | 1 | 19:30 | -25 | y | std | An intimate acoustic show.
 concert | 电音浪潮音乐节 | Electric Wave Festival | 电音节/EWF/电音浪潮 | DJ K-Lo/Neon Tide | sh-std
     | 0.65 | 0.8 | 2 | 47 | 1 | 16:00 | 10 | y | std | 两天户外电子音乐节。
 theatre | 音乐剧《雾都孤灯》 | Musical: The Lamp of Fog City | 雾都孤灯/雾都/Lamp of Fog City
-    | 上海音乐剧团 Shanghai Musical Company | sh-csq | 0.7 | 0.9 | 4 | 3 | 1 | 19:30 | -35 | n
+    | 上海音乐剧团 Shanghai Musical Company | sh-csq | 0.7 | 0.9 | 12 | 3 | 1 | 19:30 | -35 | n
     | std | 原创音乐剧：雾都小巷里的一盏灯，照亮两代人的约定。
 theatre | 话剧《茶馆往事》 | Play: Teahouse Memories | 茶馆往事/茶馆 | 京城话剧社 Jingcheng Players
-    | bj-poly | 0.6 | 0.8 | 3 | 9 | 1 | 19:30 | -30 | n | std
+    | bj-poly | 0.6 | 0.8 | 10 | 9 | 1 | 19:30 | -30 | n | std
     | Three generations in one old teahouse.
 theatre | 芭蕾舞剧《胡桃夹子》 | Ballet: The Nutcracker | 胡桃夹子/Nutcracker
-    | 东方芭蕾舞团 Oriental Ballet Company | sh-gt | 0.75 | 1.0 | 4 | 11 | 1 | 19:30 | -40 | n
+    | 东方芭蕾舞团 Oriental Ballet Company | sh-gt | 0.75 | 1.0 | 14 | 11 | 1 | 19:30 | -40 | n
     | flex | 圣诞季经典芭蕾。
 theatre | 昆曲《牡丹亭》（青春版） | Kunqu Opera: The Peony Pavilion (Youth Edition)
     | 牡丹亭/Peony Pavilion
-    | 江南昆曲社 Jiangnan Kunqu Troupe | bj-ncpa | 0.5 | 0.8 | 2 | 20 | 1 | 19:00 | -25 | n | std
+    | 江南昆曲社 Jiangnan Kunqu Troupe | bj-ncpa | 0.5 | 0.8 | 4 | 20 | 1 | 19:00 | -25 | n | std
     | The classic love story, staged by a young cast.
 theatre | 音乐剧《星海迷航》 | Star Voyager: The Musical | 星海音乐剧/星海迷航音乐剧/星海
-    | 星河剧社 Galaxy Stage | sz-gt | 0.55 | 0.8 | 3 | 13 | 1 | 19:30 | -15 | n | std
+    | 星河剧社 Galaxy Stage | sz-gt | 0.55 | 0.8 | 10 | 13 | 1 | 19:30 | -15 | n | std
     | 同名科幻电影改编的舞台音乐剧。
 theatre | 沉浸式戏剧《午夜酒店》 | Immersive Theatre: Midnight Hotel | 午夜酒店/Midnight Hotel
-    | 不眠剧社 Sleepless Company | sh-csq | 0.45 | 0.7 | 4 | 1 | 2 | 20:00 | -60 | n | none
+    | 不眠剧社 Sleepless Company | sh-csq | 0.45 | 0.7 | 10 | 1 | 2 | 20:00 | -60 | n | none
     | Walk the corridors of a 1930s hotel and follow the story you choose.
 theatre | 儿童剧《熊猫邮差》 | Children's Theatre: The Panda Postman
     | 熊猫邮差儿童剧/熊猫/Panda Postman
-    | 小星星儿童剧团 Little Star Kids Theatre | sz-gt | 0.4 | 0.4 | 4 | 5 | 1 | 10:30 | -30 | n
+    | 小星星儿童剧团 Little Star Kids Theatre | sz-gt | 0.4 | 0.4 | 8 | 5 | 1 | 10:30 | -30 | n
     | flex | 根据同名动画改编的亲子剧。
 theatre | 舞剧《敦煌飞天》 | Dance Drama: Flying Apsaras of Dunhuang | 飞天/敦煌舞剧/Apsaras
-    | 西部歌舞剧院 Western Song & Dance Theatre | bj-ncpa | 0.65 | 0.9 | 2 | 42 | 1 | 19:30 | 2
+    | 西部歌舞剧院 Western Song & Dance Theatre | bj-ncpa | 0.65 | 0.9 | 10 | 42 | 1 | 19:30 | 2
     | n | std | 以敦煌壁画为灵感的大型舞剧，即将开票。
 theatre | 京剧《贵妃醉酒》 | Peking Opera: The Drunken Concubine | 贵妃醉酒/京剧
     | 京华京剧团 Jinghua Opera Troupe
-    | bj-poly | 0.5 | 0.7 | 1 | 17 | 1 | 19:30 | -20 | n | std | A Peking Opera classic.
+    | bj-poly | 0.5 | 0.7 | 3 | 17 | 1 | 19:30 | -20 | n | std | A Peking Opera classic.
 sports | 职业篮球联赛 上海海潮 vs 北京雄鹰 | Pro Basketball: Shanghai Tides vs Beijing Eagles
     | 海潮vs雄鹰/篮球/Tides vs Eagles | 上海海潮 Shanghai Tides/北京雄鹰 Beijing Eagles | sh-osc
     | 0.6 | 1.0 | 1 | 3 | 1 | 19:35 | -14 | y | none | 常规赛焦点之战。
@@ -152,26 +152,26 @@ sports | 国际乒乓球公开赛 上海站 | International Table Tennis Open �
     | 四天赛程，每日门票单独售卖。
 sports | 花样滑冰大奖赛 北京站 | Figure Skating Grand Prix – Beijing
     | 花滑/Figure Skating/Grand Prix
-    | 多国选手 International skaters | bj-nis | 0.65 | 0.8 | 3 | 30 | 1 | 18:30 | 6 | y | std
-    | Three days of short and free programmes.
+    | 多国选手 International skaters | bj-nis | 0.65 | 0.8 | 4 | 30 | 1 | 18:30 | 6 | y | std
+    | Four days of short and free programmes, afternoon and evening.
 sports | 电竞冬季总决赛 | Esports Winter Finals | 电竞总决赛/Esports Finals/总决赛
     | 深圳闪电 Shenzhen Bolt/上海星火 Shanghai Spark | sz-bay | 0.8 | 0.6 | 1 | 13 | 1 | 18:00 | -7
     | y | none | 年度总决赛，冠军之夜。
 comedy | 单口喜剧之夜 | Stand-up Comedy Night | 脱口秀/单口喜剧/Stand-up | 大刘 Da Liu/小七 Xiao Qi
-    | sh-cmd | 0.55 | 1.0 | 4 | 5 | 7 | 20:00 | -20 | n | flex | 每周六晚，新段子首演。
+    | sh-cmd | 0.55 | 1.0 | 8 | 5 | 7 | 20:00 | -20 | n | flex | 每周六晚，新段子首演。
 comedy | 英文脱口秀 Open Mic | English Stand-up Open Mic | English comedy/Open Mic/英文脱口秀
-    | Tom Baker/Priya Nair | sh-cmd | 0.3 | 0.6 | 4 | 2 | 7 | 21:00 | -15 | n | none
+    | Tom Baker/Priya Nair | sh-cmd | 0.3 | 0.6 | 8 | 2 | 7 | 21:00 | -15 | n | none
     | New English-language material every Wednesday. Cash bar.
 comedy | 相声专场《笑谈古今》 | Crosstalk Show: Laughing Through History | 相声/笑谈古今/Crosstalk
-    | 钱多多 Qian Duoduo/孙乐乐 Sun Lele | bj-cmd | 0.75 | 1.2 | 3 | 4 | 1 | 19:30 | -25 | n | std
+    | 钱多多 Qian Duoduo/孙乐乐 Sun Lele | bj-cmd | 0.75 | 1.2 | 8 | 4 | 1 | 19:30 | -25 | n | std
     | 传统相声与新编段子。
 comedy | 即兴喜剧《今晚谁买单》 | Improv: Who Pays Tonight? | 即兴喜剧/今晚谁买单/Improv
-    | 即兴社 Improv Lab | bj-cmd | 0.4 | 0.8 | 3 | 7 | 7 | 20:00 | -20 | n | flex
+    | 即兴社 Improv Lab | bj-cmd | 0.4 | 0.8 | 8 | 7 | 7 | 20:00 | -20 | n | flex
     | Every show is different: the audience writes the plot.
 comedy | 脱口秀大会 深圳巡演 | Talk Show Tour – Shenzhen | 脱口秀/深圳脱口秀/Talk Show Tour
-    | 大刘 Da Liu/王小木 Wang Xiaomu | sz-cmd | 0.85 | 1.5 | 2 | 5 | 1 | 19:30 | -10 | y | none
+    | 大刘 Da Liu/王小木 Wang Xiaomu | sz-cmd | 0.85 | 1.5 | 6 | 5 | 1 | 19:30 | -10 | y | none
     | 人气脱口秀演员深圳巡演，实名购票。
 comedy | 喜剧小品专场《过年好》 | Sketch Comedy: Happy New Year | 过年好/小品专场
     | 开心剧社 Happy Players
-    | sz-gt | 0.45 | 0.4 | 2 | 50 | 1 | 19:30 | 9 | n | std | 新春喜剧小品专场，即将开票。
+    | sz-gt | 0.45 | 0.4 | 8 | 50 | 1 | 19:30 | 9 | n | std | 新春喜剧小品专场，即将开票。
 """

@@ -1,9 +1,13 @@
-"""Live events: sessions over the next two months, price zones, base sales, sale rules."""
+"""Live events: sessions over the next two months, price zones, base sales, sale rules.
+
+A concert stop plays one to four nights; a theatre or comedy run plays nightly (with weekend
+matinees) or weekly for weeks, so an event's listing of sessions is as long as a real one.
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ticketbench.env.builder.base import START_DATE, at, split_list, table, width
 from ticketbench.env.builder.event_data import EVENTS, VENUES, ZONES
@@ -31,9 +35,34 @@ _REFUNDS: dict[str, tuple[RefundTier, ...]] = {
 }
 _ADDED_LEAD_DAYS = 40  # an extended run's first session went on sale this long before
 _ADDED_FIRST_DEMAND = 0.5  # and has sold this share of its usual demand
+_LATE_DEMAND = 0.35  # a long run's later performances still sell this share of the first's
+_MATINEE_DEMAND = 0.8  # a matinee sells this share of the evening's demand
+MATINEE_RUN = 6  # nightly runs this long add weekend matinees
 _CATEGORIES: dict[str, EventCategory] = {
     "concert": "concert", "theatre": "theatre", "sports": "sports", "comedy": "comedy",
 }  # fmt: skip
+
+
+def _performances(category: str, nights: int, first: int, gap: int, hhmm: str) -> list[datetime]:
+    """Every performance of a run, in order: one a night (or one every `gap` days), plus a
+    weekend matinee for a nightly theatre or comedy run of `MATINEE_RUN` nights or more; a
+    sports meeting over several days has an afternoon and an evening session each day."""
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    out: list[datetime] = []
+    for k in range(nights):
+        day = START_DATE + timedelta(days=first + k * gap)
+        matinee = (
+            category in ("theatre", "comedy")
+            and gap == 1
+            and nights >= MATINEE_RUN
+            and day.weekday() >= 5
+        )
+        if matinee:
+            out.append(at(day, 14, 30) if hour < 12 else at(day, 14))
+        if category == "sports" and gap == 1 and nights >= 3:
+            out.append(at(day, hour + 5, minute) if hour < 16 else at(day, hour - 5, minute))
+        out.append(at(day, hour, minute))
+    return sorted(out)
 
 
 def _template(category: str, kind: str) -> str:
@@ -85,18 +114,18 @@ def build_events(rng: random.Random) -> list[LiveEvent]:
                 )
             )
         sessions: list[EventSession] = []
-        hour, minute = (int(x) for x in hhmm.split(":"))
-        for k in range(int(n_sessions)):
-            day = START_DATE + timedelta(days=int(first) + k * int(gap))
-            # later sessions have sold less; sessions not on sale yet, nothing
+        for k, start in enumerate(_performances(cat, int(n_sessions), int(first), int(gap), hhmm)):
+            # later performances have sold less; sessions not on sale yet, nothing
             if int(on_sale) <= 0:
-                d = hot * (1.0 - 0.08 * k) * rng.uniform(0.85, 1.1)
+                d = hot * max(_LATE_DEMAND, 1.0 - 0.08 * k) * rng.uniform(0.85, 1.1)
+                if start.hour < 17:
+                    d *= _MATINEE_DEMAND
             else:
                 d = _ADDED_FIRST_DEMAND * hot if added and k == 0 else 0.0
             sessions.append(
                 EventSession(
                     id=f"{eid}-{k + 1}",
-                    start=at(day, hour, minute),
+                    start=start,
                     sold={z.id: _sold(rng, d, i, z.capacity) for i, z in enumerate(pzones)},
                     on_sale=on_sale_at if added and k > 0 else None,
                 )

@@ -24,6 +24,7 @@ LAST_START_MIN = 22 * 60 + 30  # no show starts after 22:30
 # other halls: a showing past its cut-off can have an earlier one still on sale.
 PREMIUM_CUTOFF_EXTRA_MIN = 15
 _PREMIUM_HALLS = frozenset({"IMAX", "DOLBY", "4DX"})
+HIT = 0.5  # popularity from which every cinema shows a film
 
 
 @dataclass(frozen=True)
@@ -36,19 +37,24 @@ class _Slot:
 
 
 def _lineup(rng: random.Random, movies: list[MovieInfo], plan: CinemaPlan) -> list[MovieInfo]:
-    """The films a cinema shows this week: every hit plus a pick of the rest."""
+    """The films a cinema shows this week: every current hit, and a few others picked by
+    popularity, one or two for each hall (a multiplex gives its screens to the hits)."""
     last = START_DATE + timedelta(days=DAYS - 1)
-    out: list[MovieInfo] = []
-    for m in movies:
-        if m.release > last:
-            continue  # coming soon: no showtimes yet
-        if m.rerelease:
-            keep = rng.random() < 0.3
-        else:
-            keep = m.popularity >= 0.5 or rng.random() < m.popularity + 0.25
-        if keep:
-            out.append(m)
-    return out
+    showing = [m for m in movies if m.release <= last]  # coming soon: no showtimes yet
+    hits = [m for m in showing if m.popularity >= HIT and not m.rerelease]
+    rest = [m for m in showing if m.popularity < HIT or m.rerelease]
+    picked: list[MovieInfo] = []
+    for _ in range(min(len(rest), rng.randint(len(plan.halls) // 2, len(plan.halls)))):
+        m = weighted(rng, rest, [x.popularity + 0.05 for x in rest])
+        rest.remove(m)
+        picked.append(m)
+    return [m for m in showing if m in hits or m in picked]  # catalogue order
+
+
+def _pull(m: MovieInfo) -> float:
+    """A film's claim on a screening slot: steeply by popularity, so a hit plays several
+    times a day at a multiplex and a small film once or twice a week."""
+    return (m.popularity + 0.05) ** 4 * (0.3 if m.rerelease else 1.0)
 
 
 def _fits(m: MovieInfo, hall: Hall) -> bool:
@@ -64,7 +70,7 @@ def _schedule(rng: random.Random, plan: CinemaPlan, lineup: list[MovieInfo]) -> 
             options = [m for m in lineup if m.release <= day and _fits(m, hall)]
             if not options:
                 continue
-            weights = [(m.popularity + 0.05) * (0.3 if m.rerelease else 1.0) for m in options]
+            weights = [_pull(m) for m in options]
             t = (9 * 60 + 30 if weekend else 10 * 60 + 30) + rng.choice((0, 15, 30, 60, 90, 120))
             while True:
                 start = -(-t // 5) * 5  # round up to 5 minutes
@@ -78,7 +84,7 @@ def _schedule(rng: random.Random, plan: CinemaPlan, lineup: list[MovieInfo]) -> 
                 else:
                     fmt = "3D" if m.has_3d and rng.random() < 0.5 else "2D"
                 slots.append(_Slot(hall, m, day, start, fmt))
-                t = start + m.movie.runtime_min + rng.randint(20, 40)  # cleaning, ads
+                t = start + m.movie.runtime_min + rng.randint(15, 30)  # cleaning, ads
     return slots
 
 

@@ -2,7 +2,7 @@
 
 `build_world(seed, scale)` makes the whole world from one `random.Random(seed)`; the
 same seed and scale give the same world, byte for byte, in any process. Only scale 1
-is committed (tasks/world/world-v1.json.gz); larger scales are built on demand for
+is committed (ticketbench/data/world/world-v2.json.gz); larger scales are built on demand for
 load tests. Parts: places (builder_places), cinemas and halls (builder_cinemas,
 builder_halls), movies and showtimes (builder_movies, builder_showtimes), live events
 (builder_events) and users (builder_users).

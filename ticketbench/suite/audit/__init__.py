@@ -6,9 +6,8 @@ the world's acceptable answers through the env's public rules and pricing (`movi
 (`check`). It imports nothing from the generator's templates or ground-truth helpers.
 
 Over each split it also checks that no fixed row of a listing (the 2nd showing at the
-cinema, the last session, the 2nd paid order) holds the answer of too many tasks
-(`positions`). Until the generator balances them, those findings are reported apart
-(`position_leaks`), not counted as discrepancies.
+cinema, the last session, the 2nd paid order) holds the answer of more tasks than a fair
+draw would put there (`positions`); each such row is a discrepancy of kind `position`.
 
 Over the whole task list it also checks that the wording of the openings does not give
 away which ones cannot be done, or why (`wording`): a leak is a discrepancy of kind
@@ -37,15 +36,12 @@ class AuditReport:
 
     checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
-    position_leaks: list[Discrepancy] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...],
-        "position_leaks": [...]}`."""
+        """`{"checked": n, "discrepancies": [{task_id, kind, detail}, ...]}`."""
         return {
             "checked": self.checked,
             "discrepancies": [_row(d) for d in self.discrepancies],
-            "position_leaks": [_row(d) for d in self.position_leaks],
         }
 
 
@@ -63,6 +59,6 @@ def audit_tasks(
         report.checked += 1
         if progress is not None:
             progress(i)
-    report.position_leaks = position_discrepancies(tasks, world)
+    report.discrepancies += position_discrepancies(tasks, world)
     report.discrepancies += wording_discrepancies(tasks, world)
     return report

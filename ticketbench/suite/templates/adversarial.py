@@ -135,8 +135,9 @@ def adv_same_id_twice(ctx: Ctx) -> Task:
     pick = draw_pick(ctx, d, real_name, max_count=1)
     if pick.event.per_order_limit < 2 or (real_name and pick.event.per_id_limit != 1):
         raise Skip("limit allows two")
-    me = next(a for a in user.attendees if a.id == (pick.attendees or (ctx.choice(
-        distinct_attendees(user)).id,))[0])  # fmt: skip
+    # drawn once (inside the search below it was drawn anew for every attendee it passed)
+    me_id = pick.attendees[0] if pick.attendees else ctx.choice(distinct_attendees(user)).id
+    me = next(a for a in user.attendees if a.id == me_id)
     title = event_title(ctx, pick.event)
     when = session_when(ctx, now, pick.session.start, pick.event)
     zone = pick.zone.name_zh if ctx.locale == "zh" else pick.zone.name_en

@@ -11,6 +11,7 @@ from ticketbench.suite.draft import Draft, Skip
 from ticketbench.suite.spec import Optimal, SeatRule, Slot, Task
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
+    GENERAL_SEATS,
     Ctx,
     buy_movie,
     draw_count,
@@ -73,8 +74,9 @@ def _pick(
 
 
 def _valid(d: Draft, sts: Sequence[Showtime], count: int, rule: SeatRule) -> list[Showtime]:
-    """The showtimes where a selection satisfying `rule` exists now."""
-    return [st for st in sts if q.seat_options(d.env, st.id, count, rule, limit=1)]
+    """The showtimes where a selection satisfying `rule` exists now, of any seat type the
+    spec accepts (a showing with only couple seats left together is one)."""
+    return [st for st in sts if q.seat_options(d.env, st.id, count, rule, GENERAL_SEATS, limit=1)]
 
 
 # --- 1. fully specified ------------------------------------------------------------------

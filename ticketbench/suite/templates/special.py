@@ -18,6 +18,7 @@ from ticketbench.suite.draft import Draft, Skip
 from ticketbench.suite.spec import Locale, SeatRule, SeedOrder, Setup, Slot, Task
 from ticketbench.suite.templates import phrasing as ph
 from ticketbench.suite.templates.base import (
+    GENERAL_SEATS,
     Ctx,
     afternoon_showing,
     buy_movie,
@@ -307,7 +308,10 @@ def time_relative_evening(ctx: Ctx) -> Task:
     ]
     count = ctx.rng.choice((1, 2, 2, 3))
     rule = SeatRule(together=count > 1)
-    valid = [s for s in cands if q.seat_options(d.env, s.id, count, rule, limit=1)]
+    # every showing with seats of a type the spec accepts is an answer (one with only couple
+    # seats left together too); the reference buys standard seats at one of them
+    answers = [s for s in cands if q.seat_options(d.env, s.id, count, rule, GENERAL_SEATS, limit=1)]
+    valid = [s for s in answers if q.seat_options(d.env, s.id, count, rule, limit=1)]
     if not valid:
         raise Skip("no seats that evening")
     st = ctx.choice(valid)
@@ -332,7 +336,7 @@ def time_relative_evening(ctx: Ctx) -> Task:
     )
     pm_fact(d)
     buy_movie(d, st, seats, query=m.title_en)
-    spec = movie_spec([s.id for s in valid], count, rule)
+    spec = movie_spec([s.id for s in answers], count, rule)
     return purchase(d, ph.politeness(ctx.say, ctx.locale, body), [spec], body)
 
 
