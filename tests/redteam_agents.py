@@ -94,7 +94,9 @@ session is never the first row): ErrorRelay 0.0 / 0.0; SecondOne 8.5 / 13.6, Thi
 14.9 / 11.3, LastOne 7.4 / 6.3, RefundSecond 2.1 / 1.1, RefundLast 0.0 / 1.8,
 SoldOutAlways 2.7 / 2.7. On suite 2.5.0 (world v2: a hit plays several times a day at a
 cinema, shows run for weeks; the generator spreads answers over the rows of each listing,
-`suite/balance.py`): @RT@.
+`suite/balance.py`): SecondOne 5.3 / 4.2,
+ThirdOne 3.2 / 2.3, LastOne 1.1 / 1.2, FirstOne 0.0 / 0.0
+(`python benchmarks/redteam.py --only SecondOne,ThirdOne,LastOne,FirstOne`).
 
 The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
 3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank

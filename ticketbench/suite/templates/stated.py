@@ -38,7 +38,11 @@ from ticketbench.suite.templates.guesses import showing_guesses
 Fails = Literal["not_enough_seats", "sales_closed", "over_budget"]
 
 COUNTS = (2, 2, 3, 3, 4, 4)  # the group sizes every such request draws (4: the order limit)
-BUDGET_RATE = 0.6  # how often a budget is stated when it is not what fails
+BUDGET_RATE = 0.6  # how often a feasible request states a budget
+# An over-budget request always states one, and it is one of the three failing kinds drawn
+# as often, so the other two state one less often: over all three, as often as feasible
+# ones, and a stated budget tells nothing of whether the request can be met.
+BUDGET_RATE_BESIDE_A_FAILURE = (BUDGET_RATE - 1 / 3) / (1 - 1 / 3)
 SOON_RATE = 0.35  # how often "starting shortly" is said (also of a closed showing)
 STRICT_RATE = 0.4  # how often "rather nothing than apart" is said
 TERSE_RATE = 0.25  # how often the request is a terse one-liner
@@ -59,7 +63,8 @@ def draw_wishes(ctx: Ctx, fails: Fails | None) -> tuple[int, bool, bool, bool]:
     drawn alike for every such request: only the failing wish is forced (a budget when it
     is what fails)."""
     count = ctx.rng.choice(COUNTS)
-    budget = fails == "over_budget" or ctx.rng.random() < BUDGET_RATE
+    rate = BUDGET_RATE if fails is None else BUDGET_RATE_BESIDE_A_FAILURE
+    budget = fails == "over_budget" or ctx.rng.random() < rate
     soon = ctx.rng.random() < SOON_RATE
     strict = ctx.rng.random() < STRICT_RATE
     return count, budget, soon, strict
