@@ -108,6 +108,9 @@ def _later_zone(task: Task, world: World) -> tuple[str, ...]:
     return tuple(zones[zones.index(task.expect.orders[0].zone_ids[0]) + 1 :][:1])
 
 
+# The templates asking for a named showing in the words of `suite/templates/stated.py`.
+STATED = ("spec_together", "spec_terse", "time_starting_soon")
+
 BROKEN: list[tuple[str, str, Callable[[Task, World], Task]]] = [
     # (template, kind the audit must report, how the spec is broken)
     ("price_budget_evening", "rejects_right",
@@ -150,7 +153,10 @@ def test_broken_specs_are_caught(world: World, template: str, kind: str, brake: 
             return kind in _kinds(brake(t, world), world)
         return True
 
-    task = _first(template, fits)
+    # which draw of a named showing has a free wheelchair space beside its companion seat
+    # is the suite's luck: look among every template asking for one that way
+    family = STATED if brake is _no_seat_types else (template,)
+    task = next(t for name in family for t in ALL if t.template == name and fits(t))
     assert _kinds(task, world) == set(), task.id  # the committed task is clean
     assert kind in _kinds(brake(task, world), world), task.id
 
