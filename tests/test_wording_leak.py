@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from ticketbench.env.world import World
-from ticketbench.suite.audit.wording import Leak, find_leaks, read_opening
+from ticketbench.suite.audit.wording import Leak, Opening, find_leaks, read_opening
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.spec import Task
 
@@ -54,3 +54,35 @@ def test_length_alone_is_a_feature(world: World) -> None:
 def test_a_word_said_regardless_of_feasibility_is_not_a_leak(world: World) -> None:
     leaks = _leaks(world, None, "，麻烦快点", ", please hurry", share=0.3)
     assert not [x for x in leaks if x.feature in ("word:快点", "word:hurry")]
+
+
+def _synthetic(rule: str, n: int = 600) -> list[Leak]:
+    """Openings of one group holding kinds `a` and `b` at random (half each), labelled
+    `sold_out` by `rule`: "xor" (when both or neither), "a" (mostly when `a`)."""
+    rng = random.Random(11)
+    out = []
+    for i in range(n):
+        a, b = rng.random() < 0.5, rng.random() < 0.5
+        kinds = {k for k, on in (("a", a), ("b", b)) if on}
+        feats = {f"kind:{k}" for k in kinds} | ({"kind:a & kind:b"} if a and b else set())
+        hit = a == b if rule == "xor" else rng.random() < (0.9 if a else 0.05)
+        out.append(
+            Opening(f"t{i}", "zh purchase:movie", "sold_out" if hit else "feasible",
+                    frozenset(feats), 20)  # fmt: skip
+        )
+    return find_leaks(out)
+
+
+def test_a_pair_that_says_more_than_its_parts_is_caught() -> None:
+    """Neither kind alone tells anything; both together always mean sold out."""
+    found = {x.feature for x in _synthetic("xor")}
+    assert "kind:a & kind:b" in found
+    assert not {"kind:a", "kind:b"} & found
+
+
+def test_a_pair_that_only_narrows_a_leaking_kind_is_that_kind_s_leak() -> None:
+    """`a` leaks; `a & b` is no surer than `a`, so only `a` is named (a pair judged against
+    the whole group's rate would be flagged too, for `b`'s luck of the draw)."""
+    found = {x.feature for x in _synthetic("a")}
+    assert "kind:a" in found
+    assert "kind:a & kind:b" not in found

@@ -51,7 +51,11 @@ from ticketbench.suite.spec import Task
 # feature's openings at the base rate is below CHANCE over the number of features tried in
 # the group (thousands of words are tried; a word drawn for politeness lands on four tasks
 # of one reason now and then). So a leak needs a test-sized split to show: on dev's three
-# tasks a template, it is no more than chance.
+# tasks a template, it is no more than chance. A pair of kinds is held to the rate its
+# likelier part already gives: a part that leaks is a leak of its own, and a pair that
+# only narrows a part's openings to those that happen to hold some other kind (a count of
+# 3, a clock) is the luck of one draw, which no agent can learn from another split (of
+# three private seeds, two had such a pair and no other finding).
 MIN_TASKS = 3
 PRECISION = 0.4
 PRECISION_ANY = 0.6
@@ -169,6 +173,11 @@ def _complete(openings: Sequence[Opening]) -> list[frozenset[str]]:
     return out
 
 
+def _parts(feature: str) -> list[str]:
+    """The two kinds a pair feature joins (none for a single feature)."""
+    return feature.split(" & ") if " & " in feature else []
+
+
 def _tail(k: int, n: int, p: float) -> float:
     """P(at least k successes in n draws at rate p)."""
     return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
@@ -203,7 +212,8 @@ def find_leaks(openings: Iterable[Opening]) -> list[Leak]:
             bar = max(floor, min(LIFT * base, 1 - (1 - base) / LIFT))
             for feat, k in hits[reason].items():
                 n = holding[feat]
-                if k >= MIN_TASKS and k / n >= bar and _tail(k, n, base) < CHANCE / tried:
+                null = max([base] + [hits[reason][p] / holding[p] for p in _parts(feat)])
+                if k >= MIN_TASKS and k / n >= bar and _tail(k, n, null) < CHANCE / tried:
                     leaks.append(Leak(group, reason, feat, k, n, labels[reason], len(members)))
     return leaks
 

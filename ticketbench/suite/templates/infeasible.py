@@ -120,36 +120,40 @@ def inf_ev_not_on_sale(ctx: Ctx) -> Task:
 
 @template("inf_ev_id_limit", "infeasible", feasible=False)
 def inf_ev_id_limit(ctx: Ctx) -> Task:
-    """A real-name session where the attendee already holds the per-ID maximum (a seeded
-    order): another ticket for the same person is over the limit. Asked as any real-name
-    purchase is (`event_ask`): what was bought before is in the user's orders, not in the
+    """A real-name session where one of the attendees already holds the per-ID maximum (a
+    seeded order): a ticket for that person is over the limit. One or two tickets, asked
+    as any real-name purchase is (`event_ask`): always one ticket would make "1张, in X's
+    name" a refusal cue, and what was bought before is in the user's orders, not in the
     request (a story of "one more in X's name" told a blind agent why)."""
     now = draw_now(ctx, day_offsets=(1, 2, 3))
     bought = now - timedelta(days=ctx.rng.choice((1, 2, 3)))
     user = event_user(ctx, bought, True, min_attendees=1)
     scratch = ctx.draft(user, bought)
-    pick = draw_pick(ctx, scratch, True, max_count=1)
+    pick = draw_pick(ctx, scratch, True, max_count=2)
     if pick.event.per_id_limit != 1:
         raise Skip("per-ID limit above one")
-    total = orders.quote_event(
-        scratch.env, pick.session.id, pick.zone.id, 1, list(pick.attendees)
-    ).total_fen
+    holder = ctx.rng.choice(pick.attendees)
+    total = orders.quote_event(scratch.env, pick.session.id, pick.zone.id, 1, [holder]).total_fen
     pm = q.payment_for(user, total)
     if pm is None:
         raise Skip("cannot pay")
     seed = SeedOrder(
         kind="event", at=bought, session_id=pick.session.id, zone_id=pick.zone.id, quantity=1,
-        attendee_ids=pick.attendees, payment_method_id=pm,
+        attendee_ids=(holder,), payment_method_id=pm,
     )  # fmt: skip
     d = ctx.draft(user, now, setup=Setup(orders=(seed,)))
     if (pick.event, pick.session) not in open_sessions(ctx.world, user.city_id, now, True):
         raise Skip("session closed")
     left = orders.event_availability(d.env, pick.session.id)
-    zone = ctx.choice([z for z in pick.event.zones if left.get(z.id, 0) >= 1])
-    name = attendee_names(ctx, user, pick.attendees)
+    zones = [z for z in pick.event.zones if left.get(z.id, 0) >= pick.count]
+    if not zones:
+        raise Skip("no zone with room")
+    zone = ctx.choice(zones)
+    names = attendee_names(ctx, user, pick.attendees)
+    name = attendee_names(ctx, user, (holder,))
     title = event_title(ctx, pick.event)
     when = session_when(ctx, now, pick.session.start, pick.event)
-    body = event_ask(ctx, 1, zone, title, when, name)
+    body = event_ask(ctx, pick.count, zone, title, when, names)
     d.call("list_orders")
     d.call("get_event", event_id=pick.event.id)
     d.call("get_user_profile")

@@ -45,6 +45,9 @@ class EventPick:
         )
 
 
+CLOCK_BY_HABIT = 0.5  # how often a user states a session's clock that its day alone names
+
+
 @cache
 def _city_sessions(
     world: World, city_id: str
@@ -166,11 +169,15 @@ def event_title(ctx: Ctx, ev: LiveEvent) -> str:
 
 def session_when(ctx: Ctx, now: datetime, start: datetime, ev: LiveEvent | None = None) -> str:
     """The session's day as users say it: relative within a week, else the date, with the
-    clock whenever another session of `ev` falls on the same day."""
+    clock whenever another session of `ev` falls on the same day, and as often by habit
+    otherwise (said only when needed, the clock would name the events that play twice a
+    day, and with them the real-name events whose per-ID limit an impossible request
+    meets)."""
     if (start.date() - now.date()).days < 7:
         return ph.when_phrase(ctx.say, now, start, ctx.locale)
     day = ph.day_answer(start.date(), ctx.locale)
-    if ev is not None and sum(s.start.date() == start.date() for s in ev.sessions) > 1:
+    needed = ev is not None and sum(s.start.date() == start.date() for s in ev.sessions) > 1
+    if needed or ctx.say.random() < CLOCK_BY_HABIT:
         return day + ctx.t(ph.clock(start, "zh"), f" at {ph.clock(start, 'en')}")
     return day
 
