@@ -12,19 +12,17 @@ not have told.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from test_user_proposals import Talk, assert_in_language
 
+from ticketbench.env.models import Coupon, User
 from ticketbench.env.world import World
 from ticketbench.suite.dataset import load_suite
 from ticketbench.suite.spec import Fact, Task
 from ticketbench.users.proposal import named_in
 from ticketbench.users.terms import terms_in
-
-
-@pytest.fixture(scope="module")
-def dev() -> dict[str, Task]:
-    return {t.id: t for t in load_suite("dev")}
 
 
 def hidden_term(task: Task, slot: str, answer: str, **order: object) -> Task:
@@ -40,25 +38,85 @@ def hidden_term(task: Task, slot: str, answer: str, **order: object) -> Task:
 YES = ("Yes", "可以")
 NO = ("No,", "不行", "不对")
 
-# dev-specified-010/011: user U0157, a WeChat Pay account (PM1) and a wallet (PM2); coupons
-# ¥50 off ¥1000+ (shows), ¥15 off ¥100+ (movies), ¥15 off ¥300+ (shows).
-WALLET = {"payment_method_ids": ("U0157-PM2",)}
-WECHAT = {"payment_method_ids": ("U0157-PM1",)}
+
+def yuan(fen: int) -> str:
+    return f"{fen / 100:g}"
+
+
+@dataclass(frozen=True)
+class Payer:
+    """A zh/en pair of one movie purchase whose user holds what these tests name."""
+
+    tasks: dict[str, Task]  # by locale
+    methods: dict[str, str]  # the user's payment method of each kind, by kind
+    coupon: Coupon  # a movie coupon with a threshold ("满100减15的观影券")
+    twin: Coupon  # another coupon worth as much from another threshold ("¥15 off" names both)
+    other: Coupon  # a coupon worth something else
+
+    def total(self, task: Task) -> int:
+        """A total the order may come to (within its caps)."""
+        spec = task.goal.orders[0]
+        caps = [c for c in (spec.max_total_fen, task.goal.budget_fen) if c is not None]
+        return min(caps, default=spec.count * 4500)
+
+
+def _coupons(user: User) -> tuple[Coupon, Coupon, Coupon] | None:
+    """The user's movie coupon, its twin and another (see `Payer`), if it holds them."""
+    for own in user.coupons:
+        if own.scope != "movie" or not own.threshold_fen:
+            continue
+        same = [c for c in user.coupons if c.id != own.id and c.amount_fen == own.amount_fen]
+        other = [c for c in user.coupons if c.amount_fen != own.amount_fen]
+        twin = [c for c in same if c.threshold_fen != own.threshold_fen]
+        if twin and other and len(same) == len(twin):
+            return own, twin[0], other[0]
+    return None
+
+
+@pytest.fixture(scope="module")
+def payer(world: World) -> Payer:
+    """The first zh/en pair of the dev suite buying one movie order (nothing about how to
+    pay fixed yet) whose user holds a WeChat Pay account, a wallet, a movie coupon, another
+    coupon worth as much and one worth something else; its users say the default payment
+    method is fine. Which task that is the suite's draw: these tests need the holdings."""
+    pairs: dict[str, dict[str, Task]] = {}
+    for t in load_suite("dev"):
+        if t.pair_id is not None:
+            pairs.setdefault(t.pair_id, {})[t.locale] = t
+    for pair in pairs.values():
+        zh, en = pair.get("zh"), pair.get("en")
+        if zh is None or en is None or en.user_id != zh.user_id:
+            continue
+        orders = zh.goal.orders
+        if zh.expect.outcome != "purchase" or len(orders) != 1 or orders[0].kind != "movie":
+            continue
+        spec = orders[0]
+        if spec.payment_method_ids or spec.coupon_id or spec.card_id or spec.no_discount:
+            continue
+        user = world.users[zh.user_id]
+        methods = {m.kind: m.id for m in user.payment_methods}
+        coupons = _coupons(user)
+        said = [f.answer for t in (zh, en) for f in t.knowledge if f.slot == "payment"]
+        if any(terms_in(user, answer).payments for answer in said):
+            continue  # it wants one method: the default is not fine
+        if "wechat_pay" in methods and "wallet" in methods and coupons is not None:
+            return Payer(pair, methods, *coupons)
+    raise AssertionError("no dev pair's user holds WeChat Pay, a wallet and such coupons")
 
 
 @pytest.mark.parametrize(
-    ("task_id", "order", "answer", "wrong", "right"),
+    ("locale", "wish", "answer", "wrong", "right"),
     [
         (
-            "dev-specified-011",
-            WALLET,
+            "en",
+            "wallet",
             "Please use my wallet.",
             "Shall I pay with WeChat Pay?",
             "Shall I pay with your wallet?",
         ),
         (
-            "dev-specified-010",
-            WECHAT,
+            "zh",
+            "wechat_pay",
             "用微信付吧。",
             "我用钱包帮您付款，可以吗？",
             "我用微信支付帮您付款，可以吗？",
@@ -66,10 +124,10 @@ WECHAT = {"payment_method_ids": ("U0157-PM1",)}
     ],
 )
 def test_a_payment_method_the_user_does_not_want_gets_a_no(
-    task_id: str, order: dict[str, object], answer: str, wrong: str, right: str,
-    dev: dict[str, Task], world: World,
+    locale: str, wish: str, answer: str, wrong: str, right: str, payer: Payer, world: World,
 ) -> None:  # fmt: skip
-    task = hidden_term(dev[task_id], "payment", answer, **order)
+    order = {"payment_method_ids": (payer.methods[wish],)}
+    task = hidden_term(payer.tasks[locale], "payment", answer, **order)
     talk = Talk(task, world)
     no = talk.say(wrong)
     assert no.leave is None and no.text.startswith(NO), no.text
@@ -85,30 +143,36 @@ def test_a_payment_method_the_user_does_not_want_gets_a_no(
     )
 
 
-def test_a_payment_against_what_the_user_said_ends_it(dev: dict[str, Task], world: World) -> None:
-    task = hidden_term(dev["dev-specified-011"], "payment", "Please use my wallet.", **WALLET)
+def test_a_payment_against_what_the_user_said_ends_it(payer: Payer, world: World) -> None:
+    wallet = {"payment_method_ids": (payer.methods["wallet"],)}
+    task = hidden_term(payer.tasks["en"], "payment", "Please use my wallet.", **wallet)
     talk = Talk(task, world)
     assert talk.say("How would you like to pay?").text == "Please use my wallet."
     assert talk.say("Shall I pay with WeChat Pay?").leave == "declined"
 
 
-def test_an_order_summary_with_the_wrong_method_is_turned_down(
-    dev: dict[str, Task], world: World
-) -> None:
-    summary = "Summary: 2 tickets, total ¥90.00, by WeChat Pay. Shall I send the payment request?"
-    task = hidden_term(dev["dev-specified-011"], "payment", "Please use my wallet.", **WALLET)
+def test_an_order_summary_with_the_wrong_method_is_turned_down(payer: Payer, world: World) -> None:
+    wallet = {"payment_method_ids": (payer.methods["wallet"],)}
+    task = hidden_term(payer.tasks["en"], "payment", "Please use my wallet.", **wallet)
+    n, total = task.goal.orders[0].count, payer.total(task)
+    summary = (
+        f"Summary: {n} tickets, total ¥{total / 100:.2f}, by WeChat Pay. "
+        "Shall I send the payment request?"
+    )
     assert Talk(task, world).say(summary).text.startswith(NO)
-    zh = hidden_term(dev["dev-specified-010"], "payment", "用微信付吧。", **WECHAT)
-    r = Talk(zh, world).say("订单摘要：2张，合计¥90.00，支付方式：钱包。确认支付吗？")
+    wechat = {"payment_method_ids": (payer.methods["wechat_pay"],)}
+    zh = hidden_term(payer.tasks["zh"], "payment", "用微信付吧。", **wechat)
+    n, total = zh.goal.orders[0].count, payer.total(zh)
+    r = Talk(zh, world).say(
+        f"订单摘要：{n}张，合计¥{total / 100:.2f}，支付方式：钱包。确认支付吗？"
+    )
     assert r.text.startswith(NO) and r.leave is None
 
 
-@pytest.mark.parametrize("task_id", ["dev-specified-010", "dev-specified-011"])
-def test_any_method_is_fine_when_the_user_said_so(
-    task_id: str, dev: dict[str, Task], world: World
-) -> None:
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_any_method_is_fine_when_the_user_said_so(locale: str, payer: Payer, world: World) -> None:
     """The suite's users say "the default is fine": every method they hold gets a yes."""
-    task = dev[task_id]
+    task = payer.tasks[locale]
     texts = {
         "en": ("Shall I pay with WeChat Pay?", "Shall I pay with your wallet?"),
         "zh": ("我用微信支付帮您付款，可以吗？", "我用钱包帮您付款，可以吗？"),
@@ -118,65 +182,69 @@ def test_any_method_is_fine_when_the_user_said_so(
         assert r.leave is None and r.text.startswith(YES), (text, r.text)
 
 
-@pytest.mark.parametrize(
-    ("task_id", "answer", "without", "other", "own"),
-    [
-        (
-            "dev-specified-011",
-            "Use my ¥15-off movie coupon.",
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_coupon_wish_is_checked(locale: str, payer: Payer, world: World) -> None:
+    own, other = payer.coupon, payer.other
+    amount, threshold = yuan(own.amount_fen), yuan(own.threshold_fen)
+    answer, without, proposals = {
+        "en": (
+            f"Use my ¥{amount}-off movie coupon.",
             "I'll book it without a coupon, okay?",
-            "Shall I apply your ¥50 off coupon?",
-            "Shall I apply your ¥15 off coupon?",
+            (f"Shall I apply your ¥{yuan(other.amount_fen)} off coupon?",
+             f"Shall I apply your ¥{amount} off coupon?"),
         ),
-        (
-            "dev-specified-010",
-            "用我那张满100减15的观影券。",
+        "zh": (
+            f"用我那张满{threshold}减{amount}的观影券。",
             "这单不用券，直接下单可以吗？",
-            "给您用满1000减50的券可以吗？",
-            "给您用满100减15的观影券，可以吗？",
+            (f"给您用满{yuan(other.threshold_fen)}减{yuan(other.amount_fen)}的券可以吗？",
+             f"给您用满{threshold}减{amount}的观影券，可以吗？"),
         ),
-    ],
-)
-def test_a_coupon_wish_is_checked(
-    task_id: str, answer: str, without: str, other: str, own: str,
-    dev: dict[str, Task], world: World,
-) -> None:  # fmt: skip
-    task = hidden_term(dev[task_id], "discount", answer, coupon_id="U0157-CP2")
-    for text in (without, other):
+    }[locale]  # fmt: skip
+    task = hidden_term(payer.tasks[locale], "discount", answer, coupon_id=own.id)
+    for text in (without, proposals[0]):
         r = Talk(task, world).say(text)
         assert not r.text.startswith(YES), (text, r.text)
         assert answer not in r.text or r.intent == "clarify", (text, r.text)
-    r = Talk(task, world).say(own)
+    r = Talk(task, world).say(proposals[1])
     assert r.leave is None and not r.text.startswith(NO), r.text
 
 
-@pytest.mark.parametrize(
-    ("task_id", "other", "own"),
-    [
-        ("dev-live_event-012", "给陆凯订这张票，可以吗？", "给石明订这张票，可以吗？"),
-        ("dev-live_event-013", "Shall I book it for 陆凯?", "Shall I book it for 石明?"),
-        (
-            "dev-adversarial-009",
-            "Shall I book the two tickets for Emma Murphy and Henry O'Brien?",
-            "Shall I book the two tickets for Emma Murphy and Ella Murphy?",
-        ),
-    ],
-)
+def _for_people(text_locale: str, people: list[str]) -> str:
+    """A proposal of the tickets for `people` (one, or two)."""
+    if text_locale == "zh":
+        return f"给{'和'.join(people)}订{'这张票' if len(people) == 1 else '这两张票'}，可以吗？"
+    if len(people) == 1:
+        return f"Shall I book it for {people[0]}?"
+    return f"Shall I book the two tickets for {' and '.join(people)}?"
+
+
+@pytest.mark.parametrize(("people", "locale"), [(1, "zh"), (1, "en"), (2, "en")])
 def test_tickets_for_someone_the_user_did_not_name_end_it(
-    task_id: str, other: str, own: str, dev: dict[str, Task], world: World
+    people: int, locale: str, world: World
 ) -> None:
     """The opening names who the tickets are for: a proposal for someone else was not
-    listening."""
-    task = dev[task_id]
-    r = Talk(task, world).say(other)
+    listening. (The first dev task of the locale whose opening names its `people` saved
+    attendees while the user holds another; for two, the proposal swaps one of them.)"""
+    for task in load_suite("dev"):
+        spec = task.goal.orders[0] if len(task.goal.orders) == 1 else None
+        if task.locale != locale or spec is None or len(spec.attendee_ids) != people:
+            continue
+        saved = {a.id: a.name for a in world.users[task.user_id].attendees}
+        named = [saved[a] for a in spec.attendee_ids]
+        others = [n for a, n in saved.items() if a not in spec.attendee_ids and n not in named]
+        if others and task.expect.feasible and all(name in task.opening for name in named):
+            break
+    else:
+        pytest.fail(f"no dev task in {locale} names {people} attendees, its user holding more")
+    r = Talk(task, world).say(_for_people(locale, [*named[:-1], others[0]]))
     assert r.leave == "declined", r.text
     assert_in_language(r, task)
-    ok = Talk(task, world).say(own)
+    ok = Talk(task, world).say(_for_people(locale, named))
     assert ok.leave is None and ok.text.startswith(YES), ok.text
 
 
-def test_what_a_text_names_about_paying(dev: dict[str, Task], world: World) -> None:
-    task = dev["dev-specified-010"]
+def test_what_a_text_names_about_paying(payer: Payer, world: World) -> None:
+    task = payer.tasks["zh"]
     user = world.users[task.user_id]
     assert terms_in(user, "用微信支付").payments == {"wechat_pay"}
     assert terms_in(user, "会员卡余额支付").payments == {"member_card"}  # not the wallet
@@ -187,8 +255,11 @@ def test_what_a_text_names_about_paying(dev: dict[str, Task], world: World) -> N
     assert terms_in(user, "座位：6排12、13座；优惠券：无；合计¥90").coupon is False
     assert terms_in(user, "whatever card or coupon saves the most").coupon is None
     assert terms_in(user, "原价¥90，券后¥75").coupon is True  # a price label is no "none"
-    got = terms_in(user, "用满100减15的观影券")
-    assert got.coupon is True and got.coupons == {"U0157-CP2"}
-    assert terms_in(user, "apply your ¥15 off coupon").coupons == {"U0157-CP2", "U0157-CP3"}
+    own, twin = payer.coupon, payer.twin
+    got = terms_in(user, f"用满{yuan(own.threshold_fen)}减{yuan(own.amount_fen)}的观影券")
+    assert got.coupon is True and got.coupons == {own.id}
+    # the amount alone names every coupon worth as much
+    both = terms_in(user, f"apply your ¥{yuan(own.amount_fen)} off coupon").coupons
+    assert both == {own.id, twin.id}
     n = named_in(world, user, task.now, "Shall I pay with WeChat Pay or your wallet?")
     assert n.payments == {"wechat_pay", "wallet"}  # two named: it proposes neither
