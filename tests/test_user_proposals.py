@@ -28,7 +28,7 @@ from test_user_behaviour import (
 )
 
 from ticketbench.agents.registry import load_agent
-from ticketbench.env.models import Showtime
+from ticketbench.env.models import MemberCard, Showtime
 from ticketbench.env.world import World, load_world
 from ticketbench.protocol import Session
 from ticketbench.records import EpisodeRecord
@@ -343,29 +343,37 @@ def test_a_blind_probe_wins_only_where_its_first_guess_was_right(name: str) -> N
             assert not noes, (rec.task_id, said)
 
 
-@pytest.mark.parametrize(
-    ("task_id", "other", "own"),
-    [
-        (
-            "dev-pricing-002",
-            "给您用万达影城会员卡打折，可以吗？",
-            "给您用UME影城会员卡打折，可以吗？",
-        ),
-        (
-            "dev-pricing-003",
-            "Shall I apply your Wanda Cinemas member card?",
-            "Shall I apply your UME Cinemas member card?",
-        ),
-    ],
-)
-def test_a_card_other_than_the_one_asked_for_is_turned_down(
-    task_id: str, other: str, own: str, dev: dict[str, Task], world: World
-) -> None:
-    task = dev[task_id]  # "用我的UME影城会员卡打折" / "with my UME Cinemas member card"
-    r = Talk(task, world).say(other)
+def _card_task(world: World, locale: str) -> tuple[Task, MemberCard, MemberCard]:
+    """The first dev task of `locale` whose opening asks for one of the user's member
+    cards by its brand, that card, and a card of another brand (some user's)."""
+    for task in load_suite("dev"):
+        card_id = task.goal.orders[0].card_id if len(task.goal.orders) == 1 else None
+        if task.locale != locale or card_id is None:
+            continue
+        card = next(c for c in world.users[task.user_id].member_cards if c.id == card_id)
+        if (card.brand_zh if locale == "zh" else card.brand_en) in task.opening:
+            break
+    else:
+        pytest.fail(f"no {locale} dev task asks for a member card by its brand")
+    other = next(
+        c for u in world.users.values() for c in u.member_cards if c.brand_en != card.brand_en
+    )
+    return task, card, other
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_card_other_than_the_one_asked_for_is_turned_down(locale: str, world: World) -> None:
+    task, card, other = _card_task(world, locale)  # "用我的X会员卡打折" / "with my X member card"
+
+    def apply(c: MemberCard) -> str:
+        if locale == "zh":
+            return f"给您用{c.brand_zh}会员卡打折，可以吗？"
+        return f"Shall I apply your {c.brand_en} member card?"
+
+    r = Talk(task, world).say(apply(other))
     assert r.leave == "declined"
     assert_in_language(r, task)
-    assert Talk(task, world).say(own).leave is None
+    assert Talk(task, world).say(apply(card)).leave is None
 
 
 @pytest.mark.parametrize("task_id", ["dev-specified-010", "dev-specified-011"])
