@@ -36,7 +36,7 @@ from ticketbench.users.reading import reader, slot_model
 @pytest.fixture
 def no_slot_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The reader without its slot model's last resort: a question it cannot place by its
-    lexicon stays unread (the slot model may place "Echoes of the Deep, eh?" as a film)."""
+    lexicon stays unread (the slot model may place "Titan Awakens, eh?" as a film)."""
     monkeypatch.setattr(slot_model.SlotModel, "guess", lambda self, text: None)
     reader.read.cache_clear()
     yield
@@ -46,6 +46,35 @@ def no_slot_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def dev() -> dict[str, Task]:
     return {t.id: t for t in load_suite("dev")}
+
+
+def movie_names(task: Task, world: World) -> tuple[str, ...]:
+    """Every name of the movie of the task's (first) order."""
+    st = world.showtimes[task.goal.orders[0].showtime_ids[0]]
+    movie = world.movies[st.movie_id]
+    return (movie.title_zh, movie.title_en, *movie.aliases)
+
+
+def title_said(task: Task, world: World) -> str:
+    """The movie's name as the task's opening writes it (its longest name found there)."""
+    return max((n for n in movie_names(task, world) if n in task.opening), key=len)
+
+
+@pytest.fixture(scope="module")
+def hidden_day(dev: dict[str, Task], world: World) -> dict[str, Task]:
+    """The first zh/en pair (by locale) buying one movie order whose day is hidden (the
+    user holds a date fact) while its opening names the movie."""
+    pairs: dict[str, dict[str, Task]] = {}
+    for t in dev.values():
+        orders = t.goal.orders
+        if t.pair_id is None or len(orders) != 1 or orders[0].kind != "movie":
+            continue
+        hidden = "date" in t.expect.clarify and any(f.slot == "date" for f in t.knowledge)
+        if hidden and any(n in t.opening for n in movie_names(t, world)):
+            pairs.setdefault(t.pair_id, {})[t.locale] = t
+    pair = next((p for p in pairs.values() if set(p) == {"zh", "en"}), None)
+    assert pair is not None, "no dev pair hides the day of a movie its opening names"
+    return pair
 
 
 def answer(task: Task, world: World, text: str) -> Reply:
@@ -63,13 +92,11 @@ def with_trigger(task: Task, slot: str, word: str) -> Task:
     return task.model_copy(update={"knowledge": facts})
 
 
-@pytest.mark.parametrize(
-    ("task_id", "word"), [("dev-clarify-002", "排片档"), ("dev-clarify-003", "zorblax")]
-)
+@pytest.mark.parametrize(("locale", "word"), [("zh", "排片档"), ("en", "zorblax")])
 def test_a_held_fact_the_reader_missed_is_flagged(
-    task_id: str, word: str, dev: dict[str, Task], world: World
+    locale: str, word: str, hidden_day: dict[str, Task], world: World
 ) -> None:
-    task = with_trigger(dev[task_id], "date", word)
+    task = with_trigger(hidden_day[locale], "date", word)
     r = answer(task, world, f"{word}？" if task.locale == "zh" else f"And the {word}?")
     assert r.doubts == ("dont_know_while_held",), r
     # the same word in a statement, and a question about nothing: no doubt at all
@@ -80,17 +107,17 @@ def test_a_held_fact_the_reader_missed_is_flagged(
 
 
 @pytest.mark.parametrize(
-    ("task_id", "text"),
+    ("locale", "text"),
     [
-        ("dev-clarify-003", "Which format would you like? Payment will be from your wallet."),
-        ("dev-clarify-002", "要看什么版本的？付款用钱包。"),
+        ("en", "Which format would you like? Payment will be from your wallet."),
+        ("zh", "要看什么版本的？付款用钱包。"),
     ],
 )
 def test_a_slot_the_user_never_knew_is_not_flagged(
-    task_id: str, text: str, dev: dict[str, Task], world: World
+    locale: str, text: str, hidden_day: dict[str, Task], world: World
 ) -> None:
     """The reader placed the question (format); the payment words are in a statement."""
-    r = answer(dev[task_id], world, text)
+    r = answer(hidden_day[locale], world, text)
     assert r.intent == "clarify" and r.doubts == (), r
 
 
@@ -106,29 +133,26 @@ def test_the_users_own_question_echoed_back_is_not_flagged(
 
 
 @pytest.mark.parametrize(
-    ("task_id", "empty", "about"),
-    [
-        ("dev-clarify-003", "Let me look into that?", "Echoes of the Deep, eh?"),
-        ("dev-clarify-002", "我这边看看哈？", "Echoes嘛？"),
-    ],
+    ("locale", "empty", "about"),
+    [("en", "Let me look into that?", "{}, eh?"), ("zh", "我这边看看哈？", "{}嘛？")],
 )
 @pytest.mark.usefixtures("no_slot_model")
 def test_only_a_question_about_the_task_can_be_the_readers_fault(
-    task_id: str, empty: str, about: str, dev: dict[str, Task], world: World
+    locale: str, empty: str, about: str, hidden_day: dict[str, Task], world: World
 ) -> None:
     """A question about nothing no person could answer: an agent cannot make the simulator
-    own its failures by sprinkling them. One that names the task (its title) and goes
-    unread can be the reader's fault."""
-    task = dev[task_id]
+    own its failures by sprinkling them. One that names the task (its title, as the
+    opening wrote it) and goes unread can be the reader's fault."""
+    task = hidden_day[locale]
     assert answer(task, world, empty).doubts == ()
-    assert answer(task, world, about).doubts == ("unread_question",)
+    assert answer(task, world, about.format(title_said(task, world))).doubts == ("unread_question",)
 
 
 @pytest.mark.usefixtures("no_slot_model")
 def test_leaving_on_patience_is_suspect_only_after_a_doubtful_reply(
-    dev: dict[str, Task], world: World
+    hidden_day: dict[str, Task], world: World
 ) -> None:
-    task = dev["dev-clarify-003"]
+    task = hidden_day["en"]
 
     def last(messages: list[str]) -> Reply:
         user = ScriptedUser(task, world=world, patience=3)
@@ -137,36 +161,46 @@ def test_leaving_on_patience_is_suspect_only_after_a_doubtful_reply(
 
     stalled = last(["Working on it.", "Still working on it.", "Almost there."])
     assert stalled.leave == "patience" and stalled.doubts == ()
-    misread = last(["Echoes of the Deep, eh?", "Still working on it.", "Almost there."])
+    eh = f"{title_said(task, world)}, eh?"
+    misread = last([eh, "Still working on it.", "Almost there."])
     assert misread.leave == "patience" and misread.doubts == ("left_on_patience",)
 
 
 class _Misreads:
-    """Says one thing the reader cannot place, naming the clarify tasks' movie, and stops
-    (on another task's user it names nothing of its task: no doubt)."""
+    """Says one thing the reader cannot place, naming the movie of the hidden-day tasks as
+    their openings do, and stops (on another task's user it names nothing of its task: no
+    doubt)."""
+
+    def __init__(self, tasks: dict[str, Task], world: World) -> None:
+        # ("X那场，嗯？" reads as a proposal of that showing, as "X那场怎么样？" does)
+        zh, en = (title_said(tasks[locale], world) for locale in ("zh", "en"))
+        self.texts = {tasks["zh"].opening: f"{zh}那场，您怎么看？"}
+        self.default = f"{en}, eh?"
 
     async def run(self, session: Session) -> None:
         """One question the user's reader misses."""
-        # ("Echoes那场，嗯？" reads as a proposal of that showing, as "Echoes那场怎么样？" does)
-        zh = "百老汇" in session.opening
-        text = "Echoes那场，您怎么看？" if zh else "Echoes of the Deep, eh?"
-        await session.say(text)
+        await session.say(self.texts.get(session.opening, self.default))
 
 
 @pytest.mark.usefixtures("no_slot_model")
-def test_suspect_episodes_are_counted_in_run_leaderboard_and_report(tmp_path: Path) -> None:
+def test_suspect_episodes_are_counted_in_run_leaderboard_and_report(
+    tmp_path: Path, hidden_day: dict[str, Task], dev: dict[str, Task], world: World
+) -> None:
     """An episode whose failure may be the simulator's is counted in the run's summary
     (what `ticketbench run` prints), in the leaderboard's row and listed apart in the
-    report; a failure with no doubtful reply is not."""
+    report; a failure with no doubtful reply is not (a task whose opening names no name
+    of the hidden-day movie)."""
+    names = movie_names(hidden_day["en"], world)
+    bystander = next(t for t in dev.values() if not any(n in t.opening for n in names))
     run_dir = tmp_path / "run"
     asyncio.run(
         start_run(
             agent_spec="tests:Misreads",
             suite="dev",
-            selection="dev-clarify-002,dev-clarify-003,dev-specified-000",
+            selection=f"{hidden_day['zh'].id},{hidden_day['en'].id},{bystander.id}",
             settings=RunSettings(concurrency=1),
             out=run_dir,
-            agent=_Misreads(),
+            agent=_Misreads(hidden_day, world),
         )
     )
     summary = summarize_run(run_dir)
