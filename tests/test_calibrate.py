@@ -13,11 +13,26 @@ from typer.testing import CliRunner
 from ticketbench.cli import app
 from ticketbench.records import read_run
 from ticketbench.results.calibration import compare_episodes
+from ticketbench.suite.dataset import load_suite
+from ticketbench.suite.spec import Task
 from ticketbench.trajectory import UserMessage
 from ticketbench.users.llm import STOP
 
 KEY = "TB_TEST_CALIBRATE_KEY"
-TASKS = "dev-specified-001,dev-clarify-001"  # en; the oracle says 2 and 3 messages
+
+
+def calibrated() -> tuple[Task, Task]:
+    """Two en dev purchases: one stated in full (the oracle says 2 messages: the order
+    summary and go-ahead, then the closing one) and one that hides only the count (3: the
+    question first)."""
+    dev = [t for t in load_suite("dev") if t.locale == "en" and t.expect.outcome == "purchase"]
+    full = next(t for t in dev if t.category == "specified" and not t.expect.clarify)
+    count = next(
+        t
+        for t in dev
+        if t.expect.clarify == ("count",) and any(f.slot == "count" for f in t.knowledge)
+    )
+    return full, count
 
 
 def said(text: str) -> Reply:
@@ -28,18 +43,20 @@ def test_calibrate_reports_where_the_users_disagree(
     server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(KEY, "user-key")
+    full, count = calibrated()
     server.script(
         CHAT,
-        # dev-specified-001: the order summary and go-ahead, then the closing message
+        # the full request: the order summary and go-ahead, then the closing message
         said("Yes, go ahead."),
         said(f"Great, thanks! {STOP}"),
-        # dev-clarify-001: "How many seats should I book?" (the scripted user knows: 2 tickets)
+        # the hidden count: "How many ...?" (the scripted user knows it)
         said("Sorry, I don't know."),
         said("No, don't send it."),  # the scripted user says yes to the go-ahead
         said(f"Thanks! {STOP}"),
     )
     args = ["users", "calibrate", "--llm-user", "openai:gpt-4.1-mini"]
-    args += ["--base-url", server.openai_url, "--tasks", TASKS, "--concurrency", "1"]
+    tasks = f"{full.id},{count.id}"
+    args += ["--base-url", server.openai_url, "--tasks", tasks, "--concurrency", "1"]
     args += ["--user-opt", f"api_key_env={KEY}", "--user-opt", "max_retries=0"]
     args += ["--out", str(tmp_path / "cal"), "--json"]
     res = CliRunner().invoke(app, args)
@@ -48,12 +65,13 @@ def test_calibrate_reports_where_the_users_disagree(
     assert report["summary"]["tasks"] == 2 and report["summary"]["agree"] == 1
     assert report["summary"]["success_scripted"] == 2
     by_task = {t["task_id"]: t for t in report["tasks"]}
-    assert by_task["dev-specified-001"]["disagreements"] == []
-    found = {(d["turn"], d["kind"]) for d in by_task["dev-clarify-001"]["disagreements"]}
+    assert by_task[full.id]["disagreements"] == []
+    found = {(d["turn"], d["kind"]) for d in by_task[count.id]["disagreements"]}
     assert (1, "knowledge") in found and (2, "go_ahead") in found
-    first = next(d for d in by_task["dev-clarify-001"]["disagreements"] if d["turn"] == 1)
-    assert first["agent_said"] == "How many seats should I book?"
-    assert "2" in first["scripted"] and "don't know" in first["llm"]
+    first = next(d for d in by_task[count.id]["disagreements"] if d["turn"] == 1)
+    assert first["agent_said"] == next(s.text for s in count.reference if s.kind == "ask")
+    told = next(f.answer for f in count.knowledge if f.slot == "count")
+    assert told in first["scripted"] and "don't know" in first["llm"], first
     # both runs are ordinary run directories, with the user of each in its header
     runs = report["runs"]
     assert read_run(Path(runs["scripted"])).header.user["spec"] == "scripted"
