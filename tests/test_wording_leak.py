@@ -66,10 +66,8 @@ def _synthetic(rule: str, n: int = 600) -> list[Leak]:
         kinds = {k for k, on in (("a", a), ("b", b)) if on}
         feats = {f"kind:{k}" for k in kinds} | ({"kind:a & kind:b"} if a and b else set())
         hit = a == b if rule == "xor" else rng.random() < (0.9 if a else 0.05)
-        out.append(
-            Opening(f"t{i}", "zh purchase:movie", "sold_out" if hit else "feasible",
-                    frozenset(feats), 20)  # fmt: skip
-        )
+        label = "sold_out" if hit else "feasible"
+        out.append(Opening(f"t{i}", "zh purchase:movie", label, frozenset(feats), 20))
     return find_leaks(out)
 
 
