@@ -95,8 +95,9 @@ session is never the first row): ErrorRelay 0.0 / 0.0; SecondOne 8.5 / 13.6, Thi
 SoldOutAlways 2.7 / 2.7. On suite 2.5.0 (world v2: a hit plays several times a day at a
 cinema, shows run for weeks; the generator spreads answers over the rows of each listing,
 `suite/balance.py`): SecondOne 5.3 / 4.2,
-ThirdOne 3.2 / 2.3, LastOne 1.1 / 1.2, FirstOne 0.0 / 0.0
-(`python benchmarks/redteam.py --only SecondOne,ThirdOne,LastOne,FirstOne`).
+ThirdOne 3.2 / 2.3, LastOne 1.1 / 1.2, FirstOne 0.0 / 0.0; LuckyOne 24.5 / 23.3, OrderPeek
+26.6 / 26.2, Triage 19.7 / 17.8, KeywordRefuse 10.6 / 8.7, Hedge 2.1 / 0.8 (`python
+benchmarks/redteam.py --suite dev --suite test --only SecondOne,ThirdOne,...`).
 
 The second audit's agents, success % dev on main feddb08 (suite 2.2.0) / test on main
 3c0a710 (suite 2.1.0); * success over scored episodes (infra errors apart; leaderboards rank
