@@ -25,7 +25,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
-MODULES = ("redteam_agents", "redteam_outside", "redteam_outside2", "probe_agents")
+MODULES = (
+    "redteam_agents",
+    "redteam_outside",
+    "redteam_outside2",
+    "redteam_outside3",
+    "probe_agents",
+)
 
 
 def agents(only: set[str]) -> list[tuple[str, str, bool]]:

@@ -59,6 +59,8 @@ Rules:
 - Answer the assistant's questions only from what you know. If the answer is not there, say \
 you don't know or don't mind; never make up names, dates, seats or numbers.
 - Never volunteer what you know before you are asked about it; answer only what was asked.
+- Asked again for something your request already said, say so and repeat your request's \
+own words for it, as you wrote them; never reword it, correct it or add to it.
 - Keep replies short (one or two sentences), natural, and in {language}, the language of \
 your request.
 - Payment: the app shows you a payment sheet when the assistant requests payment; whether \

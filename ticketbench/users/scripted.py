@@ -18,12 +18,13 @@ How it answers one agent message (first rule that applies):
    go-ahead gets "yes" if the user asked for something done (a purchase, refund or
    exchange; whether it can be done it does not know) and "no" to a lookup, plus only how
    it wants it done (payment, seats); an offer of an extra (popcorn, parking, a receipt)
-   gets "no, thanks"; a question for information gets
-   each asked slot from its hidden knowledge, else its own words from its opening (it knows
-   what it said); anything else "I'm not sure", flagged as a doubt (the simulator may be
-   the one at fault: `Reply.doubts`) only when the agent's own question names something
-   of the task (a trigger of a fact it holds: `dont_know_while_held`; a word of its
-   opening: `unread_question`);
+   gets "no, thanks"; a question for information gets each asked slot from its hidden
+   knowledge, else its own words from its opening (it knows what it said: what it stated
+   exactly, the clauses that said it, impatiently when asked again for it and not read
+   back, `ticketbench.users.restate`); anything else "I'm not sure", flagged as a
+   doubt (the simulator may be the one at fault: `Reply.doubts`) only when the agent's
+   own question names something of the task (a trigger of a fact it holds:
+   `dont_know_while_held`; a word of its opening: `unread_question`);
 4. the message says the request cannot be met: with a reason it acknowledges and leaves;
    without one it asks why, once, and leaves at the next "cannot". So does a refusal with
    a question beside it that asks about nothing of the order and proposes nothing it can
@@ -53,6 +54,7 @@ from ticketbench.users.gate import TRUST
 from ticketbench.users.links import LinkChoice
 from ticketbench.users.proposal import Off, judge
 from ticketbench.users.reading.said import as_said, said_in
+from ticketbench.users.restate import exactly_stated, reasked, restatement
 from ticketbench.users.understand import (
     HOW_SLOTS,
     asked_facts,
@@ -229,6 +231,8 @@ class ScriptedUser:
 
     def _own_words(self, slots: tuple[str, ...]) -> str:
         """The user's answer from its own opening for `slots` ("" if it said none)."""
+        if not slots:
+            return ""
         return as_said(self._opening_words(), slots, self.__task.locale == "zh")
 
     def _proposal(self, text: str, facts: list[Fact]) -> Reply | None:
@@ -349,10 +353,17 @@ class ScriptedUser:
             return Reply(f"{yes} {_answers(self._tell(facts))}".strip(), "confirm", slots)
         asked = read(text).slots
         rest = tuple(s for s in asked if s not in slots)
-        own = self._own_words(rest) if rest else ""
-        said = tuple(s for s in rest if self._said and self._said.get(s))
-        if facts or own:
-            answer = " ".join(x for x in (_answers(self._tell(facts)), own) if x)
+        # what its opening stated exactly, asked again or read back: the clauses that said
+        # it, as it said them (never a tidier list than the opening)
+        world = self._world or load_world()
+        again = tuple(s for s in reasked(task, world, text) if s in rest)
+        exact = {x.slot for x in exactly_stated(task, world)}
+        quoted = tuple(s for s in rest if s in exact)
+        restated = restatement(task, world, quoted, again=bool(again))
+        own = self._own_words(tuple(s for s in rest if s not in exact))
+        said = tuple(s for s in rest if s in exact or (self._said and self._said.get(s)))
+        if facts or own or restated:
+            answer = " ".join(x for x in (_answers(self._tell(facts)), restated, own) if x)
             return Reply(answer, "clarify", (*slots, *said))
         questions = _agents_questions(text, task.opening)
         if _held(questions, task, asked):
