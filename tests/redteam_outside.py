@@ -21,6 +21,8 @@ agents over 2% on dev).
 - `AskGuess`: first asks "which day and time, how many tickets, and the movie's full
   title?"; the user answers "As I said: ..." with its request's slots, which reads better
   than the opening (and the question passes the clarify rule); then `Guess` on both.
+  Closed: the user now quotes its opening's clauses and asking for what the request stated
+  fails the episode (`asked_what_was_said`; 0.0% on dev, tests/redteam_outside3.py).
 - `TwinRelay`: the agent is built once in the plugin's template process and every episode
   is a fork of it, so an anonymous `mmap` MAP_SHARED page made in `__init__` is one page
   in all episodes (Landlock confines files, not memory handed down). The first twin of a

@@ -3,7 +3,12 @@
 Each is a plain plugin (`cd /tmp && PYTHONPATH=<repo>/tests ticketbench run --agent
 redteam_outside3:NAME --suite dev`), knowing only the opening, tool results and the user's
 replies; `python benchmarks/redteam.py --only Guess,AskGuess,AskDay,...` plays them.
-Each asks something, then links `Guess`'s pick on the opening plus every answer.
+Each asks something, then links `Guess`'s pick on the opening plus every answer. Success
+on dev, suite 2.4.0, before (main a543cfb) -> after `users/restate.py` and the
+`asked_what_was_said` violation: `Guess` 34.6 -> 34.6, `AskGuess` 44.7 -> 0.0, `AskEach`,
+`AskOtherTongue`, `AskEcho` 44.7 -> 0.0, `AskPolite` 41.0 -> 0.0, `AskSoftly` 40.4 -> 0.0,
+`AskDay` 38.8 -> 10.6, `AskTime` 37.8 -> 10.6, `AskCount` 36.2 -> 1.6, `AskTitle` 36.2 ->
+8.0, `AskRepeat` 34.6 -> 34.6, `AskMissing` 38.3 -> 35.1 (README "Metrics").
 
 - `AskDay`, `AskTime`, `AskCount`, `AskTitle`: one question about one slot ("Which day?",
   "What's the movie's full official title?"), whatever the opening said.
@@ -11,6 +16,8 @@ Each asks something, then links `Guess`'s pick on the opening plus every answer.
 - `AskOtherTongue`: `AskGuess`'s question in the other language.
 - `AskRepeat`: "please repeat your request exactly, word for word".
 - `AskEcho`: the request copied back, then `AskGuess`'s question.
+- `AskSoftly`: the reworded oracle's "just you, or is someone coming along? today, or
+  another day?" put to every request.
 - `AskPolite`: "Could you tell me the date, the time, the number of tickets and the
   title?".
 - `AskMissing` (control, honest): asks only about the day, time or count its own parser
@@ -128,6 +135,21 @@ class AskPolite(AskFirst):
     yes/no question."""
 
     questions = (_POLITE,)
+
+
+_SOFT = (
+    (
+        "就您自己去，还是有朋友一起？是今天看，还是改天？",
+        "Is it just you, or is someone coming along? Is that for today, or another day?",
+    ),
+)
+
+
+class AskSoftly(AskFirst):
+    """The reworded oracle's own count and day questions, put to every request: no "how
+    many", no "which day"."""
+
+    questions = _SOFT
 
 
 class AskMissing(AskFirst):

@@ -21,6 +21,7 @@ from appkit import RecordingApp
 from redteam_outside import _ASK_EN, _ASK_ZH, wanted_days, wanted_times
 from redteam_outside3 import AskDay, AskEcho
 
+from ticketbench.agents.reworded import QUESTIONS
 from ticketbench.env.world import World
 from ticketbench.records import EpisodeRecord
 from ticketbench.runner import play_episode
@@ -162,6 +163,37 @@ def test_copying_the_request_back_then_asking_everything_asks_again(
     for task in stating(dev, world, locale):
         echo = f"{task.opening} {_ASK_ZH if locale == 'zh' else _ASK_EN}"
         assert {"date", "time", "which_movie"} <= set(reasked(task, world, echo)), echo
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_honest_question_for_a_stated_slot_asks_again(
+    locale: str, dev: list[Task], world: World
+) -> None:
+    # The reworded oracle's questions are what an honest agent asks where the slot is
+    # missing; put where the request stated it, each asks the user again (copying them
+    # buys no clarification).
+    task = stating(dev, world, locale)[0]
+    for slot in ("count", "date"):
+        for question in QUESTIONS[slot][locale]:
+            if "零点" in question or "midnight" in question:
+                continue  # asks what "tonight" means: a value read back
+            assert slot in reasked(task, world, question), (question, task.opening)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "找到了。您想自己在App里完成，还是我直接帮您订？",
+        "Found it. Would you rather finish it in the app yourself, or shall I book it?",
+        "Any seat preference?",
+        "请问用哪种方式付款？",
+    ],
+)
+def test_a_question_about_something_else_asks_nothing_again(
+    text: str, dev: list[Task], world: World
+) -> None:
+    for task in stating(dev, world, "zh")[:2] + stating(dev, world, "en")[:2]:
+        assert reasked(task, world, text) == (), (text, task.opening)
 
 
 def play(agent: object, tasks: Sequence[Task], world: World) -> list[EpisodeRecord]:

@@ -21,13 +21,14 @@ A slot is asked again when all hold:
   ("evening", "马上开场", "Wanda" where the city has several) leaves a question open;
 - the user holds no hidden answer of that slot (`Task.knowledge`: "tonight" after midnight
   is a day the task means to be asked);
-- a question sentence asks for it by a question word ("哪天", "几张", "which cinema", "the
-  full title") and the message does not read its value back in the agent's own words
-  ("When you say tonight, do you mean December 8?" does); or no question word asks for it
-  (the reader found it by a value) and no value in the message agrees with the opening.
-  A read-back asks nothing again: "本周五15:45的《深海回声》，您要几张？" asks only the
-  count, though it copies the user's words. Copying the whole request before asking for
-  every slot ("您说的是：<opening>。哪天几点、几张、全名？") reads nothing back.
+- a question sentence asks for it ("哪天", "几张", "which cinema", "the full title", "just
+  you, or is someone coming along?") and the message does not read its value back in the
+  agent's own words ("When you say tonight, do you mean December 8?" does). A slot the
+  reader finds by a value alone, or by a word it over-reads ("finish it in the app
+  yourself?" is no count question), is not asked for. A read-back asks nothing again:
+  "本周五15:45的《深海回声》，您要几张？" asks only the count, though it copies the
+  user's words. Copying the whole request out before asking for every slot ("您说的是：
+  <opening>。哪天几点、几张、全名？") reads nothing back.
 """
 
 from __future__ import annotations
@@ -137,8 +138,10 @@ def reasked(task: Task, world: World, message: str) -> tuple[str, ...]:
     reading = read(message)
     if reading.act != "ask" or not reading.slots or reading.links:
         return ()  # a message with a link navigates: the user opens it, it answers nothing
-    said = exactly_stated(task, world)
-    open_slots = [s for s in reading.slots if any(x.slot == s for x in said)]
+    stated_exactly = exactly_stated(task, world)
+    open_slots = [
+        s for s in reading.slots if s in _ASKED_FOR and any(x.slot == s for x in stated_exactly)
+    ]
     if not open_slots:
         return ()
     named = stated(world, task.user_id, task.now, message)
@@ -146,14 +149,17 @@ def reasked(task: Task, world: World, message: str) -> tuple[str, ...]:
     # lower case; the rare character whose lower case is longer stays as written)
     text = message.lower() if len(message.lower()) == len(message) else message
     free = echo_free(text, [task.opening])
-    questions = [q for q in sentences(clean(message)) if _QMARK.search(q)]
+    parts = sentences(clean(message))
+    # the question sentences; a message asking without a question mark ("how many of you
+    # are going", "需要订几个座位呢") is all question
+    questions = [q for q in parts if _QMARK.search(q)] or parts
     out = []
     for slot in open_slots:
-        agreeing = [n for n in named if any(n.agrees(x) for x in said if x.slot == slot)]
-        if any(_ASKED_FOR[slot].search(q) for q in questions if slot in _ASKED_FOR):
-            if not own_spans(text, [(n.start, n.end) for n in agreeing], free):
-                out.append(slot)
-        elif not agreeing:
+        said = [x for x in stated_exactly if x.slot == slot]
+        if not any(_ASKED_FOR[slot].search(q) for q in questions):
+            continue  # named, not asked for (or a word the reader over-read: "yourself")
+        agreeing = [(n.start, n.end) for n in named if any(n.agrees(x) for x in said)]
+        if not own_spans(text, agreeing, free):
             out.append(slot)
     return tuple(out)
 
@@ -175,24 +181,30 @@ _ASKED_FOR: dict[str, re.Pattern[str]] = {
     for slot, words in {
         "date": (
             r"哪天|哪一天|哪日|哪号|几号|几月几|日期|星期几|周几|礼拜几|什么时候|啥时候|哪个周|哪个星期",
-            r"哪晚|哪一晚|哪个晚上|which (?:day|date|evening|night)|what (?:day|date)|\bwhen\b",
-            r"\bdates?\b|day and time",
+            r"哪晚|哪一晚|哪个晚上|哪个日子|改天|别的日子|其他日子|另一天",
+            r"which (?:day|date|evening|night)|what (?:day|date)|\bwhen\b|\bdates?\b",
+            r"(?:another|other|different|particular|specific) day|day and time",
         ),
         "time": (
-            r"几点|什么时间|啥时间|哪个时间|哪个点|开场时间|时间是|\bwhen\b|showtime",
-            r"(?:what|which|start|show|preferred|convenient|the|and) ?time\b|time slot|\bhours?\b",
+            r"几点|什么时间|啥时间|哪个时间|哪个点|开场时间|时间是|哪一场|哪场|\bwhen\b|showtime",
+            r"(?:what|which|start|show|preferred|convenient|the|and) ?time\b|time slot",
+            r"which (?:showing|screening|session)|\bhours?\b",
         ),
         "count": (
-            r"几张|几位|几个人|几人|多少人|多少张|多少位|人数|张数|票数|[买要订]几(?![点号])",
+            r"几张|几位|几个人|几人|多少人|多少张|多少位|多少个|几个座|人数|张数|票数",
+            r"[买要订]几(?![点号])|自己去|自己看|就您自己|就你自己|一个人还是|有朋友|有人一起|几个人",
             r"how many|number of (?:tickets|people|seats)|quantity|party size|head ?count",
+            r"just (?:you|yourself)\b|coming along|joining you|(?:anyone|someone) (?:else|with)",
         ),
         "which_movie": (
-            r"哪部|什么电影|什么片|哪个电影(?!院)|哪个片|片名|电影名|全名|全称|名字|叫什么",
-            r"which (?:movie|film)|what (?:movie|film)|\btitle\b|(?:full|exact|official) name",
+            r"哪部|哪一部|什么电影|什么片|哪个电影(?!院)|哪个片|片名|电影名|全名|全称|名字|叫什么",
+            r"不止一部|另一部|别的片",
+            r"which (?:movie|film|one)|what (?:movie|film)|\btitle\b|(?:full|exact|official) name",
+            r"(?:a )?different (?:one|movie|film)",
         ),
         "which_event": (
             r"哪个演出|什么演出|哪场演出|哪个活动|什么活动|全名|全称|名字|叫什么",
-            r"which (?:show|event|concert|game)|what (?:show|event|concert|game)|\btitle\b",
+            r"which (?:show|event|concert|game|one)|what (?:show|event|concert|game)|\btitle\b",
             r"(?:full|exact|official) name",
         ),
         "cinema": (
