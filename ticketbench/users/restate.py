@@ -18,7 +18,8 @@ A slot is asked again when all hold:
   link) whose slots (`read(...).slots`) include it;
 - the opening states it exactly: a day ("本周二", "tonight", "December 11"), a clock, a
   count, a budget, a format or language, one movie, event or cinema by name. A vaguer word
-  ("evening", "马上开场", "Wanda" where the city has several) leaves a question open;
+  ("evening", "马上开场", "Wanda" where the city has several, "我和爱人" for a count)
+  leaves a question open;
 - the user holds no hidden answer of that slot (`Task.knowledge`: "tonight" after midnight
   is a day the task means to be asked);
 - a question sentence asks for it ("哪天", "几张", "which cinema", "the full title", "just
@@ -37,6 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from ticketbench.env.world import World
 from ticketbench.suite.audit.lexicon import Kind
@@ -54,7 +56,6 @@ _EXACT = {
     "clock": "time",
     "count": "count",
     "each_count": "count",
-    "party": "count",
     "budget": "budget",
     "format": "format",
     "language": "format",
@@ -92,11 +93,12 @@ class Stated:
         return a == b
 
 
-def stated(world: World, user_id: str, now: datetime, text: str) -> list[Stated]:
+@lru_cache(maxsize=4096)  # an opening is read at every question and again by scoring
+def stated(world: World, user_id: str, now: datetime, text: str) -> tuple[Stated, ...]:
     """The slot values `text` gives (by the audit's parser, names by the world's), in order."""
     user = world.users.get(user_id)
     if user is None:
-        return []
+        return ()
     parsed, mentions = scan(world, user, now, text)
     out = [
         Stated(_EXACT[ph.kind], ph.value, *_trimmed(text, ph.start, ph.end))
@@ -123,7 +125,7 @@ def stated(world: World, user_id: str, now: datetime, text: str) -> list[Stated]
                     if c.brand_en in brands
                 )
                 out.append(Stated("cinema", cinemas, m.start, m.end))
-    return sorted(out, key=lambda s: s.start)
+    return tuple(sorted(out, key=lambda s: s.start))
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
