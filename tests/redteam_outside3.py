@@ -4,11 +4,12 @@ Each is a plain plugin (`cd /tmp && PYTHONPATH=<repo>/tests ticketbench run --ag
 redteam_outside3:NAME --suite dev`), knowing only the opening, tool results and the user's
 replies; `python benchmarks/redteam.py --only Guess,AskGuess,AskDay,...` plays them.
 Each asks something, then links `Guess`'s pick on the opening plus every answer. Success
-on dev, suite 2.4.0, before (main a543cfb) -> after `users/restate.py` and the
-`asked_what_was_said` violation: `Guess` 34.6 -> 34.6, `AskGuess` 44.7 -> 0.0, `AskEach`,
-`AskOtherTongue`, `AskEcho` 44.7 -> 0.0, `AskPolite` 41.0 -> 0.0, `AskSoftly` 40.4 -> 0.0,
-`AskDay` 38.8 -> 10.6, `AskTime` 37.8 -> 10.6, `AskCount` 36.2 -> 1.6, `AskTitle` 36.2 ->
-8.0, `AskRepeat` 34.6 -> 34.6, `AskMissing` 38.3 -> 35.1 (README "Metrics").
+on dev, suite 2.5.0, before (main d54d99c) -> after `users/restate.py` and the
+`asked_what_was_said` violation: `Guess` 32.4 -> 32.4, `AskGuess` 44.1 -> 0.0, `AskEach`
+43.6 -> 0.0, `AskOtherTongue`, `AskEcho` 44.1 -> 0.0, `AskPolite` 39.9 -> 0.0, `AskSoftly`
+38.3 -> 0.0, `AskDay` 36.2 -> 6.9, `AskTime` 36.2 -> 4.3, `AskCount` 34.6 -> 2.1,
+`AskTitle` 34.6 -> 11.7, `AskRepeat` 32.4 -> 32.4, `AskMissing` 36.2 -> 31.9 (README
+"Metrics").
 
 - `AskDay`, `AskTime`, `AskCount`, `AskTitle`: one question about one slot ("Which day?",
   "What's the movie's full official title?"), whatever the opening said.

@@ -6,7 +6,7 @@ service's record and not rewritten slot by slot. So the user answers such a ques
 the clauses of its opening that hold the asked slots: the answer tells the agent nothing a
 reading of the opening would not (the red team's `AskGuess` asked "which day and time, how
 many tickets, full title?" of every request and read the answer, the slots split apart and
-easier to parse than the opening: 6 zh wins of its 19 over `Guess` on dev, suite 2.4.0).
+easier to parse than the opening: 7 zh wins of its 22 over `Guess` on dev, suite 2.5.0).
 
 Scoring holds such a question against the agent (`asked_what_was_said`, a failing
 violation): asking about a slot the opening stated is what an agent that did not read the
