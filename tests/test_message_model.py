@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ticketbench.users.reading import crossval, message_model
+from ticketbench.users.reading.acts import Reading
 from ticketbench.users.reading.message_model import COLUMNS, Guess, MessageModel
-from ticketbench.users.reading.reader import SURE, Reading, read, read_by_rules, second_opinion
+from ticketbench.users.reading.reader import SURE, read, second_opinion
+from ticketbench.users.reading.rules import read_by_rules
 from ticketbench.users.reading.train import tuning_files, tuning_messages
 
 HERE = Path(__file__).parent / "data" / "reading"

@@ -15,8 +15,10 @@ from typing import Literal
 
 from ticketbench.env.names import normalise
 from ticketbench.suite.spec import Fact
+from ticketbench.users.reading.acts import ACTS, Act, Reading
 from ticketbench.users.reading.lexicon import CLOSING, EXTRAS
-from ticketbench.users.reading.reader import ACTS, Act, Reading, find_links, read
+from ticketbench.users.reading.reader import read
+from ticketbench.users.reading.rules import find_links
 from ticketbench.users.reading.statements import statement_act
 from ticketbench.users.reading.text import clean, sentences
 

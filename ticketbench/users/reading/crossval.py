@@ -4,8 +4,8 @@ How well does a reader read a writer it was not built from? Each part of the cor
 files of one writing, `part_of`: `tune_burned3_zh.txt` and `tune_burned3_en.txt` are one
 part, the English often a translation of the Chinese) is left out in turn; the message model
 (`message_model`) is trained on every other tuning part and reads the one left out. The
-rules (`reader.read`) are measured on the same parts as shipped: they were tuned on every
-part committed before them, so on those parts their number is an upper bound, and only on a
+rules (`rules.read_by_rules`) are measured on the same parts as shipped: they were tuned on
+every part committed before them, so on those parts their number is an upper bound, and only on a
 part newer than the rules is it a first sight; the same holds for their combination with
 the model (`reader.second_opinion`, what `reader.read` reads). The held-out part
 (`heldout_*.txt`) is never read here.
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ticketbench.users.reading import message_model
+from ticketbench.users.reading.acts import Reading
 from ticketbench.users.reading.corpus import (
     CorpusError,
     LabelCounts,
@@ -31,7 +32,8 @@ from ticketbench.users.reading.corpus import (
     label_counts,
     load,
 )
-from ticketbench.users.reading.reader import Reading, read_by_rules, second_opinion
+from ticketbench.users.reading.reader import second_opinion
+from ticketbench.users.reading.rules import read_by_rules
 from ticketbench.users.reading.train import tuning_files
 
 _LANGUAGE = re.compile(r"_(?:zh|en)$")
