@@ -100,6 +100,7 @@ _SERIES_ZH = re.compile(r"(、|(?<=\d\d\d)/(?=\d\d\d)|\s+/\s+|和|及|或者|或
 _LIST_COMMA = re.compile(r"^\s*(?:,|、|/)\s*$")
 _TITLES = re.compile(r"《[^》]+》")
 _ASKING_WORD = re.compile(r"哪|什么|几|多少|\b(?:which|what|when|where|who|how)\b", re.I)
+_ASKING_START = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:which|what|when|where|who|how)\b", re.I)
 _EXAMPLES = re.compile(
     r"比如|例如|诸如|像是|such as|e\.g\.|for example|for instance|,\s*like\b|\(like\b", re.I
 )
@@ -134,7 +135,9 @@ def _named_inline(written: str) -> list[str]:
         for clause in clauses:
             parts = (_SERIES_ZH if zh else _SERIES_EN).split(clause)
             items, joints = [x.strip() for x in parts[::2]], parts[1::2]
-            if items and _ASKING_WORD.search(items[-1]):  # "A, B and C, which do you want?"
+            asking = _ASKING_WORD.search(items[-1]) if zh else _ASKING_START.match(items[-1])
+            if items and asking:
+                # "A, B and C, which do you want?" (not "£95 depending on where you sit")
                 items, joints = items[:-1], joints[:-1]
             if items and _ASKING_WORD.search(items[0]):  # "Which tier, the ¥380 or …"
                 items, joints = items[1:], joints[1:]

@@ -192,6 +192,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"[那这]档|\d+\s*(?:元|块)?档|普通票|vip票|贵宾票|票种",
         r"离舞台|舞台(?:近|远)|(?:close|closer|near|nearer) (?:to )?the stage|哪(?:个|一个|种)价位",
         r"price (?:bands?|levels?|tiers?)|\bupper deck\b|\bin the gods\b",
+        r"(?:which|what) (?:ticket |price )?categor(?:y|ies)\b|哪个类别|哪一类票",
     ),
     "session": rx(
         r"哪一场|哪场|哪个场(?!馆|地)|第几场",
@@ -243,6 +244,7 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
         r"学生证|学生票|学生价|老人票|儿童票|优惠票|\bstudents?\b|\bseniors?\b|concession",
         r"兑换码|兑换券|优惠码|promo code|gift card|礼品卡",
         r"学生|会员|积分|\brewards?\b|loyalty|\bpoints\b|\b65\+|senior|buy-one-get-one|\bbogo\b",
+        r"\b(?:2|two)[- ]for[- ](?:1|one)\b|买一送一|第二张半价",
         r"\ban? .{0,24}\bmember\b|\bmembers?hip\b|\bveterans?\b|\bmilitary\b",
     ),
     "order": rx(
@@ -321,12 +323,16 @@ OPTION_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"票档|看台|内场|[一二三]等座|vip|\btiers?\b|\bstands?\b(?!-up)|\bfloor\b|\bzones?\b"
             r"|(?:first|second|third)-class|\d+\s*档|price (?:bands?|levels?|categor(?:y|ies))"
-            r"|\bsections?\b"
+            r"|\bsections?\b|池座|楼座|包厢|站票|站区|山顶|价位区|(?<![a-z])[a-h]区|\bstalls\b"
+            r"|\b(?:dress |upper |grand )?circle\b|balcony|mezzanine|\bcategor(?:y|ies) \d"
         ),
     ),
     (
         "session",
-        re.compile(r"场次|\bsessions?\b|\bperformances?\b|(?<!now )\bshowings?\b|\bscreenings?\b"),
+        re.compile(
+            r"场次|\bsessions?\b|\bperformances?\b|(?<!now )\bshowings?\b|\bscreenings?\b"
+            r"|首演|首场|加场|加演|末场"
+        ),
     ),
     ("cinema", re.compile(r"影城|影院|电影院|cinemas?|theatres?|multiplex|" + "|".join(CHAINS))),
     (
@@ -566,6 +572,7 @@ PURPOSE = rx(
     r"(?<=[,，])\s*我(?:就|再|来|好)?帮(?:您|你)(?:找|挑|选|查)[^，,？?:：]*",
     r"\band i(?:'ll| will| can)\b[^,，?？:：]*",
     r"\bbefore (?:i|we) (?:check ?out|pay|book|buy|place|submit|finali[sz]e)\b[^,，?？:：]*",
+    r"(?:下单|付款|支付|购买|出票|提交)(?:之前|以前|前)[^，,？?:：]*",
 )
 # Extras beside the tickets (snacks, parking, insurance, a receipt): a question offering one
 # asks nothing of the order, whatever else it names ("Snacks for the movie?"), and the user,

@@ -70,6 +70,13 @@ _QUESTION_JOIN = re.compile(
 )
 
 
+def bare_pick(q: str) -> bool:
+    """Does a clause of the question pick one of something it does not name ("which would
+    you prefer, and how many tickets?")? Its slot is then what the message lists."""
+    clauses = _QUESTION_JOIN.split(q)
+    return len(clauses) > 1 and any(lx.CHOOSE.search(c) and not _clause_slots(c) for c in clauses)
+
+
 def _clause_slots(q: str) -> list[str]:
     """Slots one question names: its strong cues, else its weak ones. A question offering
     an extra names what to see, when and where only as its setting ("snacks for the
@@ -83,6 +90,10 @@ def _clause_slots(q: str) -> list[str]:
 
 # What an offer of an extra names as its setting, not as a question.
 _SETTING = frozenset({"which_movie", "which_event", "date", "time", "session", "cinema", "place"})
+
+
+# "哪一场演出", "which performance": a showing of the event, not which event.
+_PERFORMANCE = re.compile(r"哪一场演出|which (?:performance|showing)")
 
 
 def _cued_slots(q: str) -> list[str]:
@@ -102,7 +113,7 @@ def _cued_slots(q: str) -> list[str]:
     titles = lx.ALTERNATIVE.search(q) and "which_movie" in strong  # "《A》还是别的演出"
     telling_apart = lx.DISAMBIGUATION.search(q) or titles or named  # "演出的全称？"
     event = lx.EVENT_NOUN.search(q) or (named and re.search(r"\bshow\b", q))
-    if event and telling_apart and not MOVIE_NOUN.search(q):
+    if event and telling_apart and not MOVIE_NOUN.search(q) and not _PERFORMANCE.search(q):
         # "do you mean the Friday jazz concert or the Saturday one?", "是音乐剧《星海迷航》还是别的
         # 演出？": the days and the titles tell events apart
         strong = [s for s in strong if s not in _EVENT_DETAILS and s != "which_movie"]

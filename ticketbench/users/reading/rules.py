@@ -23,6 +23,7 @@ from ticketbench.users.reading.questions import (
     QUOTED,
     TITLE_NAME,
     asking_part,
+    bare_pick,
     goes_ahead,
     is_question,
     live_event_talk,
@@ -171,6 +172,10 @@ def read_by_rules(text: str) -> Reading:
             slots = slots or option_slot(s) or option_slot(cleaned)
             if not slots and options and all(_BARE_NAME.match(x) for x in options):
                 slots = ["which_movie"]  # "Dune, Wicked and Gladiator II. Which one?": titles
+        if slots and wh and bare_pick(q):
+            # "Which would you prefer, and how many tickets?" over floor and seated tickets
+            picked = option_slot(cleaned, options) if options else option_slot(cleaned)
+            slots += [x for x in picked if x not in slots]
         if wh and slots:
             asks += 1
             asked += slots
