@@ -353,8 +353,9 @@ def test_a_refusal_of_the_request_alone_still_scores(task: Task) -> None:
 
 def _event_pair() -> tuple[Task, Task]:
     """The first zh/en pair of dev tasks buying tickets of one zone of a session, within a
-    budget, of an event that is not real-name (a quote needs no attendee), has another
-    session and a zone over the budget, for a user holding no coupon for events."""
+    cap (made the user's budget), of an event that is not real-name (a quote needs no
+    attendee), has another session and a zone over the cap, for a user holding no coupon
+    for events."""
     world = load_world()
     by_pair: dict[str, list[Task]] = {}
     for t in load_suite("dev"):
@@ -378,10 +379,17 @@ def _event_pair() -> tuple[Task, Task]:
             by_pair.setdefault(t.pair_id or t.id, []).append(t)
     for tasks in by_pair.values():
         if {t.locale for t in tasks} == {"zh", "en"}:
-            return next(t for t in tasks if t.locale == "zh"), next(
-                t for t in tasks if t.locale == "en"
-            )
-    raise AssertionError("no zh/en pair of event tasks with a budget and another session")
+            zh = next(t for t in tasks if t.locale == "zh")
+            en = next(t for t in tasks if t.locale == "en")
+            return _with_budget(zh), _with_budget(en)
+    raise AssertionError("no zh/en pair of event tasks with a cap and another session")
+
+
+def _with_budget(task: Task) -> Task:
+    """`task` with its order's cap as the user's own budget (a "cheapest" task's cap is the
+    optimum, which the user never stated: no reason is over it)."""
+    cap = task.expect.orders[0].max_total_fen
+    return task.model_copy(update={"goal": task.goal.model_copy(update={"budget_fen": cap})})
 
 
 EVENT = _event_pair()
@@ -468,3 +476,64 @@ def test_a_session_is_over_budget_only_if_no_coupon_brings_it_under(task: Task) 
     assert res.passed, res.reasons
     res = _session_play(task, lambda ep, other: only_dear_zones(ep, other, coupon=1))
     assert _false_refusal(res), res.reasons  # the user's coupon brings it to the budget
+
+
+def _cheapest_pair() -> tuple[Task, Task]:
+    """The first zh/en pair of dev "cheapest" tasks buying a showing, whose user states no
+    budget, with a dearer showing of the movie at that cinema that day."""
+    by_pair: dict[str, list[Task]] = {}
+    for t in load_suite("dev"):
+        specs = t.expect.orders
+        if (
+            t.expect.optimal == "cheapest"
+            and t.goal.budget_fen is None
+            and len(specs) == 1
+            and specs[0].showtime_ids
+        ):
+            by_pair.setdefault(t.pair_id or t.id, []).append(t)
+    for tasks in by_pair.values():
+        if {t.locale for t in tasks} == {"zh", "en"} and _dearer(_Episode(tasks[0])):
+            return next(t for t in tasks if t.locale == "zh"), next(
+                t for t in tasks if t.locale == "en"
+            )
+    raise AssertionError("no zh/en pair of cheapest tasks with a dearer showing")
+
+
+def _dearer(ep: _Episode) -> tuple[Showtime, tuple[str, ...]] | None:
+    """A showing of the task's movie at its cinema that day dearer than the optimum, with
+    the seats of its cheapest way in."""
+    from ticketbench.suite.ground_truth import lowest_total
+    from ticketbench.suite.spec import SeatRule
+
+    spec = ep.task.expect.orders[0]
+    st = ep.env.world.showtimes[spec.showtime_ids[0]]
+    for s in ep.env.world.showtimes.values():
+        if (s.cinema_id, s.movie_id, s.start.date()) != (
+            st.cinema_id,
+            st.movie_id,
+            st.start.date(),
+        ):
+            continue
+        best = lowest_total(ep.env, s.id, spec.count, SeatRule(), ("standard", "vip", "couple"))
+        if best is not None and best[0] > (spec.max_total_fen or 0):
+            return s, best[1]
+    return None
+
+
+@pytest.mark.parametrize("task", _cheapest_pair(), ids=lambda t: t.locale)
+def test_nothing_is_over_a_budget_the_user_never_stated(task: Task) -> None:
+    """A "cheapest" task's cap is the optimum: a dearer showing is dearer, not over budget."""
+    ep = _Episode(task)
+    found = _dearer(ep)
+    assert found is not None
+    dear, seats = found
+    assert ep.call("quote_price", {"showtime_id": dear.id, "seats": list(seats)}).ok
+    ep.book_target()
+    ep.said.append(
+        {
+            "zh": f"{_clock(dear)}那场超出您的预算了。",
+            "en": f"The {_clock(dear)} is over your budget.",
+        }[task.locale]
+    )
+    res = ep.result()
+    assert not res.passed and _false_refusal(res), res.reasons

@@ -306,14 +306,20 @@ class _Terms:
 
 def _terms(task: Task, env: TicketEnv) -> _Terms:
     """The request's terms (`_Terms`). A task that can be done has them in its spec: the
-    largest expected order, the loosest cap, every zone a spec accepts. One that cannot has
+    largest expected order, the loosest cap stated (an optimum is none), every zone a spec
+    accepts. One that cannot has
     no order to read them from, so its opening is read with the audit's parser of
     requests, whose readings the audit holds to the spec."""
     specs = [*task.expect.orders, *(e.to for e in task.expect.exchanges)]
     if specs:
-        caps = [s.max_total_fen for s in task.expect.orders if s.max_total_fen is not None]
-        if task.expect.max_combined_fen is not None:
-            caps.append(task.expect.max_combined_fen)
+        # A "cheapest" spec's cap is the optimum the agent had to find, not a budget the
+        # user stated: nothing is "over your budget" in a request that states none.
+        stated = [] if task.expect.optimal else [s.max_total_fen for s in task.expect.orders]
+        caps = [
+            c
+            for c in (*stated, task.expect.max_combined_fen, task.goal.budget_fen)
+            if c is not None
+        ]
         any_zone = any(s.kind == "event" and not s.zone_ids for s in specs)
         zones = frozenset() if any_zone else frozenset(z for s in specs for z in s.zone_ids)
         return _Terms(max(s.count for s in specs), max(caps, default=None), zones)
