@@ -106,6 +106,7 @@ HELD_PARTS = {
     "A": (("heldout_zh.txt", "heldout_en.txt"), "79.8% on a79f410", 0.77),
     "B": (("heldout_b_zh.txt", "heldout_b_en.txt"), "78.4% on 5bc95bd", 0.76),
     "C": (("heldout_c_zh.txt", "heldout_c_en.txt"), "81.5% on f1a8936", 0.79),
+    "D": (("heldout_d_zh.txt", "heldout_d_en.txt"), "79.2% on 762dac7", 0.77),
 }
 HELD_BY_PART = {p: [m for f in files for m in load(f)] for p, (files, _, _) in HELD_PARTS.items()}
 HELD = [m for part in HELD_BY_PART.values() for m in part]
