@@ -278,28 +278,23 @@ class HoldCancelLink:
     """`Guess`, but first holds the pick with the service's recommended seats and cancels the
     hold: does a cancelled order of the agent's count as "created the right order" (L3)?"""
 
+    cancel = True  # `HoldLink`: left standing
+
     async def run(self, session: Session) -> None:
         lk = await look(session)
         if not lk.options:
             return
         top = ranked(lk, session.opening)[0]
         if top.kind == "showtime":
-            await hold_and_cancel(session, top, wanted_count(session.opening))
+            await hold_and_cancel(session, top, wanted_count(session.opening), cancel=self.cancel)
         await link(session, top)
 
 
-class HoldLink:
+class HoldLink(HoldCancelLink):
     """`HoldCancelLink` with the hold left standing: the user finishes in the app from the
     link. Was L3 (the agent "created the right order"); L3 now needs the payment hand-off."""
 
-    async def run(self, session: Session) -> None:
-        lk = await look(session)
-        if not lk.options:
-            return
-        top = ranked(lk, session.opening)[0]
-        if top.kind == "showtime":
-            await hold_and_cancel(session, top, wanted_count(session.opening), cancel=False)
-        await link(session, top)
+    cancel = False
 
 
 def wanted_budget(opening: str) -> float | None:

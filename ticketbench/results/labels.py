@@ -91,7 +91,7 @@ def _suspect(r: Row) -> str:
 
 LEVEL_NAMES = {
     "L4": "completed",
-    "L3": "right order",
+    "L3": "ordered, sent to pay",
     "L2": "deep link",
     "L1": "named it",
     "L0": "wrong or nothing",
