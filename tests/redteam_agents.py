@@ -1276,13 +1276,7 @@ class GoAheadOracle(_Plugin):
         if reply is None:
             return
         if _yes(reply):
-            finds = await look_around(session, orders=False)
-            urls = await booking_links(session, _closest(session.opening, finds.candidates, 1))
-            if urls:
-                await session.say(
-                    _t(session, f"最推荐这个，点链接在App里选座付款：{urls[0]}",
-                       f"I recommend this one; open it to pick seats and pay: {urls[0]}")
-                )  # fmt: skip
+            await _recommend_closest(session, await look_around(session, orders=False))
             return
         await KeywordRefuse().run(session)
 
